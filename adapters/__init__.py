@@ -1,0 +1,1 @@
+"""Platform adapters: each translates its payloads to neutral invocations and renders replies."""

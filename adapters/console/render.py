@@ -1,0 +1,73 @@
+"""Neutral reply -> rich renderables. Pure: the caller decides where they are printed."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text as RichText
+
+from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text
+
+MAX_AUTHORS = 6
+MAX_ABSTRACT = 400
+
+
+def render_reply(reply: Reply) -> list[RenderableType]:
+    return [render_part(part, reply.outcome) for part in reply.parts]
+
+
+def render_part(part: Part, outcome: Outcome = Outcome.OK) -> RenderableType:
+    match part:
+        case Heading(text=text):
+            return RichText(text, style="bold cyan")
+        case Text(text=text, tone=tone):
+            style = {"plain": "", "muted": "dim", "error": "bold red"}[tone]
+            return RichText(text, style=style)
+        case PaperCard():
+            return render_card(part)
+        case _:
+            assert_never(part)
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    if len(authors) <= MAX_AUTHORS:
+        return ", ".join(authors)
+    return ", ".join(authors[:MAX_AUTHORS]) + f" and {len(authors) - MAX_AUTHORS} more"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_card(card: PaperCard) -> Panel:
+    paper = card.paper
+    body = RichText()
+    if paper.authors:
+        body.append(authors_line(paper.authors) + "\n", style="italic")
+    stats = f"▲ {paper.upvotes} upvotes"
+    if paper.num_comments:
+        stats += f" · {paper.num_comments} comments"
+    if paper.hf_daily_date:
+        stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
+    if paper.github_repo:
+        stats += f" · ★ {paper.github_stars or 0} on GitHub"
+    body.append(stats + "\n", style="yellow")
+    summary = paper.ai_summary or _shorten(paper.summary, MAX_ABSTRACT)
+    if summary:
+        body.append("\n" + summary + "\n")
+    if paper.ai_keywords:
+        body.append("\n" + " · ".join(paper.ai_keywords[:8]) + "\n", style="dim")
+    body.append("\n")
+    links = [paper.hf_url, paper.arxiv_url]
+    links += [link for link in (paper.github_repo, paper.project_page) if link]
+    body.append("  ".join(links), style="blue")
+    if card.votable:
+        tally = card.tally
+        body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
+    title = RichText(_shorten(paper.title, 200), style="bold")
+    if card.rank is not None:
+        title = RichText(f"{card.rank}. ", style="bold") + title
+    return Panel(Group(body), title=title, title_align="left", subtitle=paper.id, expand=True)

@@ -1,0 +1,1 @@
+"""paperbot's platform-neutral core: commands, search, votes and digests over a paper catalog."""

@@ -1,0 +1,56 @@
+"""``paper``: one paper by arXiv id or link, from the catalog or else from Hugging Face."""
+
+from __future__ import annotations
+
+from bot.cards import paper_cards
+from bot.commands.spec import Command, Context, UsageError
+from bot.paper_ids import parse_paper_ref
+from bot.reply import Outcome, Reply, Text
+from bot.sources.errors import PaperNotFound, SourceError
+from storage.papers import get_paper, upsert_papers
+
+
+async def run_paper(ctx: Context, args: str) -> Reply:
+    ref = args.strip()
+    if not ref:
+        raise UsageError("Which paper? Give an arXiv id or a Hugging Face or arXiv link.")
+    paper_id = parse_paper_ref(ref)
+    if paper_id is None:
+        raise UsageError(f"{ref[:60]!r} is not an arXiv id or a paper link.")
+
+    paper = await ctx.deps.db.read(lambda s: get_paper(s, paper_id))
+    if paper is None:
+        await ctx.progress(f"{paper_id} is not in the catalog yet; asking Hugging Face…")
+        try:
+            fetched = await ctx.deps.source.paper(paper_id)
+        except PaperNotFound:
+            return Reply(
+                (
+                    Text(f"Hugging Face does not list {paper_id}.", "error"),
+                    Text(f"It may still be on arXiv: https://arxiv.org/abs/{paper_id}", "muted"),
+                ),
+                outcome=Outcome.NOT_FOUND,
+                private=True,
+            )
+        except SourceError as error:
+            return Reply(
+                (Text(f"Could not fetch {paper_id}: {error}", "error"),),
+                outcome=Outcome.UNAVAILABLE,
+                private=True,
+            )
+        await ctx.deps.db.write(lambda s: upsert_papers(s, [fetched]))
+        paper = fetched
+
+    found = paper
+    return await ctx.deps.db.read(
+        lambda s: Reply(paper_cards(s, ctx.invocation, [found], ranked=False))
+    )
+
+
+PAPER = Command(
+    name="paper",
+    usage="paper <arXiv id | huggingface.co/papers/… link | arxiv.org link>",
+    summary="show one paper",
+    handler=run_paper,
+    examples=("paper 2406.12345", "paper https://huggingface.co/papers/2406.12345"),
+)

@@ -1,0 +1,82 @@
+"""``search``: the local catalog first, Hugging Face's own search to fill up a short answer."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.cards import paper_cards
+from bot.commands.spec import Command, Context, UsageError
+from bot.model import Paper
+from bot.reply import Heading, Part, Reply, Text
+from bot.search_query import MAX_LIMIT, QueryError, SearchQuery, parse_search_query
+from bot.sources.errors import SourceError
+from storage.papers import upsert_papers
+from storage.search import SearchResult, search_catalog
+
+
+async def run_search(ctx: Context, args: str) -> Reply:
+    try:
+        query = parse_search_query(args)
+    except QueryError as error:
+        raise UsageError(str(error)) from None
+    if not (query.has_text or query.author or query.since):
+        raise UsageError("Tell me what to search for.")
+
+    local: SearchResult = await ctx.deps.db.read(lambda s: search_catalog(s, query))
+    papers = list(local.papers)
+    notes: list[Part] = []
+    if query.has_text and (len(papers) < query.limit or local.matched_any):
+        papers, note = await _fill_from_source(ctx, query, papers, exact=not local.matched_any)
+        if note:
+            notes.append(Text(note, "muted"))
+
+    if not papers:
+        return Reply(
+            (
+                Text(f"No papers match {query.describe()!r}.", "plain"),
+                Text("Try fewer or shorter words, a word* prefix, or drop a filter.", "muted"),
+                *notes,
+            )
+        )
+
+    def cards(session: Session) -> Reply:
+        heading = f"Papers matching {query.describe()!r}"
+        parts: list[Part] = [Heading(heading)]
+        if local.matched_any and papers == local.papers:
+            parts.append(Text("No paper has every word; these have some of them.", "muted"))
+        if query.truncated:
+            parts.append(Text("The query was long; only its first words were used.", "muted"))
+        return Reply((*parts, *notes, *paper_cards(session, ctx.invocation, papers)))
+
+    return await ctx.deps.db.read(cards)
+
+
+async def _fill_from_source(
+    ctx: Context, query: SearchQuery, papers: list[Paper], *, exact: bool
+) -> tuple[list[Paper], str | None]:
+    """Ask Hugging Face for more; its finds join the catalog so they can be voted on."""
+    words = " ".join([*query.terms, *query.prefixes, *(" ".join(p) for p in query.phrases)])
+    await ctx.progress("Asking Hugging Face for more papers…")
+    try:
+        found = await ctx.deps.source.search(words, query.limit)
+    except SourceError as error:
+        return papers, f"Showing the local catalog only: {error}"
+    if query.since:
+        found = [p for p in found if p.published_at and p.published_at.date() >= query.since]
+    known = {p.id for p in papers}
+    extra = [p for p in found if p.id not in known]
+    if not extra:
+        return papers, None
+    await ctx.deps.db.write(lambda s: upsert_papers(s, extra))
+    merged = papers + extra if exact else extra + papers
+    return merged[: query.limit], None
+
+
+SEARCH = Command(
+    name="search",
+    usage=f'search <words> ["a phrase"] [word*] [-word] [author:NAME] [since:YYYY-MM-DD] '
+    f"[limit:1-{MAX_LIMIT}]",
+    summary="search papers by title, keywords, abstract and authors",
+    handler=run_search,
+    examples=("search linear attention", 'search "direct preference" author:rafailov limit:3'),
+)

@@ -1,0 +1,38 @@
+"""What a command is: a name, its usage line, and a handler of the argument text.
+
+A handler raises ``UsageError`` for input it cannot run; the dispatcher turns that into a short
+private reply that repeats the command's usage, so handlers never format error replies themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.deps import Deps, Progress
+from bot.model import Invocation
+from bot.reply import Reply
+
+
+class UsageError(ValueError):
+    """The arguments cannot be run as typed; the message says what was wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    deps: Deps
+    invocation: Invocation
+    progress: Progress
+
+
+Handler = Callable[[Context, str], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    usage: str
+    summary: str
+    handler: Handler
+    examples: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()

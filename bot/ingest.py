@@ -1,0 +1,80 @@
+"""Fill the catalog from a paper source, day by day, idempotently.
+
+Each day is fetched first (network, no session open), then written in one short unit of work, so a
+re-run refreshes upvotes and adds nothing twice, and a failing day does not lose the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from bot.ports import PaperSource
+from bot.sources.errors import SourceError
+from bot.sources.sample import load_sample_papers
+from storage.db import Database
+from storage.papers import count_papers, upsert_papers
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    days: int = 0
+    papers: int = 0
+    added: int = 0
+    updated: int = 0
+    empty_days: list[date] = field(default_factory=list)
+    failed_days: dict[date, str] = field(default_factory=dict)
+
+    def line(self) -> str:
+        text = (
+            f"{self.days} day(s): {self.papers} papers, {self.added} new, "
+            f"{self.updated} refreshed, {len(self.empty_days)} empty"
+        )
+        if self.failed_days:
+            text += f", {len(self.failed_days)} failed"
+        return text
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+async def ingest_days(
+    db: Database,
+    source: PaperSource,
+    days: list[date],
+    on_day: Callable[[date, int, str | None], None] = lambda _d, _n, _e: None,
+) -> IngestSummary:
+    """Fetch and store each day's Daily Papers; ``on_day(day, count, error)`` reports progress."""
+    summary = IngestSummary()
+    for day in days:
+        summary.days += 1
+        try:
+            papers = await source.daily_papers(day)
+        except SourceError as error:
+            summary.failed_days[day] = str(error)
+            on_day(day, 0, str(error))
+            continue
+        if not papers:
+            summary.empty_days.append(day)
+        else:
+            result = await db.write(partial(upsert_papers, papers=papers))
+            summary.papers += len(papers)
+            summary.added += result.added
+            summary.updated += result.updated
+        on_day(day, len(papers), None)
+    return summary
+
+
+def load_sample_if_empty(db: Database, now: datetime) -> int:
+    """On first start, fill an empty catalog with the bundled sample; returns papers loaded."""
+    if db.read_now(count_papers) > 0:
+        return 0
+    papers = load_sample_papers(now)
+    db.write_now(lambda s: upsert_papers(s, papers))
+    return len(papers)

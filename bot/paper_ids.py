@@ -1,0 +1,32 @@
+"""Recognise the ways people paste a paper: a bare arXiv id, or a Hugging Face or arXiv link."""
+
+from __future__ import annotations
+
+import re
+
+_NEW_STYLE = r"\d{4}\.\d{4,5}"
+_OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
+_ID = rf"(?P<id>{_NEW_STYLE}|{_OLD_STYLE})(?:v\d+)?"
+_PATTERNS = (
+    re.compile(rf"^{_ID}$"),
+    re.compile(rf"^arxiv:{_ID}$", re.IGNORECASE),
+    re.compile(
+        rf"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/papers/{_ID}(?:[/?#].*)?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?(?:[/?#].*)?$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def parse_paper_ref(text: str) -> str | None:
+    """The arXiv id (without version) that ``text`` names, or None when it names no paper."""
+    candidate = text.strip().strip("<>")  # Slack wraps links in <...>
+    candidate = candidate.split("|", 1)[0]  # and may add |label
+    for pattern in _PATTERNS:
+        match = pattern.match(candidate)
+        if match:
+            return match["id"]
+    return None

@@ -1,0 +1,142 @@
+"""The search grammar users type, parsed into a safe, structured query.
+
+Nothing the user types reaches a database query language: words are reduced to runs of letters and
+digits, so FTS5 operators (AND, NEAR, ``*``, parentheses) and SQL fragments are just more words.
+Grammar: words, ``word*`` prefixes, ``"quoted phrases"``, ``-excluded`` words, and the filters
+``author:NAME`` (or ``author:"First Last"``), ``since:YYYY-MM-DD`` and ``limit:N``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 20
+MAX_TERMS = 24
+MAX_TERM_CHARS = 64
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(
+    r"""(?P<filter>(?P<key>author|since|limit):(?:"(?P<qval>[^"]*)"?|(?P<val>\S*)))"""
+    r"""|"(?P<phrase>[^"]*)"?"""
+    r"""|(?P<word>\S+)""",
+    re.IGNORECASE,
+)
+
+
+class QueryError(ValueError):
+    """The query cannot be run as typed; the message says why, in the user's terms."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    terms: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    since: date | None = None
+    limit: int = DEFAULT_LIMIT
+    truncated: bool = False
+
+    @property
+    def has_text(self) -> bool:
+        """True when there is something to match on, not only filters or exclusions."""
+        return bool(self.terms or self.prefixes or self.phrases)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.has_text or self.author or self.since)
+
+    def describe(self) -> str:
+        """The query as we understood it, for reply headings."""
+        parts = [*self.terms, *(f"{p}*" for p in self.prefixes)]
+        parts += [f'"{" ".join(p)}"' for p in self.phrases]
+        parts += [f"-{e}" for e in self.excluded]
+        if self.author:
+            parts.append(f"author:{' '.join(self.author)}")
+        if self.since:
+            parts.append(f"since:{self.since.isoformat()}")
+        return " ".join(parts)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits, each cut to a sane length."""
+    return [w[:MAX_TERM_CHARS] for w in _WORD.findall(text.lower())]
+
+
+def parse_search_query(text: str) -> SearchQuery:
+    terms: list[str] = []
+    prefixes: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    excluded: list[str] = []
+    author: tuple[str, ...] = ()
+    since: date | None = None
+    limit = DEFAULT_LIMIT
+
+    for match in _TOKEN.finditer(text):
+        if match["filter"]:
+            key = match["key"].lower()
+            value = match["qval"] if match["qval"] is not None else match["val"]
+            if key == "author":
+                author = tuple(words(value))
+            elif key == "since":
+                since = _parse_since(value)
+            else:
+                limit = _parse_limit(value)
+        elif match["phrase"] is not None:
+            _add_words(words(match["phrase"]), terms, phrases)
+        else:
+            _add_word_token(match["word"], terms, prefixes, phrases, excluded)
+
+    total = len(terms) + len(prefixes) + len(phrases) + len(excluded)
+    return SearchQuery(
+        terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
+        prefixes=tuple(dict.fromkeys(prefixes))[:MAX_TERMS],
+        phrases=tuple(dict.fromkeys(phrases))[:MAX_TERMS],
+        excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
+        author=author[:8],
+        since=since,
+        limit=limit,
+        truncated=total > MAX_TERMS,
+    )
+
+
+def _add_words(found: list[str], terms: list[str], phrases: list[tuple[str, ...]]) -> None:
+    """One word is a term; several (``"low rank"``, ``LLM-as-a-judge``) must appear in order."""
+    if len(found) == 1:
+        terms.append(found[0])
+    elif found:
+        phrases.append(tuple(found[:8]))
+
+
+def _add_word_token(
+    token: str,
+    terms: list[str],
+    prefixes: list[str],
+    phrases: list[tuple[str, ...]],
+    excluded: list[str],
+) -> None:
+    if token.startswith("-") and len(token) > 1:
+        excluded.extend(words(token[1:])[:1])
+        return
+    found = words(token)
+    if token.endswith("*") and len(found) == 1:
+        prefixes.append(found[0])
+        return
+    _add_words(found, terms, phrases)
+
+
+def _parse_since(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"since: takes a date like 2025-01-31, not {value[:40]!r}") from None
+
+
+def _parse_limit(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise QueryError(f"limit: takes a number from 1 to {MAX_LIMIT}, not {value[:40]!r}")
+    return min(int(value), MAX_LIMIT)

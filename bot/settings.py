@@ -1,0 +1,91 @@
+"""Settings from the environment, validated at start so bad config fails with a clear message."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from platformdirs import user_data_dir
+
+DEFAULT_HF_BASE_URL = "https://huggingface.co"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable and what it expects."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    hf_base_url: str = DEFAULT_HF_BASE_URL
+    hf_token: str | None = None
+    timezone: str = "UTC"
+    offline: bool = False
+    load_sample: bool = True
+    interactive_timeout: float = 4.0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def default_database_url() -> str:
+    path = Path(user_data_dir("paperbot", appauthor=False)) / "paperbot.db"
+    return f"sqlite:///{path}"
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, not {raw!r}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    timezone = env.get("PAPERBOT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"PAPERBOT_TIMEZONE must be an IANA time zone such as Europe/Berlin, not {timezone!r}"
+        ) from None
+    hf_base_url = (env.get("PAPERBOT_HF_BASE_URL") or DEFAULT_HF_BASE_URL).rstrip("/")
+    if not hf_base_url.startswith(("http://", "https://")):
+        raise SettingsError(f"PAPERBOT_HF_BASE_URL must be an http(s) URL, not {hf_base_url!r}")
+    database_url = env.get("PAPERBOT_DATABASE_URL") or default_database_url()
+    if not database_url.startswith(("sqlite", "postgres")):
+        raise SettingsError(
+            "PAPERBOT_DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"not {database_url.split(':', 1)[0]!r}"
+        )
+    return Settings(
+        database_url=database_url,
+        hf_base_url=hf_base_url,
+        hf_token=env.get("PAPERBOT_HF_TOKEN") or None,
+        timezone=timezone,
+        offline=_flag(env, "PAPERBOT_OFFLINE", False),
+        load_sample=_flag(env, "PAPERBOT_LOAD_SAMPLE", True),
+        interactive_timeout=_number(env, "PAPERBOT_INTERACTIVE_TIMEOUT", 4.0),
+    )

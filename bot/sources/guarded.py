@@ -1,0 +1,65 @@
+"""A paper source for interactive commands: bounded in time, and quiet while upstream is down.
+
+A user waiting on a slash command should not sit through a minute of retries. Each call gets a
+deadline; after a failure the source is skipped for a cool-down, so the next commands answer from
+the catalog at once instead of waiting on the same outage again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import TypeVar
+
+from bot.model import Paper
+from bot.ports import PaperSource
+from bot.sources.errors import RateLimited, UpstreamUnavailable
+
+T = TypeVar("T")
+
+
+class GuardedSource:
+    def __init__(
+        self,
+        inner: PaperSource | None,
+        *,
+        timeout: float,
+        cool_down: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._timeout = timeout
+        self._cool_down = cool_down
+        self._clock = clock
+        self._down_until = 0.0
+        self._last_error = "paperbot runs offline (PAPERBOT_OFFLINE is set)"
+
+    async def daily_papers(self, day: date) -> list[Paper]:
+        return await self._call(lambda s: s.daily_papers(day))
+
+    async def paper(self, paper_id: str) -> Paper:
+        return await self._call(lambda s: s.paper(paper_id))
+
+    async def search(self, query: str, limit: int) -> list[Paper]:
+        return await self._call(lambda s: s.search(query, limit))
+
+    async def _call(self, call: Callable[[PaperSource], Awaitable[T]]) -> T:
+        if self._inner is None:
+            raise UpstreamUnavailable(self._last_error)
+        if self._clock() < self._down_until:
+            raise UpstreamUnavailable(f"Hugging Face is unavailable ({self._last_error})")
+        try:
+            return await asyncio.wait_for(call(self._inner), self._timeout)
+        except TimeoutError:
+            self._trip(f"no answer within {self._timeout:g} s")
+            message = f"Hugging Face did not answer within {self._timeout:g} s"
+            raise UpstreamUnavailable(message) from None
+        except (UpstreamUnavailable, RateLimited) as error:
+            self._trip(str(error))
+            raise
+
+    def _trip(self, reason: str) -> None:
+        self._last_error = reason
+        self._down_until = self._clock() + self._cool_down

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repositories that return core dataclasses, migrations."""

@@ -1,0 +1,67 @@
+"""Which papers each posted message shows, so a reaction on a message finds its paper."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.ports import Channel, SentMessage
+from storage.tables import PostedMessageRow
+
+
+def record_posted(
+    session: Session, channel: Channel, messages: Sequence[SentMessage], posted_at: datetime
+) -> None:
+    """Link each message to its papers; recording the same message twice changes nothing."""
+    for message in messages:
+        known = set(
+            session.exec(
+                select(PostedMessageRow.paper_id).where(
+                    PostedMessageRow.platform == channel.platform,
+                    PostedMessageRow.workspace == channel.workspace,
+                    PostedMessageRow.channel == channel.channel,
+                    PostedMessageRow.message_ref == message.ref,
+                )
+            )
+        )
+        for paper_id in dict.fromkeys(message.paper_ids):
+            if paper_id not in known:
+                session.add(
+                    PostedMessageRow(
+                        platform=channel.platform,
+                        workspace=channel.workspace,
+                        channel=channel.channel,
+                        message_ref=message.ref,
+                        paper_id=paper_id,
+                        posted_at=posted_at,
+                    )
+                )
+    session.flush()
+
+
+def papers_of_message(session: Session, platform: str, channel: str, message_ref: str) -> list[str]:
+    """The papers a message shows (empty when paperbot did not post it)."""
+    query = select(PostedMessageRow.paper_id).where(
+        PostedMessageRow.platform == platform,
+        PostedMessageRow.channel == channel,
+        PostedMessageRow.message_ref == message_ref,
+    )
+    return sorted(set(session.exec(query)))
+
+
+def papers_shown_since(session: Session, channel: Channel, since: datetime) -> set[str]:
+    """Papers this channel was shown since ``since`` (digests leave them out)."""
+    query = select(PostedMessageRow.paper_id).where(
+        PostedMessageRow.platform == channel.platform,
+        PostedMessageRow.workspace == channel.workspace,
+        PostedMessageRow.channel == channel.channel,
+        col(PostedMessageRow.posted_at) >= since,
+    )
+    return set(session.exec(query))
+
+
+def count_posted(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(PostedMessageRow)).one()

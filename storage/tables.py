@@ -1,0 +1,137 @@
+"""The whole data model (DESIGN section 3) as SQLModel tables.
+
+Lists (authors, keywords, message refs) are stored as JSON text so the same schema works on SQLite
+and PostgreSQL. Platform ids are strings: Discord snowflakes do not fit everywhere an int would.
+The search index is not here: it is dialect-specific DDL created by the migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class PaperRow(SQLModel, table=True):
+    __tablename__ = "paper"
+    __table_args__ = (Index("ix_paper_daily_upvotes", "hf_daily_date", "upvotes"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    authors: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = None
+    hf_daily_date: date | None = None
+    upvotes: int = Field(default=0, index=True)
+    num_comments: int = 0
+    github_repo: str | None = Field(default=None, max_length=512)
+    github_stars: int | None = None
+    project_page: str | None = Field(default=None, max_length=1024)
+    ai_summary: str | None = Field(default=None, sa_column=Column(Text))
+    ai_keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    thumbnail: str | None = Field(default=None, max_length=1024)
+    fetched_at: datetime
+
+
+class SubscriptionRow(SQLModel, table=True):
+    __tablename__ = "subscription"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "channel", "kind", name="uq_subscription_channel_kind"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    channel: str = Field(max_length=128)
+    kind: str = Field(max_length=16)  # daily | weekly
+    local_time: str = Field(max_length=5)  # HH:MM in the subscription's timezone
+    timezone: str = Field(max_length=64)  # IANA name
+    weekdays: str = Field(default="mon,tue,wed,thu,fri", max_length=64)
+    top_n: int = 5
+    keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    min_upvotes: int = 0
+    created_by: str = Field(max_length=128)
+    enabled: bool = True
+    created_at: datetime
+    updated_at: datetime
+
+
+class DigestRunRow(SQLModel, table=True):
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "digest_date", name="uq_digest_run_subscription_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscription.id", ondelete="CASCADE", index=True)
+    digest_date: date
+    state: str = Field(max_length=16)  # claimed | posted | skipped | failed
+    attempts: int = 0
+    message_refs: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    claimed_at: datetime
+    updated_at: datetime
+
+
+class PostedMessageRow(SQLModel, table=True):
+    __tablename__ = "posted_message"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform",
+            "workspace",
+            "channel",
+            "message_ref",
+            "paper_id",
+            name="uq_posted_message_paper",
+        ),
+        Index("ix_posted_message_ref", "platform", "channel", "message_ref"),
+        Index("ix_posted_message_channel_time", "platform", "workspace", "channel", "posted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    channel: str = Field(max_length=128)
+    message_ref: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64)
+    posted_at: datetime
+
+
+class VoteRow(SQLModel, table=True):
+    """One person's current opinion on one paper in one workspace.
+
+    ``value`` is +1, -1, or 0 for a vote taken back: keeping the withdrawn row (with the time of the
+    event that withdrew it) lets a late, out-of-order add be recognised as older and ignored.
+    """
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "paper_id", "user_id", name="uq_vote_person_paper"
+        ),
+        Index("ix_vote_workspace_time", "platform", "workspace", "updated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=128)
+    value: int
+    source: str = Field(max_length=16)  # button | reaction
+    channel: str = Field(max_length=128)
+    emoji: str | None = Field(default=None, max_length=64)
+    event_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProcessedEventRow(SQLModel, table=True):
+    __tablename__ = "processed_event"
+
+    platform: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=191)
+    received_at: datetime = Field(index=True)

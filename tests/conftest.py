@@ -1,0 +1,95 @@
+"""Shared fixtures: migrated databases on each dialect, the sample catalog, deps for the core."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from bot.sources.sample import load_sample_papers
+
+from bot.commands.dispatch import Dispatcher
+from bot.commands.table import build_dispatcher
+from bot.deps import Deps
+from bot.model import Paper
+from bot.settings import Settings
+from storage.db import Database
+from storage.papers import upsert_papers
+from tests.support.databases import DIALECTS, migrated_database
+from tests.support.fakes import FakeSource, FixedClock
+
+SAMPLE_FETCHED_AT = datetime(2026, 6, 13, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def sample_papers() -> list[Paper]:
+    return load_sample_papers(SAMPLE_FETCHED_AT)
+
+
+@pytest.fixture(params=DIALECTS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database, once on SQLite and once on PostgreSQL (when reachable)."""
+    with migrated_database(request.param, tmp_path) as database:
+        yield database
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    with migrated_database("sqlite", tmp_path) as database:
+        yield database
+
+
+@pytest.fixture(scope="session", params=DIALECTS)
+def sample_catalog(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sample_papers: list[Paper],
+) -> Iterator[Database]:
+    """The bundled sample loaded once per dialect; read-only: tests must not write to it."""
+    with migrated_database(request.param, tmp_path_factory.mktemp("catalog")) as database:
+        database.write_now(lambda s: upsert_papers(s, sample_papers))
+        yield database
+
+
+@pytest.fixture(scope="session")
+def sample_catalog_file(
+    tmp_path_factory: pytest.TempPathFactory, sample_papers: list[Paper]
+) -> Iterator[Path]:
+    with migrated_database("sqlite", tmp_path_factory.mktemp("template")) as database:
+        database.write_now(lambda s: upsert_papers(s, sample_papers))
+        path = Path(database.url.removeprefix("sqlite:///"))
+        database.engine.dispose()
+        yield path
+
+
+@pytest.fixture
+def catalog_db(sample_catalog_file: Path, tmp_path: Path) -> Iterator[Database]:
+    """A private, writable SQLite copy of the sample catalog."""
+    copy = tmp_path / "catalog.db"
+    shutil.copyfile(sample_catalog_file, copy)
+    database = Database(f"sqlite:///{copy}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fake_source() -> FakeSource:
+    return FakeSource()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def deps(catalog_db: Database, fake_source: FakeSource, clock: FixedClock) -> Deps:
+    settings = Settings(database_url=catalog_db.url, timezone="UTC")
+    return Deps(settings=settings, db=catalog_db, source=fake_source, clock=clock)
+
+
+@pytest.fixture(scope="session")
+def dispatcher() -> Dispatcher:
+    return build_dispatcher()

@@ -1,0 +1,36 @@
+"""``paper`` accepts the ways people paste a paper, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.paper_ids import parse_paper_ref
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2406.12345", "2406.12345"),
+        ("2406.12345v3", "2406.12345"),
+        ("0704.0001", "0704.0001"),
+        ("arXiv:2406.12345", "2406.12345"),
+        ("https://huggingface.co/papers/2406.12345", "2406.12345"),
+        ("hf.co/papers/2406.12345", "2406.12345"),
+        ("https://huggingface.co/papers/2406.12345#community", "2406.12345"),
+        ("https://arxiv.org/abs/2406.12345v2", "2406.12345"),
+        ("https://arxiv.org/pdf/2406.12345.pdf", "2406.12345"),
+        ("<https://arxiv.org/abs/2406.12345|arxiv.org/abs/2406.12345>", "2406.12345"),
+        ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+        ("math.GT/0309136", "math.GT/0309136"),
+    ],
+)
+def test_recognises_ids_and_links(text: str, expected: str) -> None:
+    assert parse_paper_ref(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "lora", "2406", "24061.2345", "https://example.com/papers/2406.12345", "2406.12345; DROP"],
+)
+def test_rejects_what_is_not_a_paper(text: str) -> None:
+    assert parse_paper_ref(text) is None

@@ -1,0 +1,64 @@
+"""The search grammar: what users type becomes safe, structured words and filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.search_query import MAX_LIMIT, MAX_TERMS, QueryError, parse_search_query
+
+
+def test_plain_words_become_lowercased_terms() -> None:
+    assert parse_search_query("Linear ATTENTION").terms == ("linear", "attention")
+
+
+def test_quoted_text_and_hyphenated_words_become_phrases() -> None:
+    query = parse_search_query('"low rank" LLM-as-a-judge')
+    assert query.phrases == (("low", "rank"), ("llm", "as", "a", "judge"))
+
+
+def test_prefixes_exclusions_and_filters() -> None:
+    query = parse_search_query('adapt* -vision author:"Tri Dao" since:2024-01-31 limit:3')
+    assert query.prefixes == ("adapt",)
+    assert query.excluded == ("vision",)
+    assert query.author == ("tri", "dao")
+    assert query.since == date(2024, 1, 31)
+    assert query.limit == 3
+
+
+def test_limit_is_capped() -> None:
+    assert parse_search_query("x limit:500").limit == MAX_LIMIT
+
+
+@pytest.mark.parametrize("text", ["since:yesterday", "since:2024-13-01", "limit:0", "limit:many"])
+def test_bad_filters_are_explained(text: str) -> None:
+    with pytest.raises(QueryError):
+        parse_search_query(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['"unbalanced', "-", "*", "( AND ) NEAR", "🚀🚀", "'; DROP TABLE paper;--"]
+)
+def test_operator_characters_never_survive(text: str) -> None:
+    query = parse_search_query(text)
+    for word in (*query.terms, *query.prefixes, *query.excluded):
+        assert word.isalnum() or "_" in word
+
+
+def test_huge_queries_are_truncated() -> None:
+    query = parse_search_query(" ".join(f"w{i}" for i in range(5000)))
+    assert len(query.terms) == MAX_TERMS
+    assert query.truncated
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_or_raises_a_query_error(text: str) -> None:
+    try:
+        query = parse_search_query(text)
+    except QueryError:
+        return
+    assert 1 <= query.limit <= MAX_LIMIT
+    assert all(w and all(c.isalnum() or c == "_" for c in w) for w in query.terms)

@@ -1,0 +1,184 @@
+"""Catalog search, the same tests on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.model import Paper
+from bot.search_query import parse_search_query
+from storage.db import Database
+from storage.papers import delete_paper, upsert_papers
+from storage.search import search_catalog
+from tests.support.fakes import make_paper
+
+FILLER = (
+    "We study how models learn representations from data, measure their accuracy on benchmarks "
+    "and compare training methods across several tasks and settings in detail."
+)
+
+
+def ids(db: Database, text: str) -> list[str]:
+    query = parse_search_query(text)
+    return [p.id for p in db.read_now(lambda s: search_catalog(s, query)).papers]
+
+
+def fill(db: Database, papers: list[Paper], filler: int = 30) -> None:
+    others = [
+        make_paper(f"2301.{i:05d}", f"Filler study {i}", summary=FILLER) for i in range(filler)
+    ]
+    db.write_now(lambda s: upsert_papers(s, [*others, *papers]))
+
+
+def test_title_outranks_keywords_outranks_abstract(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00003", "A study of methods", summary=f"{FILLER} Zorbulate here."),
+            make_paper(
+                "2401.00002", "A study of methods", summary=FILLER, ai_keywords=("zorbulate",)
+            ),
+            make_paper("2401.00001", "A zorbulate study", summary=FILLER),
+        ],
+    )
+    assert ids(db, "zorbulate") == ["2401.00001", "2401.00002", "2401.00003"]
+
+
+def test_equal_matches_are_ordered_by_upvotes(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillwort networks", summary=FILLER, upvotes=3),
+            make_paper("2401.00002", "Quillwort networks", summary=FILLER, upvotes=90),
+        ],
+    )
+    assert ids(db, "quillwort") == ["2401.00002", "2401.00001"]
+
+
+def test_words_are_stemmed(db: Database) -> None:
+    fill(db, [make_paper("2401.00001", "Parameter-efficient adaptation of transformers")])
+    assert ids(db, "adapting transformer") == ["2401.00001"]
+
+
+def test_quoted_phrases_need_the_words_in_order(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Low-rank experts for language models"),
+            make_paper("2401.00002", "Rank the experts, low and high"),
+        ],
+    )
+    assert ids(db, '"low rank" experts') == ["2401.00001"]
+    assert sorted(ids(db, "low rank experts")) == ["2401.00001", "2401.00002"]
+
+
+def test_prefix_terms_match_word_beginnings(db: Database) -> None:
+    fill(db, [make_paper("2401.00001", "Zorbulation at scale"), make_paper("2401.00002", "Zorb")])
+    assert sorted(ids(db, "zorbu*")) == ["2401.00001"]
+
+
+def test_excluded_words_remove_matches(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillwort vision models"),
+            make_paper("2401.00002", "Quillwort language models"),
+        ],
+    )
+    assert ids(db, "quillwort -vision") == ["2401.00002"]
+
+
+def test_author_since_and_limit_filters(db: Database) -> None:
+    old = datetime(2023, 5, 1, tzinfo=UTC)
+    new = datetime(2025, 5, 1, tzinfo=UTC)
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillwort one", authors=("Tri Dao",), published_at=old),
+            make_paper("2401.00002", "Quillwort two", authors=("Jane Doe",), published_at=new),
+            make_paper("2401.00003", "Quillwort three", authors=("Tri Dao",), published_at=new),
+        ],
+    )
+    assert sorted(ids(db, 'quillwort author:"tri dao"')) == ["2401.00001", "2401.00003"]
+    assert sorted(ids(db, "quillwort since:2024-01-01")) == ["2401.00002", "2401.00003"]
+    assert ids(db, 'author:"Tri Dao" since:2024-01-01') == ["2401.00003"]
+    assert len(ids(db, "quillwort limit:2")) == 2
+
+
+def test_when_no_paper_has_every_word_any_word_matches(db: Database) -> None:
+    fill(db, [make_paper("2401.00001", "Quillwort networks")])
+    query = parse_search_query("quillwort nonexistentword")
+    result = db.read_now(lambda s: search_catalog(s, query))
+    assert [p.id for p in result.papers] == ["2401.00001"]
+    assert result.matched_any
+
+
+def test_index_follows_updates_and_deletes(db: Database) -> None:
+    fill(db, [make_paper("2401.00001", "Quillwort networks")])
+    db.write_now(lambda s: upsert_papers(s, [make_paper("2401.00001", "Zorbulate networks")]))
+    assert ids(db, "quillwort") == []
+    assert ids(db, "zorbulate") == ["2401.00001"]
+    db.write_now(lambda s: delete_paper(s, "2401.00001"))
+    assert ids(db, "zorbulate") == []
+
+
+def test_index_rolls_back_with_the_paper(db: Database) -> None:
+    fill(db, [])
+
+    def add_then_fail(session: object) -> None:
+        upsert_papers(session, [make_paper("2401.00001", "Quillwort networks")])  # type: ignore[arg-type]
+        raise RuntimeError("crash after the write")
+
+    with pytest.raises(RuntimeError):
+        db.write_now(add_then_fail)  # type: ignore[arg-type]
+    assert ids(db, "quillwort") == []
+
+
+HOSTILE = [
+    '"unbalanced quote',
+    "*",
+    "lora*",
+    "attention AND",
+    "NEAR(attention model)",
+    "(((",
+    ")",
+    "-",
+    "- -",
+    "🚀 🔥 emoji",
+    "'; DROP TABLE paper; --",
+    "title:lora",
+    "col : x",
+    "^lora",
+    "a:b:c",
+    "NOT",
+    "OR OR OR",
+    "\\x00 \x00 nul",
+    "x" * 10_000,
+    " ".join(["attention"] * 2_000),
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_return_results_or_nothing_never_raise(
+    sample_catalog: Database, text: str
+) -> None:
+    query = parse_search_query(text)
+    result = sample_catalog.read_now(lambda s: search_catalog(s, query))
+    assert len(result.papers) <= query.limit
+
+
+def test_real_sample_search_finds_titles(sample_catalog: Database) -> None:
+    query = parse_search_query("lora limit:5")
+    papers = sample_catalog.read_now(lambda s: search_catalog(s, query)).papers
+    assert len(papers) == 5
+    assert all("lora" in p.title.lower() for p in papers[:3])
+
+
+def test_trending_day_window_has_that_days_papers(sample_catalog: Database) -> None:
+    from storage.papers import trending
+
+    day = date(2026, 6, 12)
+    papers = sample_catalog.read_now(lambda s: trending(s, day, day, 50))
+    assert len(papers) == 30
+    assert [p.upvotes for p in papers] == sorted((p.upvotes for p in papers), reverse=True)

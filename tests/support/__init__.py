@@ -1,0 +1,1 @@
+"""Test helpers: databases on each dialect, recording fakes, ready-made deps."""

@@ -1,0 +1,60 @@
+"""Migrated databases for tests: a temporary SQLite file, or a private PostgreSQL schema.
+
+PostgreSQL runs only when PAPERBOT_TEST_DATABASE_URL points at a server; each database gets its
+own schema (via ``search_path``), so tests never see each other's rows and can run in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage import migrate
+from storage.db import Database, normalise_url
+
+PG_ENV = "PAPERBOT_TEST_DATABASE_URL"
+DIALECTS = ("sqlite", "postgresql")
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def skip_without_postgres() -> None:
+    if postgres_url() is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/test)")
+
+
+@contextmanager
+def migrated_database(dialect: str, tmp_dir: Path) -> Iterator[Database]:
+    if dialect == "sqlite":
+        db = Database(f"sqlite:///{tmp_dir / f'paperbot-{uuid.uuid4().hex[:8]}.db'}")
+        migrate.upgrade(db)
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    skip_without_postgres()
+    base = normalise_url(postgres_url() or "")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    joiner = "&" if "?" in base else "?"
+    db = Database(f"{base}{joiner}options={quote(f'-csearch_path={schema}')}")
+    try:
+        migrate.upgrade(db)
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
