@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
+
+from bot.votes.emoji import DEFAULT_REACTION_VALUES, parse_reaction_map
 
 DEFAULT_HF_BASE_URL = "https://huggingface.co"
 
@@ -26,6 +28,7 @@ class Settings:
     offline: bool = False
     load_sample: bool = True
     interactive_timeout: float = 4.0
+    reaction_values: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_REACTION_VALUES))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +65,16 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _reactions(env: Mapping[str, str]) -> dict[str, int]:
+    raw = env.get("PAPERBOT_VOTE_REACTIONS")
+    if not raw:
+        return dict(DEFAULT_REACTION_VALUES)
+    try:
+        return parse_reaction_map(raw)
+    except ValueError as error:
+        raise SettingsError(f"PAPERBOT_VOTE_REACTIONS: {error}") from None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     timezone = env.get("PAPERBOT_TIMEZONE") or "UTC"
@@ -88,4 +101,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         offline=_flag(env, "PAPERBOT_OFFLINE", False),
         load_sample=_flag(env, "PAPERBOT_LOAD_SAMPLE", True),
         interactive_timeout=_number(env, "PAPERBOT_INTERACTIVE_TIMEOUT", 4.0),
+        reaction_values=_reactions(env),
     )
