@@ -70,3 +70,15 @@ class UpsertResult:
     added: int = 0
     updated: int = 0
     ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Voter:
+    """How one person voted on a paper, for ``votes <paper>``."""
+
+    user_id: str
+    value: int
+    source: str  # button | reaction
+    emoji: str | None
+    channel: str
+    at: datetime

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from bot.model import Paper, Tally
+from bot.model import Paper, Tally, Voter
 
 
 class Outcome(Enum):
@@ -43,7 +43,15 @@ class PaperCard:
     votable: bool = True
 
 
-Part = Heading | Text | PaperCard
+@dataclass(frozen=True, slots=True)
+class VoterList:
+    """Who voted on a paper and how; adapters render user ids as their platform's mentions."""
+
+    paper: Paper
+    voters: tuple[Voter, ...]
+
+
+Part = Heading | Text | PaperCard | VoterList
 
 
 @dataclass(frozen=True, slots=True)

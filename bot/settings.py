@@ -28,7 +28,9 @@ class Settings:
     offline: bool = False
     load_sample: bool = True
     interactive_timeout: float = 4.0
-    reaction_values: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_REACTION_VALUES))
+    reaction_values: Mapping[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_REACTION_VALUES)
+    )
 
     @property
     def zone(self) -> ZoneInfo:

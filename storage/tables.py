@@ -103,8 +103,10 @@ class PostedMessageRow(SQLModel, table=True):
 class VoteRow(SQLModel, table=True):
     """One person's current opinion on one paper in one workspace.
 
-    ``value`` is +1, -1, or 0 for a vote taken back: keeping the withdrawn row (with the time of the
-    event that withdrew it) lets a late, out-of-order add be recognised as older and ignored.
+    ``value`` is the opinion the events add up to (+1, -1, or 0 when taken back). ``reactions``
+    holds, per vote emoji, whether it is on the person's card now and the time of the last add or
+    remove (a last-writer-wins register), so reaction events give the same result in any order of
+    delivery. ``source``/``emoji``/``event_at`` describe what decided the current value.
     """
 
     __tablename__ = "vote"
@@ -124,6 +126,9 @@ class VoteRow(SQLModel, table=True):
     source: str = Field(max_length=16)  # button | reaction
     channel: str = Field(max_length=128)
     emoji: str | None = Field(default=None, max_length=64)
+    reactions: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    button_value: int = 0
+    button_at: datetime | None = None
     event_at: datetime
     created_at: datetime
     updated_at: datetime

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bot.sources.sample import load_sample_papers
 
 from bot.commands.dispatch import Dispatcher
 from bot.commands.table import build_dispatcher
@@ -25,6 +24,8 @@ SAMPLE_FETCHED_AT = datetime(2026, 6, 13, tzinfo=UTC)
 
 @pytest.fixture(scope="session")
 def sample_papers() -> list[Paper]:
+    from bot.sources.sample import load_sample_papers
+
     return load_sample_papers(SAMPLE_FETCHED_AT)
 
 

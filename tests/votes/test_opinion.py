@@ -1,0 +1,70 @@
+"""The opinion rules alone: toggles, switches, reactions in and out of order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.votes.emoji import DEFAULT_REACTION_VALUES, canonical_emoji, parse_reaction_map
+from bot.votes.opinion import Opinion
+
+T = datetime(2026, 1, 1, tzinfo=UTC)
+V = DEFAULT_REACTION_VALUES
+
+
+def at(seconds: float) -> datetime:
+    return T + timedelta(seconds=seconds)
+
+
+def test_same_button_twice_takes_the_vote_back_and_the_other_switches() -> None:
+    up = Opinion().click(1, at(1), V)
+    assert up.decide(V).value == 1
+    assert up.click(1, at(2), V).decide(V).value == 0
+    assert up.click(-1, at(2), V).decide(V).value == -1
+
+
+def test_removing_the_reaction_removes_the_vote() -> None:
+    added = Opinion().react("fire", True, at(1))
+    assert added is not None
+    assert added.decide(V).value == 1
+    removed = added.react("fire", False, at(2))
+    assert removed is not None
+    assert removed.decide(V).value == 0
+
+
+def test_remove_that_overtakes_its_add_wins() -> None:
+    removed_first = Opinion().react("fire", False, at(2))
+    assert removed_first is not None
+    assert removed_first.react("fire", True, at(1)) is None  # the older add is stale
+    assert removed_first.decide(V).value == 0
+
+
+def test_the_newest_present_reaction_decides() -> None:
+    o = Opinion()
+    for emoji, added, t in [("fire", True, 1), ("thumbsdown", True, 2), ("thumbsdown", False, 3)]:
+        nxt = o.react(emoji, added, at(t))
+        assert nxt is not None
+        o = nxt
+    assert o.decide(V).value == 1  # 🔥 is still on the card
+
+
+def test_a_click_after_a_reaction_overrides_it() -> None:
+    o = Opinion().react("fire", True, at(1))
+    assert o is not None
+    assert o.click(1, at(2), V).decide(V).value == 0  # 👍 again = take the vote back
+
+
+def test_emoji_spellings_are_normalised() -> None:
+    for spelling in ("+1", ":+1:", "+1::skin-tone-4", "👍", "👍🏽", "thumbsup"):
+        assert canonical_emoji(spelling) == "thumbsup"
+    assert canonical_emoji("❤️") == canonical_emoji("heart") == "heart"
+    assert canonical_emoji("fire::skin-tone-2") == "fire"
+
+
+def test_reaction_map_parses_and_rejects_nonsense() -> None:
+    assert parse_reaction_map("tada=1, 👎=-1") == {"tada": 1, "thumbsdown": -1}
+    for bad in ("tada", "tada=2", ""):
+        try:
+            parse_reaction_map(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")

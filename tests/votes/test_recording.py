@@ -1,0 +1,103 @@
+"""Votes recorded exactly: buttons, reactions, replays, one opinion per person, on both dialects."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.votes.events import Effect
+from storage.db import Database
+from tests.votes.helpers import PAPERS, T0, open_desk
+
+P1, P2, _ = PAPERS
+
+
+async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> None:
+    desk = await open_desk(db)
+    first = await desk.send(desk.click("U1", P1, 1))
+    assert first.result.effect is Effect.RECORDED
+    assert first.card is not None
+    assert (first.card.tally.up, first.card.tally.down) == (1, 0)
+    again = await desk.send(desk.click("U1", P1, 1))
+    assert again.result.effect is Effect.WITHDRAWN
+    assert desk.tally(P1).up == 0
+
+
+async def test_the_other_button_switches_the_vote(db: Database) -> None:
+    desk = await open_desk(db)
+    await desk.send(desk.click("U1", P1, 1))
+    await desk.send(desk.click("U1", P1, -1))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
+
+
+async def test_reactions_on_a_one_paper_message_count_and_removal_uncounts(db: Database) -> None:
+    desk = await open_desk(db)
+    await desk.send(desk.react("U1", P1, "fire"))
+    await desk.send(desk.react("U2", P1, "-1::skin-tone-3"))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (1, 1)
+    await desk.send(desk.react("U1", P1, "fire", added=False, at=T0 + timedelta(seconds=1)))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
+
+
+async def test_reactions_that_are_not_votes_are_ignored(db: Database) -> None:
+    desk = await open_desk(db)
+    ignored = [
+        desk.react("U1", P1, "fire", message="digest"),  # the message shows three papers
+        desk.react("U1", P1, "fire", message="unknown-message"),
+        desk.react("BOT", P1, "thumbsup", by_bot=True),
+        desk.react("U1", P1, "eyes"),
+    ]
+    for event in ignored:
+        assert (await desk.send(event)).result.effect is Effect.IGNORED
+    assert desk.tally(P1).up == 0
+
+
+async def test_a_replayed_event_counts_once(db: Database) -> None:
+    desk = await open_desk(db)
+    event = desk.click("U1", P1, 1)
+    await desk.send(event)
+    replay = await desk.send(event)
+    assert replay.result.effect is Effect.DUPLICATE
+    assert desk.tally(P1).up == 1  # a second delivery of the click did not take it back
+
+
+async def test_one_opinion_per_person_per_paper_whatever_the_source(db: Database) -> None:
+    desk = await open_desk(db)
+    await desk.send(desk.click("U1", P1, 1))
+    await desk.send(desk.react("U1", P1, "thumbsdown", at=T0 + timedelta(seconds=5)))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
+    assert desk.tally(P2).up == 0
+
+
+async def test_add_and_remove_out_of_order_within_a_second(db: Database) -> None:
+    desk = await open_desk(db)
+    add = desk.react("U1", P1, "rocket", at=T0 + timedelta(milliseconds=200))
+    remove = desk.react("U1", P1, "rocket", added=False, at=T0 + timedelta(milliseconds=700))
+    assert (await desk.send(remove)).result.effect is Effect.UNCHANGED
+    assert (await desk.send(add)).result.effect is Effect.STALE
+    assert desk.tally(P1).up == 0
+
+
+async def test_concurrent_votes_on_one_paper_are_all_counted(db: Database) -> None:
+    desk = await open_desk(db)
+    events = [desk.click(f"U{i}", P1, 1 if i % 3 else -1) for i in range(60)]
+    events += [desk.react(f"R{i}", P1, "fire") for i in range(40)]
+    await asyncio.gather(*(desk.send(e) for e in events))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (40 + 40, 20)
+
+
+async def test_one_persons_racing_add_and_remove_settle_by_time(db: Database) -> None:
+    desk = await open_desk(db)
+    events = []
+    for user in range(20):
+        t = T0 + timedelta(milliseconds=10 * user)
+        events.append(desk.react(f"U{user}", P1, "star", at=t))
+        events.append(
+            desk.react(f"U{user}", P1, "star", added=False, at=t + timedelta(milliseconds=300))
+        )
+        events.append(desk.react(f"U{user}", P2, "star", at=t + timedelta(milliseconds=300)))
+        events.append(desk.react(f"U{user}", P2, "star", added=False, at=t))
+    for batch in (events[::-1], events):
+        await asyncio.gather(*(desk.send(e) for e in batch))
+    assert desk.tally(P1).up == 0
+    assert desk.tally(P2).up == 20
