@@ -25,8 +25,10 @@ from bot.ports import PaperSource
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sources.guarded import GuardedSource
 from bot.sources.hf.client import HuggingFaceClient
+from bot.votes.export import write_votes
 from storage import migrate
 from storage.db import Database
+from storage.votes import export_votes
 
 EXIT_CONFIG = 78  # EX_CONFIG: bad settings
 
@@ -129,6 +131,25 @@ async def cmd_db(settings: Settings, console: Console, args: argparse.Namespace)
     return 0
 
 
+async def cmd_export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    return await asyncio.to_thread(_export, settings, console, args)
+
+
+def _export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    try:
+        migrate.upgrade(db)
+        if not args.output:
+            db.read_now(lambda s: write_votes(export_votes(s), args.format, sys.stdout))
+            return 0
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = db.read_now(lambda s: write_votes(export_votes(s), args.format, out))
+        console.print(f"Wrote {count} votes to {args.output}.", style="dim")
+    finally:
+        db.dispose()
+    return 0
+
+
 def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -155,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--since", type=_date, help="first day, YYYY-MM-DD")
     ingest.add_argument("--until", type=_date, help="last day (default: today)")
     ingest.set_defaults(run=cmd_ingest)
+
+    export = sub.add_parser("export", help="export data")
+    export.add_argument("what", choices=["votes"])
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(run=cmd_export)
 
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])

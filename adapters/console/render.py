@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text as RichText
 
-from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text
+from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text, VoterList
 
 MAX_AUTHORS = 6
 MAX_ABSTRACT = 400
@@ -27,6 +27,8 @@ def render_part(part: Part, outcome: Outcome = Outcome.OK) -> RenderableType:
             return RichText(text, style=style)
         case PaperCard():
             return render_card(part)
+        case VoterList():
+            return render_voters(part)
         case _:
             assert_never(part)
 
@@ -67,7 +69,19 @@ def render_card(card: PaperCard) -> Panel:
     if card.votable:
         tally = card.tally
         body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
+        if card.rank is not None:
+            body.append(f"   vote {card.rank} up · vote {card.rank} down", style="dim")
     title = RichText(_shorten(paper.title, 200), style="bold")
     if card.rank is not None:
         title = RichText(f"{card.rank}. ", style="bold") + title
     return Panel(Group(body), title=title, title_align="left", subtitle=paper.id, expand=True)
+
+
+def render_voters(part: VoterList) -> RichText:
+    text = RichText()
+    for voter in part.voters:
+        mark = "👍" if voter.value > 0 else "👎"
+        how = f"reaction :{voter.emoji}:" if voter.source == "reaction" else "button"
+        text.append(f"{mark} {voter.user_id}", style="bold")
+        text.append(f"  {how}, {voter.at:%Y-%m-%d %H:%M} UTC\n", style="dim")
+    return text

@@ -21,7 +21,31 @@ class Blank:
     pass
 
 
-ConsoleInput = Invocation | Quit | Blank
+@dataclass(frozen=True, slots=True)
+class CardVote:
+    """``vote 2 up``: a click on card 2's 👍 button in the last reply."""
+
+    card: int
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardReaction:
+    """``react 2 :fire:`` / ``unreact 2 :fire:``: an emoji reaction on card 2's message."""
+
+    card: int
+    emoji: str
+    added: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GestureError:
+    message: str
+
+
+ConsoleInput = Invocation | Quit | Blank | CardVote | CardReaction | GestureError
+
+GESTURE_USAGE = "vote <card number> up|down · react <card number> :emoji: · unreact <n> :emoji:"
 
 
 def translate_line(line: str, user: str) -> ConsoleInput:
@@ -31,6 +55,9 @@ def translate_line(line: str, user: str) -> ConsoleInput:
         return Blank()
     if text.lower() in {"quit", "exit", "/quit", "/exit", ":q"}:
         return Quit()
+    first, _, rest = text.partition(" ")
+    if first.lower() in {"vote", "react", "unreact"}:
+        return translate_gesture(first.lower(), rest.split())
     return Invocation(
         platform=PLATFORM,
         workspace=WORKSPACE,
@@ -39,3 +66,15 @@ def translate_line(line: str, user: str) -> ConsoleInput:
         text=text,
         user_name=user,
     )
+
+
+def translate_gesture(verb: str, args: list[str]) -> ConsoleInput:
+    if len(args) != 2 or not args[0].isdigit() or int(args[0]) < 1:
+        return GestureError(f"Usage: {GESTURE_USAGE}")
+    card = int(args[0])
+    if verb == "vote":
+        direction = args[1].lower()
+        if direction not in {"up", "down"}:
+            return GestureError("vote takes up or down, e.g. vote 2 up")
+        return CardVote(card, 1 if direction == "up" else -1)
+    return CardReaction(card, args[1], added=verb == "react")

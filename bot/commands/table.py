@@ -7,11 +7,12 @@ from bot.commands.paper import PAPER
 from bot.commands.search import SEARCH
 from bot.commands.spec import Command, Context
 from bot.commands.trending import TRENDING
+from bot.commands.votes import TOP, VOTES
 from bot.reply import Reply
 
 
 def build_dispatcher() -> Dispatcher:
-    commands: list[Command] = [SEARCH, PAPER, *TRENDING]
+    commands: list[Command] = [SEARCH, PAPER, *TRENDING, TOP, VOTES]
     dispatcher: Dispatcher
 
     async def run_help(_ctx: Context, args: str) -> Reply:
