@@ -1,0 +1,87 @@
+"""The console chat end to end: commands, cards, voting and reacting, as a person types them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from adapters.console.app import ConsoleChat
+from adapters.console.translate import CardReaction, CardVote, GestureError, translate_line
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.model import Invocation
+
+
+class Screen:
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.console = Console(file=self.buffer, width=120, color_system=None, emoji=False)
+
+    def read(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+@pytest.fixture
+def screen() -> Screen:
+    return Screen()
+
+
+@pytest.fixture
+def chat(deps: Deps, dispatcher: Dispatcher, screen: Screen) -> ConsoleChat:
+    return ConsoleChat(deps, dispatcher, screen.console)
+
+
+async def run(chat: ConsoleChat, *typed: str) -> int:
+    feed = iter(typed)
+
+    async def read(_prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    return await chat.run(read)
+
+
+def test_typed_lines_become_invocations_or_gestures() -> None:
+    assert isinstance(translate_line("/papers search lora", "me"), Invocation)
+    assert translate_line("vote 2 up", "me") == CardVote(2, 1)
+    assert translate_line("unreact 1 :fire:", "me") == CardReaction(1, ":fire:", added=False)
+    assert isinstance(translate_line("vote two up", "me"), GestureError)
+
+
+async def test_search_then_vote_updates_the_cards_tally(chat: ConsoleChat, screen: Screen) -> None:
+    assert await run(chat, "search lora limit:2", "vote 1 up") == 0
+    out = screen.read()
+    assert "1. " in out
+    assert "👍 counted" in out
+    assert "👍 1  👎 0" in out
+
+
+async def test_reactions_count_and_can_be_taken_back(chat: ConsoleChat, screen: Screen) -> None:
+    await run(chat, "today 3", "react 2 :fire:", "unreact 2 :fire:", "react 2 :eyes:")
+    out = screen.read()
+    assert "👍 counted" in out
+    assert "your vote is withdrawn" in out
+    assert "Not counted: :eyes: is not a vote emoji." in out
+
+
+async def test_gestures_need_a_card_on_screen(chat: ConsoleChat, screen: Screen) -> None:
+    await run(chat, "vote 1 up", "search lora limit:1", "vote 5 up")
+    out = screen.read()
+    assert "search or list papers first" in out
+    assert "(it has 1)" in out
+
+
+async def test_ask_returns_the_reply_and_quit_ends_the_loop(
+    chat: ConsoleChat, screen: Screen
+) -> None:
+    reply = await chat.ask("/papers paper 2606.00467")
+    assert [p.id for p in reply.papers] == ["2606.00467"]
+    assert await run(chat, "quit", "search never reached") == 0
+    assert "never reached" not in screen.read()
