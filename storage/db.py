@@ -9,7 +9,9 @@ queue on the busy timeout instead of failing on a lock upgrade.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -70,6 +72,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = create_db_engine(self.url)
+        # SQLite has one writer at a time: queue this process's writers on a lock rather than
+        # on SQLite's busy handler, which sleeps and polls. PostgreSQL gets real parallelism.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        workers = 4 if self.dialect == "sqlite" else 16
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="paperbot-db")
 
     @property
     def dialect(self) -> str:
@@ -89,14 +96,20 @@ class Database:
             return work(session)
 
     def write_now(self, work: Callable[[Session], T]) -> T:
-        with self.session(write=True) as session:
+        if self._write_lock is None:
+            with self.session(write=True) as session:
+                return work(session)
+        with self._write_lock, self.session(write=True) as session:
             return work(session)
 
     async def read(self, work: Callable[[Session], T]) -> T:
-        return await asyncio.to_thread(self.read_now, work)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.read_now, work)
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        return await asyncio.to_thread(self.write_now, work)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self.write_now, work
+        )
 
     def dispose(self) -> None:
+        self._executor.shutdown(wait=True)
         self.engine.dispose()

@@ -68,6 +68,19 @@ def first_delivery(session: Session, platform: str, event_id: str, now: datetime
 
 def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> VoteRow:
     """The person's vote row, created empty if need be, locked for this transaction."""
+    query = select(VoteRow).where(
+        VoteRow.platform == key.platform,
+        VoteRow.workspace == key.workspace,
+        VoteRow.paper_id == key.paper_id,
+        VoteRow.user_id == key.user_id,
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.exec(query).first()
+    if row is not None:
+        return row
+    # First opinion of this person on this paper: create the row; if a concurrent transaction
+    # created it first, the insert does nothing and the select below waits for its lock.
     statement = (
         _insert(session)(VoteRow)
         .values(
@@ -87,14 +100,6 @@ def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> Vo
         .on_conflict_do_nothing()
     )
     session.execute(statement)
-    query = select(VoteRow).where(
-        VoteRow.platform == key.platform,
-        VoteRow.workspace == key.workspace,
-        VoteRow.paper_id == key.paper_id,
-        VoteRow.user_id == key.user_id,
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
     return session.exec(query.execution_options(populate_existing=True)).one()
 
 
