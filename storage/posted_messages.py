@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from bot.ports import Channel, SentMessage
@@ -42,14 +42,17 @@ def record_posted(
     session.flush()
 
 
+_PAPERS_OF_MESSAGE = select(PostedMessageRow.paper_id).where(
+    PostedMessageRow.platform == bindparam("platform"),
+    PostedMessageRow.channel == bindparam("channel"),
+    PostedMessageRow.message_ref == bindparam("message_ref"),
+)
+
+
 def papers_of_message(session: Session, platform: str, channel: str, message_ref: str) -> list[str]:
     """The papers a message shows (empty when paperbot did not post it)."""
-    query = select(PostedMessageRow.paper_id).where(
-        PostedMessageRow.platform == platform,
-        PostedMessageRow.channel == channel,
-        PostedMessageRow.message_ref == message_ref,
-    )
-    return sorted(set(session.exec(query)))
+    params = {"platform": platform, "channel": channel, "message_ref": message_ref}
+    return sorted(set(session.exec(_PAPERS_OF_MESSAGE, params=params)))
 
 
 def papers_shown_since(session: Session, channel: Channel, since: datetime) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -63,17 +63,24 @@ class DigestRunRow(SQLModel, table=True):
     __tablename__ = "digest_run"
     __table_args__ = (
         UniqueConstraint("subscription_id", "digest_date", name="uq_digest_run_subscription_date"),
+        Index("ix_digest_run_state_next", "state", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     subscription_id: int = Field(foreign_key="subscription.id", ondelete="CASCADE", index=True)
     digest_date: date
-    state: str = Field(max_length=16)  # claimed | posted | skipped | failed
+    # claimed | waiting | failed -> posted | skipped; missed (storage/digest_runs.py explains)
+    state: str = Field(max_length=16)
     attempts: int = 0
     message_refs: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     error: str | None = Field(default=None, sa_column=Column(Text))
     claimed_at: datetime
     updated_at: datetime
+    # Migration 0002: the fire time (its grace window ends the retries), when to retry, and the
+    # papers chosen, frozen at the first attempt so a retry finishes the same digest.
+    due_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    paper_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False))
 
 
 class PostedMessageRow(SQLModel, table=True):
@@ -140,3 +147,8 @@ class ProcessedEventRow(SQLModel, table=True):
     platform: str = Field(primary_key=True, max_length=32)
     event_id: str = Field(primary_key=True, max_length=191)
     received_at: datetime = Field(index=True)
+
+
+# Core table objects, for hot paths that read plain rows instead of ORM instances.
+PAPER_TABLE: Table = PaperRow.__table__  # type: ignore[attr-defined]
+VOTE_TABLE: Table = VoteRow.__table__  # type: ignore[attr-defined]

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, bindparam, case, func, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.model import Tally, Voter
-from storage.tables import PaperRow, ProcessedEventRow, VoteRow
+from bot.model import Paper, Tally, Voter
+from storage.papers import to_paper
+from storage.tables import PAPER_TABLE, VOTE_TABLE, PaperRow, ProcessedEventRow, VoteRow
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -55,70 +57,150 @@ def _insert(session: Session) -> Callable[..., Any]:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+# The event path runs these statements for every click and reaction; building them once (with
+# bind parameters) keeps SQLAlchemy from rebuilding and re-keying them per event.
+_V = VOTE_TABLE.c
+_SAME_PERSON = (
+    (_V.platform == bindparam("platform"))
+    & (_V.workspace == bindparam("workspace"))
+    & (_V.paper_id == bindparam("paper_id"))
+    & (_V.user_id == bindparam("user_id"))
+)
+_SELECT_VOTE = core_select(_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at).where(
+    _SAME_PERSON
+)
+_LOCK_VOTE = _SELECT_VOTE.with_for_update()
+_NEW_VOTE = {
+    "value": 0,
+    "source": "none",
+    "reactions": "{}",
+    "button_value": 0,
+    "event_at": NEVER,
+}
+_INSERT_VOTE = {
+    name: insert(VOTE_TABLE)
+    .on_conflict_do_nothing()
+    .returning(_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_PROCESSED = ProcessedEventRow.__table__  # type: ignore[attr-defined]
+_INSERT_PROCESSED = {
+    name: insert(_PROCESSED).on_conflict_do_nothing().returning(_PROCESSED.c.event_id)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_UP = func.coalesce(func.sum(case((_V.value > 0, 1), else_=0)), 0)
+_DOWN = func.coalesce(func.sum(case((_V.value < 0, 1), else_=0)), 0)
+_TALLY = core_select(_UP, _DOWN).where(
+    (_V.platform == bindparam("platform"))
+    & (_V.workspace == bindparam("workspace"))
+    & (_V.paper_id == bindparam("paper_id"))
+)
+_SAVED = (
+    "button_value",
+    "button_at",
+    "reactions",
+    "value",
+    "source",
+    "emoji",
+    "event_at",
+    "channel",
+    "updated_at",
+)
+_SAVE_VOTE = (
+    update(VOTE_TABLE)
+    .where(_V.id == bindparam("vote_id"))
+    .values({name: bindparam(f"new_{name}") for name in _SAVED})
+)
+
+
 def first_delivery(session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """Mark the event processed; False when it was already (a retry or a replay)."""
-    statement = (
-        _insert(session)(ProcessedEventRow)
-        .values(platform=platform, event_id=event_id, received_at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedEventRow.event_id)
-    )
-    return session.execute(statement).first() is not None
+    statement = _INSERT_PROCESSED[session.get_bind().dialect.name]
+    params = {"platform": platform, "event_id": event_id, "received_at": now}
+    return session.execute(statement, params).first() is not None
 
 
-def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> VoteRow:
+@dataclass(frozen=True, slots=True)
+class VoteState:
+    """The stored opinion of one person on one paper, as the vote rules need it."""
+
+    id: int
+    button_value: int
+    button_at: datetime | None
+    reactions: str
+    event_at: datetime
+
+
+def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> VoteState:
     """The person's vote row, created empty if need be, locked for this transaction."""
-    query = select(VoteRow).where(
-        VoteRow.platform == key.platform,
-        VoteRow.workspace == key.workspace,
-        VoteRow.paper_id == key.paper_id,
-        VoteRow.user_id == key.user_id,
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = session.exec(query).first()
-    if row is not None:
-        return row
-    # First opinion of this person on this paper: create the row; if a concurrent transaction
-    # created it first, the insert does nothing and the select below waits for its lock.
-    statement = (
-        _insert(session)(VoteRow)
-        .values(
-            platform=key.platform,
-            workspace=key.workspace,
-            paper_id=key.paper_id,
-            user_id=key.user_id,
-            value=0,
-            source="none",
-            reactions="{}",
-            button_value=0,
-            channel=channel,
-            event_at=NEVER,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing()
-    )
-    session.execute(statement)
-    return session.exec(query.execution_options(populate_existing=True)).one()
+    dialect = session.get_bind().dialect.name
+    query = _LOCK_VOTE if dialect == "postgresql" else _SELECT_VOTE
+    who = {
+        "platform": key.platform,
+        "workspace": key.workspace,
+        "paper_id": key.paper_id,
+        "user_id": key.user_id,
+    }
+    row = session.execute(query, who).first()
+    if row is None:
+        # First opinion of this person on this paper: the inserted row is ours (and locked).
+        # If a concurrent transaction inserted it first, nothing returns and we wait on its lock.
+        values = who | _NEW_VOTE | {"channel": channel, "created_at": now, "updated_at": now}
+        row = session.execute(_INSERT_VOTE[dialect], values).first()
+        if row is None:
+            row = session.execute(query, who).one()
+    return VoteState(*row)
 
 
-def _tally_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    up = func.sum(case((col(VoteRow.value) > 0, 1), else_=0))
-    down = func.sum(case((col(VoteRow.value) < 0, 1), else_=0))
-    return up, down
+def save_vote(session: Session, vote_id: int, **values: object) -> None:
+    """Write the new opinion; ``values`` must name every column in ``_SAVED``."""
+    if set(values) != set(_SAVED):
+        raise ValueError(f"save_vote needs exactly {_SAVED}, got {sorted(values)}")
+    params = {"vote_id": vote_id} | {f"new_{name}": value for name, value in values.items()}
+    session.execute(_SAVE_VOTE, params)
 
 
 def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) -> Tally:
-    up, down = _tally_columns()
-    row = session.exec(
-        select(up, down).where(
-            VoteRow.platform == platform,
-            VoteRow.workspace == workspace,
-            VoteRow.paper_id == paper_id,
-        )
-    ).one()
-    return Tally(int(row[0] or 0), int(row[1] or 0))
+    params = {"platform": platform, "workspace": workspace, "paper_id": paper_id}
+    up, down = session.execute(_TALLY, params).one()
+    return Tally(int(up), int(down))
+
+
+_P = PAPER_TABLE.c
+_PAPER_WITH_TALLY = core_select(
+    PAPER_TABLE,
+    core_select(_UP)
+    .where(
+        _V.paper_id == _P.id,
+        _V.platform == bindparam("platform"),
+        _V.workspace == bindparam("workspace"),
+    )
+    .scalar_subquery()
+    .label("up"),
+    core_select(_DOWN)
+    .where(
+        _V.paper_id == _P.id,
+        _V.platform == bindparam("platform"),
+        _V.workspace == bindparam("workspace"),
+    )
+    .scalar_subquery()
+    .label("down"),
+).where(_P.id == bindparam("paper_id"))
+
+
+def paper_with_tally(
+    session: Session, platform: str, workspace: str, paper_id: str
+) -> tuple[Paper, Tally] | None:
+    """The paper and its team tally in one round trip: what a card update after a vote needs."""
+    params = {"platform": platform, "workspace": workspace, "paper_id": paper_id}
+    row = session.execute(_PAPER_WITH_TALLY, params).first()
+    if row is None:
+        return None
+    return to_paper(row), Tally(int(row.up), int(row.down))
+
+
+def _tally_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    return _UP, _DOWN
 
 
 def leaderboard(

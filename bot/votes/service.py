@@ -8,9 +8,12 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.reply import PaperCard
-from bot.votes.events import VoteEvent, VoteResult
+from bot.votes.events import Effect, VoteEvent, VoteResult
 from bot.votes.record import record_vote
-from storage.papers import get_paper
+from storage.votes import paper_with_tally
+
+# Events that change nothing need no card update.
+SILENT = frozenset({Effect.DUPLICATE, Effect.STALE, Effect.IGNORED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +27,10 @@ async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:
     now = deps.clock()
 
     def work(session: Session) -> VoteReceipt:
-        result, tally = record_vote(session, event, values, now)
-        if tally is None or result.paper_id is None:
+        result = record_vote(session, event, values, now)
+        if result.effect in SILENT or result.paper_id is None:
             return VoteReceipt(result, None)
-        paper = get_paper(session, result.paper_id)
-        return VoteReceipt(result, PaperCard(paper, tally=tally) if paper else None)
+        found = paper_with_tally(session, event.platform, event.workspace, result.paper_id)
+        return VoteReceipt(result, PaperCard(found[0], tally=found[1]) if found else None)
 
     return await deps.db.write(work)
