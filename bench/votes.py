@@ -64,9 +64,10 @@ def plan(
             added = [rng.random() < 0.6 for _ in range(n)]
             for t, add in zip(times, added, strict=True):
                 at = T0 + timedelta(milliseconds=t)
+                ref, event_id = f"m-{paper}", uuid.uuid4().hex
                 reactions.append(
-                    ReactionChange("bench", WORKSPACE, "C", f"m-{paper}", user, emoji, add, uuid.uuid4().hex, at)
-                )  # fmt: skip
+                    ReactionChange("bench", WORKSPACE, "C", ref, user, emoji, add, event_id, at)
+                )
             if added[-1]:
                 truth[(paper, EMOJI[emoji])] += 1
         else:  # clicks, in order: each repeats (takes back) or switches the previous one
@@ -120,9 +121,8 @@ async def run(url: str, events: int, users: int, papers: int, concurrency: int) 
     dialect = db.dialect
     db.dispose()
     verdict = "all tallies equal the truth" if not wrong else f"{wrong} papers WRONG"
-    print(
-        f"{dialect:<10} {total:,} events in {elapsed:.2f} s = {total / elapsed:,.0f} events/s; {verdict}"
-    )
+    rate = total / elapsed
+    print(f"{dialect:<10} {total:,} events in {elapsed:.2f} s = {rate:,.0f} events/s; {verdict}")
     if wrong:
         raise SystemExit(1)
 
