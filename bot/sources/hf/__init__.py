@@ -1,0 +1,1 @@
+"""The Hugging Face Daily Papers source: its wire schema, a paced and retrying client."""

@@ -1,0 +1,1 @@
+"""Loopback fakes of outside services, fed with real recorded responses."""
