@@ -46,12 +46,12 @@ def _shorten(text: str, limit: int) -> str:
 
 def render_card(card: PaperCard) -> Panel:
     paper = card.paper
-    body = RichText()
+    body = RichText(_shorten(paper.title, 300) + "\n", style="bold")
     if paper.authors:
         body.append(authors_line(paper.authors) + "\n", style="italic")
     stats = f"▲ {paper.upvotes} upvotes"
     if paper.num_comments:
-        stats += f" · {paper.num_comments} comments"
+        stats += f" · {paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}"
     if paper.hf_daily_date:
         stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
     if paper.github_repo:
@@ -71,10 +71,8 @@ def render_card(card: PaperCard) -> Panel:
         body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
         if card.rank is not None:
             body.append(f"   vote {card.rank} up · vote {card.rank} down", style="dim")
-    title = RichText(_shorten(paper.title, 200), style="bold")
-    if card.rank is not None:
-        title = RichText(f"{card.rank}. ", style="bold") + title
-    return Panel(Group(body), title=title, title_align="left", subtitle=paper.id, expand=True)
+    title = f"{card.rank}. {paper.id}" if card.rank is not None else paper.id
+    return Panel(Group(body), title=title, title_align="left", expand=True)
 
 
 def render_voters(part: VoterList) -> RichText:
