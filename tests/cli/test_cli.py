@@ -1,0 +1,87 @@
+"""The ``paperbot`` command as a new user runs it: a real process, real settings, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+
+
+def paperbot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**os.environ, "COLUMNS": "100", **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> dict[str, str]:
+    return {"PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "PAPERBOT_OFFLINE": "1"}
+
+
+@pytest.fixture
+def hf_server() -> Iterator[FakeHfServer]:
+    with FakeHfServer(recorded_catalog()) as server:
+        yield server
+
+
+def test_first_start_loads_the_sample_and_answers(fresh: dict[str, str]) -> None:
+    done = paperbot("ask", "/papers today 2", env=fresh)
+    assert done.returncode == 0, done.stderr
+    assert "sample papers" in done.stdout
+    assert "Trending on Hugging Face" in done.stdout
+    bad = paperbot("ask", "/papers paper not-an-id", env=fresh)
+    assert bad.returncode == 2
+    assert "Usage: /papers paper" in bad.stdout
+
+
+def test_shell_reads_piped_lines_and_exits_at_end_of_input(fresh: dict[str, str]) -> None:
+    done = paperbot(
+        "shell", env={**fresh, "PAPERBOT_LOAD_SAMPLE": "0"}, stdin="help\nsearch lora\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "/papers search" in done.stdout
+    assert "No papers match 'lora'" in done.stdout
+
+
+def test_bad_configuration_exits_with_a_clear_message(fresh: dict[str, str]) -> None:
+    done = paperbot("ask", "help", env={**fresh, "PAPERBOT_TIMEZONE": "Mars/Olympus"})
+    assert done.returncode == 78
+    assert "PAPERBOT_TIMEZONE" in done.stdout
+
+
+def test_ingest_fills_the_catalog_from_hugging_face_idempotently(
+    tmp_path: Path, hf_server: FakeHfServer
+) -> None:
+    env = {
+        "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "PAPERBOT_HF_BASE_URL": hf_server.base_url,
+        "PAPERBOT_LOAD_SAMPLE": "0",
+    }
+    first = paperbot("ingest", "--since", "2026-05-28", "--until", "2026-05-30", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Ingested 3 day(s)" in first.stdout
+    assert " 0 new" not in first.stdout
+    again = paperbot("ingest", "--since", "2026-05-28", "--until", "2026-05-30", env=env)
+    assert " 0 new" in again.stdout
+    found = paperbot("ask", "today", env=env)
+    assert "29 May 2026" in found.stdout
+
+
+def test_export_writes_votes_as_json(fresh: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "votes.json"
+    chat = paperbot("shell", env=fresh, stdin="today 2\nvote 1 up\nreact 2 :rocket:\n")
+    assert chat.returncode == 0, chat.stderr
+    done = paperbot("export", "votes", "--format", "json", "-o", str(out), env=fresh)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text().count('"value": 1') == 2

@@ -1,0 +1,63 @@
+"""Ingest fills the catalog from Hugging Face day by day, idempotently, and reports bad days."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+
+from bot.ingest import days_between, ingest_days
+from bot.sources.hf.client import HuggingFaceClient
+from storage.db import Database
+from storage.papers import count_papers, get_paper
+from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+
+WEEK = list(days_between(date(2026, 5, 18), date(2026, 5, 24)))  # Mon-Sun
+
+
+async def no_wait(_seconds: float) -> None:
+    """Retries happen at once: the tests check what is retried, not how long it waits."""
+
+
+@pytest.fixture
+async def hf(sqlite_db: Database) -> AsyncIterator[tuple[FakeHfServer, HuggingFaceClient]]:
+    with FakeHfServer(recorded_catalog()) as server:
+        async with HuggingFaceClient(server.base_url, max_retries=2, sleep=no_wait) as client:
+            yield server, client
+
+
+async def test_a_week_is_ingested_and_a_rerun_adds_nothing(
+    sqlite_db: Database, hf: tuple[FakeHfServer, HuggingFaceClient]
+) -> None:
+    _, client = hf
+    first = await ingest_days(sqlite_db, client, WEEK)
+    stored = sqlite_db.read_now(count_papers)
+    assert first.added == stored > 50
+    assert first.empty_days == [date(2026, 5, 23), date(2026, 5, 24)]
+    again = await ingest_days(sqlite_db, client, WEEK)
+    assert (again.added, again.updated) == (0, stored)
+    assert sqlite_db.read_now(count_papers) == stored
+
+
+async def test_a_failing_day_is_reported_and_the_others_still_land(
+    sqlite_db: Database, hf: tuple[FakeHfServer, HuggingFaceClient]
+) -> None:
+    server, client = hf
+    server.respond_next(503, times=3)  # the first day's request and both its retries
+    progress: list[tuple[date, int, str | None]] = []
+    summary = await ingest_days(sqlite_db, client, WEEK[:2], lambda *p: progress.append(p))
+    assert list(summary.failed_days) == [WEEK[0]]
+    assert progress[0][2] is not None
+    assert progress[1][1] > 0
+    assert "1 failed" in summary.line()
+
+
+async def test_ingested_papers_keep_their_daily_date(
+    sqlite_db: Database, hf: tuple[FakeHfServer, HuggingFaceClient]
+) -> None:
+    _, client = hf
+    await ingest_days(sqlite_db, client, [date(2026, 6, 12)])
+    paper = sqlite_db.read_now(lambda s: get_paper(s, "2606.00467"))
+    assert paper is not None
+    assert paper.hf_daily_date == date(2026, 6, 12)
