@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -78,7 +79,10 @@ def test_ingest_fills_the_catalog_from_hugging_face_idempotently(
     assert "29 May 2026" in found.stdout
 
 
-def test_export_writes_votes_as_json(fresh: dict[str, str], tmp_path: Path) -> None:
+def test_export_writes_votes_as_json(sample_catalog_file: Path, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.db"
+    shutil.copyfile(sample_catalog_file, catalog)
+    fresh = {"PAPERBOT_DATABASE_URL": f"sqlite:///{catalog}", "PAPERBOT_OFFLINE": "1"}
     out = tmp_path / "votes.json"
     chat = paperbot("shell", env=fresh, stdin="today 2\nvote 1 up\nreact 2 :rocket:\n")
     assert chat.returncode == 0, chat.stderr
