@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, text
+from sqlalchemy import Row, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -48,74 +49,80 @@ def to_paper(row: PaperRow | Row[Any]) -> Paper:
     )
 
 
-def _merge(row: PaperRow, paper: Paper) -> None:
-    """Refresh ``row`` from a newer sighting; fields the new sighting lacks keep what we knew."""
-    row.title = paper.title or row.title
-    row.summary = paper.summary or row.summary
-    if paper.authors:
-        row.authors = json.dumps(list(paper.authors))
-    row.published_at = paper.published_at or row.published_at
-    row.hf_daily_date = paper.hf_daily_date or row.hf_daily_date
-    row.upvotes = paper.upvotes
-    row.num_comments = max(paper.num_comments, row.num_comments)
-    row.github_repo = paper.github_repo or row.github_repo
-    row.github_stars = paper.github_stars if paper.github_stars is not None else row.github_stars
-    row.project_page = paper.project_page or row.project_page
-    row.ai_summary = paper.ai_summary or row.ai_summary
-    if paper.ai_keywords:
-        row.ai_keywords = json.dumps(list(paper.ai_keywords))
-    row.thumbnail = paper.thumbnail or row.thumbnail
-    row.fetched_at = paper.fetched_at or row.fetched_at
+def merge_sighting(known: Paper, seen: Paper) -> Paper:
+    """A newer sighting refreshes what we knew; fields it lacks keep their known values."""
+    return replace(
+        known,
+        title=seen.title or known.title,
+        summary=seen.summary or known.summary,
+        authors=seen.authors or known.authors,
+        published_at=seen.published_at or known.published_at,
+        hf_daily_date=seen.hf_daily_date or known.hf_daily_date,
+        upvotes=seen.upvotes,
+        num_comments=max(seen.num_comments, known.num_comments),
+        github_repo=seen.github_repo or known.github_repo,
+        github_stars=seen.github_stars if seen.github_stars is not None else known.github_stars,
+        project_page=seen.project_page or known.project_page,
+        ai_summary=seen.ai_summary or known.ai_summary,
+        ai_keywords=seen.ai_keywords or known.ai_keywords,
+        thumbnail=seen.thumbnail or known.thumbnail,
+        fetched_at=seen.fetched_at or known.fetched_at,
+    )
 
 
-def _new_row(paper: Paper) -> PaperRow:
+def _row_values(paper: Paper) -> dict[str, Any]:
     if paper.fetched_at is None:
         raise ValueError(f"paper {paper.id} has no fetched_at")
-    row = PaperRow(id=paper.id, title=paper.title, fetched_at=paper.fetched_at)
-    _merge(row, paper)
-    return row
+    values = {name: getattr(paper, name) for name in _COLUMNS}
+    values["authors"] = json.dumps(list(paper.authors))
+    values["ai_keywords"] = json.dumps(list(paper.ai_keywords))
+    return values
 
 
-def _index_text(row: PaperRow) -> tuple[str, str, str, str]:
-    keywords = " ; ".join(json.loads(row.ai_keywords))
-    authors = " ; ".join(json.loads(row.authors))
-    return row.title, keywords, row.summary, authors
+_COLUMNS = tuple(c.name for c in PAPER_TABLE.columns)
+_INSERT_PAPER = insert(PAPER_TABLE)
+_UPDATE_PAPER = (
+    update(PAPER_TABLE)
+    .where(PAPER_TABLE.c.id == bindparam("key"))
+    .values({name: bindparam(name) for name in _COLUMNS if name != "id"})
+)
+
+
+def _index_text(paper: Paper) -> tuple[str, str, str, str]:
+    return paper.title, " ; ".join(paper.ai_keywords), paper.summary, " ; ".join(paper.authors)
 
 
 def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
-    """Insert new papers and refresh known ones (upvotes above all), search index included."""
+    """Insert new papers and refresh known ones (upvotes above all), search index included.
+
+    Works in chunks of plain executemany statements: first start loads thousands of papers.
+    """
     latest: dict[str, Paper] = {p.id: p for p in papers}
     added = updated = 0
     sqlite = session.get_bind().dialect.name == "sqlite"
     ids = list(latest)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        existing = {
-            row.id: row
-            for row in session.exec(select(PaperRow).where(PaperRow.id.in_(chunk)))  # type: ignore[attr-defined]
-        }
-        reindex: list[PaperRow] = []
-        for paper_id in chunk:
-            row = existing.get(paper_id)
-            if row is None:
-                row = _new_row(latest[paper_id])
-                session.add(row)
-                added += 1
-                reindex.append(row)
-            else:
-                before = _index_text(row)
-                _merge(row, latest[paper_id])
-                updated += 1
-                if _index_text(row) != before:
-                    reindex.append(row)
-        session.flush()
-        if sqlite and reindex:
-            _write_sqlite_index(session, reindex)
+        known = get_papers(session, chunk)
+        new = [latest[i] for i in chunk if i not in known]
+        refreshed = [merge_sighting(known[i], latest[i]) for i in chunk if i in known]
+        changed = [p for p in refreshed if p != known[p.id]]
+        if new:
+            session.execute(_INSERT_PAPER, [_row_values(p) for p in new])
+        if changed:
+            session.execute(_UPDATE_PAPER, [_row_values(p) | {"key": p.id} for p in changed])
+        added += len(new)
+        updated += len(refreshed)
+        if sqlite:
+            retext = [p for p in changed if _index_text(p) != _index_text(known[p.id])]
+            _write_sqlite_index(session, new + retext)
     return UpsertResult(added=added, updated=updated, ids=tuple(ids))
 
 
-def _write_sqlite_index(session: Session, rows: Sequence[PaperRow]) -> None:
-    keys = [{"k": search_key(row.id)} for row in rows]
+def _write_sqlite_index(session: Session, papers: Sequence[Paper]) -> None:
+    if not papers:
+        return
+    keys = [{"k": search_key(p.id)} for p in papers]
     session.execute(text("DELETE FROM paper_fts WHERE rowid = :k"), keys)
     session.execute(
         text(
@@ -123,9 +130,9 @@ def _write_sqlite_index(session: Session, rows: Sequence[PaperRow]) -> None:
             "VALUES (:k, :id, :title, :keywords, :summary, :authors)"
         ),
         [
-            dict(zip(("title", "keywords", "summary", "authors"), _index_text(row), strict=True))
-            | {"k": search_key(row.id), "id": row.id}
-            for row in rows
+            dict(zip(("title", "keywords", "summary", "authors"), _index_text(p), strict=True))
+            | {"k": search_key(p.id), "id": p.id}
+            for p in papers
         ],
     )
 
