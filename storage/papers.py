@@ -23,10 +23,29 @@ from storage.tables import PAPER_TABLE, PaperRow
 _CHUNK = 500
 
 
+_HASH_BITS = 40
+_MAX_BUCKET = (1 << 22) - 1
+
+
 def search_key(paper_id: str) -> int:
-    """A stable 63-bit integer per paper id: the SQLite FTS rowid, immune to VACUUM renumbering."""
+    """A stable 40-bit number per paper id: the low bits of its search rowid."""
     digest = hashlib.blake2b(paper_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+    return int.from_bytes(digest, "big") & ((1 << _HASH_BITS) - 1)
+
+
+def upvote_bucket(paper: Paper) -> int:
+    return min(max(paper.upvotes, 0), _MAX_BUCKET)
+
+
+def search_rowid(paper: Paper, probe: int = 0) -> int:
+    """The paper's rowid in the SQLite search index: upvotes in the high bits, an id hash below.
+
+    Walking the index in descending rowid order visits the most upvoted papers first, so a broad
+    query can stop after a few hundred candidates (see storage.search). ``probe`` steps past the
+    rare hash collision within one upvote count.
+    """
+    low = (search_key(paper.id) + probe) & ((1 << _HASH_BITS) - 1)
+    return (upvote_bucket(paper) << _HASH_BITS) | low
 
 
 def to_paper(row: PaperRow | Row[Any]) -> Paper:
@@ -79,7 +98,7 @@ def _row_values(paper: Paper) -> dict[str, Any]:
     return values
 
 
-_COLUMNS = tuple(c.name for c in PAPER_TABLE.columns)
+_COLUMNS = tuple(c.name for c in PAPER_TABLE.columns if c.name != "search_rowid")
 _INSERT_PAPER = insert(PAPER_TABLE)
 _UPDATE_PAPER = (
     update(PAPER_TABLE)
@@ -114,32 +133,60 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
         added += len(new)
         updated += len(refreshed)
         if sqlite:
-            retext = [p for p in changed if _index_text(p) != _index_text(known[p.id])]
-            _write_sqlite_index(session, new + retext)
+            stale = [
+                p
+                for p in changed
+                if _index_text(p) != _index_text(known[p.id])
+                or upvote_bucket(p) != upvote_bucket(known[p.id])
+            ]
+            _write_sqlite_index(session, new + stale)
     return UpsertResult(added=added, updated=updated, ids=tuple(ids))
 
 
+_ROWIDS = core_select(PAPER_TABLE.c.id, PAPER_TABLE.c.search_rowid).where(
+    PAPER_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
+_SET_ROWID = (
+    update(PAPER_TABLE)
+    .where(PAPER_TABLE.c.id == bindparam("key"))
+    .values(search_rowid=bindparam("rowid"))
+)
+_FTS_DELETE = text("DELETE FROM paper_fts WHERE rowid = :rowid")
+_FTS_OWNER = text("SELECT paper_id FROM paper_fts WHERE rowid = :rowid")
+_FTS_INSERT = text(
+    "INSERT INTO paper_fts (rowid, paper_id, title, keywords, summary, authors) "
+    "VALUES (:rowid, :id, :title, :keywords, :summary, :authors)"
+)
+
+
 def _write_sqlite_index(session: Session, papers: Sequence[Paper]) -> None:
+    """(Re)index ``papers`` under their current search rowid; old entries are removed first."""
     if not papers:
         return
-    keys = [{"k": search_key(p.id)} for p in papers]
-    session.execute(text("DELETE FROM paper_fts WHERE rowid = :k"), keys)
-    session.execute(
-        text(
-            "INSERT INTO paper_fts (rowid, paper_id, title, keywords, summary, authors) "
-            "VALUES (:k, :id, :title, :keywords, :summary, :authors)"
-        ),
-        [
-            dict(zip(("title", "keywords", "summary", "authors"), _index_text(p), strict=True))
-            | {"k": search_key(p.id), "id": p.id}
-            for p in papers
-        ],
-    )
+    old = session.execute(_ROWIDS, {"ids": [p.id for p in papers]}).all()
+    stale = [{"rowid": rowid} for _, rowid in old if rowid is not None]
+    if stale:
+        session.execute(_FTS_DELETE, stale)
+    rows, taken = [], set()
+    for paper in papers:
+        probe, rowid = 0, search_rowid(paper)
+        while rowid in taken or session.execute(_FTS_OWNER, {"rowid": rowid}).first():
+            probe += 1
+            rowid = search_rowid(paper, probe)
+        taken.add(rowid)
+        title, keywords, summary, authors = _index_text(paper)
+        rows.append(
+            {"rowid": rowid, "id": paper.id, "title": title, "keywords": keywords}
+            | {"summary": summary, "authors": authors}
+        )
+    session.execute(_FTS_INSERT, rows)
+    session.execute(_SET_ROWID, [{"key": r["id"], "rowid": r["rowid"]} for r in rows])
 
 
 def delete_paper(session: Session, paper_id: str) -> None:
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM paper_fts WHERE rowid = :k"), {"k": search_key(paper_id)})
+        for _, rowid in session.execute(_ROWIDS, {"ids": [paper_id]}):
+            session.execute(_FTS_DELETE, {"rowid": rowid})
     session.execute(delete(PaperRow).where(PaperRow.id == paper_id))  # type: ignore[arg-type]
 
 

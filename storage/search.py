@@ -24,6 +24,8 @@ _BM25 = "bm25(paper_fts, 0.0, 10.0, 4.0, 1.0, 2.0)"
 _PG_WEIGHTS = "{0.2, 0.1, 0.4, 1.0}"
 # Scores this close count as a tie, broken by upvotes.
 _TIE_DIGITS = 2
+# A broad query is ranked over its most upvoted matches only: bm25 costs per scored match.
+CANDIDATES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +82,27 @@ def _search_sqlite(session: Session, query: SearchQuery, *, any_word: bool) -> l
         sql = (
             f"SELECT p.id FROM paper p WHERE 1=1{since} ORDER BY p.upvotes DESC, p.id LIMIT :limit"
         )
-    else:
-        params["match"] = expression
-        sql = (
-            f"SELECT p.id FROM paper_fts f JOIN paper p ON p.id = f.paper_id "
-            f"WHERE paper_fts MATCH :match{since} "
-            f"ORDER BY round({_BM25}, {_TIE_DIGITS}), p.upvotes DESC, p.id LIMIT :limit"
-        )
-    ids = [row[0] for row in session.execute(text(sql), params)]
+        return _in_order(session, [row[0] for row in session.execute(text(sql), params)])
+
+    # Rank only the CANDIDATES most upvoted matches (the index is in upvote order, so finding
+    # them costs no scoring); queries with fewer matches are ranked exactly, over all of them.
+    params |= {"match": expression, "cap": CANDIDATES}
+    floor = session.execute(
+        text(
+            "SELECT min(rowid) FROM (SELECT f.rowid FROM paper_fts f "
+            f"JOIN paper p ON p.id = f.paper_id WHERE paper_fts MATCH :match{since} "
+            "ORDER BY f.rowid DESC LIMIT :cap)"
+        ),
+        params,
+    ).scalar()
+    if floor is None:
+        return []
+    sql = (
+        f"SELECT p.id FROM paper_fts f JOIN paper p ON p.id = f.paper_id "
+        f"WHERE paper_fts MATCH :match AND f.rowid >= :floor{since} "
+        f"ORDER BY round({_BM25}, {_TIE_DIGITS}), p.upvotes DESC, p.id LIMIT :limit"
+    )
+    ids = [row[0] for row in session.execute(text(sql), params | {"floor": floor})]
     return _in_order(session, ids)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -32,6 +32,8 @@ class PaperRow(SQLModel, table=True):
     ai_keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     thumbnail: str | None = Field(default=None, max_length=1024)
     fetched_at: datetime
+    # SQLite only: this paper's rowid in paper_fts (see storage.papers.search_rowid).
+    search_rowid: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True))
 
 
 class SubscriptionRow(SQLModel, table=True):

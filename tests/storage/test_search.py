@@ -182,3 +182,41 @@ def test_trending_day_window_has_that_days_papers(sample_catalog: Database) -> N
     papers = sample_catalog.read_now(lambda s: trending(s, day, day, 50))
     assert len(papers) == 30
     assert [p.upvotes for p in papers] == sorted((p.upvotes for p in papers), reverse=True)
+
+
+def test_broad_queries_rank_the_most_upvoted_matches(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "CANDIDATES", 3)
+    fill(
+        sqlite_db,
+        [make_paper(f"2401.{i:05d}", f"Quillwort study {i}", upvotes=i) for i in range(1, 11)],
+    )
+    found = ids(sqlite_db, "quillwort limit:10")
+    assert sorted(found) == ["2401.00008", "2401.00009", "2401.00010"]
+
+
+def test_upvote_changes_move_the_paper_in_the_index(sqlite_db: Database) -> None:
+    from sqlalchemy import text
+
+    fill(sqlite_db, [make_paper("2401.00001", "Quillwort networks", upvotes=1)])
+    sqlite_db.write_now(
+        lambda s: upsert_papers(s, [make_paper("2401.00001", "Quillwort networks", upvotes=500)])
+    )
+    assert ids(sqlite_db, "quillwort") == ["2401.00001"]
+    entries = text("SELECT count(*) FROM paper_fts WHERE paper_id = '2401.00001'")
+    assert sqlite_db.read_now(lambda s: s.execute(entries).scalar()) == 1
+
+
+def test_colliding_index_keys_are_probed_apart(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.papers
+
+    monkeypatch.setattr(storage.papers, "search_key", lambda _paper_id: 42)
+    fill(sqlite_db, [make_paper(f"2401.{i:05d}", f"Quillwort {i}") for i in range(5)], filler=0)
+    sqlite_db.write_now(lambda s: delete_paper(s, "2401.00002"))
+    fill(sqlite_db, [make_paper("2401.00009", "Quillwort late")], filler=0)
+    assert len(ids(sqlite_db, "quillwort limit:20")) == 5

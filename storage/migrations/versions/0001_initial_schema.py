@@ -14,7 +14,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-# SQLite: an FTS5 table whose rowid is storage.papers.search_key(paper_id), written by the paper
+# SQLite: an FTS5 table whose rowid (paper.search_rowid) orders papers by upvotes, so the most
+# upvoted matches of a broad query are found without scoring every match; written by the paper
 # repository in the same transaction as the paper row. Porter stemming over unicode61 tokens.
 SQLITE_SEARCH_DDL = """
 CREATE VIRTUAL TABLE paper_fts USING fts5(
@@ -74,7 +75,9 @@ def upgrade() -> None:
         sa.Column("ai_keywords", sa.Text(), nullable=False),
         sa.Column("thumbnail", sa.String(length=1024), nullable=True),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("search_rowid", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("search_rowid"),
     )
     with op.batch_alter_table("paper", schema=None) as batch_op:
         batch_op.create_index("ix_paper_daily_upvotes", ["hf_daily_date", "upvotes"], unique=False)
