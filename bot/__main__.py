@@ -73,6 +73,8 @@ def _open_database(settings: Settings, console: Console) -> Database:
             loaded = load_sample_if_empty(db, utc_now())
         if loaded:
             console.print(f"Loaded {loaded:,} sample papers into the catalog.", style="dim")
+    if db.dialect == "sqlite":
+        db.read_now(db.common_terms.get)  # one pass over the search index, before any query
     return db
 
 

@@ -17,6 +17,44 @@ MAX_LIMIT = 20
 MAX_TERMS = 24
 MAX_TERM_CHARS = 64
 
+# Words that carry no topic: dropped when a query has other words, trimmed from phrase ends.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "via",
+        "was",
+        "we",
+        "were",
+        "which",
+        "with",
+    ]
+)
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(
     r"""(?P<filter>(?P<key>author|since|limit):(?:"(?P<qval>[^"]*)"?|(?P<val>\S*)))"""
@@ -91,6 +129,7 @@ def parse_search_query(text: str) -> SearchQuery:
         else:
             _add_word_token(match["word"], terms, prefixes, phrases, excluded)
 
+    terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes))
     total = len(terms) + len(prefixes) + len(phrases) + len(excluded)
     return SearchQuery(
         terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
@@ -102,6 +141,27 @@ def parse_search_query(text: str) -> SearchQuery:
         limit=limit,
         truncated=total > MAX_TERMS,
     )
+
+
+def _without_stopwords(
+    terms: list[str], phrases: list[tuple[str, ...]], *, has_other: bool
+) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Trim stopwords from phrase ends, and drop stopword terms when something else is left."""
+    trimmed: list[tuple[str, ...]] = []
+    for phrase in phrases:
+        words = list(phrase)
+        while len(words) > 1 and words[0] in STOPWORDS:
+            words.pop(0)
+        while len(words) > 1 and words[-1] in STOPWORDS:
+            words.pop()
+        if len(words) == 1:
+            terms.append(words[0])
+        else:
+            trimmed.append(tuple(words))
+    content = [t for t in terms if t not in STOPWORDS]
+    if content or trimmed or has_other:
+        return content, trimmed
+    return terms, trimmed
 
 
 def _add_words(found: list[str], terms: list[str], phrases: list[tuple[str, ...]]) -> None:

@@ -19,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from storage.common_terms import CommonTerms
+
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -77,6 +79,7 @@ class Database:
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
         workers = 4 if self.dialect == "sqlite" else 16
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="paperbot-db")
+        self.common_terms = CommonTerms()  # search statistics, kept with the catalog they describe
 
     @property
     def dialect(self) -> str:

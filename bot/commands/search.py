@@ -22,7 +22,8 @@ async def run_search(ctx: Context, args: str) -> Reply:
     if not (query.has_text or query.author or query.since):
         raise UsageError("Tell me what to search for.")
 
-    local: SearchResult = await ctx.deps.db.read(lambda s: search_catalog(s, query))
+    common = ctx.deps.db.common_terms
+    local: SearchResult = await ctx.deps.db.read(lambda s: search_catalog(s, query, common))
     papers = list(local.papers)
     notes: list[Part] = []
     if query.has_text and (len(papers) < query.limit or local.matched_any):

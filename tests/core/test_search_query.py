@@ -62,3 +62,10 @@ def test_any_text_parses_or_raises_a_query_error(text: str) -> None:
         return
     assert 1 <= query.limit <= MAX_LIMIT
     assert all(w and all(c.isalnum() or c == "_" for c in w) for w in query.terms)
+
+
+def test_stopwords_drop_out_unless_they_are_the_whole_query() -> None:
+    query = parse_search_query('attention is all you need "the open" "a generic model"')
+    assert query.terms == ("attention", "all", "you", "need", "open")
+    assert query.phrases == (("generic", "model"),)
+    assert parse_search_query("the").terms == ("the",)

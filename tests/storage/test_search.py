@@ -187,9 +187,9 @@ def test_trending_day_window_has_that_days_papers(sample_catalog: Database) -> N
 def test_broad_queries_rank_the_most_upvoted_matches(
     sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.search
+    import storage.search_sqlite
 
-    monkeypatch.setattr(storage.search, "CANDIDATES", 3)
+    monkeypatch.setattr(storage.search_sqlite, "CANDIDATES", 3)
     fill(
         sqlite_db,
         [make_paper(f"2401.{i:05d}", f"Quillwort study {i}", upvotes=i) for i in range(1, 11)],
@@ -220,3 +220,22 @@ def test_colliding_index_keys_are_probed_apart(
     sqlite_db.write_now(lambda s: delete_paper(s, "2401.00002"))
     fill(sqlite_db, [make_paper("2401.00009", "Quillwort late")], filler=0)
     assert len(ids(sqlite_db, "quillwort limit:20")) == 5
+
+
+def test_common_words_filter_but_rare_words_rank(sqlite_db: Database) -> None:
+    from storage.common_terms import CommonTerms
+
+    papers = [make_paper(f"2401.{i:05d}", f"Model study {i}", upvotes=i) for i in range(1, 40)]
+    papers.append(make_paper("2402.00001", "Quillwort model", summary="quillwort quillwort"))
+    papers.append(make_paper("2402.00002", "A model", summary="on quillwort"))
+    fill(sqlite_db, papers, filler=0)
+    common = CommonTerms(threshold=20)
+    assert sqlite_db.read_now(common.get) == frozenset({"model", "studi"})
+
+    def search(text: str) -> list[str]:
+        query = parse_search_query(text)
+        return [p.id for p in sqlite_db.read_now(lambda s: search_catalog(s, query, common)).papers]
+
+    assert search("quillwort model") == ["2402.00001", "2402.00002"]  # ranked by "quillwort"
+    assert search("model limit:3") == ["2401.00039", "2401.00038", "2401.00037"]  # title, upvotes
+    assert search("models -study") == ["2402.00001", "2402.00002"]
