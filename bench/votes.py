@@ -1,10 +1,11 @@
 """Votes benchmark: 5,000 mixed events from 200 users on 50 papers, checked against the truth.
 
 Reaction adds and removes arrive shuffled and concurrently (as Slack retries and gateway replays
-deliver them); each user's clicks on a paper arrive in order. The truth is computed independently
-of paperbot's rules: for a reaction pair, the newest event decides; for clicks, each repeats or
-switches the previous one. Prints events per second on SQLite and, when PAPERBOT_BENCH_PG_URL (or
-PAPERBOT_TEST_DATABASE_URL) is set, on PostgreSQL. Budget: 500 events/s or better.
+deliver them) through the VoteRecorder adapters use; each user's clicks on a paper arrive in
+order. The truth is computed independently of paperbot's rules: for a reaction pair, the newest
+event decides; for clicks, each repeats or switches the previous one. Prints events per second
+on SQLite and, when PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST_DATABASE_URL) is set, on PostgreSQL.
+Budget: 500 events/s or better.
 
     .venv/bin/python bench/votes.py [--events 5000] [--concurrency 32]
 """
@@ -32,7 +33,7 @@ from bot.ports import Channel, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent  # noqa: E402
 from bot.votes.posted import remember_sent  # noqa: E402
-from bot.votes.service import handle_vote  # noqa: E402
+from bot.votes.service import VoteRecorder  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database, normalise_url  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
@@ -104,10 +105,11 @@ async def run(url: str, events: int, users: int, papers: int, concurrency: int) 
     rounds, truth = plan(events, users, papers)
     total = sum(len(r) for r in rounds)
     gate = asyncio.Semaphore(concurrency)
+    recorder = VoteRecorder(deps)
 
     async def send(event: VoteEvent) -> None:
         async with gate:
-            await handle_vote(deps, event)
+            await recorder.record(event)
 
     started = time.perf_counter()
     for batch in rounds:

@@ -1,8 +1,17 @@
-"""The vote use case adapters call: one unit of work per event, the updated card back."""
+"""The vote use case adapters call: record an event, get the updated card back.
+
+``handle_vote`` is one unit of work per event. ``VoteRecorder`` applies the events that arrive
+together (a burst of reactions on a digest, a gateway replay) in one transaction each batch, in
+arrival order, which is what lets PostgreSQL keep up with hundreds of events a second.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -11,6 +20,8 @@ from bot.reply import PaperCard
 from bot.votes.events import Effect, VoteEvent, VoteResult
 from bot.votes.record import record_vote
 from storage.votes import paper_with_tally
+
+log = logging.getLogger(__name__)
 
 # Events that change nothing need no card update.
 SILENT = frozenset({Effect.DUPLICATE, Effect.STALE, Effect.IGNORED})
@@ -22,15 +33,72 @@ class VoteReceipt:
     card: PaperCard | None  # the card with its new tally, when the tally may have changed
 
 
+def apply_vote(
+    session: Session, event: VoteEvent, values: Mapping[str, int], now: datetime
+) -> VoteReceipt:
+    result = record_vote(session, event, values, now)
+    if result.effect in SILENT or result.paper_id is None:
+        return VoteReceipt(result, None)
+    found = paper_with_tally(session, event.platform, event.workspace, result.paper_id)
+    return VoteReceipt(result, PaperCard(found[0], tally=found[1]) if found else None)
+
+
 async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:
-    values = deps.settings.reaction_values
-    now = deps.clock()
+    values, now = deps.settings.reaction_values, deps.clock()
+    return await deps.db.write(lambda s: apply_vote(s, event, values, now))
 
-    def work(session: Session) -> VoteReceipt:
-        result = record_vote(session, event, values, now)
-        if result.effect in SILENT or result.paper_id is None:
-            return VoteReceipt(result, None)
-        found = paper_with_tally(session, event.platform, event.workspace, result.paper_id)
-        return VoteReceipt(result, PaperCard(found[0], tally=found[1]) if found else None)
 
-    return await deps.db.write(work)
+class VoteRecorder:
+    """Queues vote events and applies them in batches, one transaction per batch."""
+
+    def __init__(self, deps: Deps, max_batch: int = 64) -> None:
+        self._deps = deps
+        self._max_batch = max_batch
+        self._pending: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def record(self, event: VoteEvent) -> VoteReceipt:
+        future: asyncio.Future[VoteReceipt] = asyncio.get_running_loop().create_future()
+        self._pending.append((event, future))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            await self._apply(batch)
+
+    async def _apply(self, batch: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]) -> None:
+        values, now = self._deps.settings.reaction_values, self._deps.clock()
+        events = [event for event, _ in batch]
+        try:
+            receipts = await self._deps.db.write(
+                lambda s: [apply_vote(s, event, values, now) for event in events]
+            )
+        except Exception:
+            log.warning("a batch of %d vote events failed; applying them one by one", len(batch))
+            for event, future in batch:
+                try:
+                    receipt = await handle_vote(self._deps, event)
+                except Exception as error:
+                    _settle(future, error=error)
+                else:
+                    _settle(future, receipt)
+            return
+        for (_, future), receipt in zip(batch, receipts, strict=True):
+            _settle(future, receipt)
+
+
+def _settle(
+    future: asyncio.Future[VoteReceipt],
+    receipt: VoteReceipt | None = None,
+    error: BaseException | None = None,
+) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    elif receipt is not None:
+        future.set_result(receipt)

@@ -1,0 +1,55 @@
+"""Batched recording: same exact tallies as one event at a time, and one bad event fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import bot.votes.service
+from bot.votes.events import Effect, VoteEvent
+from bot.votes.service import VoteRecorder
+from storage.db import Database
+from tests.votes.helpers import PAPERS, open_desk
+
+P1, P2, _ = PAPERS
+
+
+async def test_a_burst_of_events_lands_exactly(db: Database) -> None:
+    desk = await open_desk(db)
+    recorder = VoteRecorder(desk.deps, max_batch=16)
+    events = [desk.click(f"U{i}", P1, 1 if i % 4 else -1) for i in range(80)]
+    events += [desk.react(f"U{i}", P2, "fire") for i in range(30)]
+    events.append(events[0])  # a replay inside the burst
+    receipts = await asyncio.gather(*(recorder.record(e) for e in events))
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (60, 20)
+    assert desk.tally(P2).up == 30
+    assert receipts[-1].result.effect is Effect.DUPLICATE
+
+
+async def test_events_keep_their_arrival_order_within_a_burst(db: Database) -> None:
+    desk = await open_desk(db)
+    recorder = VoteRecorder(desk.deps, max_batch=4)
+    clicks = [desk.click("U1", P1, 1) for _ in range(7)]  # up, back, up, back, ...
+    await asyncio.gather(*(recorder.record(e) for e in clicks))
+    assert desk.tally(P1).up == 1
+
+
+async def test_one_failing_event_does_not_fail_its_batch(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = await open_desk(sqlite_db)
+    broken = desk.click("U-broken", P1, 1)
+    apply = bot.votes.service.apply_vote
+
+    def failing(session: object, event: VoteEvent, *args: object) -> object:
+        if event == broken:
+            raise RuntimeError("storage hiccup")
+        return apply(session, event, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.votes.service, "apply_vote", failing)
+    recorder = VoteRecorder(desk.deps)
+    events = [desk.click("U1", P1, 1), broken, desk.click("U2", P1, 1)]
+    results = await asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True)
+    assert isinstance(results[1], RuntimeError)
+    assert desk.tally(P1).up == 2
