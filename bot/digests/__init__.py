@@ -1,0 +1,1 @@
+"""Scheduled digests: subscriptions, the covered window, selection and the exactly-once run."""

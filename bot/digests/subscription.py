@@ -1,0 +1,128 @@
+"""A channel's digest subscription: what to post, where and when, validated in one place."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from typing import Literal
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.ports import Channel
+
+Kind = Literal["daily", "weekly"]
+KINDS: tuple[Kind, ...] = ("daily", "weekly")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MON_FRI = (0, 1, 2, 3, 4)
+MAX_TOP_N = 20
+MAX_KEYWORDS = 10
+MAX_KEYWORD_LENGTH = 60
+MAX_MIN_UPVOTES = 100_000
+
+
+class SubscriptionError(ValueError):
+    """A subscription that cannot work as given; the message says why, in the user's terms."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSpec:
+    """What a channel asked for; ``weekdays`` are ISO weekday numbers minus one (Monday = 0)."""
+
+    kind: Kind = "daily"
+    local_time: time = time(9, 0)
+    timezone: str = "UTC"
+    weekdays: tuple[int, ...] = MON_FRI
+    top_n: int = 5
+    keywords: tuple[str, ...] = ()
+    min_upvotes: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def describe(self) -> str:
+        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
+        text = f"{self.kind} at {self.local_time:%H:%M} {self.timezone}, "
+        text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
+        if self.keywords:
+            text += ", keywords: " + ", ".join(self.keywords)
+        if self.min_upvotes:
+            text += f", at least {self.min_upvotes} upvotes"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    channel: Channel
+    spec: DigestSpec
+    created_by: str
+    id: int | None = None
+    enabled: bool = True
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def job_id(self) -> str:
+        return f"digest:{self.id}"
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def resolve_timezone(name: str) -> str | None:
+    """The canonical IANA name for ``name`` in any case, or None. Looks the name up in the
+    tz database's list instead of opening it as a file, so no input reaches the filesystem."""
+    return _zones().get(name.strip().lower())
+
+
+def timezone_hint(name: str) -> str:
+    """``Did you mean Europe/Berlin?`` for a misspelt zone, else an example."""
+    close = difflib.get_close_matches(name.lower()[:64], list(_zones()), n=2, cutoff=0.75)
+    if close:
+        return "Did you mean " + " or ".join(_zones()[c] for c in close) + "?"
+    return "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
+
+
+def describe_weekdays(days: tuple[int, ...]) -> str:
+    names = [DAY_NAMES[d].title() for d in sorted(days)]
+    if tuple(sorted(days)) == MON_FRI:
+        return "Mon–Fri"
+    if len(days) == 7:
+        return "every day"
+    return ", ".join(names)
+
+
+def validate_spec(spec: DigestSpec) -> DigestSpec:
+    """Return ``spec`` if it can work, else raise ``SubscriptionError`` saying what to change."""
+    if resolve_timezone(spec.timezone) != spec.timezone:
+        raise SubscriptionError(
+            f"{spec.timezone[:64]!r} is not a time zone I know. {timezone_hint(spec.timezone)}"
+        )
+    if spec.kind not in KINDS:
+        raise SubscriptionError(f"A digest is daily or weekly, not {spec.kind!r}.")
+    if not spec.weekdays:
+        raise SubscriptionError("Pick at least one day of the week.")
+    if any(d not in range(7) for d in spec.weekdays) or len(set(spec.weekdays)) != len(
+        spec.weekdays
+    ):
+        raise SubscriptionError("Each day of the week may appear once.")
+    if spec.kind == "weekly" and len(spec.weekdays) != 1:
+        raise SubscriptionError(
+            "A weekly digest goes out on one day of the week (e.g. `weekly mon 09:00`); "
+            "for several days a week, subscribe daily."
+        )
+    if not 1 <= spec.top_n <= MAX_TOP_N:
+        raise SubscriptionError(f"top takes a number from 1 to {MAX_TOP_N}.")
+    if not 0 <= spec.min_upvotes <= MAX_MIN_UPVOTES:
+        raise SubscriptionError(f"min-upvotes takes a number from 0 to {MAX_MIN_UPVOTES:,}.")
+    if len(spec.keywords) > MAX_KEYWORDS:
+        raise SubscriptionError(f"Give at most {MAX_KEYWORDS} keywords.")
+    for keyword in spec.keywords:
+        if not keyword.strip() or len(keyword) > MAX_KEYWORD_LENGTH:
+            raise SubscriptionError(
+                f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas."
+            )
+    return spec
