@@ -1,15 +1,13 @@
 """SQLite catalog search: FTS5 matching, bm25 ranking, bounded work on broad queries.
 
 Two bounds keep a 200,000-paper catalog fast. The index is in upvote order (see
-``storage.papers.search_rowid``), so only the ``CANDIDATES`` most upvoted matches are ranked; and
-words in most papers (``storage.common_terms``) still filter but do not rank, because bm25 reads
-their whole posting list to learn that they say little. A query of only such words ranks title
-matches first, then by upvotes.
+``storage.papers.search_rowid``), so only the ``CANDIDATES`` most upvoted matches are ranked. And
+bm25 reads the whole posting list of every word it weighs, so a query with a word found in most
+papers (``storage.common_terms``) ranks its candidates by title matches, then by upvotes.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import text
@@ -50,20 +48,12 @@ def fts5_expression(query: SearchQuery, *, any_word: bool = False) -> str | None
     return expression
 
 
-def informative_part(query: SearchQuery, common: frozenset[str]) -> SearchQuery:
-    """The words of ``query`` worth ranking by: those not in ``common`` papers."""
-    if not common:
-        return query
-
-    def rare(word: str) -> bool:
-        return index_form(word) not in common
-
-    return replace(
-        query,
-        terms=tuple(t for t in query.terms if rare(t)),
-        prefixes=tuple(p for p in query.prefixes if not any(c.startswith(p) for c in common)),
-        phrases=tuple(p for p in query.phrases if any(rare(w) for w in p)),
-    )
+def has_common_word(query: SearchQuery, common: frozenset[str]) -> bool:
+    """True when weighing some word of ``query`` would mean reading a huge posting list."""
+    words = [*query.terms, *(w for phrase in query.phrases for w in phrase)]
+    if any(index_form(w) in common for w in words):
+        return True
+    return any(c.startswith(p) for p in query.prefixes for c in common)
 
 
 def ranked_ids(
@@ -81,50 +71,36 @@ def ranked_ids(
         )
         return [row[0] for row in session.execute(text(sql), params)]
 
-    params |= {"match": match, "cap": CANDIDATES}
-    # Without a date filter the walk stays inside the index, where FTS5 can stop early.
-    join = " JOIN paper p ON p.id = f.paper_id" if since else ""
-    floor = session.execute(
-        text(
-            f"SELECT min(rowid) FROM (SELECT f.rowid FROM paper_fts f{join} "
-            f"WHERE paper_fts MATCH :match{since} ORDER BY f.rowid DESC LIMIT :cap)"
-        ),
-        params,
-    ).scalar()
-    if floor is None:
-        return []
-    params["floor"] = floor
-    candidates = (
-        "SELECT f.rowid AS rid, p.id AS id, p.upvotes AS upvotes FROM paper_fts f "
-        "JOIN paper p ON p.id = f.paper_id "
-        f"WHERE paper_fts MATCH :match AND f.rowid >= :floor{since}"
+    # The CANDIDATES most upvoted matches, walking the index backwards (it is in upvote order);
+    # CROSS JOIN keeps the index as the outer loop when a date filter needs the paper table.
+    # bm25 is computed for those rows only, unless a common word would make it read too much.
+    exact = not has_common_word(query, common)
+    score = BM25 if exact else "0.0"
+    join = " CROSS JOIN paper p ON p.id = f.paper_id" if since else ""
+    rows: list[Any] = list(
+        session.execute(
+            text(
+                f"SELECT f.rowid, f.paper_id, {score} FROM paper_fts f{join} "
+                f"WHERE paper_fts MATCH :match{since} ORDER BY f.rowid DESC LIMIT :cap"
+            ),
+            params | {"match": match, "cap": CANDIDATES},
+        )
     )
-
-    informative = informative_part(query, common)
-    if informative == query or not query.has_text:
-        sql = (
-            f"SELECT p.id FROM paper_fts f JOIN paper p ON p.id = f.paper_id "
-            f"WHERE paper_fts MATCH :match AND f.rowid >= :floor{since} "
-            f"ORDER BY round({BM25}, {TIE_DIGITS}), p.upvotes DESC, p.id LIMIT :limit"
+    if not rows:
+        return []
+    paper_ids = {rowid: paper_id for rowid, paper_id, _ in rows}
+    if exact:  # best bm25 first; near-ties by upvotes, which the rowid carries
+        rows.sort(key=lambda r: (round(r[2], TIE_DIGITS), -r[0]))
+        return [paper_id for _, paper_id, _ in rows[: query.limit]]
+    # Broad words: the candidates with a match in the title first, then by upvotes.
+    joiner = " OR " if any_word else " AND "
+    titled_match = f"({match}) AND title : (" + joiner.join(_positives(query)) + ")"
+    titled = {
+        rowid
+        for (rowid,) in session.execute(
+            text("SELECT rowid FROM paper_fts WHERE paper_fts MATCH :m AND rowid >= :floor"),
+            {"m": titled_match, "floor": min(paper_ids)},
         )
-    elif informative.has_text:
-        joiner = " OR " if any_word else " AND "
-        params["rank"] = "(" + joiner.join(_positives(informative)) + ")"
-        sql = (
-            f"WITH candidate AS ({candidates}), scored AS ("
-            f"SELECT rowid AS rid, {BM25} AS score FROM paper_fts "
-            "WHERE paper_fts MATCH :rank AND rowid >= :floor) "
-            "SELECT candidate.id FROM candidate LEFT JOIN scored USING (rid) "
-            f"ORDER BY round(coalesce(scored.score, 0), {TIE_DIGITS}), candidate.upvotes DESC, "
-            "candidate.id LIMIT :limit"
-        )
-    else:
-        joiner = " OR " if any_word else " AND "
-        params["title"] = "title : (" + joiner.join(_positives(query)) + ")"
-        sql = (
-            f"WITH candidate AS ({candidates}), titled AS ("
-            "SELECT rowid AS rid FROM paper_fts WHERE paper_fts MATCH :title AND rowid >= :floor) "
-            "SELECT candidate.id FROM candidate LEFT JOIN titled USING (rid) "
-            "ORDER BY titled.rid IS NULL, candidate.upvotes DESC, candidate.id LIMIT :limit"
-        )
-    return [row[0] for row in session.execute(text(sql), params)]
+    }
+    order = sorted(paper_ids, key=lambda r: (r not in titled, -r))
+    return [paper_ids[rowid] for rowid in order[: query.limit]]

@@ -222,7 +222,7 @@ def test_colliding_index_keys_are_probed_apart(
     assert len(ids(sqlite_db, "quillwort limit:20")) == 5
 
 
-def test_common_words_filter_but_rare_words_rank(sqlite_db: Database) -> None:
+def test_queries_with_common_words_rank_by_title_then_upvotes(sqlite_db: Database) -> None:
     from storage.common_terms import CommonTerms
 
     papers = [make_paper(f"2401.{i:05d}", f"Model study {i}", upvotes=i) for i in range(1, 40)]
@@ -236,6 +236,8 @@ def test_common_words_filter_but_rare_words_rank(sqlite_db: Database) -> None:
         query = parse_search_query(text)
         return [p.id for p in sqlite_db.read_now(lambda s: search_catalog(s, query, common)).papers]
 
-    assert search("quillwort model") == ["2402.00001", "2402.00002"]  # ranked by "quillwort"
-    assert search("model limit:3") == ["2401.00039", "2401.00038", "2401.00037"]  # title, upvotes
+    # "model" is common: title matches first, then upvotes.
+    assert search("model limit:3") == ["2401.00039", "2401.00038", "2401.00037"]
+    assert search("quillwort model") == ["2402.00001", "2402.00002"]
     assert search("models -study") == ["2402.00001", "2402.00002"]
+    assert search("quillwort") == ["2402.00001", "2402.00002"]  # rare: bm25
