@@ -129,7 +129,7 @@ def parse_search_query(text: str) -> SearchQuery:
         else:
             _add_word_token(match["word"], terms, prefixes, phrases, excluded)
 
-    terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes))
+    terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes or author))
     total = len(terms) + len(prefixes) + len(phrases) + len(excluded)
     return SearchQuery(
         terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
