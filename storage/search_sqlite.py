@@ -19,7 +19,7 @@ from storage.common_terms import index_form
 # bm25 column weights for paper_fts(paper_id, title, keywords, summary, authors).
 BM25 = "bm25(paper_fts, 0.0, 10.0, 4.0, 1.0, 2.0)"
 TIE_DIGITS = 2  # bm25 scores this close count as a tie, broken by upvotes
-CANDIDATES = 500
+CANDIDATES = 200
 
 
 def _quoted(word: str) -> str:
