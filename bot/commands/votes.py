@@ -61,7 +61,7 @@ async def run_top(ctx: Context, args: str) -> Reply:
             t = entry.tally
             parts.append(
                 Text(
-                    f"{rank}. score {t.score:+d} · 👍 {t.up} · 👎 {t.down} · {t.up + t.down} voters"
+                    f"{rank}. score {t.score:+d} · 👍 {t.up} · 👎 {t.down} · {_voters(t.up + t.down)}"
                 )
             )
             parts.append(PaperCard(paper, rank=rank, tally=t))
@@ -110,3 +110,7 @@ VOTES = Command(
     handler=run_votes,
     examples=("votes 2406.12345",),
 )
+
+
+def _voters(count: int) -> str:
+    return f"{count} voter" if count == 1 else f"{count} voters"
