@@ -59,10 +59,9 @@ async def run_top(ctx: Context, args: str) -> Reply:
             if paper is None:
                 continue
             t = entry.tally
+            voters_text = _voters(t.up + t.down)
             parts.append(
-                Text(
-                    f"{rank}. score {t.score:+d} · 👍 {t.up} · 👎 {t.down} · {_voters(t.up + t.down)}"
-                )
+                Text(f"{rank}. score {t.score:+d} · 👍 {t.up} · 👎 {t.down} · {voters_text}")
             )
             parts.append(PaperCard(paper, rank=rank, tally=t))
         return Reply(tuple(parts))
