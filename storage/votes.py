@@ -167,24 +167,15 @@ def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) 
 
 
 _P = PAPER_TABLE.c
+_SAME_TEAM_PAPER = (
+    (_V.paper_id == _P.id)
+    & (_V.platform == bindparam("platform"))
+    & (_V.workspace == bindparam("workspace"))
+)
 _PAPER_WITH_TALLY = core_select(
     PAPER_TABLE,
-    core_select(_UP)
-    .where(
-        _V.paper_id == _P.id,
-        _V.platform == bindparam("platform"),
-        _V.workspace == bindparam("workspace"),
-    )
-    .scalar_subquery()
-    .label("up"),
-    core_select(_DOWN)
-    .where(
-        _V.paper_id == _P.id,
-        _V.platform == bindparam("platform"),
-        _V.workspace == bindparam("workspace"),
-    )
-    .scalar_subquery()
-    .label("down"),
+    core_select(_UP).where(_SAME_TEAM_PAPER).scalar_subquery().label("up"),
+    core_select(_DOWN).where(_SAME_TEAM_PAPER).scalar_subquery().label("down"),
 ).where(_P.id == bindparam("paper_id"))
 
 
