@@ -51,9 +51,33 @@ class PostRejected(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True, slots=True)
+class MessageLimits:
+    """How much one message may carry, in neutral terms; the core splits digests to fit.
+
+    ``max_cards`` is what the platform's limit allows once a card is rendered (Slack: 50 blocks
+    a message; Discord: 10 embeds); None means no limit (the console).
+    """
+
+    max_cards: int | None = None
+
+
 class Poster(Protocol):
     """Posts a reply into a channel unprompted (digests); each adapter provides one."""
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
-        """Send ``reply``, split into as many messages as the platform's limits need."""
+    @property
+    def limits(self) -> MessageLimits:
+        """What one message may carry on this platform."""
         ...
+
+    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
+        """Send ``reply`` (already within ``limits``); usually one message, never fewer."""
+        ...
+
+
+class ScheduleSink(Protocol):
+    """Tells the live digest scheduler that a subscription changed, so its job follows."""
+
+    def subscription_changed(self, subscription_id: int) -> None: ...
+
+    def subscription_removed(self, subscription_id: int) -> None: ...

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 
+from bot.ports import Channel
 from bot.votes.emoji import DEFAULT_REACTION_VALUES, parse_reaction_map
 
 DEFAULT_HF_BASE_URL = "https://huggingface.co"
@@ -31,6 +32,9 @@ class Settings:
     reaction_values: Mapping[str, int] = field(
         default_factory=lambda: dict(DEFAULT_REACTION_VALUES)
     )
+    admin_channel: Channel | None = None  # where digest failures are reported, besides the log
+    subscription_editors: frozenset[str] | None = None  # user ids; None: anyone in the channel
+    digest_grace_hours: float = 6.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -77,12 +81,53 @@ def _reactions(env: Mapping[str, str]) -> dict[str, int]:
         raise SettingsError(f"PAPERBOT_VOTE_REACTIONS: {error}") from None
 
 
+def _admin_channel(env: Mapping[str, str]) -> Channel | None:
+    raw = (env.get("PAPERBOT_ADMIN_CHANNEL") or "").strip()
+    if not raw:
+        return None
+    parts = raw.split(":")
+    if len(parts) != 3 or not all(p.strip() for p in parts):
+        raise SettingsError(
+            "PAPERBOT_ADMIN_CHANNEL must be platform:workspace:channel "
+            f"(e.g. slack:T0123:C0456), not {raw!r}"
+        )
+    return Channel(*(p.strip() for p in parts))
+
+
+def _editors(env: Mapping[str, str]) -> frozenset[str] | None:
+    raw = (env.get("PAPERBOT_SUBSCRIPTION_EDITORS") or "anyone").strip()
+    if raw.lower() == "anyone":
+        return None
+    ids = [part.strip() for part in raw.split(",")]
+    if not all(ids) or any(i.lower() == "anyone" for i in ids):
+        raise SettingsError(
+            "PAPERBOT_SUBSCRIPTION_EDITORS must be anyone or a comma-separated list of user ids, "
+            f"not {raw!r}"
+        )
+    return frozenset(ids)
+
+
+def _grace_hours(env: Mapping[str, str]) -> float:
+    raw = env.get("PAPERBOT_DIGEST_GRACE_HOURS")
+    if not raw:
+        return 6.0
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 48:
+        raise SettingsError(
+            f"PAPERBOT_DIGEST_GRACE_HOURS must be a number of hours from 0 to 48, not {raw!r}"
+        )
+    return hours
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     timezone = env.get("PAPERBOT_TIMEZONE") or "UTC"
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         raise SettingsError(
             f"PAPERBOT_TIMEZONE must be an IANA time zone such as Europe/Berlin, not {timezone!r}"
         ) from None
@@ -104,4 +149,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         load_sample=_flag(env, "PAPERBOT_LOAD_SAMPLE", True),
         interactive_timeout=_number(env, "PAPERBOT_INTERACTIVE_TIMEOUT", 4.0),
         reaction_values=_reactions(env),
+        admin_channel=_admin_channel(env),
+        subscription_editors=_editors(env),
+        digest_grace_hours=_grace_hours(env),
     )

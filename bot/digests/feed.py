@@ -1,0 +1,64 @@
+"""One Daily Papers fetch per day for all the digests due together.
+
+A thousand channels subscribed at 09:00 all want yesterday's papers: the first run's fetch is
+shared by every run that asks while it is in flight, and its answer is kept for a few minutes
+(failures and empty days for less, so a retry sees news soon). An explicit object owned by the
+digest runner, not a module-level cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import date
+
+from bot.model import Paper
+from bot.ports import PaperSource
+
+Monotonic = Callable[[], float]
+
+
+class DayFeed:
+    def __init__(
+        self,
+        source: PaperSource,
+        *,
+        fresh_for: float = 300.0,
+        empty_for: float = 60.0,
+        failure_for: float = 30.0,
+        clock: Monotonic = time.monotonic,
+    ) -> None:
+        self._source = source
+        self._fresh_for = fresh_for
+        self._empty_for = empty_for
+        self._failure_for = failure_for
+        self._clock = clock
+        self._entries: dict[date, tuple[float, asyncio.Task[list[Paper]]]] = {}
+
+    async def day(self, day: date) -> list[Paper]:
+        """The papers listed for ``day``; raises the source's ``SourceError`` when it fails."""
+        entry = self._entries.get(day)
+        if entry is None or (entry[1].done() and self._clock() >= entry[0]):
+            self._forget_stale()
+            task = asyncio.get_running_loop().create_task(self._source.daily_papers(day))
+            entry = (float("inf"), task)
+            self._entries[day] = entry
+            task.add_done_callback(lambda t: self._settled(day, t))
+        return list(await asyncio.shield(entry[1]))
+
+    def _forget_stale(self) -> None:
+        now = self._clock()
+        for day in [
+            d for d, (until, task) in self._entries.items() if task.done() and now >= until
+        ]:
+            del self._entries[day]
+
+    def _settled(self, day: date, task: asyncio.Task[list[Paper]]) -> None:
+        if self._entries.get(day, (0.0, None))[1] is not task:
+            return
+        if task.cancelled() or task.exception() is not None:
+            keep = self._failure_for
+        else:
+            keep = self._fresh_for if task.result() else self._empty_for
+        self._entries[day] = (self._clock() + keep, task)

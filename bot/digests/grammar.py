@@ -1,0 +1,259 @@
+"""``subscribe`` arguments -> a validated ``DigestSpec``; liberal in order and spelling.
+
+Accepted, in any order: ``daily|weekly``; a time (``09:00``, ``9:30``, ``9am``, ``at 9``); an
+IANA zone (``Europe/Berlin``, ``tz:utc``); days (``weekdays``, ``mon-fri``, ``mon,wed,fri``,
+``on tuesday``, ``every day``); ``top 5``; ``keywords "rlhf, reward model"`` (or the words that
+follow up to the next option); ``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
+Anything else is a ``UsageError`` that names the word it could not place.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import time
+
+from bot.commands.spec import UsageError
+from bot.digests.subscription import (
+    MON_FRI,
+    DigestSpec,
+    Kind,
+    SubscriptionError,
+    resolve_timezone,
+    timezone_hint,
+    validate_spec,
+)
+
+_DAYS = {
+    "mon": 0, "monday": 0, "mondays": 0,
+    "tue": 1, "tues": 1, "tuesday": 1, "tuesdays": 1,
+    "wed": 2, "weds": 2, "wednesday": 2, "wednesdays": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "thursdays": 3,
+    "fri": 4, "friday": 4, "fridays": 4,
+    "sat": 5, "saturday": 5, "saturdays": 5,
+    "sun": 6, "sunday": 6, "sundays": 6,
+}  # fmt: skip
+_DAY_GROUPS = {
+    "weekdays": MON_FRI,
+    "workdays": MON_FRI,
+    "weekends": (5, 6),
+    "weekend": (5, 6),
+    "everyday": tuple(range(7)),
+    "all": tuple(range(7)),
+}
+_KEYS = {
+    "at": "time", "time": "time",
+    "tz": "timezone", "timezone": "timezone", "zone": "timezone", "in": "timezone",
+    "top": "top", "count": "top",
+    "keywords": "keywords", "keyword": "keywords", "kw": "keywords", "about": "keywords",
+    "min-upvotes": "min_upvotes", "min_upvotes": "min_upvotes", "minupvotes": "min_upvotes",
+    "min-votes": "min_upvotes", "upvotes": "min_upvotes",
+    "days": "days", "weekdays": "days", "on": "days", "every": "days",
+}  # fmt: skip
+_TIME = re.compile(
+    r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE | re.ASCII
+)
+_TIME_LIKE = re.compile(r"\d{1,2}(:\d*|[.h]\d{2}|:?\d*\s*[ap]m?)", re.IGNORECASE | re.ASCII)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+
+
+@dataclass(slots=True)
+class _Draft:
+    kind: Kind | None = None
+    local_time: time | None = None
+    timezone: str | None = None
+    weekdays: tuple[int, ...] | None = None
+    top_n: int | None = None
+    keywords: tuple[str, ...] | None = None
+    min_upvotes: int | None = None
+    seen: set[str] = field(default_factory=set)
+
+    def set_once(self, name: str, label: str) -> None:
+        if name in self.seen:
+            raise UsageError(f"Give the {label} once.")
+        self.seen.add(name)
+
+
+def tokens_of(text: str) -> list[str]:
+    try:
+        words = shlex.split(text.translate(_QUOTES))
+    except ValueError:
+        raise UsageError("A quote is not closed; put keywords in matching quotes.") from None
+    out: list[str] = []
+    for word in words:
+        key, sep, value = word.partition(":") if ":" in word else word.partition("=")
+        if sep and key.lower() in _KEYS and not _TIME.match(word):
+            out.append(key.lower())
+            if value:
+                out.append(value)
+        else:
+            out.append(word)
+    return out
+
+
+def parse_time(word: str) -> time:
+    match = _TIME.match(word.strip())
+    if match:
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        ampm = (match["ampm"] or "").lower()
+        if ampm and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if ampm == "pm" else 0)
+        elif ampm:
+            hour = 99
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise UsageError(
+        f"{word[:20]!r} is not a time of day: write it as HH:MM from 00:00 to 23:59, e.g. 09:00."
+    )
+
+
+def parse_days(word: str) -> tuple[int, ...] | None:
+    """``mon-fri``, ``mon,wed,fri``, ``fri-mon``, ``weekdays``; None when it is not days at all."""
+    word = word.lower().strip(",")
+    if word in _DAY_GROUPS:
+        return _DAY_GROUPS[word]
+    days: set[int] = set()
+    for part in word.split(","):
+        first, dash, last = part.partition("-")
+        if first not in _DAYS or (dash and last not in _DAYS):
+            return None
+        start, end = _DAYS[first], _DAYS[last] if dash else _DAYS[first]
+        days.update((start + i) % 7 for i in range((end - start) % 7 + 1))
+    return tuple(sorted(days))
+
+
+def _is_option(word: str) -> bool:
+    lower = word.lower()
+    return (
+        lower in _KEYS
+        or lower in ("daily", "weekly")
+        or bool(_TIME.match(word) and ":" in word)
+        or "/" in word
+    )
+
+
+def _keywords(words: list[str]) -> tuple[str, ...]:
+    """Commas separate keywords (``rlhf, reward model``); without commas each word is one."""
+    found = " ".join(words).split(",") if any("," in w for w in words) else words
+    return tuple(dict.fromkeys(" ".join(k.split()) for k in found if k.strip()))
+
+
+def _need(tokens: list[str], i: int, what: str) -> str:
+    if i >= len(tokens):
+        raise UsageError(f"Say {what}.")
+    return tokens[i]
+
+
+def _number(word: str, name: str) -> int:
+    if not (word.isascii() and word.isdigit()) or len(word) > 7:
+        raise UsageError(f"{name} takes a whole number, not {word[:20]!r}.")
+    return int(word)
+
+
+def _timezone(word: str) -> str:
+    zone = resolve_timezone(word)
+    if zone is None:
+        raise UsageError(f"{word[:64]!r} is not a time zone I know. {timezone_hint(word)}")
+    return zone
+
+
+def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
+    """Parse what follows ``subscribe``; defaults: daily at 09:00, Mon-Fri, top 5."""
+    draft = _Draft()
+    tokens = tokens_of(text)
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        lower = word.lower()
+        key = _KEYS.get(lower)
+        i += 1
+        if lower in ("daily", "weekly"):
+            draft.set_once("kind", "kind (daily or weekly)")
+            draft.kind = "daily" if lower == "daily" else "weekly"
+        elif key == "time":
+            draft.set_once("time", "time")
+            draft.local_time = parse_time(_need(tokens, i, "the time, e.g. at 09:00"))
+            i += 1
+        elif key == "timezone":
+            draft.set_once("timezone", "time zone")
+            draft.timezone = _timezone(_need(tokens, i, "the time zone, e.g. Europe/Berlin"))
+            i += 1
+        elif key == "top":
+            draft.set_once("top", "number of papers (top N)")
+            draft.top_n = _number(_need(tokens, i, "how many papers, e.g. top 5"), "top")
+            i += 1
+        elif key == "min_upvotes":
+            draft.set_once("min_upvotes", "minimum upvotes")
+            value = _need(tokens, i, "the minimum, e.g. min-upvotes 10")
+            draft.min_upvotes = _number(value, "min-upvotes")
+            i += 1
+        elif key == "keywords":
+            draft.set_once("keywords", "keywords")
+            start = i
+            while i < len(tokens) and not (i > start and _is_option(tokens[i])):
+                i += 1
+            draft.keywords = _keywords(tokens[start:i])
+            if not draft.keywords:
+                raise UsageError('Say which keywords, e.g. keywords "rlhf, reward model".')
+        elif key == "days":
+            draft.set_once("days", "days of the week")
+            days = parse_days(tokens[i]) if i < len(tokens) else None
+            if lower == "every" and i < len(tokens) and tokens[i].lower() == "day":
+                days = tuple(range(7))
+            if days is not None:
+                i += 1
+            elif lower == "weekdays":
+                days = MON_FRI
+            else:
+                raise UsageError("Say which days, e.g. mon-fri or mon,wed,fri.")
+            draft.weekdays = days
+        elif (days := parse_days(word)) is not None:
+            draft.set_once("days", "days of the week")
+            draft.weekdays = days
+        elif _TIME.match(word) and (":" in word or word[-2:].lower() in ("am", "pm")):
+            draft.set_once("time", "time")
+            draft.local_time = parse_time(word)
+        elif "/" in word or resolve_timezone(word) is not None:
+            draft.set_once("timezone", "time zone")
+            draft.timezone = _timezone(word)
+        elif _TIME_LIKE.fullmatch(word):
+            draft.set_once("time", "time")
+            draft.local_time = parse_time(word)
+        else:
+            raise UsageError(
+                f"I don't know what {word[:30]!r} means here. Options: daily|weekly, a time "
+                "(09:00), a time zone (Europe/Berlin), days (mon-fri), top N, "
+                'keywords "a, b", min-upvotes N.'
+            )
+    return _finish(draft, default_timezone)
+
+
+def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
+    kind: Kind = draft.kind or "daily"
+    weekdays = draft.weekdays
+    if weekdays is None:
+        weekdays = MON_FRI if kind == "daily" else (0,)
+    spec = DigestSpec(
+        kind=kind,
+        local_time=draft.local_time or time(9, 0),
+        timezone=draft.timezone or default_timezone,
+        weekdays=weekdays,
+        top_n=5 if draft.top_n is None else draft.top_n,
+        keywords=draft.keywords or (),
+        min_upvotes=draft.min_upvotes or 0,
+    )
+    try:
+        return validate_spec(spec)
+    except SubscriptionError as error:
+        raise UsageError(str(error)) from None
+
+
+def parse_kind(text: str) -> Kind | None:
+    """``unsubscribe [daily|weekly]`` and ``digest now [daily|weekly]``: the kind, or None."""
+    words = text.lower().split()
+    if not words:
+        return None
+    if len(words) == 1 and words[0] in ("daily", "weekly"):
+        return "daily" if words[0] == "daily" else "weekly"
+    raise UsageError("Say daily or weekly, or nothing for both.")

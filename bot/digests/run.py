@@ -1,0 +1,335 @@
+"""The digest run: claim, gather papers, choose, post, record. Exactly once per subscription and
+digest date, however often it is fired.
+
+Order of events for one run, each database step its own short unit of work, none held across a
+network call:
+
+1. claim the run in ``digest_run`` (nothing is posted without a claim);
+2. refresh the covered days from the paper source (one shared fetch per day, see ``DayFeed``);
+   when the source fails, the catalog's copy of the day is used if it has one;
+3. choose the papers and freeze the choice in the run, so a retry finishes the same digest;
+4. post it, split to the platform's limits; each message's refs are stored as soon as it is sent
+   (with the lease renewed), so a retry after a 429 half-way resumes after the last message;
+5. mark the run posted.
+
+A weekday with no papers is "not ready": the run waits and looks again until its grace window
+ends, then is skipped with that reason. A failing source (with nothing in the catalog) or a
+platform that refuses the post marks the run failed with the reason and a retry time (backoff,
+or the platform's Retry-After), and raises an alert. The sweep (``sweep``) retries due runs,
+takes over claims whose owner died, and closes runs whose grace window has ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from sqlmodel import Session
+
+from bot.deps import Deps
+from bot.digests.alerts import Alerts
+from bot.digests.compose import digest_reply
+from bot.digests.feed import DayFeed
+from bot.digests.policy import DigestPolicy
+from bot.digests.runs import DigestRun, RunState
+from bot.digests.select import select_papers
+from bot.digests.split import split_reply
+from bot.digests.subscription import Kind, Subscription
+from bot.digests.window import DigestWindow, window_at
+from bot.model import Paper
+from bot.ports import Poster, PostRejected, SentMessage
+from bot.reply import Reply
+from bot.sources.errors import SourceError
+from storage.digest_runs import (
+    claim_run,
+    close_expired,
+    expired_runs,
+    finish_run,
+    freeze_selection,
+    record_chunk,
+    record_missed,
+    retry_candidates,
+)
+from storage.papers import get_papers, trending, upsert_papers
+from storage.posted_messages import papers_shown_since, record_posted
+from storage.subscriptions import get_subscription
+
+log = logging.getLogger("paperbot.digests")
+
+MAX_WINDOW_PAPERS = 5_000
+
+
+def window_of(kind: Kind, digest_date: date) -> DigestWindow:
+    """The window a stored run covers (its digest date is the window's first day)."""
+    last = digest_date if kind == "daily" else digest_date + timedelta(days=6)
+    return DigestWindow(kind, digest_date, last)
+
+
+def where(sub: Subscription) -> str:
+    c = sub.channel
+    return f"{c.platform}:{c.workspace}:{c.channel} ({sub.spec.kind} {sub.spec.local_time:%H:%M})"
+
+
+class DigestRunner:
+    """Runs digests for the platforms it has posters for."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        posters: Mapping[str, Poster],
+        *,
+        policy: DigestPolicy | None = None,
+        feed: DayFeed | None = None,
+        alerts: Alerts | None = None,
+    ) -> None:
+        self.deps = deps
+        self.posters = posters
+        self.policy = policy or DigestPolicy()
+        self.feed = feed or DayFeed(deps.source, clock=lambda: deps.clock().timestamp())
+        self.alerts = alerts or Alerts(posters, deps.settings.admin_channel)
+        self._slots = asyncio.Semaphore(self.policy.concurrency)
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(self.posters)
+
+    async def run(
+        self, sub: Subscription, due_at: datetime, window: DigestWindow | None = None
+    ) -> RunState | None:
+        """Run the digest the fire at ``due_at`` calls for; None when it was not ours to run
+        (already posted or skipped, someone else is on it, or its retry is not due yet)."""
+        assert sub.id is not None
+        window = window or window_at(sub.spec, due_at)
+        async with self._slots:
+            now = self.deps.clock()
+            claim = partial(
+                claim_run,
+                subscription_id=sub.id,
+                digest_date=window.digest_date,
+                due_at=due_at,
+                now=now,
+                lease=self.policy.lease,
+            )
+            run = await self.deps.db.write(claim)
+            if run is None:
+                log.debug("digest %s for %s: not claimed", where(sub), window.digest_date)
+                return None
+            try:
+                return await self._attempt(sub, window, run)
+            except Exception as error:
+                log.exception("digest %s for %s failed unexpectedly", where(sub), window.label())
+                return await self._fail(sub, window, run, f"internal error: {error!r}", None)
+
+    async def note_missed(self, sub: Subscription, due_at: datetime) -> None:
+        """A fire came and went while nobody ran the scheduler: record it once, and say so."""
+        assert sub.id is not None
+        window = window_at(sub.spec, due_at)
+        now = self.deps.clock()
+        hours = self.policy.grace.total_seconds() / 3600
+        reason = (
+            f"missed: paperbot was not running between {due_at:%Y-%m-%d %H:%M} UTC and the end "
+            f"of the {hours:g} h grace window"
+        )
+        record = partial(
+            record_missed,
+            subscription_id=sub.id,
+            digest_date=window.digest_date,
+            due_at=due_at,
+            now=now,
+            reason=reason,
+        )
+        if await self.deps.db.write(record):
+            await self.alerts.send(f"The digest {where(sub)} for {window.label()} was {reason}.")
+
+    async def sweep(self) -> list[RunState | None]:
+        """Close runs whose grace window ended, then retry the ones that are due."""
+        now = self.deps.clock()
+        due_since = now - self.policy.grace
+        lease = self.policy.lease
+        for run in await self.deps.db.read(
+            lambda s: expired_runs(s, now, lease, due_before=due_since)
+        ):
+            await self._close(run, now)
+        candidates = await self.deps.db.read(lambda s: retry_candidates(s, now, lease, due_since))
+        retries = []
+        for run in candidates:
+            sub = await self.deps.db.read(
+                partial(get_subscription, subscription_id=run.subscription_id)
+            )
+            if sub is None or sub.channel.platform not in self.posters or run.due_at is None:
+                continue
+            retries.append(self.run(sub, run.due_at, window_of(sub.spec.kind, run.digest_date)))
+        return list(await asyncio.gather(*retries))
+
+    async def _close(self, run: DigestRun, now: datetime) -> None:
+        if run.state is RunState.WAITING:
+            state, reason = RunState.SKIPPED, f"{run.error or 'no papers'}; gave up at grace end"
+        elif run.state is RunState.FAILED:
+            state, reason = RunState.FAILED, f"gave up at grace end; last error: {run.error}"
+        else:
+            state, reason = RunState.FAILED, "interrupted, and not finished within the grace window"
+        closed = await self.deps.db.write(
+            partial(close_expired, run=run, state=state, reason=reason, now=now)
+        )
+        if closed and state is RunState.FAILED:
+            sub = await self.deps.db.read(
+                partial(get_subscription, subscription_id=run.subscription_id)
+            )
+            name = where(sub) if sub else f"subscription {run.subscription_id}"
+            await self.alerts.send(f"The digest {name} for {run.digest_date} {reason}.")
+
+    async def _attempt(
+        self, sub: Subscription, window: DigestWindow, run: DigestRun
+    ) -> RunState | None:
+        poster = self.posters[sub.channel.platform]
+        papers: Sequence[Paper]
+        note = None
+        if run.paper_ids:
+            chosen = await self.deps.db.read(partial(get_papers, paper_ids=run.paper_ids))
+            papers = [chosen[i] for i in run.paper_ids if i in chosen]
+        else:
+            failure = await self._refresh(window)
+            now = self.deps.clock()
+            since = now - self.policy.shown_window
+            listed, shown = await self.deps.db.read(
+                lambda s: (
+                    trending(s, window.first, window.last, MAX_WINDOW_PAPERS),
+                    papers_shown_since(s, sub.channel, since),
+                )
+            )
+            if not listed and failure:
+                return await self._fail(sub, window, run, failure, None)
+            if not listed:
+                return await self._not_ready(sub, window, run)
+            selection = select_papers(listed, sub.spec, shown)
+            if not selection.papers:
+                reason = f"{selection.why_empty()} for {window.label()}"
+                return await self._finish(run, RunState.SKIPPED, error=reason)
+            papers = selection.papers
+            ids = [p.id for p in papers]
+            now = self.deps.clock()
+            if not await self.deps.db.write(
+                partial(freeze_selection, run=run, paper_ids=ids, now=now)
+            ):
+                self._lost(sub, run)
+                return None
+            if failure:
+                note = f"Hugging Face did not answer ({failure}); upvotes may be a little old."
+        reply = await self.deps.db.read(lambda s: digest_reply(s, sub, window, papers, note))
+        return await self._post(sub, window, run, poster, split_reply(reply, poster.limits))
+
+    async def _post(
+        self,
+        sub: Subscription,
+        window: DigestWindow,
+        run: DigestRun,
+        poster: Poster,
+        messages: list[Reply],
+    ) -> RunState | None:
+        sent = list(run.chunks)
+        for message in messages[len(sent) :]:
+            try:
+                posted = await poster.post(sub.channel, message)
+            except PostRejected as error:
+                return await self._fail(
+                    sub, window, run, f"the platform refused the post: {error}", error.retry_after
+                )
+            sent.append(tuple(m.ref for m in posted))
+            if not await self.deps.db.write(
+                partial(self._record, run=run, sent=sent, posted=posted, sub=sub)
+            ):
+                self._lost(sub, run)
+                return None
+        state = await self._finish(run, RunState.POSTED)
+        log.info("digest %s for %s posted in %d message(s)", where(sub), window.label(), len(sent))
+        return state
+
+    def _record(
+        self,
+        session: Session,
+        run: DigestRun,
+        sent: list[tuple[str, ...]],
+        posted: list[SentMessage],
+        sub: Subscription,
+    ) -> bool:
+        now = self.deps.clock()
+        if not record_chunk(session, run, sent, now):
+            return False
+        record_posted(session, sub.channel, posted, now)
+        return True
+
+    async def _refresh(self, window: DigestWindow) -> str | None:
+        """Fetch the window's weekdays into the catalog; the first failure's reason, if any."""
+        failure = None
+        fetched: list[Paper] = []
+        for day in window.weekdays:
+            try:
+                fetched += await self.feed.day(day)
+            except SourceError as error:
+                failure = failure or str(error) or type(error).__name__
+        if fetched:
+            await self.deps.db.write(partial(upsert_papers, papers=fetched))
+        return failure
+
+    async def _not_ready(self, sub: Subscription, window: DigestWindow, run: DigestRun) -> RunState:
+        now = self.deps.clock()
+        assert run.due_at is not None
+        retry_at = now + self.policy.wait_retry
+        if retry_at < run.due_at + self.policy.grace:
+            reason = f"Hugging Face lists no papers for {window.label()} yet"
+            return await self._finish(run, RunState.WAITING, error=reason, next_attempt_at=retry_at)
+        reason = f"Hugging Face listed no papers for {window.label()} (a holiday?)"
+        return await self._finish(run, RunState.SKIPPED, error=reason)
+
+    async def _fail(
+        self,
+        sub: Subscription,
+        window: DigestWindow,
+        run: DigestRun,
+        reason: str,
+        retry_after: float | None,
+    ) -> RunState:
+        now = self.deps.clock()
+        retry_at: datetime | None = now + self.policy.backoff(run.attempts, retry_after)
+        due_at = run.due_at or now
+        if retry_at is not None and retry_at >= due_at + self.policy.grace:
+            retry_at = None
+        await self._finish(run, RunState.FAILED, error=reason, next_attempt_at=retry_at)
+        what = f"The digest {where(sub)} for {window.label()} failed (attempt {run.attempts}): "
+        what += reason
+        if retry_at is None:
+            await self.alerts.send(what + "; the grace window is over, so it will not be retried.")
+        elif retry_after is None or run.attempts >= 3:
+            await self.alerts.send(what + f"; retrying at {retry_at:%H:%M:%S} UTC.")
+        else:  # a rate limit the next attempt will most likely get past: the log is enough
+            log.warning("%s; retrying at %s", what, retry_at.isoformat())
+        return RunState.FAILED
+
+    async def _finish(
+        self,
+        run: DigestRun,
+        state: RunState,
+        *,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> RunState:
+        now = self.deps.clock()
+        done = await self.deps.db.write(
+            partial(
+                finish_run,
+                run=run,
+                state=state,
+                now=now,
+                error=error,
+                next_attempt_at=next_attempt_at,
+            )
+        )
+        if not done:
+            log.warning("digest run %d was taken over before it could be marked %s", run.id, state)
+        return state
+
+    def _lost(self, sub: Subscription, run: DigestRun) -> None:
+        log.warning("digest %s: run %d was taken over by another process", where(sub), run.id)

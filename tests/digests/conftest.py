@@ -1,0 +1,14 @@
+"""Digest fixtures: a desk on each dialect (the ``db`` fixture runs SQLite, and PostgreSQL when
+PAPERBOT_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.db import Database
+from tests.digests.helpers import Desk, make_desk
+
+
+@pytest.fixture
+def desk(db: Database) -> Desk:
+    return make_desk(db)

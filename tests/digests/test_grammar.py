@@ -1,0 +1,114 @@
+"""``subscribe`` arguments: liberal in order and spelling, clear about what is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands.spec import UsageError
+from bot.digests.grammar import parse_kind, parse_subscribe
+from bot.digests.subscription import MON_FRI, DigestSpec
+
+
+def test_the_issue_example_in_full() -> None:
+    text = (
+        'daily 09:00 Europe/Berlin top 5 weekdays mon-fri keywords "rlhf, reward model" '
+        "min-upvotes 10"
+    )
+    assert parse_subscribe(text, "UTC") == DigestSpec(
+        kind="daily",
+        local_time=time(9, 0),
+        timezone="Europe/Berlin",
+        weekdays=MON_FRI,
+        top_n=5,
+        keywords=("rlhf", "reward model"),
+        min_upvotes=10,
+    )
+
+
+def test_defaults_daily_at_nine_on_weekdays_in_the_default_zone() -> None:
+    assert parse_subscribe("", "Asia/Tokyo") == DigestSpec(timezone="Asia/Tokyo")
+    assert parse_subscribe("weekly", "UTC").weekdays == (0,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("min-upvotes=3 top:7 tz:europe/paris 7:30am weekly fri", ("weekly", "07:30", 7, 3)),
+        ("at 18 on tuesday,thursday Asia/Kolkata", ("daily", "18:00", 5, 0)),
+        ("keywords rlhf, reward model top 3 at 12pm", ("daily", "12:00", 3, 0)),
+        ("“rlhf” daily 00:00 utc", None),
+    ],
+)
+def test_order_and_spelling_are_free(text: str, expected: tuple[str, str, int, int] | None) -> None:
+    if expected is None:
+        with pytest.raises(UsageError, match="rlhf"):
+            parse_subscribe(text, "UTC")
+        return
+    spec = parse_subscribe(text, "UTC")
+    assert (spec.kind, f"{spec.local_time:%H:%M}", spec.top_n, spec.min_upvotes) == expected
+
+
+def test_days_and_keywords() -> None:
+    assert parse_subscribe("on fri-mon", "UTC").weekdays == (0, 4, 5, 6)
+    assert parse_subscribe("every day", "UTC").weekdays == tuple(range(7))
+    assert parse_subscribe("mon,wed,fri", "UTC").weekdays == (0, 2, 4)
+    assert parse_subscribe("keywords rlhf dpo", "UTC").keywords == ("rlhf", "dpo")
+    assert parse_subscribe("kw:'state space'", "UTC").keywords == ("state space",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("daily 25:00", "'25:00' is not a time of day"),
+        ("at 9.30", "'9.30' is not a time of day"),
+        ("at 13pm", "is not a time of day"),
+        ("daily Europe/Berln", "Did you mean Europe/Berlin"),
+        ("tz Mars/Olympus", "not a time zone I know"),
+        ("weekly mon,thu", "one day of the week"),
+        ("top 0", "from 1 to 20"),
+        ("top many", "top takes a whole number"),
+        ("min-upvotes -1", "min-upvotes takes a whole number"),
+        ('keywords "rlhf', "quote is not closed"),
+        ("daily weekly", "kind (daily or weekly) once"),
+        ("at 9 at 10", "time once"),
+        ("fortnightly", "I don't know what 'fortnightly' means"),
+        ("keywords", "Say which keywords"),
+        ("days", "Say which days"),
+    ],
+)
+def test_bad_input_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_subscribe(text, "UTC")
+
+
+def test_kind_argument() -> None:
+    assert parse_kind("") is None
+    assert parse_kind(" Weekly ") == "weekly"
+    with pytest.raises(UsageError):
+        parse_kind("monthly")
+
+
+words = st.sampled_from(
+    ["daily", "weekly", "at", "tz", "top", "keywords", "min-upvotes", "on", "every", "day",
+     "09:00", "9am", "25:61", "mon-fri", "fri-mon", "Europe/Berlin", "utc", '"', "'", ",", "-",
+     "top:3", "tz:", "=", "12pm", "0", "99999999", "sat,sun"]
+)  # fmt: skip
+lines = st.lists(st.one_of(words, st.text(max_size=12)), max_size=10).map(" ".join)
+
+
+@given(text=st.one_of(lines, st.text(max_size=80)))
+def test_any_text_is_a_spec_or_a_usage_error(text: str) -> None:
+    try:
+        spec = parse_subscribe(text, "UTC")
+    except UsageError as error:
+        message: str | None = str(error)
+    else:
+        message = None
+        assert 1 <= spec.top_n <= 20
+        assert spec.weekdays
+    assert message is None or message.strip()

@@ -1,0 +1,157 @@
+"""Trouble upstream is visible and retried: empty days wait, failures back off and alert, 429s
+are honoured, and a digest split over several messages is finished, never repeated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.digests.runs import RunState
+from bot.model import Paper
+from bot.ports import PostRejected
+from bot.sources.errors import UpstreamUnavailable
+from storage.papers import upsert_papers
+from tests.digests.helpers import Desk, local, minutes, paper
+
+THU = date(2026, 6, 11)
+DUE = local("2026-06-12 09:00", "Europe/Berlin")
+
+
+def five_papers() -> list[Paper]:
+    return [paper(f"2606.0010{i}", THU, 10 * i) for i in range(1, 6)]
+
+
+async def test_an_empty_weekday_waits_and_posts_when_the_papers_arrive(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    assert await desk.fire(sub, DUE) is RunState.WAITING
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.next_attempt_at == DUE + minutes(15)
+    assert "no papers for Thu 11 Jun yet" in (run.error or "")
+    assert await desk.sweep(DUE + minutes(10)) == []  # not due yet
+    desk.add_papers(*five_papers())
+    assert await desk.sweep(DUE + minutes(16)) == [RunState.POSTED]
+    assert len(desk.poster.in_channel()) == 1
+    assert desk.poster.alerts() == []  # waiting for Hugging Face is normal, not an alert
+
+
+async def test_a_weekday_that_stays_empty_is_skipped_at_the_end_of_the_grace(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    assert await desk.fire(sub, DUE) is RunState.WAITING
+    at = DUE
+    states = []
+    while at < DUE + minutes(7 * 60):
+        at += minutes(15)
+        states += await desk.sweep(at)
+    assert states[-1] is RunState.SKIPPED
+    assert set(states[:-1]) == {RunState.WAITING}
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.state is RunState.SKIPPED
+    assert "a holiday?" in (run.error or "")
+    assert desk.poster.posts == []
+
+
+async def test_failing_source_with_nothing_in_the_catalog_fails_alerts_and_retries(
+    desk: Desk,
+) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.add_papers(*five_papers())
+    desk.source.failure = UpstreamUnavailable("HF answered 503 three times")
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.state is RunState.FAILED
+    assert run.error == "HF answered 503 three times"
+    assert run.next_attempt_at == DUE + minutes(1)
+    [alert] = desk.poster.alerts()
+    assert "HF answered 503" in alert
+    assert "retrying" in alert
+
+    assert await desk.sweep(DUE + minutes(1)) == [RunState.FAILED]  # still down: backs off
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.attempts == 2
+    assert run.next_attempt_at == DUE + minutes(3)
+    desk.source.failure = None
+    assert await desk.sweep(DUE + minutes(3)) == [RunState.POSTED]
+    assert len(desk.poster.in_channel()) == 1
+
+
+async def test_failing_source_falls_back_to_the_catalogs_copy_of_the_day(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin top 2")
+    desk.db.write_now(lambda s: upsert_papers(s, five_papers()))
+    desk.source.failure = UpstreamUnavailable("HF is down")
+    assert await desk.fire(sub, DUE) is RunState.POSTED
+    [post] = desk.poster.in_channel()
+    assert post.paper_ids == ["2606.00105", "2606.00104"]
+    assert "HF is down" in post.text
+
+
+async def test_a_429_is_retried_after_retry_after_and_posts_once(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.append(PostRejected("429 rate limited", retry_after=30))
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.next_attempt_at == DUE + minutes(0.5)
+    assert "429" in (run.error or "")
+    assert desk.poster.alerts() == []  # one rate limit is in the log, not worth an alert
+    assert await desk.sweep(DUE + minutes(0.4)) == []
+    assert await desk.sweep(DUE + minutes(0.5)) == [RunState.POSTED]
+    assert await desk.sweep(DUE + minutes(5)) == []
+    assert len(desk.poster.in_channel()) == 1
+
+
+async def test_repeated_429s_alert_and_give_up_when_the_grace_ends(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.extend(PostRejected("429", retry_after=1800) for _ in range(50))
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    at = DUE
+    while at < DUE + minutes(7 * 60):
+        at += minutes(30)
+        await desk.sweep(at)
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.state is RunState.FAILED
+    assert run.next_attempt_at is None
+    assert desk.poster.in_channel() == []
+    alerts = desk.poster.alerts()
+    assert any("attempt 3" in a for a in alerts)
+    assert "will not be retried" in alerts[-1]
+    assert await desk.sweep(at + minutes(60)) == []
+
+
+async def test_a_split_digest_refused_half_way_resumes_after_the_last_message(
+    desk: Desk,
+) -> None:
+    desk.poster.max_cards = 2
+    sub = desk.subscribe("daily 09:00 Europe/Berlin top 5")
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.extend([None, PostRejected("429", retry_after=5)])
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    assert [p.paper_ids for p in desk.poster.in_channel()] == [["2606.00105", "2606.00104"]]
+    # Upvotes change before the retry: the frozen choice is finished, not re-ranked.
+    desk.add_papers(paper("2606.00101", THU, 1000))
+    assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
+    posts = desk.poster.in_channel()
+    assert [p.paper_ids for p in posts] == [
+        ["2606.00105", "2606.00104"],
+        ["2606.00103", "2606.00102"],
+        ["2606.00101"],
+    ]
+    assert "continued, 2/3" in posts[1].heading
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.message_refs == ("C1-m1", "C1-m2", "C1-m3")
+
+
+async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.append(RuntimeError("socket closed"))
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    assert any("socket closed" in a for a in desk.poster.alerts())
+    assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
+    assert len(desk.poster.in_channel()) == 1
