@@ -1,0 +1,162 @@
+"""The live job table: one APScheduler cron job per enabled subscription, rebuilt from the database.
+
+The database is the source of truth. At start the jobs are built from it, every due digest is
+caught up (``run_due_digest`` for each subscription: a fire missed while the bot was down is
+posted if still within the grace window) and unfinished runs are swept. A periodic sweep then
+re-reads the subscriptions (so a change made through another replica reaches this one within a
+minute), retries due runs and closes expired ones. Changes made in this process arrive at once
+through the ``ScheduleSink`` methods.
+
+Jobs use a misfire grace of hours and coalescing, so a job that could not run on time (the event
+loop was blocked, the machine slept) still runs once, late; ``digest_run`` makes any extra run a
+no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC
+from functools import partial
+from typing import Any
+
+from apscheduler.job import Job
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.digests.run import DigestRunner
+from bot.digests.subscription import DigestSpec, Subscription
+from bot.scheduling.jobs import run_due_digest
+from bot.scheduling.triggers import digest_trigger
+from storage.subscriptions import enabled_subscriptions, get_subscription
+
+log = logging.getLogger("paperbot.scheduler")
+
+SWEEP_JOB = "digest-sweep"
+
+
+class DigestScheduler:
+    def __init__(self, runner: DigestRunner, *, sweep_every: float = 60.0) -> None:
+        self.runner = runner
+        self._sweep_every = sweep_every
+        self._scheduler: AsyncIOScheduler | None = None
+        self._known: dict[int, DigestSpec] = {}  # subscription id -> the spec its job was made of
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None
+
+    def job_ids(self) -> list[str]:
+        if self._scheduler is None:
+            return []
+        return sorted(job.id for job in self._scheduler.get_jobs())
+
+    def job(self, subscription_id: int) -> Job | None:
+        """The APScheduler job of a subscription (None when it has none)."""
+        if self._scheduler is None:
+            return None
+        job: Job | None = self._scheduler.get_job(f"digest:{subscription_id}")
+        return job
+
+    async def start(self) -> None:
+        """Build the jobs, start firing them, and catch up on what came due while we were down."""
+        if self._scheduler is not None:
+            return
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.start()
+        changed = await self.reconcile()
+        self._scheduler.add_job(
+            self.sweep,
+            IntervalTrigger(seconds=self._sweep_every),
+            id=SWEEP_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+        await self.catch_up(changed)
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self._known.clear()
+        for task in self._tasks:
+            task.cancel()
+
+    async def catch_up(self, subscription_ids: list[int]) -> None:
+        runs = [run_due_digest(self.runner, i) for i in subscription_ids]
+        for outcome in await asyncio.gather(*runs, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("catching up on a digest failed", exc_info=outcome)
+        await self.runner.sweep()
+
+    async def sweep(self) -> None:
+        """Pick up subscriptions changed elsewhere (catching up on their due fire), retry runs."""
+        await self.catch_up(await self.reconcile())
+
+    async def reconcile(self) -> list[int]:
+        """Bring the jobs in line with the database; returns the ids whose job is new or changed."""
+        platforms = self.runner.platforms
+        subs = await self.runner.deps.db.read(partial(enabled_subscriptions, platforms=platforms))
+        changed = [sub.id for sub in subs if sub.id is not None and self._schedule(sub)]
+        present = {sub.id for sub in subs}
+        for gone in [i for i in self._known if i not in present]:
+            self._unschedule(gone)
+        return changed
+
+    def _schedule(self, sub: Subscription) -> bool:
+        assert sub.id is not None
+        if self._scheduler is None or self._known.get(sub.id) == sub.spec:
+            return False
+        self._scheduler.add_job(
+            run_due_digest,
+            digest_trigger(sub.spec),
+            args=(self.runner, sub.id),
+            id=sub.job_id,
+            name=f"digest {sub.channel.channel} {sub.spec.kind}",
+            replace_existing=True,
+            misfire_grace_time=int(self.runner.policy.grace.total_seconds()),
+            coalesce=True,
+            max_instances=1,
+        )
+        self._known[sub.id] = sub.spec
+        return True
+
+    def _unschedule(self, subscription_id: int) -> None:
+        self._known.pop(subscription_id, None)
+        if self._scheduler is not None and self._scheduler.get_job(f"digest:{subscription_id}"):
+            self._scheduler.remove_job(f"digest:{subscription_id}")
+
+    # ScheduleSink: a command in this process changed a subscription.
+
+    def subscription_changed(self, subscription_id: int) -> None:
+        if self._scheduler is not None:
+            self._spawn(self._refresh(subscription_id))
+
+    def subscription_removed(self, subscription_id: int) -> None:
+        self._unschedule(subscription_id)
+
+    async def _refresh(self, subscription_id: int) -> None:
+        sub = await self.runner.deps.db.read(
+            partial(get_subscription, subscription_id=subscription_id)
+        )
+        if sub is None or not sub.enabled or sub.channel.platform not in self.runner.platforms:
+            self._unschedule(subscription_id)
+        elif self._schedule(sub):
+            await run_due_digest(self.runner, subscription_id)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("updating a digest job failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait for pending job updates (for tests and orderly shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,0 +1,160 @@
+"""The live job table: rebuilt from the database at start, following every change, catching up
+on what came due while the bot was down, and configured to run a late job once, not never."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.commands.dispatch import Dispatcher
+from bot.digests.runs import RunState
+from bot.digests.subscription import Subscription
+from bot.digests.window import window_at
+from bot.scheduling.scheduler import SWEEP_JOB, DigestScheduler
+from bot.scheduling.triggers import digest_trigger, last_fire
+from storage.digest_runs import claim_run
+from storage.subscriptions import delete_subscriptions, save_subscription
+from tests.digests.helpers import CREATED, Desk, channel, local, minutes, paper
+from tests.support.invoke import ask
+
+DUE = local("2026-06-12 09:00", "Europe/Berlin")
+THU = DUE.date() - timedelta(days=1)
+
+
+@pytest.fixture
+async def scheduler(desk: Desk) -> AsyncIterator[DigestScheduler]:
+    live = DigestScheduler(desk.runner)
+    yield live
+    live.stop()
+
+
+def other_platform(desk: Desk) -> None:
+    sub = Subscription(replace(channel("D1"), platform="discord"), desk.subscribe("").spec, "U1")
+    desk.db.write_now(partial(save_subscription, sub=sub, now=CREATED))
+
+
+async def test_jobs_are_built_from_the_database_at_start(
+    desk: Desk, scheduler: DigestScheduler
+) -> None:
+    first = desk.subscribe("daily 09:00 Europe/Berlin")
+    second = desk.subscribe("weekly mon 08:30 America/New_York", "C2")
+    other_platform(desk)  # no poster for it in this process: no job
+    desk.clock.now = DUE - minutes(60)
+    await scheduler.start()
+
+    assert scheduler.job_ids() == sorted([SWEEP_JOB, first.job_id, second.job_id])
+    job = scheduler.job(second.id or 0)
+    assert job is not None
+    assert job.misfire_grace_time == 6 * 3600
+    assert job.coalesce
+    assert job.max_instances == 1
+    assert job.trigger.timezone == ZoneInfo("America/New_York")
+    fields = {f.name: str(f) for f in job.trigger.fields}
+    assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon", "8", "30")
+
+
+async def test_commands_reach_the_live_scheduler(
+    desk: Desk, scheduler: DigestScheduler, dispatcher: Dispatcher
+) -> None:
+    await scheduler.start()
+    deps = replace(desk.deps, schedule=scheduler)
+    await ask(dispatcher, deps, "subscribe daily 07:15 Asia/Tokyo")
+    await scheduler.settle()
+    [job_id] = [j for j in scheduler.job_ids() if j != SWEEP_JOB]
+    job = scheduler.job(int(job_id.split(":")[1]))
+    assert job is not None
+    assert job.trigger.timezone == ZoneInfo("Asia/Tokyo")
+
+    await ask(dispatcher, deps, "subscribe daily 18:00 Europe/Paris")
+    await scheduler.settle()
+    job = scheduler.job(int(job_id.split(":")[1]))
+    assert job is not None
+    assert job.trigger.timezone == ZoneInfo("Europe/Paris")
+
+    await ask(dispatcher, deps, "unsubscribe")
+    assert scheduler.job_ids() == [SWEEP_JOB]
+
+
+async def test_the_sweep_picks_up_changes_made_through_another_replica(
+    desk: Desk, scheduler: DigestScheduler
+) -> None:
+    await scheduler.start()
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")  # written by another process
+    assert sub.job_id not in scheduler.job_ids()
+    await scheduler.sweep()
+    assert sub.job_id in scheduler.job_ids()
+    desk.db.write_now(partial(delete_subscriptions, channel=channel(), kind=None))
+    await scheduler.sweep()
+    assert scheduler.job_ids() == [SWEEP_JOB]
+
+
+async def test_start_catches_up_on_a_digest_that_came_due_while_down(
+    desk: Desk, scheduler: DigestScheduler
+) -> None:
+    desk.add_papers(paper("2606.00001", THU, 4))
+    desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.clock.now = DUE + minutes(4 * 60)
+    await scheduler.start()
+    assert len(desk.poster.in_channel()) == 1
+    scheduler.stop()
+    again = DigestScheduler(desk.restarted().runner)
+    await again.start()  # a second restart within the grace window posts nothing more
+    again.stop()
+    assert len(desk.poster.in_channel()) == 1
+
+
+async def test_start_finishes_runs_a_crashed_process_left_claimed(
+    desk: Desk, scheduler: DigestScheduler
+) -> None:
+    desk.add_papers(paper("2606.00001", THU, 4))
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    assert sub.id is not None
+    sub_id = sub.id
+    desk.db.write_now(
+        lambda s: claim_run(s, sub_id, THU, DUE, DUE, desk.runner.policy.lease)
+    )  # ... and died
+    desk.clock.now = DUE + minutes(20)
+    await scheduler.start()
+    assert len(desk.poster.in_channel()) == 1
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.state is RunState.POSTED
+
+
+async def wait_until_run(scheduler: DigestScheduler, sub: Subscription, after: datetime) -> None:
+    """Wait (briefly, by polling) until APScheduler has processed the job's overdue fire."""
+    for _ in range(500):
+        job = scheduler.job(sub.id or 0)
+        if job is not None and job.next_run_time > after:
+            await asyncio.sleep(0.05)  # let the submitted job finish
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("APScheduler never processed the overdue job")
+
+
+@pytest.mark.parametrize(("hours_late", "posts"), [(1, 1), (7, 0)])
+async def test_apscheduler_runs_an_overdue_job_once_within_the_grace_and_never_after(
+    desk: Desk, scheduler: DigestScheduler, hours_late: int, posts: int
+) -> None:
+    """The real AsyncIOScheduler: three fires overdue (the job's next run set two days back)
+    coalesce into one run of the latest, which runs only if it is within the grace window."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    fired = now - timedelta(hours=hours_late)
+    desk.clock.now = now
+    await scheduler.start()  # with no subscriptions yet, so start-up has nothing to catch up
+    sub = desk.subscribe(f"daily every day {fired:%H:%M} UTC", at=now - timedelta(days=3))
+    latest = last_fire(digest_trigger(sub.spec), now, timedelta(days=1))
+    assert latest is not None
+    desk.add_papers(paper("2699.00001", window_at(sub.spec, latest).first, 3))
+    await scheduler.reconcile()  # adds the job, whose next run is tomorrow
+    job = scheduler.job(sub.id or 0)
+    assert job is not None
+    job.modify(next_run_time=latest - timedelta(days=2))
+    await wait_until_run(scheduler, sub, now)
+    assert len(desk.poster.in_channel()) == posts
