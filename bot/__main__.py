@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -17,11 +17,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from adapters.console.app import EXIT_CODES, ConsoleChat, prompt_reader, stdin_reader
+from adapters.console.poster import ConsolePoster
+from adapters.console.translate import PLATFORM as CONSOLE_PLATFORM
 from bot.commands.dispatch import Dispatcher
 from bot.commands.table import build_dispatcher
 from bot.deps import Deps, utc_now
 from bot.ingest import days_between, ingest_days, load_sample_if_empty
 from bot.ports import PaperSource
+from bot.scheduling.service import build_digest_service
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sources.guarded import GuardedSource
 from bot.sources.hf.client import HuggingFaceClient
@@ -31,6 +34,7 @@ from storage.db import Database
 from storage.votes import export_votes
 
 EXIT_CONFIG = 78  # EX_CONFIG: bad settings
+DIGEST_SOURCE_TIMEOUT = 60.0  # digests run in the background: Hugging Face may take its time
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +85,23 @@ def _open_database(settings: Settings, console: Console) -> Database:
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     async with runtime(settings, console) as rt:
         chat = ConsoleChat(rt.deps, rt.dispatcher, console)
-        if sys.stdin.isatty():
-            history = Path(user_data_dir("paperbot", appauthor=False)) / "shell_history"
-            return await chat.run(prompt_reader(history))
-        return await chat.run(stdin_reader())
+        # The console channel's digests print into the chat while it runs.
+        source = GuardedSource(rt.hf, timeout=DIGEST_SOURCE_TIMEOUT, cool_down=60.0)
+        digests = build_digest_service(
+            replace(rt.deps, source=source), {CONSOLE_PLATFORM: ConsolePoster(chat)}
+        )
+        chat.deps = replace(rt.deps, schedule=digests)
+        await digests.start()
+        try:
+            if sys.stdin.isatty():
+                from prompt_toolkit.patch_stdout import patch_stdout
+
+                history = Path(user_data_dir("paperbot", appauthor=False)) / "shell_history"
+                with patch_stdout(raw=True):  # a digest printed mid-prompt goes above it
+                    return await chat.run(prompt_reader(history))
+            return await chat.run(stdin_reader())
+        finally:
+            await digests.stop()
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:

@@ -61,16 +61,19 @@ class ConsoleChat:
     async def _progress(self, message: str) -> None:
         self.console.print(f"… {message}", style="dim")
 
-    async def show(self, reply: Reply) -> None:
+    async def show(self, reply: Reply) -> list[SentMessage]:
+        """Print ``reply``; its cards become the ones ``vote N``/``react N`` act on."""
         for renderable in render_reply(reply):
             self.console.print(renderable)
-        if reply.papers:
-            self._replies += 1
-            self._cards = [
-                SentMessage(f"{self._session}-{self._replies}.{i}", (paper.id,))
-                for i, paper in enumerate(reply.papers, start=1)
-            ]
-            await remember_sent(self.deps, CONSOLE_CHANNEL, self._cards)
+        if not reply.papers:
+            return []
+        self._replies += 1
+        self._cards = [
+            SentMessage(f"{self._session}-{self._replies}.{i}", (paper.id,))
+            for i, paper in enumerate(reply.papers, start=1)
+        ]
+        await remember_sent(self.deps, CONSOLE_CHANNEL, self._cards)
+        return list(self._cards)
 
     async def ask(self, text: str) -> Reply:
         """Run one command line through the core, print the reply and return it."""

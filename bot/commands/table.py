@@ -6,13 +6,14 @@ from bot.commands.dispatch import Dispatcher
 from bot.commands.paper import PAPER
 from bot.commands.search import SEARCH
 from bot.commands.spec import Command, Context
+from bot.commands.subscriptions import SUBSCRIPTION_COMMANDS
 from bot.commands.trending import TRENDING
 from bot.commands.votes import TOP, VOTES
 from bot.reply import Reply
 
 
 def build_dispatcher() -> Dispatcher:
-    commands: list[Command] = [SEARCH, PAPER, *TRENDING, TOP, VOTES]
+    commands: list[Command] = [SEARCH, PAPER, *TRENDING, TOP, VOTES, *SUBSCRIPTION_COMMANDS]
     dispatcher: Dispatcher
 
     async def run_help(_ctx: Context, args: str) -> Reply:

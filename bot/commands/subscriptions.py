@@ -1,0 +1,246 @@
+"""``subscribe``, ``unsubscribe``, ``subscriptions`` and ``digest now``: a channel's digests.
+
+Anyone may list a channel's subscriptions and ask for ``digest now``; who may change them is
+``PAPERBOT_SUBSCRIPTION_EDITORS`` (default: anyone in the channel).
+
+``digest now`` answers in the invoking channel with the digest a run firing now would post: the
+same window, filters and ranking, fetched fresh from Hugging Face when it answers. It is an
+explicit request, so it claims no ``digest_run`` (the scheduled digest still goes out as
+planned) and does not leave out papers the channel saw in the last 7 days; its cards count as
+shown, like any reply's, so the next scheduled digest does not repeat them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+
+from sqlmodel import Session
+
+from bot.commands.spec import Command, Context, UsageError
+from bot.digests.compose import digest_reply
+from bot.digests.grammar import parse_kind, parse_subscribe
+from bot.digests.runs import DigestRun, RunState
+from bot.digests.select import select_papers
+from bot.digests.subscription import MON_FRI, DigestSpec, Kind, Subscription, describe_weekdays
+from bot.digests.window import DigestWindow, window_at, window_for
+from bot.model import Paper
+from bot.ports import Channel
+from bot.reply import Heading, Outcome, Part, Reply, Text, text_reply
+from bot.scheduling.triggers import digest_trigger, next_fire
+from bot.sources.errors import SourceError
+from storage.digest_runs import recent_runs
+from storage.papers import trending, upsert_papers
+from storage.subscriptions import channel_subscriptions, delete_subscriptions, save_subscription
+
+MAX_WINDOW_PAPERS = 5_000
+WEEKEND_NOTE = (
+    "Hugging Face lists no papers at weekends, so weekend days post nothing new; "
+    "Monday's digest covers Friday."
+)
+
+
+def channel_of(ctx: Context) -> Channel:
+    who = ctx.invocation
+    return Channel(who.platform, who.workspace, who.channel)
+
+
+def may_edit(ctx: Context) -> bool:
+    editors = ctx.deps.settings.subscription_editors
+    return editors is None or ctx.invocation.user in editors
+
+
+def not_allowed() -> Reply:
+    return text_reply(
+        "Only the people listed in PAPERBOT_SUBSCRIPTION_EDITORS can change digest "
+        "subscriptions; ask one of them, or see them with `subscriptions`.",
+        outcome=Outcome.USAGE,
+        private=True,
+    )
+
+
+def when_local(moment: datetime, spec: DigestSpec) -> str:
+    local = moment.astimezone(spec.zone)
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
+def next_run_line(spec: DigestSpec, now: datetime) -> str:
+    fire = next_fire(digest_trigger(spec), now)
+    if fire is None:
+        return "No run is planned."
+    return f"Next: {when_local(fire, spec)}, covering {window_at(spec, fire).label()}."
+
+
+async def run_subscribe(ctx: Context, args: str) -> Reply:
+    if not may_edit(ctx):
+        return not_allowed()
+    spec = parse_subscribe(args, ctx.deps.settings.timezone)
+    now = ctx.deps.clock()
+    wanted = Subscription(channel_of(ctx), spec, created_by=ctx.invocation.user)
+    existing = await ctx.deps.db.read(partial(channel_subscriptions, channel=wanted.channel))
+    saved = await ctx.deps.db.write(partial(save_subscription, sub=wanted, now=now))
+    assert saved.id is not None
+    ctx.deps.schedule.subscription_changed(saved.id)
+    verb = "Updated" if any(s.spec.kind == spec.kind for s in existing) else "Subscribed"
+    parts: list[Part] = [
+        Text(f"{verb}: this channel's digest goes out {spec.describe()}."),
+        Text(next_run_line(spec, now), "muted"),
+    ]
+    return Reply(tuple(parts))
+
+
+async def run_unsubscribe(ctx: Context, args: str) -> Reply:
+    kind = parse_kind(args)
+    if not may_edit(ctx):
+        return not_allowed()
+    channel = channel_of(ctx)
+    removed = await ctx.deps.db.write(partial(delete_subscriptions, channel=channel, kind=kind))
+    for subscription_id in removed:
+        ctx.deps.schedule.subscription_removed(subscription_id)
+    what = f"{kind} digest" if kind else "digests"
+    if not removed:
+        return text_reply(f"This channel has no {what} to stop.")
+    return text_reply(f"Stopped this channel's {what}.")
+
+
+def run_line(run: DigestRun) -> str:
+    label = f"{run.digest_date:%a %d %b}"
+    if run.state is RunState.POSTED:
+        messages = len(run.message_refs)
+        return f"{label}: posted, {len(run.paper_ids)} papers in {messages} message(s)"
+    if run.state is RunState.FAILED and run.next_attempt_at is not None:
+        return f"{label}: failed ({run.error}); retrying at {run.next_attempt_at:%H:%M} UTC"
+    if run.state is RunState.WAITING and run.next_attempt_at is not None:
+        return f"{label}: waiting ({run.error}); looking again at {run.next_attempt_at:%H:%M} UTC"
+    if run.state is RunState.CLAIMED:
+        return f"{label}: being posted now"
+    return f"{label}: {run.state.value}" + (f" ({run.error})" if run.error else "")
+
+
+def listing(session: Session, channel: Channel, now: datetime) -> Reply:
+    subs = channel_subscriptions(session, channel)
+    if not subs:
+        return Reply(
+            (
+                Text("This channel has no digest subscriptions."),
+                Text("Start one with e.g. `subscribe daily 09:00 Europe/Berlin top 5`.", "muted"),
+            )
+        )
+    parts: list[Part] = [Heading("Digest subscriptions of this channel")]
+    for sub in subs:
+        assert sub.id is not None
+        spec = sub.spec
+        by = f" · set by {sub.created_by}" if sub.created_by else ""
+        described = spec.describe()
+        parts.append(Text(f"{described[:1].upper()}{described[1:]}{by}"))
+        parts.append(Text(next_run_line(spec, now), "muted"))
+        runs = recent_runs(session, sub.id, limit=5)
+        if runs:
+            parts.append(Text("Recent: " + " · ".join(run_line(r) for r in runs), "muted"))
+        if spec.kind == "daily" and any(day >= 5 for day in spec.weekdays):
+            parts.append(Text(WEEKEND_NOTE, "muted"))
+        elif spec.kind == "daily":
+            days = describe_weekdays(spec.weekdays)
+            parts.append(
+                Text(f"{days}: each digest covers the previous weekday's papers.", "muted")
+            )
+    return Reply(tuple(parts))
+
+
+async def run_subscriptions(ctx: Context, args: str) -> Reply:
+    if args.strip():
+        raise UsageError("subscriptions takes no arguments.")
+    now = ctx.deps.clock()
+    return await ctx.deps.db.read(partial(listing, channel=channel_of(ctx), now=now))
+
+
+async def _fresh_papers(ctx: Context, window: DigestWindow) -> tuple[list[Paper], str | None]:
+    await ctx.progress(f"Fetching {window.label()} from Hugging Face…")
+    fetched: list[Paper] = []
+    note = None
+    for day in window.weekdays:
+        try:
+            fetched += await ctx.deps.source.daily_papers(day)
+        except SourceError as error:
+            note = f"Hugging Face did not answer ({error}); showing the catalog's copy."
+            break
+    if fetched:
+        await ctx.deps.db.write(partial(upsert_papers, papers=fetched))
+    listed = await ctx.deps.db.read(
+        lambda s: trending(s, window.first, window.last, MAX_WINDOW_PAPERS)
+    )
+    return listed, note
+
+
+def _pick(subs: Sequence[Subscription], kind: Kind | None) -> Subscription | None:
+    for sub in subs:
+        if kind is None or sub.spec.kind == kind:
+            return sub
+    return None
+
+
+async def run_digest(ctx: Context, args: str) -> Reply:
+    word, _, rest = args.strip().partition(" ")
+    if word.lower() != "now":
+        raise UsageError("digest takes `now`, e.g. `digest now` or `digest now weekly`.")
+    kind = parse_kind(rest)
+    channel = channel_of(ctx)
+    subs = await ctx.deps.db.read(partial(channel_subscriptions, channel=channel))
+    sub = _pick(subs, kind)
+    notes: list[str] = []
+    if sub is None:
+        weekdays = (0,) if kind == "weekly" else MON_FRI
+        spec = DigestSpec(kind or "daily", timezone=ctx.deps.settings.timezone, weekdays=weekdays)
+        sub = Subscription(channel, spec, created_by=ctx.invocation.user)
+        notes.append(f"This channel has no {spec.kind} subscription; this is the default digest.")
+    now = ctx.deps.clock()
+    window = window_for(sub.spec.kind, now.astimezone(sub.spec.zone).date())
+    listed, note = await _fresh_papers(ctx, window)
+    if note:
+        notes.append(note)
+    selection = select_papers(listed, sub.spec, shown=())
+    if not selection.papers:
+        if selection.listed == 0:
+            text = f"Hugging Face lists no papers for {window.label()} yet."
+        else:
+            text = f"No digest for {window.label()}: {selection.why_empty()}."
+        return Reply((Text(text), *(Text(n, "muted") for n in notes)))
+    chosen = sub
+    return await ctx.deps.db.read(
+        lambda s: digest_reply(s, chosen, window, selection.papers, " ".join(notes) or None)
+    )
+
+
+SUBSCRIBE = Command(
+    name="subscribe",
+    usage='subscribe [daily|weekly] [HH:MM] [Area/City] [mon-fri] [top N] [keywords "a, b"] '
+    "[min-upvotes N]",
+    summary="post the trending papers to this channel on a schedule",
+    handler=run_subscribe,
+    examples=(
+        'subscribe daily 09:00 Europe/Berlin top 5 keywords "rlhf, reward model"',
+        "subscribe weekly mon 08:30 America/New_York top 10 min-upvotes 20",
+    ),
+)
+UNSUBSCRIBE = Command(
+    name="unsubscribe",
+    usage="unsubscribe [daily|weekly]",
+    summary="stop this channel's digests (both, or one kind)",
+    handler=run_unsubscribe,
+    examples=("unsubscribe", "unsubscribe weekly"),
+)
+SUBSCRIPTIONS = Command(
+    name="subscriptions",
+    usage="subscriptions",
+    summary="this channel's digests, their next run and how the last ones went",
+    handler=run_subscriptions,
+)
+DIGEST = Command(
+    name="digest",
+    usage="digest now [daily|weekly]",
+    summary="show this channel's digest right now",
+    handler=run_digest,
+    examples=("digest now", "digest now weekly"),
+)
+SUBSCRIPTION_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS, DIGEST)

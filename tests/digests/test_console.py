@@ -1,0 +1,90 @@
+"""Digests in the console: printed into the chat when due (its cards votable like any reply's),
+and ``paperbot shell`` posts a digest that came due shortly before it started."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from rich.console import Console
+
+from adapters.console.app import ConsoleChat
+from adapters.console.poster import ConsolePoster
+from adapters.console.translate import CHANNEL, PLATFORM, WORKSPACE, translate_line
+from bot.commands.dispatch import Dispatcher
+from bot.digests.grammar import parse_subscribe
+from bot.digests.runs import RunState
+from bot.digests.subscription import Subscription
+from bot.digests.window import window_at
+from bot.ports import Channel
+from bot.scheduling.triggers import digest_trigger, last_fire
+from storage import migrate
+from storage.db import Database
+from storage.papers import upsert_papers
+from storage.subscriptions import save_subscription
+from tests.digests.helpers import ROOT, Desk, local, make_desk, paper
+
+CONSOLE = Channel(PLATFORM, WORKSPACE, CHANNEL)
+
+
+async def test_a_due_digest_prints_into_the_chat_and_its_cards_take_votes(
+    sqlite_db: Database, dispatcher: Dispatcher
+) -> None:
+    desk: Desk = make_desk(sqlite_db)
+    screen = io.StringIO()
+    chat = ConsoleChat(desk.deps, dispatcher, Console(file=screen, width=120, color_system=None))
+    desk.runner.posters = {PLATFORM: ConsolePoster(chat)}
+    thursday = datetime(2026, 6, 11).date()
+    desk.add_papers(paper("2606.00001", thursday, 7, "Quiet transformers"))
+    spec = parse_subscribe("daily 09:00 Europe/Berlin", "UTC")
+    sub = sqlite_db.write_now(
+        partial(
+            save_subscription,
+            sub=Subscription(CONSOLE, spec, "me"),
+            now=datetime(2026, 6, 1, tzinfo=UTC),
+        )
+    )
+    assert await desk.fire(sub, local("2026-06-12 09:00", "Europe/Berlin")) is RunState.POSTED
+    out = screen.getvalue()
+    assert "Daily digest: Hugging Face papers of Thu 11 Jun 2026" in out
+    assert "Quiet transformers" in out
+    await chat.handle(translate_line("vote 1 up", "me"))
+    assert "👍 1  👎 0" in screen.getvalue()
+
+
+def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    now = datetime.now(UTC)
+    fired = now - timedelta(hours=1)
+    spec = parse_subscribe(f"daily every day {fired:%H:%M} UTC top 2", "UTC")
+    latest = last_fire(digest_trigger(spec), now, timedelta(days=1))
+    assert latest is not None
+    day = window_at(spec, latest).first
+    db = Database(url)
+    migrate.upgrade(db)
+    db.write_now(lambda s: upsert_papers(s, [paper(f"2699.0000{i}", day, i) for i in range(1, 4)]))
+    sub = Subscription(CONSOLE, spec, "me")
+    db.write_now(partial(save_subscription, sub=sub, now=now - timedelta(days=2)))
+    db.dispose()
+
+    env = {**os.environ, "COLUMNS": "100", "PAPERBOT_DATABASE_URL": url}
+    env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "shell"],
+        cwd=ROOT,
+        env=env,
+        input="subscriptions\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Daily digest: Hugging Face papers of {day:%a %d %b %Y}" in done.stdout
+    assert "Paper 2699.00003" in done.stdout
+    assert "Paper 2699.00001" not in done.stdout
+    assert f"{day:%a %d %b}: posted, 2 papers" in done.stdout
