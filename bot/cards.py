@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from bot.model import Invocation, Paper, Tally
 from bot.reply import PaperCard
-from storage.tallies import tallies
+from storage.votes import tallies
 
 
 def paper_cards(

@@ -7,12 +7,12 @@ serialises writers), so concurrent clicks and reactions on one paper never lose 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -190,8 +190,23 @@ def paper_with_tally(
     return to_paper(row), Tally(int(row.up), int(row.down))
 
 
-def _tally_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    return _UP, _DOWN
+def tallies(
+    session: Session, platform: str, workspace: str, paper_ids: Sequence[str]
+) -> dict[str, Tally]:
+    """The team's up and down votes on each paper; papers nobody voted on are left out."""
+    if not paper_ids:
+        return {}
+    query = (
+        core_select(_V.paper_id, _UP, _DOWN)
+        .where(
+            (_V.platform == platform)
+            & (_V.workspace == workspace)
+            & _V.paper_id.in_(list(paper_ids))
+            & (_V.value != 0)
+        )
+        .group_by(_V.paper_id)
+    )
+    return {paper_id: Tally(int(up), int(down)) for paper_id, up, down in session.execute(query)}
 
 
 def leaderboard(
@@ -204,7 +219,7 @@ def leaderboard(
     limit: int,
 ) -> list[LeaderboardEntry]:
     """Papers by the team's score (up minus down), then by up votes, then by voters."""
-    up, down = _tally_columns()
+    up, down = _UP, _DOWN
     query = select(VoteRow.paper_id, up, down).where(
         VoteRow.platform == platform, VoteRow.workspace == workspace, VoteRow.value != 0
     )
