@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -39,7 +39,6 @@ from bot.digests.select import select_papers
 from bot.digests.split import split_reply
 from bot.digests.subscription import Kind, Subscription
 from bot.digests.window import DigestWindow, window_at
-from bot.model import Paper
 from bot.ports import Poster, PostRejected, SentMessage
 from bot.reply import Reply
 from bot.sources.errors import SourceError
@@ -88,7 +87,11 @@ class DigestRunner:
         self.deps = deps
         self.posters = posters
         self.policy = policy or DigestPolicy()
-        self.feed = feed or DayFeed(deps.source, clock=lambda: deps.clock().timestamp())
+        self.feed = feed or DayFeed(
+            deps.source,
+            store=lambda papers: deps.db.write(partial(upsert_papers, papers=papers)),
+            clock=lambda: deps.clock().timestamp(),
+        )
         self.alerts = alerts or Alerts(posters, deps.settings.admin_channel)
         self._slots = asyncio.Semaphore(self.policy.concurrency)
 
@@ -185,11 +188,14 @@ class DigestRunner:
         self, sub: Subscription, window: DigestWindow, run: DigestRun
     ) -> RunState | None:
         poster = self.posters[sub.channel.platform]
-        papers: Sequence[Paper]
-        note = None
-        if run.paper_ids:
-            chosen = await self.deps.db.read(partial(get_papers, paper_ids=run.paper_ids))
-            papers = [chosen[i] for i in run.paper_ids if i in chosen]
+        if run.paper_ids:  # a retry: finish the digest chosen the first time
+
+            def frozen(session: Session) -> Reply:
+                chosen = get_papers(session, run.paper_ids)
+                papers = [chosen[i] for i in run.paper_ids if i in chosen]
+                return digest_reply(session, sub, window, papers)
+
+            reply: Reply | None = await self.deps.db.read(frozen)
         else:
             failure = await self._refresh(window)
             now = self.deps.clock()
@@ -209,16 +215,20 @@ class DigestRunner:
                 reason = f"{selection.why_empty()} for {window.label()}"
                 return await self._finish(run, RunState.SKIPPED, error=reason)
             papers = selection.papers
-            ids = [p.id for p in papers]
-            now = self.deps.clock()
-            if not await self.deps.db.write(
-                partial(freeze_selection, run=run, paper_ids=ids, now=now)
-            ):
-                self._lost(sub, run)
-                return None
+            note = None
             if failure:
                 note = f"Hugging Face did not answer ({failure}); upvotes may be a little old."
-        reply = await self.deps.db.read(lambda s: digest_reply(s, sub, window, papers, note))
+            now = self.deps.clock()
+
+            def freeze(session: Session) -> Reply | None:
+                if not freeze_selection(session, run, [p.id for p in papers], now):
+                    return None
+                return digest_reply(session, sub, window, papers, note)
+
+            reply = await self.deps.db.write(freeze)
+        if reply is None:
+            self._lost(sub, run)
+            return None
         return await self._post(sub, window, run, poster, split_reply(reply, poster.limits))
 
     async def _post(
@@ -230,6 +240,8 @@ class DigestRunner:
         messages: list[Reply],
     ) -> RunState | None:
         sent = list(run.chunks)
+        if len(sent) >= len(messages):  # all sent before; only the final mark was lost
+            return await self._finish(run, RunState.POSTED)
         for message in messages[len(sent) :]:
             try:
                 posted = await poster.post(sub.channel, message)
@@ -238,14 +250,13 @@ class DigestRunner:
                     sub, window, run, f"the platform refused the post: {error}", error.retry_after
                 )
             sent.append(tuple(m.ref for m in posted))
-            if not await self.deps.db.write(
-                partial(self._record, run=run, sent=sent, posted=posted, sub=sub)
-            ):
+            last = len(sent) == len(messages)
+            record = partial(self._record, run=run, sent=sent, posted=posted, sub=sub, last=last)
+            if not await self.deps.db.write(record):
                 self._lost(sub, run)
                 return None
-        state = await self._finish(run, RunState.POSTED)
         log.info("digest %s for %s posted in %d message(s)", where(sub), window.label(), len(sent))
-        return state
+        return RunState.POSTED
 
     def _record(
         self,
@@ -254,24 +265,23 @@ class DigestRunner:
         sent: list[tuple[str, ...]],
         posted: list[SentMessage],
         sub: Subscription,
+        last: bool,
     ) -> bool:
+        """One message sent: its refs and papers stored, and the run marked posted with the last."""
         now = self.deps.clock()
         if not record_chunk(session, run, sent, now):
             return False
         record_posted(session, sub.channel, posted, now)
-        return True
+        return not last or finish_run(session, run, RunState.POSTED, now)
 
     async def _refresh(self, window: DigestWindow) -> str | None:
         """Fetch the window's weekdays into the catalog; the first failure's reason, if any."""
         failure = None
-        fetched: list[Paper] = []
         for day in window.weekdays:
             try:
-                fetched += await self.feed.day(day)
+                await self.feed.day(day)
             except SourceError as error:
                 failure = failure or str(error) or type(error).__name__
-        if fetched:
-            await self.deps.db.write(partial(upsert_papers, papers=fetched))
         return failure
 
     async def _not_ready(self, sub: Subscription, window: DigestWindow, run: DigestRun) -> RunState:

@@ -25,7 +25,10 @@ async def run_due_digest(runner: DigestRunner, subscription_id: int) -> RunState
     if sub is None or not sub.enabled or sub.channel.platform not in runner.platforms:
         return None
     now = deps.clock()
-    fire = last_fire(digest_trigger(sub.spec), now, max(LOOKBACK, runner.policy.grace))
+    trigger, grace = digest_trigger(sub.spec), runner.policy.grace
+    # Usually the fire is minutes old: look at the grace window first, further back only to
+    # find (and report) a fire that was missed.
+    fire = last_fire(trigger, now, grace) or last_fire(trigger, now, max(LOOKBACK, grace))
     if fire is None or (sub.updated_at is not None and fire < sub.updated_at):
         return None
     if now - fire > runner.policy.grace:
