@@ -39,7 +39,12 @@ def parse_count(args: str) -> int:
     words = args.split()
     if not words:
         return DEFAULT_COUNT
-    if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= MAX_COUNT:
+    if (
+        len(words) == 1
+        and words[0].isascii()
+        and words[0].isdigit()
+        and 1 <= int(words[0]) <= MAX_COUNT
+    ):
         return int(words[0])
     raise UsageError(f"Give at most one number, from 1 to {MAX_COUNT}: how many papers to show.")
 
