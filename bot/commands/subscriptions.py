@@ -12,8 +12,8 @@ shown, like any reply's, so the next scheduled digest does not repeat them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 from functools import partial
 
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot.commands.spec import Command, Context, UsageError
 from bot.digests.compose import digest_reply
 from bot.digests.grammar import parse_kind, parse_subscribe
-from bot.digests.runs import DigestRun, RunState
+from bot.digests.runs import FINAL, DigestRun, RunState
 from bot.digests.select import select_papers
 from bot.digests.subscription import MON_FRI, DigestSpec, Kind, Subscription, describe_weekdays
 from bot.digests.window import DigestWindow, window_at, window_for
@@ -36,8 +36,8 @@ from storage.subscriptions import channel_subscriptions, delete_subscriptions, s
 
 MAX_WINDOW_PAPERS = 5_000
 WEEKEND_NOTE = (
-    "Hugging Face lists no papers at weekends, so weekend days post nothing new; "
-    "Monday's digest covers Friday."
+    "Hugging Face lists no papers at weekends: the first digest after a Friday covers Friday, "
+    "and the others until Tuesday have nothing new to post."
 )
 
 
@@ -65,8 +65,15 @@ def when_local(moment: datetime, spec: DigestSpec) -> str:
     return f"{local:%a %d %b %H:%M} {local.tzname()}"
 
 
-def next_run_line(spec: DigestSpec, now: datetime) -> str:
-    fire = next_fire(digest_trigger(spec), now)
+def next_run_line(spec: DigestSpec, now: datetime, done: Collection[date] = ()) -> str:
+    """The next fire that will post something: fires whose day was already covered (``done``,
+    e.g. Saturday's and Monday's both covering Friday) are passed over."""
+    trigger = digest_trigger(spec)
+    fire = next_fire(trigger, now)
+    for _ in range(14):
+        if fire is None or window_at(spec, fire).digest_date not in done:
+            break
+        fire = next_fire(trigger, fire)
     if fire is None:
         return "No run is planned."
     return f"Next: {when_local(fire, spec)}, covering {window_at(spec, fire).label()}."
@@ -104,11 +111,15 @@ async def run_unsubscribe(ctx: Context, args: str) -> Reply:
     return text_reply(f"Stopped this channel's {what}.")
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def run_line(run: DigestRun) -> str:
     label = f"{run.digest_date:%a %d %b}"
     if run.state is RunState.POSTED:
-        messages = len(run.message_refs)
-        return f"{label}: posted, {len(run.paper_ids)} papers in {messages} message(s)"
+        papers, messages = len(run.paper_ids), len(run.message_refs)
+        return f"{label}: posted, {plural(papers, 'paper')} in {plural(messages, 'message')}"
     if run.state is RunState.FAILED and run.next_attempt_at is not None:
         return f"{label}: failed ({run.error}); retrying at {run.next_attempt_at:%H:%M} UTC"
     if run.state is RunState.WAITING and run.next_attempt_at is not None:
@@ -134,8 +145,9 @@ def listing(session: Session, channel: Channel, now: datetime) -> Reply:
         by = f" · set by {sub.created_by}" if sub.created_by else ""
         described = spec.describe()
         parts.append(Text(f"{described[:1].upper()}{described[1:]}{by}"))
-        parts.append(Text(next_run_line(spec, now), "muted"))
         runs = recent_runs(session, sub.id, limit=5)
+        done = {run.digest_date for run in runs if run.state in FINAL}
+        parts.append(Text(next_run_line(spec, now, done), "muted"))
         if runs:
             parts.append(Text("Recent: " + " · ".join(run_line(r) for r in runs), "muted"))
         if spec.kind == "daily" and any(day >= 5 for day in spec.weekdays):

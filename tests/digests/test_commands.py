@@ -124,6 +124,20 @@ async def test_subscriptions_lists_next_run_and_how_recent_runs_went(
     assert "Next: Mon 15 Jun 08:00 EDT, covering week 24 (08 Jun – 14 Jun)." in listing
 
 
+async def test_the_next_run_skips_fires_with_nothing_new(
+    dispatcher: Dispatcher, chat: Deps, desk: Desk
+) -> None:
+    desk.add_papers(paper("2606.00001", date(2026, 6, 12), 3))
+    sub = desk.subscribe("daily every day 09:00 UTC")
+    assert await desk.fire(sub, local("2026-06-13 09:00", "UTC")) is RunState.POSTED
+    desk.clock.now = local("2026-06-13 10:00", "UTC")
+    listing = texts(await ask(dispatcher, chat, "subscriptions"))
+    # Sunday's and Monday's fires cover Friday again: the next digest is Tuesday's.
+    assert "Next: Tue 16 Jun 09:00 UTC, covering Mon 15 Jun." in listing
+    assert "Fri 12 Jun: posted, 1 paper in 1 message" in listing
+    assert "the first digest after a Friday covers Friday" in listing
+
+
 async def test_unsubscribe_one_kind_or_all(
     dispatcher: Dispatcher, chat: Deps, sink: RecordingSink
 ) -> None:

@@ -87,4 +87,4 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     assert f"Daily digest: Hugging Face papers of {day:%a %d %b %Y}" in done.stdout
     assert "Paper 2699.00003" in done.stdout
     assert "Paper 2699.00001" not in done.stdout
-    assert f"{day:%a %d %b}: posted, 2 papers" in done.stdout
+    assert f"{day:%a %d %b}: posted, 2 papers in 2 messages" in done.stdout
