@@ -1,0 +1,70 @@
+"""Who runs the scheduler: the advisory lock holder on PostgreSQL; every process on SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bot.scheduling.leader import LOCK_NAME, LeaderLock, lock_key
+from bot.scheduling.scheduler import DigestScheduler
+from bot.scheduling.service import DigestService
+from storage.db import Database
+from tests.digests.helpers import make_desk
+from tests.support.databases import migrated_database
+
+
+def test_on_sqlite_every_process_leads(sqlite_db: Database) -> None:
+    first, second = LeaderLock(sqlite_db), LeaderLock(sqlite_db)
+    assert first.try_acquire()
+    assert second.try_acquire()
+    assert first.still_held()
+
+
+def terminate_lock_holder(db: Database) -> None:
+    """Kill the backend holding this schema's scheduler lock, as a network cut would."""
+    admin = create_engine(db.url)
+    with admin.begin() as conn:
+        schema = str(conn.execute(text("SELECT current_schema()")).scalar_one())
+        key = lock_key(LOCK_NAME, schema) & 0xFFFF_FFFF_FFFF_FFFF
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND classid = :hi AND objid = :lo AND objsubid = 1"
+            ),
+            {"hi": key >> 32, "lo": key & 0xFFFF_FFFF},
+        )
+    admin.dispose()
+
+
+async def test_on_postgresql_one_process_leads_and_another_takes_over(tmp_path: Path) -> None:
+    with migrated_database("postgresql", tmp_path) as db:
+        await contend(db)
+
+
+async def contend(db: Database) -> None:
+    other = Database(db.url)  # a second replica: its own engine, same database and schema
+    first = DigestService(DigestScheduler(make_desk(db).runner), LeaderLock(db))
+    second = DigestService(DigestScheduler(make_desk(other).runner), LeaderLock(other))
+    try:
+        await first.step()
+        await second.step()
+        assert (first.leading, second.leading) == (True, False)
+        await second.step()
+        assert not second.leading  # still held: the second keeps waiting
+
+        terminate_lock_holder(db)
+        await first.step()  # notices its lock connection is gone and stops scheduling
+        assert not first.leading
+        await second.step()
+        assert second.leading
+        await first.step()
+        assert not first.leading
+
+        await second.stop()  # an orderly stop releases the lock at once
+        await first.step()
+        assert first.leading
+    finally:
+        await first.stop()
+        await second.stop()
+        other.dispose()
