@@ -197,6 +197,6 @@ def _parse_since(value: str) -> date:
 
 
 def _parse_limit(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) < 1:
         raise QueryError(f"limit: takes a number from 1 to {MAX_LIMIT}, not {value[:40]!r}")
     return min(int(value), MAX_LIMIT)

@@ -69,9 +69,10 @@ def translate_line(line: str, user: str) -> ConsoleInput:
 
 
 def translate_gesture(verb: str, args: list[str]) -> ConsoleInput:
-    if len(args) != 2 or not args[0].isdigit() or int(args[0]) < 1:
+    number = args[0] if args else ""
+    if len(args) != 2 or not (number.isascii() and number.isdigit() and 0 < int(number) < 1000):
         return GestureError(f"Usage: {GESTURE_USAGE}")
-    card = int(args[0])
+    card = int(number)
     if verb == "vote":
         direction = args[1].lower()
         if direction not in {"up", "down"}:

@@ -52,7 +52,8 @@ def test_typed_lines_become_invocations_or_gestures() -> None:
     assert isinstance(translate_line("/papers search lora", "me"), Invocation)
     assert translate_line("vote 2 up", "me") == CardVote(2, 1)
     assert translate_line("unreact 1 :fire:", "me") == CardReaction(1, ":fire:", added=False)
-    assert isinstance(translate_line("vote two up", "me"), GestureError)
+    for bad in ("vote two up", "vote ² up", "vote 0 up", "react 1", "vote 1 sideways"):
+        assert isinstance(translate_line(bad, "me"), GestureError), bad
 
 
 async def test_search_then_vote_updates_the_cards_tally(chat: ConsoleChat, screen: Screen) -> None:

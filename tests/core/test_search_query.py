@@ -69,3 +69,12 @@ def test_stopwords_drop_out_unless_they_are_the_whole_query() -> None:
     assert query.terms == ("attention", "all", "you", "need", "open")
     assert query.phrases == (("generic", "model"),)
     assert parse_search_query("the").terms == ("the",)
+
+
+@pytest.mark.parametrize("text", ["limit:²", "limit:١٢", "limit:99999999999999999999"])
+def test_limits_are_plain_ascii_numbers(text: str) -> None:
+    try:
+        query = parse_search_query(f"lora {text}")
+    except QueryError:
+        return
+    assert query.limit == MAX_LIMIT
