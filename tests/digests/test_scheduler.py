@@ -157,4 +157,8 @@ async def test_apscheduler_runs_an_overdue_job_once_within_the_grace_and_never_a
     assert job is not None
     job.modify(next_run_time=latest - timedelta(days=2))
     await wait_until_run(scheduler, sub, now)
+    for _ in range(100):  # a loaded machine may need longer than wait_until_run's grace
+        if len(desk.poster.in_channel()) >= posts:
+            break
+        await asyncio.sleep(0.05)
     assert len(desk.poster.in_channel()) == posts
