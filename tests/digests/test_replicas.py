@@ -69,7 +69,7 @@ def assert_one_post_per_channel(db: Database, posts: list[dict[str, object]]) ->
 def test_two_processes_on_postgresql_one_leader_one_post_each(tmp_path: Path) -> None:
     with migrated_database("postgresql", tmp_path) as db:
         seed(db)
-        first, second, result = run_two(db, tmp_path, hold=1.0)
+        first, second, result = run_two(db, tmp_path, hold=3.0)  # both start while one leads
         assert sorted([bool(first["leader"]), bool(second["leader"])]) == [False, True]
         posts = result["posts"]
         assert isinstance(posts, list)
