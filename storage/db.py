@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -25,6 +27,11 @@ T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "paperbot_begin_immediate"
+
+
+def dialect_insert(session: Session) -> Any:
+    """``insert`` of the session's dialect, for ``ON CONFLICT`` clauses (SQLite or PostgreSQL)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def is_sqlite(url: str) -> bool:

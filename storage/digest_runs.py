@@ -18,11 +18,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, and_, case, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.digests.runs import DigestRun, RunState
+from storage.db import dialect_insert
 from storage.tables import DigestRunRow
 
 RETRYABLE = (RunState.FAILED.value, RunState.WAITING.value)
@@ -56,10 +55,6 @@ def to_run(row: DigestRunRow) -> DigestRun:
     )
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def get_run(session: Session, subscription_id: int, digest_date: date) -> DigestRun | None:
     row = session.exec(
         select(DigestRunRow).where(
@@ -81,7 +76,7 @@ def claim_run(
     """Claim the run for posting; None when it is done, in someone else's hands, or not due."""
     due_at, now = as_utc(due_at), as_utc(now)
     inserted = session.execute(
-        _insert(session)(DigestRunRow)
+        dialect_insert(session)(DigestRunRow)
         .values(
             subscription_id=subscription_id,
             digest_date=digest_date,
@@ -188,7 +183,7 @@ def record_missed(
     """Note a fire that came and went while the bot was down; False if the run already exists."""
     now = as_utc(now)
     inserted = session.execute(
-        _insert(session)(DigestRunRow)
+        dialect_insert(session)(DigestRunRow)
         .values(
             subscription_id=subscription_id,
             digest_date=digest_date,

@@ -7,10 +7,9 @@ serialises writers), so concurrent clicks and reactions on one paper never lose 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as core_select
@@ -51,10 +50,6 @@ class ExportedVote:
     source: str
     emoji: str | None
     updated_at: datetime
-
-
-def _insert(session: Session) -> Callable[..., Any]:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 # The event path runs these statements for every click and reaction; building them once (with
