@@ -8,6 +8,7 @@ papers (``storage.common_terms``) ranks its candidates by title matches, then by
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from storage.common_terms import index_form
 BM25 = "bm25(paper_fts, 0.0, 10.0, 4.0, 1.0, 2.0)"
 TIE_DIGITS = 2  # bm25 scores this close count as a tie, broken by upvotes
 CANDIDATES = 200
+_TOKEN = re.compile(r"\w+")
 
 
 def _quoted(word: str) -> str:
@@ -75,32 +77,37 @@ def ranked_ids(
     # CROSS JOIN keeps the index as the outer loop when a date filter needs the paper table.
     # bm25 is computed for those rows only, unless a common word would make it read too much.
     exact = not has_common_word(query, common)
-    score = BM25 if exact else "0.0"
+    column = BM25 if exact else "f.title"
     join = " CROSS JOIN paper p ON p.id = f.paper_id" if since else ""
     rows: list[Any] = list(
         session.execute(
             text(
-                f"SELECT f.rowid, f.paper_id, {score} FROM paper_fts f{join} "
+                f"SELECT f.rowid, f.paper_id, {column} FROM paper_fts f{join} "
                 f"WHERE paper_fts MATCH :match{since} ORDER BY f.rowid DESC LIMIT :cap"
             ),
             params | {"match": match, "cap": CANDIDATES},
         )
     )
-    if not rows:
-        return []
-    paper_ids = {rowid: paper_id for rowid, paper_id, _ in rows}
     if exact:  # best bm25 first; near-ties by upvotes, which the rowid carries
         rows.sort(key=lambda r: (round(r[2], TIE_DIGITS), -r[0]))
-        return [paper_id for _, paper_id, _ in rows[: query.limit]]
-    # Broad words: the candidates with a match in the title first, then by upvotes.
-    joiner = " OR " if any_word else " AND "
-    titled_match = f"({match}) AND title : (" + joiner.join(_positives(query)) + ")"
-    titled = {
-        rowid
-        for (rowid,) in session.execute(
-            text("SELECT rowid FROM paper_fts WHERE paper_fts MATCH :m AND rowid >= :floor"),
-            {"m": titled_match, "floor": min(paper_ids)},
-        )
-    }
-    order = sorted(paper_ids, key=lambda r: (r not in titled, -r))
-    return [paper_ids[rowid] for rowid in order[: query.limit]]
+    else:  # broad words: a match in the title first, then by upvotes
+        rows.sort(key=lambda r: (not title_matches(r[2], query, any_word=any_word), -r[0]))
+    return [paper_id for _, paper_id, _ in rows[: query.limit]]
+
+
+def title_matches(title: str, query: SearchQuery, *, any_word: bool) -> bool:
+    """Whether ``title`` has the query's words, as the index sees words (folded and stemmed).
+
+    Checked here on the few candidates rather than with a second pass over the index.
+    """
+    stems = [index_form(w) for w in _TOKEN.findall(title)]
+    present = set(stems)
+    checks = [index_form(t) in present for t in query.terms]
+    checks += [any(s.startswith(p) for s in present) for p in query.prefixes]
+    checks += [_contains(stems, [index_form(w) for w in phrase]) for phrase in query.phrases]
+    return any(checks) if any_word else all(checks)
+
+
+def _contains(stems: list[str], phrase: list[str]) -> bool:
+    size = len(phrase)
+    return any(stems[i : i + size] == phrase for i in range(len(stems) - size + 1))

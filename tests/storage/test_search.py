@@ -241,3 +241,14 @@ def test_queries_with_common_words_rank_by_title_then_upvotes(sqlite_db: Databas
     assert search("quillwort model") == ["2402.00001", "2402.00002"]
     assert search("models -study") == ["2402.00001", "2402.00002"]
     assert search("quillwort") == ["2402.00001", "2402.00002"]  # rare: bm25
+
+
+def test_title_check_sees_words_as_the_index_does() -> None:
+    from storage.search_sqlite import title_matches
+
+    title = "Low-Rank Adapters for Large Language Models"
+    assert title_matches(title, parse_search_query("adapter model"), any_word=False)
+    assert title_matches(title, parse_search_query('"language models" larg*'), any_word=False)
+    assert not title_matches(title, parse_search_query("adapter vision"), any_word=False)
+    assert title_matches(title, parse_search_query("adapter vision"), any_word=True)
+    assert not title_matches(title, parse_search_query('"models language"'), any_word=False)
