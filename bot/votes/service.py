@@ -49,25 +49,37 @@ async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:
 
 
 class VoteRecorder:
-    """Queues vote events and applies them in batches, one transaction per batch."""
+    """Queues vote events and applies them in batches, one transaction per batch.
 
-    def __init__(self, deps: Deps, max_batch: int = 64) -> None:
+    Events are spread over ``lanes`` by person: each person's events keep their order in one
+    lane, and lanes lock disjoint vote rows, so parallel batches cannot deadlock each other.
+    By default one lane on SQLite (one writer at a time anyway), four on PostgreSQL.
+    """
+
+    def __init__(self, deps: Deps, max_batch: int = 64, lanes: int | None = None) -> None:
         self._deps = deps
         self._max_batch = max_batch
-        self._pending: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        if lanes is None:
+            lanes = 1 if deps.db.dialect == "sqlite" else 4
+        self._pending: list[list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]] = [
+            [] for _ in range(max(1, lanes))
+        ]
+        self._drainers: list[asyncio.Task[None] | None] = [None] * len(self._pending)
 
     async def record(self, event: VoteEvent) -> VoteReceipt:
         future: asyncio.Future[VoteReceipt] = asyncio.get_running_loop().create_future()
-        self._pending.append((event, future))
-        if self._drainer is None or self._drainer.done():
-            self._drainer = asyncio.create_task(self._drain())
+        lane = hash((event.platform, event.workspace, event.user)) % len(self._pending)
+        self._pending[lane].append((event, future))
+        drainer = self._drainers[lane]
+        if drainer is None or drainer.done():
+            self._drainers[lane] = asyncio.create_task(self._drain(lane))
         return await future
 
-    async def _drain(self) -> None:
-        while self._pending:
-            batch = self._pending[: self._max_batch]
-            del self._pending[: self._max_batch]
+    async def _drain(self, lane: int) -> None:
+        pending = self._pending[lane]
+        while pending:
+            batch = pending[: self._max_batch]
+            del pending[: self._max_batch]
             await self._apply(batch)
 
     async def _apply(self, batch: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -10,7 +11,7 @@ import bot.votes.service
 from bot.votes.events import Effect, VoteEvent
 from bot.votes.service import VoteRecorder
 from storage.db import Database
-from tests.votes.helpers import PAPERS, open_desk
+from tests.votes.helpers import PAPERS, T0, open_desk
 
 P1, P2, _ = PAPERS
 
@@ -53,3 +54,18 @@ async def test_one_failing_event_does_not_fail_its_batch(
     results = await asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True)
     assert isinstance(results[1], RuntimeError)
     assert desk.tally(P1).up == 2
+
+
+async def test_lanes_keep_each_persons_order_and_lose_nothing(db: Database) -> None:
+    desk = await open_desk(db)
+    recorder = VoteRecorder(desk.deps, max_batch=3, lanes=3)
+    events = []
+    for round_ in range(5):  # each person clicks up five times: up, back, up, back, up
+        events += [desk.click(f"U{user}", P1, 1) for user in range(12)]
+        at = T0 + timedelta(seconds=round_)  # reactions: the newest (an add) wins
+        events += [
+            desk.react(f"U{user}", P2, "fire", added=round_ % 2 == 0, at=at) for user in range(12)
+        ]
+    await asyncio.gather(*(recorder.record(e) for e in events))
+    assert desk.tally(P1).up == 12
+    assert desk.tally(P2).up == 12
