@@ -136,6 +136,7 @@ class ConsoleChat:
             "[bold]today[/bold]; [bold]vote 1 up[/bold] or [bold]react 1 :fire:[/bold] on a "
             "card; Ctrl-D quits.",
             highlight=False,
+            emoji=False,
         )
         while True:
             try:

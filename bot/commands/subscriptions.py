@@ -175,7 +175,7 @@ async def _fresh_papers(ctx: Context, window: DigestWindow) -> tuple[list[Paper]
         try:
             fetched += await ctx.deps.source.daily_papers(day)
         except SourceError as error:
-            note = f"Hugging Face did not answer ({error}); showing the catalog's copy."
+            note = f"Could not refresh from Hugging Face ({error}); using the catalog's copy."
             break
     if fetched:
         await ctx.deps.db.write(partial(upsert_papers, papers=fetched))
@@ -213,7 +213,11 @@ async def run_digest(ctx: Context, args: str) -> Reply:
         notes.append(note)
     selection = select_papers(listed, sub.spec, shown=())
     if not selection.papers:
-        if selection.listed == 0:
+        if selection.listed == 0 and note:
+            label = window.label()
+            text = f"The catalog has no papers for {label}, and Hugging Face was not reachable."
+            notes.remove(note)
+        elif selection.listed == 0:
             text = f"Hugging Face lists no papers for {window.label()} yet."
         else:
             text = f"No digest for {window.label()}: {selection.why_empty()}."

@@ -210,3 +210,12 @@ def test_any_arguments_get_a_reply_never_an_internal_error(
     assert reply.outcome is not Outcome.UNAVAILABLE, texts(reply)
     if reply.outcome is Outcome.USAGE:
         assert reply.private
+
+
+async def test_digest_now_says_when_hugging_face_was_unreachable_and_the_catalog_is_empty(
+    dispatcher: Dispatcher, chat: Deps
+) -> None:
+    chat.source.failure = UpstreamUnavailable("HF answered 503")  # type: ignore[attr-defined]
+    reply = texts(await ask(dispatcher, chat, "digest now weekly"))
+    assert "Hugging Face was not reachable" in reply
+    assert "lists no papers" not in reply
