@@ -107,8 +107,15 @@ _UPDATE_PAPER = (
 )
 
 
-def _index_text(paper: Paper) -> tuple[str, str, str, str]:
-    return paper.title, " ; ".join(paper.ai_keywords), paper.summary, " ; ".join(paper.authors)
+def _index_entry(paper: Paper) -> dict[str, str]:
+    """What the search index holds of a paper: its text, and its publication time for since:."""
+    return {
+        "title": paper.title,
+        "keywords": " ; ".join(paper.ai_keywords),
+        "summary": paper.summary,
+        "authors": " ; ".join(paper.authors),
+        "published": paper.published_at.isoformat() if paper.published_at else "",
+    }
 
 
 def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
@@ -136,7 +143,7 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
             stale = [
                 p
                 for p in changed
-                if _index_text(p) != _index_text(known[p.id])
+                if _index_entry(p) != _index_entry(known[p.id])
                 or upvote_bucket(p) != upvote_bucket(known[p.id])
             ]
             _write_sqlite_index(session, new + stale)
@@ -154,8 +161,8 @@ _SET_ROWID = (
 _FTS_DELETE = text("DELETE FROM paper_fts WHERE rowid = :rowid")
 _FTS_OWNER = text("SELECT paper_id FROM paper_fts WHERE rowid = :rowid")
 _FTS_INSERT = text(
-    "INSERT INTO paper_fts (rowid, paper_id, title, keywords, summary, authors) "
-    "VALUES (:rowid, :id, :title, :keywords, :summary, :authors)"
+    "INSERT INTO paper_fts (rowid, paper_id, title, keywords, summary, authors, published) "
+    "VALUES (:rowid, :id, :title, :keywords, :summary, :authors, :published)"
 )
 
 
@@ -174,11 +181,7 @@ def _write_sqlite_index(session: Session, papers: Sequence[Paper]) -> None:
             probe += 1
             rowid = search_rowid(paper, probe)
         taken.add(rowid)
-        title, keywords, summary, authors = _index_text(paper)
-        rows.append(
-            {"rowid": rowid, "id": paper.id, "title": title, "keywords": keywords}
-            | {"summary": summary, "authors": authors}
-        )
+        rows.append({"rowid": rowid, "id": paper.id} | _index_entry(paper))
     session.execute(_FTS_INSERT, rows)
     session.execute(_SET_ROWID, [{"key": r["id"], "rowid": r["rowid"]} for r in rows])
 

@@ -17,8 +17,8 @@ from sqlmodel import Session
 from bot.search_query import SearchQuery
 from storage.common_terms import index_form
 
-# bm25 column weights for paper_fts(paper_id, title, keywords, summary, authors).
-BM25 = "bm25(paper_fts, 0.0, 10.0, 4.0, 1.0, 2.0)"
+# bm25 column weights for paper_fts(paper_id, title, keywords, summary, authors, published).
+BM25 = "bm25(paper_fts, 0.0, 10.0, 4.0, 1.0, 2.0, 0.0)"
 TIE_DIGITS = 2  # bm25 scores this close count as a tie, broken by upvotes
 CANDIDATES = 200
 _TOKEN = re.compile(r"\w+")
@@ -63,26 +63,25 @@ def ranked_ids(
 ) -> list[str]:
     match = fts5_expression(query, any_word=any_word)
     params: dict[str, Any] = {"limit": query.limit}
-    since = ""
     if query.since:
-        since = " AND p.published_at >= :since"
         params["since"] = query.since.isoformat()
     if match is None:
+        since = " AND p.published_at >= :since" if query.since else ""
         sql = (
             f"SELECT p.id FROM paper p WHERE 1=1{since} ORDER BY p.upvotes DESC, p.id LIMIT :limit"
         )
         return [row[0] for row in session.execute(text(sql), params)]
 
-    # The CANDIDATES most upvoted matches, walking the index backwards (it is in upvote order);
-    # CROSS JOIN keeps the index as the outer loop when a date filter needs the paper table.
+    # The CANDIDATES most upvoted matches, walking the index backwards (it is in upvote order;
+    # the publication time for since: is stored beside the text, so no join is needed).
     # bm25 is computed for those rows only, unless a common word would make it read too much.
     exact = not has_common_word(query, common)
     column = BM25 if exact else "f.title"
-    join = " CROSS JOIN paper p ON p.id = f.paper_id" if since else ""
+    since = " AND f.published >= :since" if query.since else ""
     rows: list[Any] = list(
         session.execute(
             text(
-                f"SELECT f.rowid, f.paper_id, {column} FROM paper_fts f{join} "
+                f"SELECT f.rowid, f.paper_id, {column} FROM paper_fts f "
                 f"WHERE paper_fts MATCH :match{since} ORDER BY f.rowid DESC LIMIT :cap"
             ),
             params | {"match": match, "cap": CANDIDATES},

@@ -252,3 +252,12 @@ def test_title_check_sees_words_as_the_index_does() -> None:
     assert not title_matches(title, parse_search_query("adapter vision"), any_word=False)
     assert title_matches(title, parse_search_query("adapter vision"), any_word=True)
     assert not title_matches(title, parse_search_query('"models language"'), any_word=False)
+
+
+def test_since_follows_a_corrected_publication_date(db: Database) -> None:
+    early, late = datetime(2023, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
+    fill(db, [make_paper("2401.00001", "Quillwort networks", published_at=early)])
+    assert ids(db, "quillwort since:2024-06-01") == []
+    fixed = make_paper("2401.00001", "Quillwort networks", published_at=late)
+    db.write_now(lambda s: upsert_papers(s, [fixed]))
+    assert ids(db, "quillwort since:2024-06-01") == ["2401.00001"]

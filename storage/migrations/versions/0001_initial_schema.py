@@ -20,7 +20,7 @@ depends_on = None
 # prefix indexes make ``word*`` queries of 3 to 5 letters one posting list instead of hundreds.
 SQLITE_SEARCH_DDL = """
 CREATE VIRTUAL TABLE paper_fts USING fts5(
-    paper_id UNINDEXED, title, keywords, summary, authors,
+    paper_id UNINDEXED, title, keywords, summary, authors, published UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2',
     prefix = '3 4 5'
 )
