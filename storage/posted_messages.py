@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.ports import Channel, SentMessage
@@ -64,7 +64,3 @@ def papers_shown_since(session: Session, channel: Channel, since: datetime) -> s
         col(PostedMessageRow.posted_at) >= since,
     )
     return set(session.exec(query))
-
-
-def count_posted(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(PostedMessageRow)).one()
