@@ -75,23 +75,10 @@ def claim_run(
 ) -> DigestRun | None:
     """Claim the run for posting; None when it is done, in someone else's hands, or not due."""
     due_at, now = as_utc(due_at), as_utc(now)
-    inserted = session.execute(
-        dialect_insert(session)(DigestRunRow)
-        .values(
-            subscription_id=subscription_id,
-            digest_date=digest_date,
-            state=RunState.CLAIMED.value,
-            attempts=1,
-            message_refs="[]",
-            paper_ids="[]",
-            claimed_at=now,
-            updated_at=now,
-            due_at=due_at,
-        )
-        .on_conflict_do_nothing()
-        .returning(DigestRunRow.id)
-    ).first()
-    if inserted is None:
+    created = _create_run(
+        session, subscription_id, digest_date, RunState.CLAIMED, due_at, now, attempts=1
+    )
+    if not created:
         state, attempts = col(DigestRunRow.state), col(DigestRunRow.attempts)
         due, next_at = col(DigestRunRow.due_at), col(DigestRunRow.next_attempt_at)
         takeover = or_(
@@ -181,20 +168,43 @@ def record_missed(
     reason: str,
 ) -> bool:
     """Note a fire that came and went while the bot was down; False if the run already exists."""
-    now = as_utc(now)
+    return _create_run(
+        session,
+        subscription_id,
+        digest_date,
+        RunState.MISSED,
+        as_utc(due_at),
+        as_utc(now),
+        attempts=0,
+        error=reason,
+    )
+
+
+def _create_run(
+    session: Session,
+    subscription_id: int,
+    digest_date: date,
+    state: RunState,
+    due_at: datetime,
+    now: datetime,
+    *,
+    attempts: int,
+    error: str | None = None,
+) -> bool:
+    """Insert the run for (subscription, date) unless it exists; True when this call created it."""
     inserted = session.execute(
         dialect_insert(session)(DigestRunRow)
         .values(
             subscription_id=subscription_id,
             digest_date=digest_date,
-            state=RunState.MISSED.value,
-            attempts=0,
+            state=state.value,
+            attempts=attempts,
             message_refs="[]",
             paper_ids="[]",
-            error=reason,
+            error=error,
             claimed_at=now,
             updated_at=now,
-            due_at=as_utc(due_at),
+            due_at=due_at,
         )
         .on_conflict_do_nothing()
         .returning(DigestRunRow.id)
