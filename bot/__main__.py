@@ -77,13 +77,13 @@ def _open_database(settings: Settings, console: Console) -> Database:
             loaded = load_sample_if_empty(db, utc_now())
         if loaded:
             console.print(f"Loaded {loaded:,} sample papers into the catalog.", style="dim")
-    if db.dialect == "sqlite":
-        db.read_now(db.common_terms.get)  # one pass over the search index, before any query
     return db
 
 
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     async with runtime(settings, console) as rt:
+        if rt.db.dialect == "sqlite":  # a long session: read the search statistics up front
+            await rt.db.read(rt.db.common_terms.get)
         chat = ConsoleChat(rt.deps, rt.dispatcher, console)
         # The console channel's digests print into the chat while it runs.
         source = GuardedSource(rt.hf, timeout=DIGEST_SOURCE_TIMEOUT, cool_down=60.0)
