@@ -42,10 +42,9 @@ from bot.deps import Deps  # noqa: E402
 from bot.digests.grammar import parse_subscribe  # noqa: E402
 from bot.digests.policy import DigestPolicy  # noqa: E402
 from bot.digests.run import DigestRunner  # noqa: E402
-from bot.digests.runs import RunState  # noqa: E402
-from bot.digests.subscription import Subscription  # noqa: E402
-from bot.model import Paper  # noqa: E402
-from bot.ports import Channel, MessageLimits, PostRejected, SentMessage  # noqa: E402
+from bot.model import Channel, Paper, SentMessage  # noqa: E402
+from bot.model.digests import RunState, Subscription  # noqa: E402
+from bot.ports import MessageLimits, PostRejected  # noqa: E402
 from bot.reply import Reply  # noqa: E402
 from bot.scheduling.scheduler import DigestScheduler  # noqa: E402
 from bot.settings import Settings  # noqa: E402

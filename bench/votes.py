@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.deps import Deps  # noqa: E402
-from bot.model import Paper  # noqa: E402
-from bot.ports import Channel, SentMessage  # noqa: E402
+from bot.model import Channel, Paper, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent  # noqa: E402
 from bot.votes.posted import remember_sent  # noqa: E402

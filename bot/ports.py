@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from bot.model import Paper
+from bot.model import Channel, Paper, SentMessage
 from bot.reply import Reply
 
 
@@ -24,23 +24,6 @@ class PaperSource(Protocol):
     async def search(self, query: str, limit: int) -> list[Paper]:
         """The source's own search, used when the local catalog has too little."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class Channel:
-    """Where to post: a channel of a workspace on a platform."""
-
-    platform: str
-    workspace: str
-    channel: str
-
-
-@dataclass(frozen=True, slots=True)
-class SentMessage:
-    """One message a poster sent, and the papers it shows (for reactions and votes)."""
-
-    ref: str
-    paper_ids: tuple[str, ...] = ()
 
 
 class PostRejected(Exception):

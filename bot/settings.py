@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 
-from bot.ports import Channel
+from bot.model import Channel
 from bot.votes.emoji import DEFAULT_REACTION_VALUES, parse_reaction_map
 
 DEFAULT_HF_BASE_URL = "https://huggingface.co"

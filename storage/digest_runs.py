@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import CursorResult, and_, case, or_, update
 from sqlmodel import Session, col, select
 
-from bot.digests.runs import DigestRun, RunState
+from bot.model.digests import DigestRun, RunState
 from storage.db import dialect_insert
 from storage.tables import DigestRunRow
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from bot.ports import Channel, SentMessage
+from bot.model import Channel, SentMessage
 from storage.tables import PostedMessageRow
 
 

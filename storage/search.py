@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.model import Paper
-from bot.search_query import SearchQuery
+from bot.model.search import SearchQuery
 from storage import search_postgres, search_sqlite
 from storage.common_terms import CommonTerms
 from storage.papers import get_papers

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from bot.search_query import SearchQuery
+from bot.model.search import SearchQuery
 
 # ts_rank_cd weights in {D, C, B, A} order: authors, summary, keywords, title.
 WEIGHTS = "{0.2, 0.1, 0.4, 1.0}"

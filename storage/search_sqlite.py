@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from bot.search_query import SearchQuery
+from bot.model.search import SearchQuery
 from storage.common_terms import index_form
 
 # bm25 column weights for paper_fts(paper_id, title, keywords, summary, authors, published).

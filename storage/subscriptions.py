@@ -9,8 +9,8 @@ from datetime import datetime, time
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from bot.digests.subscription import DAY_NAMES, DigestSpec, Kind, Subscription
-from bot.ports import Channel
+from bot.model import Channel
+from bot.model.digests import DAY_NAMES, DigestSpec, Kind, Subscription
 from storage.digest_runs import as_utc
 from storage.tables import SubscriptionRow
 

@@ -28,8 +28,7 @@ from adapters.console.translate import (
 )
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.model import Invocation
-from bot.ports import Channel, SentMessage
+from bot.model import Channel, Invocation, SentMessage
 from bot.reply import Outcome, PaperCard, Reply
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent
 from bot.votes.posted import remember_sent

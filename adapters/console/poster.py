@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 
 from adapters.console.app import CONSOLE_CHANNEL, ConsoleChat
-from bot.ports import Channel, MessageLimits, SentMessage
+from bot.model import Channel, SentMessage
+from bot.ports import MessageLimits
 from bot.reply import Reply
 
 CONSOLE_LIMITS = MessageLimits(max_cards=None)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.deps import Deps, Progress, no_progress
 from bot.model import Invocation
 from bot.reply import Heading, Outcome, Part, Reply, Text, usage_error
+from bot.usage import UsageError
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
+from bot.usage import UsageError
 from storage.papers import get_paper, upsert_papers
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.model import Paper
+from bot.model.search import SearchQuery
 from bot.reply import Heading, Part, Reply, Text
-from bot.search_query import MAX_LIMIT, QueryError, SearchQuery, parse_search_query
+from bot.search_query import MAX_LIMIT, QueryError, parse_search_query
 from bot.sources.errors import SourceError
+from bot.usage import UsageError
 from storage.papers import upsert_papers
 from storage.search import SearchResult, search_catalog
 

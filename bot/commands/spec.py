@@ -1,7 +1,7 @@
 """What a command is: a name, its usage line, and a handler of the argument text.
 
-A handler raises ``UsageError`` for input it cannot run; the dispatcher turns that into a short
-private reply that repeats the command's usage, so handlers never format error replies themselves.
+A handler raises ``bot.usage.UsageError`` for input it cannot run; the dispatcher turns that into
+a short private reply that repeats the command's usage, so handlers never format error replies.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from bot.deps import Deps, Progress
 from bot.model import Invocation
 from bot.reply import Reply
-
-
-class UsageError(ValueError):
-    """The arguments cannot be run as typed; the message says what was wrong."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,18 +18,26 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.digests.compose import digest_reply
 from bot.digests.grammar import parse_kind, parse_subscribe
-from bot.digests.runs import FINAL, DigestRun, RunState
 from bot.digests.select import select_papers
-from bot.digests.subscription import MON_FRI, DigestSpec, Kind, Subscription, describe_weekdays
 from bot.digests.window import DigestWindow, window_at, window_for
-from bot.model import Paper
-from bot.ports import Channel
+from bot.model import Channel, Paper
+from bot.model.digests import (
+    FINAL,
+    MON_FRI,
+    DigestRun,
+    DigestSpec,
+    Kind,
+    RunState,
+    Subscription,
+    describe_weekdays,
+)
 from bot.reply import Heading, Outcome, Part, Reply, Text, text_reply
 from bot.scheduling.triggers import digest_trigger, next_fire
 from bot.sources.errors import SourceError
+from bot.usage import UsageError
 from storage.digest_runs import recent_runs
 from storage.papers import trending, upsert_papers
 from storage.subscriptions import channel_subscriptions, delete_subscriptions, save_subscription

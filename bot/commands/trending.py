@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.reply import Heading, Part, Reply, Text
+from bot.usage import UsageError
 from storage.papers import latest_daily_date, trending
 
 DEFAULT_COUNT = 5

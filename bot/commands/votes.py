@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot.commands.spec import Command, Context, UsageError
+from bot.commands.spec import Command, Context
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text, VoterList
+from bot.usage import UsageError
 from storage.papers import get_paper, get_papers
 from storage.votes import leaderboard, voters
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from bot.ports import Channel, Poster
+from bot.model import Channel
+from bot.ports import Poster
 from bot.reply import Heading, Reply, Text
 
 log = logging.getLogger("paperbot.digests")

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from bot.cards import paper_cards
-from bot.digests.subscription import DigestSpec, Subscription
 from bot.digests.window import DigestWindow
 from bot.model import Invocation, Paper
+from bot.model.digests import DigestSpec, Subscription
 from bot.reply import Heading, Part, Reply, Text
 
 BOT_USER = "paperbot"

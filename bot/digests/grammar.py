@@ -14,16 +14,14 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import time
 
-from bot.commands.spec import UsageError
 from bot.digests.subscription import (
-    MON_FRI,
-    DigestSpec,
-    Kind,
     SubscriptionError,
     resolve_timezone,
     timezone_hint,
     validate_spec,
 )
+from bot.model.digests import MON_FRI, DigestSpec, Kind
+from bot.usage import UsageError
 
 _DAYS = {
     "mon": 0, "monday": 0, "mondays": 0,

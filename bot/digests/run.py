@@ -34,12 +34,12 @@ from bot.digests.alerts import Alerts
 from bot.digests.compose import digest_reply
 from bot.digests.feed import DayFeed
 from bot.digests.policy import DigestPolicy
-from bot.digests.runs import DigestRun, RunState
 from bot.digests.select import select_papers
 from bot.digests.split import split_reply
-from bot.digests.subscription import Kind, Subscription
 from bot.digests.window import DigestWindow, window_at
-from bot.ports import Poster, PostRejected, SentMessage
+from bot.model import SentMessage
+from bot.model.digests import DigestRun, Kind, RunState, Subscription
+from bot.ports import Poster, PostRejected
 from bot.reply import Reply
 from bot.sources.errors import SourceError
 from storage.digest_runs import (

@@ -9,8 +9,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.digests.subscription import DigestSpec
 from bot.model import Paper
+from bot.model.digests import DigestSpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from datetime import datetime, time
 from functools import cache
-from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
-from bot.ports import Channel
+from bot.model.digests import KINDS, DigestSpec
 
-Kind = Literal["daily", "weekly"]
-KINDS: tuple[Kind, ...] = ("daily", "weekly")
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MON_FRI = (0, 1, 2, 3, 4)
 MAX_TOP_N = 20
 MAX_KEYWORDS = 10
 MAX_KEYWORD_LENGTH = 60
@@ -23,48 +16,6 @@ MAX_MIN_UPVOTES = 100_000
 
 class SubscriptionError(ValueError):
     """A subscription that cannot work as given; the message says why, in the user's terms."""
-
-
-@dataclass(frozen=True, slots=True)
-class DigestSpec:
-    """What a channel asked for; ``weekdays`` are ISO weekday numbers minus one (Monday = 0)."""
-
-    kind: Kind = "daily"
-    local_time: time = time(9, 0)
-    timezone: str = "UTC"
-    weekdays: tuple[int, ...] = MON_FRI
-    top_n: int = 5
-    keywords: tuple[str, ...] = ()
-    min_upvotes: int = 0
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def describe(self) -> str:
-        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
-        text = f"{self.kind} at {self.local_time:%H:%M} {self.timezone}, "
-        text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
-        if self.keywords:
-            text += ", keywords: " + ", ".join(self.keywords)
-        if self.min_upvotes:
-            text += f", at least {self.min_upvotes} upvotes"
-        return text
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    channel: Channel
-    spec: DigestSpec
-    created_by: str
-    id: int | None = None
-    enabled: bool = True
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @property
-    def job_id(self) -> str:
-        return f"digest:{self.id}"
 
 
 @cache
@@ -84,15 +35,6 @@ def timezone_hint(name: str) -> str:
     if close:
         return "Did you mean " + " or ".join(_zones()[c] for c in close) + "?"
     return "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
-
-
-def describe_weekdays(days: tuple[int, ...]) -> str:
-    names = [DAY_NAMES[d].title() for d in sorted(days)]
-    if tuple(sorted(days)) == MON_FRI:
-        return "Mon–Fri"
-    if len(days) == 7:
-        return "every day"
-    return ", ".join(names)
 
 
 def validate_spec(spec: DigestSpec) -> DigestSpec:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.digests.subscription import DigestSpec, Kind
+from bot.model.digests import DigestSpec, Kind
 
 SATURDAY = 5
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from functools import partial
 
 from bot.digests.run import DigestRunner
-from bot.digests.runs import RunState
+from bot.model.digests import RunState
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage.subscriptions import get_subscription
 

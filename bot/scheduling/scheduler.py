@@ -25,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digests.run import DigestRunner
-from bot.digests.subscription import DigestSpec, Subscription
+from bot.model.digests import DigestSpec, Subscription
 from bot.scheduling.jobs import run_due_digest
 from bot.scheduling.triggers import digest_trigger
 from storage.subscriptions import enabled_subscriptions, get_subscription

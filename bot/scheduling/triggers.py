@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.digests.subscription import DAY_NAMES, DigestSpec
+from bot.model.digests import DAY_NAMES, DigestSpec
 
 _SECOND = timedelta(seconds=1)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from bot.deps import Deps
-from bot.ports import Channel, SentMessage
+from bot.model import Channel, SentMessage
 from storage.posted_messages import record_posted
 
 

@@ -12,10 +12,9 @@ from bot.deps import Deps
 from bot.digests.grammar import parse_subscribe
 from bot.digests.policy import DigestPolicy
 from bot.digests.run import DigestRunner
-from bot.digests.runs import DigestRun, RunState
-from bot.digests.subscription import Subscription
-from bot.model import Paper
-from bot.ports import Channel, MessageLimits, PostRejected, SentMessage
+from bot.model import Channel, Paper, SentMessage
+from bot.model.digests import DigestRun, RunState, Subscription
+from bot.ports import MessageLimits, PostRejected
 from bot.reply import Heading, Reply, Text
 from bot.scheduling.jobs import run_due_digest
 from bot.settings import Settings

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from bot.deps import Deps
 from bot.digests.run import DigestRunner
-from bot.ports import Channel, MessageLimits, SentMessage
+from bot.model import Channel, SentMessage
+from bot.ports import MessageLimits
 from bot.reply import Reply
 from bot.scheduling.leader import LeaderLock
 from bot.scheduling.scheduler import DigestScheduler

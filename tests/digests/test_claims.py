@@ -6,8 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
-from bot.digests.runs import RunState
-from bot.digests.subscription import DigestSpec, Subscription
+from bot.model.digests import DigestSpec, RunState, Subscription
 from storage.db import Database
 from storage.digest_runs import claim_run, finish_run, record_chunk, record_missed
 from storage.subscriptions import save_subscription

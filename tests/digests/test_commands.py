@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.digests.runs import RunState
+from bot.model.digests import RunState
 from bot.reply import Heading, Outcome
 from bot.sources.errors import UpstreamUnavailable
 from storage.digest_runs import runs_for_date

@@ -18,10 +18,9 @@ from adapters.console.poster import ConsolePoster
 from adapters.console.translate import CHANNEL, PLATFORM, WORKSPACE, translate_line
 from bot.commands.dispatch import Dispatcher
 from bot.digests.grammar import parse_subscribe
-from bot.digests.runs import RunState
-from bot.digests.subscription import Subscription
 from bot.digests.window import window_at
-from bot.ports import Channel
+from bot.model import Channel
+from bot.model.digests import RunState, Subscription
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage import migrate
 from storage.db import Database

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.digests.runs import RunState
-from bot.digests.subscription import Subscription
+from bot.model.digests import RunState, Subscription
 from bot.scheduling.triggers import digest_trigger, fires_between
 from tests.digests.helpers import Desk, local, paper
 

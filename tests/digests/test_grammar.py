@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands.spec import UsageError
 from bot.digests.grammar import parse_kind, parse_subscribe
-from bot.digests.subscription import MON_FRI, DigestSpec
+from bot.model.digests import MON_FRI, DigestSpec
+from bot.usage import UsageError
 
 
 def test_the_issue_example_in_full() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.digests.runs import RunState
+from bot.model.digests import RunState
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.digests.helpers import ROOT, local, make_desk, paper

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from bot.digests.runs import RunState
+from bot.model.digests import RunState
 from bot.scheduling.triggers import digest_trigger, fires_between, next_fire
 from storage.posted_messages import papers_of_message
 from tests.digests.helpers import Desk, local, minutes, paper

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.commands.dispatch import Dispatcher
-from bot.digests.runs import RunState
-from bot.digests.subscription import Subscription
 from bot.digests.window import window_at
+from bot.model.digests import RunState, Subscription
 from bot.scheduling.scheduler import SWEEP_JOB, DigestScheduler
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage.digest_runs import claim_run

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from functools import partial
 
-from bot.digests.runs import RunState
 from bot.digests.select import select_papers
-from bot.digests.subscription import DigestSpec
-from bot.ports import SentMessage
+from bot.model import SentMessage
+from bot.model.digests import DigestSpec, RunState
 from storage.posted_messages import record_posted
 from tests.digests.helpers import Desk, channel, local, paper
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ports import Channel
+from bot.model import Channel
 from bot.settings import SettingsError, load_settings
 
 

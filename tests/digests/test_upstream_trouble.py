@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.digests.runs import RunState
 from bot.model import Paper
+from bot.model.digests import RunState
 from bot.ports import PostRejected
 from bot.sources.errors import UpstreamUnavailable
 from storage.papers import upsert_papers

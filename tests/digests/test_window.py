@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.digests.subscription import DigestSpec
 from bot.digests.window import latest_weekday_before, window_at, window_for
+from bot.model.digests import DigestSpec
 from tests.digests.helpers import local
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.deps import Deps
-from bot.model import Tally
-from bot.ports import Channel, SentMessage
+from bot.model import Channel, SentMessage, Tally
 from bot.settings import Settings
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent
 from bot.votes.posted import remember_sent

@@ -1,4 +1,8 @@
-"""The core's plain data types: what all of paperbot talks in, never ORM rows or SDK objects."""
+"""The core's plain data types: what all of paperbot talks in, never ORM rows or SDK objects.
+
+Storage imports only this package (``bot.model`` and its modules), so the domain types live here:
+papers and votes below, digests in ``bot.model.digests``, parsed searches in ``bot.model.search``.
+"""
 
 from __future__ import annotations
 
@@ -82,3 +86,20 @@ class Voter:
     emoji: str | None
     channel: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where to post: a channel of a workspace on a platform."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """One message a poster sent, and the papers it shows (for reactions and votes)."""
+
+    ref: str
+    paper_ids: tuple[str, ...] = ()
