@@ -5,7 +5,7 @@ format (so ``DailyPaperItem`` parses it like an API answer) but only the fields 
 avatars, submitters, organisations and ``_id``s are dropped. Output is deterministic (sorted by
 daily date then id, fixed gzip header), so rebuilding from the same fixtures changes nothing.
 
-    python scripts/build_sample.py [--fixtures ../shared/fixtures] [--output bot/data/...]
+    python scripts/build_sample.py [--fixtures tests/fixtures] [--output bot/data/...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures"
+DEFAULT_FIXTURES = REPO_ROOT / "tests" / "fixtures"
 DEFAULT_OUTPUT = REPO_ROOT / "bot" / "data" / "sample_papers.jsonl.gz"
 
 Item = dict[str, Any]

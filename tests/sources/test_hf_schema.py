@@ -14,7 +14,6 @@ from bot.sources.hf.schema import (
     parse_search_hit,
     to_paper,
 )
-from tests.fakes.fixtures import require_hf_fixtures
 from tests.fakes.hf_server import recorded_items
 
 FETCHED = datetime(2026, 6, 13, 8, 0, tzinfo=UTC)
@@ -25,7 +24,6 @@ def item(**paper: Any) -> dict[str, Any]:
 
 
 def test_every_recorded_item_parses_into_a_paper() -> None:
-    require_hf_fixtures()
     raw = recorded_items()
 
     papers = [to_paper(DailyPaperItem.model_validate(entry), FETCHED) for entry in raw]

@@ -11,7 +11,7 @@ from types import ModuleType
 
 from bot.model import Paper
 from bot.sources.sample import SAMPLE_FILE, SAMPLE_PACKAGE
-from tests.fakes.fixtures import FIXTURES, REPO_ROOT, require_hf_fixtures
+from tests.fakes.fixtures import FIXTURES, REPO_ROOT
 
 
 def build_sample_script() -> ModuleType:
@@ -49,7 +49,6 @@ def test_sample_is_sorted_by_daily_date_then_id(sample_papers: list[Paper]) -> N
 
 
 def test_bundled_sample_is_what_build_sample_makes_from_the_fixtures() -> None:
-    require_hf_fixtures()
     script = build_sample_script()
     archive, daily = script.fixture_inputs(FIXTURES)
 
