@@ -42,10 +42,11 @@ from bot.deps import Deps  # noqa: E402
 from bot.digests.grammar import parse_subscribe  # noqa: E402
 from bot.digests.policy import DigestPolicy  # noqa: E402
 from bot.digests.run import DigestRunner  # noqa: E402
-from bot.model import Channel, Paper, SentMessage  # noqa: E402
+from bot.model import Channel, Paper  # noqa: E402
 from bot.model.digests import RunState, Subscription  # noqa: E402
-from bot.ports import MessageLimits, PostRejected  # noqa: E402
+from bot.ports import PostRejected  # noqa: E402
 from bot.reply import Reply  # noqa: E402
+from bot.reply_split import MessageLimits  # noqa: E402
 from bot.scheduling.scheduler import DigestScheduler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.sources.sample import load_sample_papers  # noqa: E402
@@ -89,7 +90,7 @@ class RateLimitedPoster:
     def limits(self) -> MessageLimits:
         return MessageLimits(self.max_cards)
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
+    async def send(self, channel: Channel, reply: Reply) -> str:
         self.calls += 1
         call = self.calls
         await asyncio.sleep(self.latency)
@@ -98,7 +99,7 @@ class RateLimitedPoster:
             raise PostRejected("429 Too Many Requests", retry_after=1.0)
         papers = tuple(p.id for p in reply.papers)
         self.posts.append((channel.channel, papers))
-        return [SentMessage(f"{channel.channel}-{call}", papers)]
+        return f"{channel.channel}-{call}"
 
 
 class DaySource:

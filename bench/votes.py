@@ -31,11 +31,11 @@ from bot.deps import Deps  # noqa: E402
 from bot.model import Channel, Paper, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent  # noqa: E402
-from bot.votes.posted import remember_sent  # noqa: E402
 from bot.votes.service import VoteRecorder  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database, normalise_url  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
+from storage.posted_messages import record_posted  # noqa: E402
 from storage.votes import paper_tally  # noqa: E402
 
 T0 = datetime(2026, 6, 12, 9, tzinfo=UTC)
@@ -98,9 +98,8 @@ async def run(url: str, events: int, users: int, papers: int, concurrency: int) 
         lambda s: upsert_papers(s, [Paper(i, f"Bench paper {i}", fetched_at=T0) for i in ids])
     )
     deps = Deps(Settings(database_url=url), db, source=None)  # type: ignore[arg-type]
-    await remember_sent(
-        deps, Channel("bench", WORKSPACE, "C"), [SentMessage(f"m-{i}", (i,)) for i in ids]
-    )
+    sent = [SentMessage(f"m-{i}", (i,)) for i in ids]
+    db.write_now(lambda s: record_posted(s, Channel("bench", WORKSPACE, "C"), sent, T0))
     rounds, truth = plan(events, users, papers)
     total = sum(len(r) for r in rounds)
     gate = asyncio.Semaphore(concurrency)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from bot.model import Channel, Paper, SentMessage
+from bot.model import Channel, Paper
 from bot.reply import Reply
+from bot.reply_split import MessageLimits
 
 
 class PaperSource(Protocol):
@@ -34,27 +34,23 @@ class PostRejected(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True, slots=True)
-class MessageLimits:
-    """How much one message may carry, in neutral terms; the core splits digests to fit.
-
-    ``max_cards`` is what the platform's limit allows once a card is rendered (Slack: 50 blocks
-    a message; Discord: 10 embeds); None means no limit (the console).
-    """
-
-    max_cards: int | None = None
-
-
 class Poster(Protocol):
-    """Posts a reply into a channel unprompted (digests); each adapter provides one."""
+    """Posts into a channel unprompted (digests, alerts); each adapter provides one.
+
+    One call sends exactly one message, so the digest ledger can record each message as it goes
+    and a retry resumes at the first one not sent.
+    """
 
     @property
     def limits(self) -> MessageLimits:
-        """What one message may carry on this platform."""
+        """What one message may carry on this platform (the core splits to fit)."""
         ...
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
-        """Send ``reply`` (already within ``limits``); usually one message, never fewer."""
+    async def send(self, channel: Channel, message: Reply) -> str:
+        """Send one message (already within ``limits``); returns the platform's reference to it.
+
+        Raises ``PostRejected`` when the platform refuses (with ``retry_after`` on a 429).
+        """
         ...
 
 

@@ -1,14 +1,18 @@
 """The neutral reply document every command returns and every adapter renders.
 
 Parts are a closed union: a renderer matches on them and ends with ``assert_never``, so adding a
-part type makes every renderer that forgets it fail the type check.
+part type makes every renderer that forgets it fail the type check. Text is a sequence of inline
+spans, and core strings carry no markup: a plain ``str`` span is literal text (a query, a title,
+a message) that each renderer escapes for its platform; ``Code``, ``Person`` and ``Link`` say what
+they are, so Slack can write ``<@U1>`` and the console can print ``@U1``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal
+from typing import Literal, assert_never
 
 from bot.model import Paper, Tally, Voter
 
@@ -23,14 +27,74 @@ class Outcome(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Heading:
+class Code:
+    """A command or identifier to show as code, e.g. ``paperbot ingest``."""
+
     text: str
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """A platform user, by id; renderers turn it into a mention (never a ping of a group)."""
+
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    label: str = ""
+
+
+Span = str | Code | Person | Link
+Tone = Literal["plain", "muted", "error"]
+
+
+def span_text(span: Span) -> str:
+    """The span as plain text: what a platform without markup shows, and what tests read."""
+    match span:
+        case str():
+            return span
+        case Code(text=text):
+            return text
+        case Person(user_id=user_id):
+            return f"@{user_id}"
+        case Link(url=url, label=label):
+            return f"{label} ({url})" if label else url
+        case _:
+            assert_never(span)
+
+
+def _spans(content: str | Sequence[Span]) -> tuple[Span, ...]:
+    return (content,) if isinstance(content, str) else tuple(content)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Heading:
+    spans: tuple[Span, ...]
+
+    def __init__(self, content: str | Sequence[Span]) -> None:
+        object.__setattr__(self, "spans", _spans(content))
+
+    @property
+    def text(self) -> str:
+        return "".join(span_text(span) for span in self.spans)
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Text:
-    text: str
-    tone: Literal["plain", "muted", "error"] = "plain"
+    """A paragraph; ``Text("plain words")`` or ``Text(("Run ", Code("paperbot ingest"), "."))``."""
+
+    spans: tuple[Span, ...]
+    tone: Tone
+
+    def __init__(self, content: str | Sequence[Span], tone: Tone = "plain") -> None:
+        object.__setattr__(self, "spans", _spans(content))
+        object.__setattr__(self, "tone", tone)
+
+    @property
+    def text(self) -> str:
+        return "".join(span_text(span) for span in self.spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +130,7 @@ class Reply:
 
 
 def text_reply(text: str, *, outcome: Outcome = Outcome.OK, private: bool = False) -> Reply:
-    tone: Literal["plain", "error"] = "plain" if outcome is Outcome.OK else "error"
+    tone: Tone = "plain" if outcome is Outcome.OK else "error"
     return Reply((Text(text, tone),), outcome=outcome, private=private)
 
 

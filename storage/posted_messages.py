@@ -1,4 +1,5 @@
-"""Which papers each posted message shows, so a reaction on a message finds its paper."""
+"""What each sent message shows: its papers (so a reaction finds its paper) and its layout (so a
+vote can rebuild the whole message)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.model import Channel, SentMessage
-from storage.tables import PostedMessageRow
+from storage.db import dialect_insert
+from storage.tables import MessageLayoutRow, PostedMessageRow
 
 
 def record_posted(
@@ -64,3 +66,30 @@ def papers_shown_since(session: Session, channel: Channel, since: datetime) -> s
         col(PostedMessageRow.posted_at) >= since,
     )
     return set(session.exec(query))
+
+
+def record_layout(
+    session: Session, channel: Channel, message_ref: str, layout: str, posted_at: datetime
+) -> None:
+    """Store a message's layout; the first record of a message wins (a resend changes nothing)."""
+    insert = dialect_insert(session)
+    statement = insert(MessageLayoutRow).values(
+        platform=channel.platform,
+        workspace=channel.workspace,
+        channel=channel.channel,
+        message_ref=message_ref,
+        layout=layout,
+        posted_at=posted_at,
+    )
+    session.execute(statement.on_conflict_do_nothing())
+
+
+def layout_of_message(session: Session, channel: Channel, message_ref: str) -> str | None:
+    """The layout stored for a message, or None when paperbot did not record it."""
+    query = select(MessageLayoutRow.layout).where(
+        MessageLayoutRow.platform == channel.platform,
+        MessageLayoutRow.workspace == channel.workspace,
+        MessageLayoutRow.channel == channel.channel,
+        MessageLayoutRow.message_ref == message_ref,
+    )
+    return session.exec(query).first()

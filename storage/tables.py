@@ -109,6 +109,27 @@ class PostedMessageRow(SQLModel, table=True):
     posted_at: datetime
 
 
+class MessageLayoutRow(SQLModel, table=True):
+    """What a sent message showed, in order (JSON written by the core), so a vote can rebuild the
+    whole message with current tallies; one row per message, beside its posted_message rows."""
+
+    __tablename__ = "message_layout"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "channel", "message_ref", name="uq_message_layout_ref"
+        ),
+        Index("ix_message_layout_ref", "platform", "channel", "message_ref"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    channel: str = Field(max_length=128)
+    message_ref: str = Field(max_length=128)
+    layout: str = Field(sa_column=Column(Text, nullable=False))
+    posted_at: datetime
+
+
 class VoteRow(SQLModel, table=True):
     """One person's current opinion on one paper in one workspace.
 

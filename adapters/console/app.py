@@ -1,19 +1,25 @@
-"""The console adapter's glue: read a line, ask the core, print the rendered reply.
+"""The console adapter's glue: read a line, hand it to the core, print what comes back.
 
-Each card the console shows counts as its own posted message, so ``react 2 :fire:`` behaves like
-a reaction on a Slack or Discord message that shows one paper, and ``vote 2 up`` like a click.
+Each card the console shows is its own message (``CONSOLE_LIMITS``), so ``react 2 :fire:``
+behaves like a reaction on a Slack or Discord message that shows one paper, and ``vote 2 up``
+like a click on its button; the core records every message and rebuilds it after a vote.
+Text from users and from Hugging Face is always printed literally, never as terminal markup.
 """
 
 from __future__ import annotations
 
+import asyncio
 import getpass
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text as RichText
 
-from adapters.console.render import render_part, render_reply
+from adapters.console.render import render_reply
 from adapters.console.translate import (
     CHANNEL,
     PLATFORM,
@@ -26,18 +32,27 @@ from adapters.console.translate import (
     Quit,
     translate_line,
 )
-from bot.commands.dispatch import Dispatcher
-from bot.deps import Deps
-from bot.model import Channel, Invocation, SentMessage
-from bot.reply import Outcome, PaperCard, Reply
-from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent
-from bot.votes.posted import remember_sent
-from bot.votes.service import handle_vote
+from bot.facade import (
+    ButtonVote,
+    Channel,
+    Core,
+    Effect,
+    Invocation,
+    MessageLimits,
+    Outcome,
+    ReactionChange,
+    VoteEvent,
+)
+from bot.reply import Reply
+
+log = logging.getLogger("paperbot.console")
 
 ReadLine = Callable[[str], Awaitable[str]]  # raises EOFError at end of input
 
 EXIT_CODES = {Outcome.OK: 0, Outcome.USAGE: 2, Outcome.NOT_FOUND: 3, Outcome.UNAVAILABLE: 4}
 CONSOLE_CHANNEL = Channel(PLATFORM, WORKSPACE, CHANNEL)
+CONSOLE_LIMITS = MessageLimits(one_card_per_message=True)
+VERDICTS = {1: "👍 counted", -1: "👎 counted", 0: "your vote is withdrawn"}
 
 
 def console_user() -> str:
@@ -47,86 +62,103 @@ def console_user() -> str:
         return "you"
 
 
+@dataclass(frozen=True, slots=True)
+class ShownCard:
+    message_ref: str
+    paper_id: str
+
+
 class ConsoleChat:
-    def __init__(self, deps: Deps, dispatcher: Dispatcher, console: Console) -> None:
-        self.deps = deps
-        self.dispatcher = dispatcher
+    """One terminal conversation in the console channel."""
+
+    def __init__(self, core: Core, console: Console, user: str | None = None) -> None:
+        self.core = core
         self.console = console
-        self.user = console_user()
+        self.user = user or console_user()
         self._session = uuid.uuid4().hex[:8]
-        self._replies = 0
-        self._cards: list[SentMessage] = []  # the last reply's cards, numbered from 1
+        self._messages = 0
+        self._cards: list[ShownCard] = []  # the last reply's cards, numbered from 1
+
+    def say(self, text: str, style: str = "") -> None:
+        """Print ``text`` literally: brackets in it are never read as markup."""
+        self.console.print(RichText(text, style=style))
 
     async def _progress(self, message: str) -> None:
-        self.console.print(f"… {message}", style="dim")
+        self.say(f"… {message}", "dim")
 
-    async def show(self, reply: Reply) -> list[SentMessage]:
-        """Print ``reply``; its cards become the ones ``vote N``/``react N`` act on."""
-        for renderable in render_reply(reply):
+    async def show(self, message: Reply) -> str | None:
+        """Print one message; a message with a card becomes one that ``vote N`` acts on."""
+        for renderable in render_reply(message):
             self.console.print(renderable)
-        if not reply.papers:
-            return []
-        self._replies += 1
-        self._cards = [
-            SentMessage(f"{self._session}-{self._replies}.{i}", (paper.id,))
-            for i, paper in enumerate(reply.papers, start=1)
-        ]
-        await remember_sent(self.deps, CONSOLE_CHANNEL, self._cards)
-        return list(self._cards)
+        if not message.papers:
+            return None
+        self._messages += 1
+        ref = f"{self._session}-{self._messages}"
+        self._cards += [ShownCard(ref, paper.id) for paper in message.papers]
+        return ref
+
+    def new_reply(self) -> None:
+        """The cards of the reply about to be shown replace the last reply's."""
+        self._cards = []
 
     async def ask(self, text: str) -> Reply:
         """Run one command line through the core, print the reply and return it."""
+        self.new_reply()
         action = translate_line(text, self.user)
-        if isinstance(action, Invocation):
-            reply = await self.dispatcher.handle(self.deps, action, self._progress)
-        else:
-            reply = self.dispatcher.help_reply()
-        await self.show(reply)
-        return reply
+        if not isinstance(action, Invocation):
+            reply = self.core.help()
+            if isinstance(action, CardVote | CardReaction):
+                reply = Reply(reply.parts, Outcome.USAGE, private=True)
+                self.say("Votes and reactions need the shell: paperbot shell", "bold red")
+            await self.core.deliver(CONSOLE_CHANNEL, reply, self.show, CONSOLE_LIMITS)
+            return reply
+        return await self.core.handle_command(action, self.show, CONSOLE_LIMITS, self._progress)
 
     async def handle(self, action: ConsoleInput) -> None:
         match action:
             case Invocation():
-                await self.show(await self.dispatcher.handle(self.deps, action, self._progress))
+                self.new_reply()
+                await self.core.handle_command(action, self.show, CONSOLE_LIMITS, self._progress)
             case CardVote() | CardReaction():
                 await self.gesture(action)
             case GestureError(message=message):
-                self.console.print(message, style="red")
+                self.say(message, "red")
             case Blank() | Quit():
                 pass
 
     async def gesture(self, action: CardVote | CardReaction) -> None:
         if not 1 <= action.card <= len(self._cards):
             shown = len(self._cards)
-            self.console.print(
+            self.say(
                 f"There is no card {action.card} in the last reply"
                 + (f" (it has {shown})." if shown else "; search or list papers first."),
-                style="red",
+                "red",
             )
             return
-        message = self._cards[action.card - 1]
-        event_id, at = uuid.uuid4().hex, self.deps.clock()
+        card = self._cards[action.card - 1]
+        event_id, at = uuid.uuid4().hex, self.core.now()
         event: VoteEvent
         if isinstance(action, CardVote):
             event = ButtonVote(
-                PLATFORM, WORKSPACE, CHANNEL, self.user, message.paper_ids[0], action.value,
-                event_id, at,
+                PLATFORM, WORKSPACE, CHANNEL, self.user, card.paper_id, action.value, event_id,
+                at, card.message_ref,
             )  # fmt: skip
         else:
             event = ReactionChange(
-                PLATFORM, WORKSPACE, CHANNEL, message.ref, self.user, action.emoji, action.added,
-                event_id, at,
+                PLATFORM, WORKSPACE, CHANNEL, card.message_ref, self.user, action.emoji,
+                action.added, event_id, at,
             )  # fmt: skip
-        receipt = await handle_vote(self.deps, event)
-        result = receipt.result
-        if result.effect is Effect.IGNORED:
-            self.console.print(f"Not counted: {result.reason}.", style="yellow")
-        elif receipt.card is not None:
-            verdict = {1: "👍 counted", -1: "👎 counted", 0: "your vote is withdrawn"}[result.value]
-            self.console.print(verdict, style="green")
-            self.console.print(
-                render_part(PaperCard(receipt.card.paper, action.card, receipt.card.tally))
-            )
+        outcome = await self.core.handle_vote(event)
+        result = outcome.result
+        if result.effect is Effect.FAILED:
+            self.say("The vote could not be saved (the database is busy); try again.", "red")
+        elif result.effect is Effect.IGNORED:
+            self.say(f"Not counted: {result.reason}.", "yellow")
+        elif outcome.updates:
+            self.say(VERDICTS[result.value], "green")
+            for update in outcome.updates:  # the message, rebuilt with the new tallies
+                for renderable in render_reply(update.message):
+                    self.console.print(renderable)
 
     async def run(self, read_line: ReadLine) -> int:
         """The interactive loop; Ctrl-D (end of input) or ``quit`` ends it."""
@@ -147,7 +179,11 @@ class ConsoleChat:
             action = translate_line(line, self.user)
             if isinstance(action, Quit):
                 return 0
-            await self.handle(action)
+            try:
+                await self.handle(action)
+            except Exception:  # the shell lives on; the log has the details
+                log.exception("console line failed")
+                self.say("Something went wrong on our side; the error is in the log.", "red")
 
 
 def prompt_reader(history_file: Path) -> ReadLine:
@@ -167,7 +203,6 @@ def prompt_reader(history_file: Path) -> ReadLine:
 
 def stdin_reader() -> ReadLine:
     """For piped input (scripts, tests): one line at a time, EOFError at the end."""
-    import asyncio
     import sys
 
     async def read(_prompt: str) -> str:

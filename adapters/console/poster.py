@@ -1,23 +1,22 @@
-"""The console's ``Poster``: digests for the console channel are printed into the chat.
-
-Each card is its own message, as for replies, so ``vote 1 up`` and ``react 1 :fire:`` work on a
-digest's cards too. Posts for any other channel (an admin channel on the console platform) are
-printed under that channel's name. The terminal has no size limit.
-"""
+"""The console's ``Poster``: digests for the console channel print into the chat."""
 
 from __future__ import annotations
 
 import uuid
 
-from adapters.console.app import CONSOLE_CHANNEL, ConsoleChat
-from bot.model import Channel, SentMessage
-from bot.ports import MessageLimits
-from bot.reply import Reply
-
-CONSOLE_LIMITS = MessageLimits(max_cards=None)
+from adapters.console.app import CONSOLE_CHANNEL, CONSOLE_LIMITS, ConsoleChat
+from bot.facade import Channel, MessageLimits
+from bot.reply import Heading, Reply
 
 
 class ConsolePoster:
+    """Digests for the console channel print into the chat; their cards take votes like any.
+
+    A message that starts with a heading starts a new reply (a digest's header), so ``vote 1``
+    then means the digest's first card. Posts for any other channel on the console platform (an
+    admin channel) are printed under that channel's name. The terminal has no size limit.
+    """
+
     def __init__(self, chat: ConsoleChat) -> None:
         self._chat = chat
 
@@ -25,8 +24,10 @@ class ConsolePoster:
     def limits(self) -> MessageLimits:
         return CONSOLE_LIMITS
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
+    async def send(self, channel: Channel, message: Reply) -> str:
         if channel != CONSOLE_CHANNEL:
-            self._chat.console.print(f"── #{channel.channel} ──", style="dim")
-        cards = await self._chat.show(reply)
-        return cards or [SentMessage(f"console-{uuid.uuid4().hex[:12]}")]
+            self._chat.say(f"── #{channel.channel} ──", "dim")
+        if message.parts and isinstance(message.parts[0], Heading):
+            self._chat.new_reply()
+        ref = await self._chat.show(message)
+        return ref or f"console-{uuid.uuid4().hex[:12]}"

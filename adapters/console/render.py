@@ -1,4 +1,8 @@
-"""Neutral reply -> rich renderables. Pure: the caller decides where they are printed."""
+"""Neutral reply -> rich renderables. Pure: the caller decides where they are printed.
+
+Everything is built as ``rich.text.Text`` pieces, never parsed as console markup, so a query or a
+title containing ``[/x]`` or ``*bold*`` is shown exactly as typed.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,19 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text as RichText
 
-from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text, VoterList
+from bot.reply import (
+    Code,
+    Heading,
+    Link,
+    Outcome,
+    PaperCard,
+    Part,
+    Person,
+    Reply,
+    Span,
+    Text,
+    VoterList,
+)
 
 MAX_AUTHORS = 6
 MAX_ABSTRACT = 400
@@ -20,17 +36,34 @@ def render_reply(reply: Reply) -> list[RenderableType]:
 
 def render_part(part: Part, outcome: Outcome = Outcome.OK) -> RenderableType:
     match part:
-        case Heading(text=text):
-            return RichText(text, style="bold cyan")
-        case Text(text=text, tone=tone):
-            style = {"plain": "", "muted": "dim", "error": "bold red"}[tone]
-            return RichText(text, style=style)
+        case Heading(spans=spans):
+            return render_spans(spans, "bold cyan")
+        case Text(spans=spans, tone=tone):
+            return render_spans(spans, {"plain": "", "muted": "dim", "error": "bold red"}[tone])
         case PaperCard():
             return render_card(part)
         case VoterList():
             return render_voters(part)
         case _:
             assert_never(part)
+
+
+def render_spans(spans: tuple[Span, ...], style: str = "") -> RichText:
+    text = RichText(style=style)
+    for span in spans:
+        match span:
+            case str():
+                text.append(span)
+            case Code(text=code):
+                text.append(code, style="bold")
+            case Person(user_id=user_id):
+                text.append(f"@{user_id}", style="cyan")
+            case Link(url=url, label=label):
+                text.append(f"{label} " if label else "")
+                text.append(url, style="blue underline")
+            case _:
+                assert_never(span)
+    return text
 
 
 def authors_line(authors: tuple[str, ...]) -> str:
@@ -80,6 +113,6 @@ def render_voters(part: VoterList) -> RichText:
     for voter in part.voters:
         mark = "👍" if voter.value > 0 else "👎"
         how = f"reaction :{voter.emoji}:" if voter.source == "reaction" else "button"
-        text.append(f"{mark} {voter.user_id}", style="bold")
+        text.append(f"{mark} @{voter.user_id}", style="bold")
         text.append(f"  {how}, {voter.at:%Y-%m-%d %H:%M} UTC\n", style="dim")
     return text

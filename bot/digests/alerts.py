@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.model import Channel
 from bot.ports import Poster
 from bot.reply import Heading, Reply, Text
+from bot.reply_split import split_reply
 
 log = logging.getLogger("paperbot.digests")
 
@@ -31,6 +32,7 @@ class Alerts:
             return
         reply = Reply((Heading("paperbot: digest trouble"), Text(message, "error")))
         try:
-            await poster.post(self._admin, reply)
+            for part in split_reply(reply, poster.limits):
+                await poster.send(self._admin, part)
         except Exception:
             log.exception("could not post the alert to the admin channel")

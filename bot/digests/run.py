@@ -35,12 +35,12 @@ from bot.digests.compose import digest_reply
 from bot.digests.feed import DayFeed
 from bot.digests.policy import DigestPolicy
 from bot.digests.select import select_papers
-from bot.digests.split import split_reply
 from bot.digests.window import DigestWindow, window_at
-from bot.model import SentMessage
 from bot.model.digests import DigestRun, Kind, RunState, Subscription
+from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
 from bot.reply import Reply
+from bot.reply_split import split_reply
 from bot.sources.errors import SourceError
 from storage.digest_runs import (
     claim_run,
@@ -53,7 +53,7 @@ from storage.digest_runs import (
     retry_candidates,
 )
 from storage.papers import get_papers, trending, upsert_papers
-from storage.posted_messages import papers_shown_since, record_posted
+from storage.posted_messages import papers_shown_since
 from storage.subscriptions import get_subscription
 
 log = logging.getLogger("paperbot.digests")
@@ -244,14 +244,16 @@ class DigestRunner:
             return await self._finish(run, RunState.POSTED)
         for message in messages[len(sent) :]:
             try:
-                posted = await poster.post(sub.channel, message)
+                ref = await poster.send(sub.channel, message)
             except PostRejected as error:
                 return await self._fail(
                     sub, window, run, f"the platform refused the post: {error}", error.retry_after
                 )
-            sent.append(tuple(m.ref for m in posted))
+            sent.append((ref,))
             last = len(sent) == len(messages)
-            record = partial(self._record, run=run, sent=sent, posted=posted, sub=sub, last=last)
+            record = partial(
+                self._record, run=run, sent=sent, ref=ref, message=message, sub=sub, last=last
+            )
             if not await self.deps.db.write(record):
                 self._lost(sub, run)
                 return None
@@ -263,15 +265,16 @@ class DigestRunner:
         session: Session,
         run: DigestRun,
         sent: list[tuple[str, ...]],
-        posted: list[SentMessage],
+        ref: str,
+        message: Reply,
         sub: Subscription,
         last: bool,
     ) -> bool:
-        """One message sent: its refs and papers stored, and the run marked posted with the last."""
+        """One message sent: its ref and layout stored, and the run marked posted with the last."""
         now = self.deps.clock()
         if not record_chunk(session, run, sent, now):
             return False
-        record_posted(session, sub.channel, posted, now)
+        record_sent(session, sub.channel, ref, message, now)
         return not last or finish_run(session, run, RunState.POSTED, now)
 
     async def _refresh(self, window: DigestWindow) -> str | None:

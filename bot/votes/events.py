@@ -19,6 +19,7 @@ class ButtonVote:
     value: int  # +1 or -1
     event_id: str
     at: datetime
+    message_ref: str | None = None  # the message whose button it was, rebuilt after the vote
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Effect(Enum):
     DUPLICATE = "duplicate"  # the platform delivered the same event again
     STALE = "stale"  # older than what we already know (out-of-order delivery)
     IGNORED = "ignored"  # not a vote: the bot's own reaction, an unmapped emoji, no single paper
+    FAILED = "failed"  # not recorded (the database was busy or down): the person may try again
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from adapters.console.app import ConsoleChat
 from adapters.console.translate import CardReaction, CardVote, GestureError, translate_line
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
+from bot.facade import Core
 from bot.model import Invocation
 
 
@@ -33,7 +34,7 @@ def screen() -> Screen:
 
 @pytest.fixture
 def chat(deps: Deps, dispatcher: Dispatcher, screen: Screen) -> ConsoleChat:
-    return ConsoleChat(deps, dispatcher, screen.console)
+    return ConsoleChat(Core(deps, dispatcher), screen.console)
 
 
 async def run(chat: ConsoleChat, *typed: str) -> int:

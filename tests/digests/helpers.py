@@ -12,10 +12,11 @@ from bot.deps import Deps
 from bot.digests.grammar import parse_subscribe
 from bot.digests.policy import DigestPolicy
 from bot.digests.run import DigestRunner
-from bot.model import Channel, Paper, SentMessage
+from bot.model import Channel, Paper
 from bot.model.digests import DigestRun, RunState, Subscription
-from bot.ports import MessageLimits, PostRejected
+from bot.ports import PostRejected
 from bot.reply import Heading, Reply, Text
+from bot.reply_split import MessageLimits
 from bot.scheduling.jobs import run_due_digest
 from bot.settings import Settings
 from storage.db import Database
@@ -44,7 +45,7 @@ def paper(paper_id: str, day: date, upvotes: int, title: str = "", **fields: obj
 class Post:
     channel: Channel
     reply: Reply
-    messages: list[SentMessage]
+    ref: str
 
     @property
     def paper_ids(self) -> list[str]:
@@ -73,16 +74,15 @@ class RecordingPoster:
     def limits(self) -> MessageLimits:
         return MessageLimits(self.max_cards)
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
+    async def send(self, channel: Channel, message: Reply) -> str:
         self.calls += 1
         if self.refuse and channel != ADMIN:
             failure = self.refuse.pop(0)
             if failure is not None:
                 raise failure
         ref = f"{channel.channel}-m{len(self.posts) + 1}"
-        messages = [SentMessage(ref, tuple(p.id for p in reply.papers))]
-        self.posts.append(Post(channel, reply, messages))
-        return messages
+        self.posts.append(Post(channel, message, ref))
+        return ref
 
     def in_channel(self, name: str = "C1") -> list[Post]:
         return [p for p in self.posts if p.channel.channel == name]

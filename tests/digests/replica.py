@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bot.deps import Deps
 from bot.digests.run import DigestRunner
-from bot.model import Channel, SentMessage
-from bot.ports import MessageLimits
+from bot.model import Channel
 from bot.reply import Reply
+from bot.reply_split import MessageLimits
 from bot.scheduling.leader import LeaderLock
 from bot.scheduling.scheduler import DigestScheduler
 from bot.scheduling.service import DigestService
@@ -53,7 +53,7 @@ class FilePoster:
     def limits(self) -> MessageLimits:
         return MessageLimits()
 
-    async def post(self, channel: Channel, reply: Reply) -> list[SentMessage]:
+    async def send(self, channel: Channel, reply: Reply) -> str:
         self.count += 1
         ref = f"{os.getpid()}-{self.count}"
         line = {
@@ -62,7 +62,7 @@ class FilePoster:
             "papers": [p.id for p in reply.papers],
         }
         await asyncio.to_thread(append_line, self.path, json.dumps(line))
-        return [SentMessage(ref, tuple(p.id for p in reply.papers))]
+        return ref
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -19,6 +19,7 @@ from adapters.console.translate import CHANNEL, PLATFORM, WORKSPACE, translate_l
 from bot.commands.dispatch import Dispatcher
 from bot.digests.grammar import parse_subscribe
 from bot.digests.window import window_at
+from bot.facade import Core
 from bot.model import Channel
 from bot.model.digests import RunState, Subscription
 from bot.scheduling.triggers import digest_trigger, last_fire
@@ -36,7 +37,8 @@ async def test_a_due_digest_prints_into_the_chat_and_its_cards_take_votes(
 ) -> None:
     desk: Desk = make_desk(sqlite_db)
     screen = io.StringIO()
-    chat = ConsoleChat(desk.deps, dispatcher, Console(file=screen, width=120, color_system=None))
+    core = Core(desk.deps, dispatcher)
+    chat = ConsoleChat(core, Console(file=screen, width=120, color_system=None))
     desk.runner.posters = {PLATFORM: ConsolePoster(chat)}
     thursday = datetime(2026, 6, 11).date()
     desk.add_papers(paper("2606.00001", thursday, 7, "Quiet transformers"))
@@ -86,4 +88,5 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     assert f"Daily digest: Hugging Face papers of {day:%a %d %b %Y}" in done.stdout
     assert "Paper 2699.00003" in done.stdout
     assert "Paper 2699.00001" not in done.stdout
-    assert f"{day:%a %d %b}: posted, 2 papers in 2 messages" in done.stdout
+    # A header message, then one message a card (so reactions on each card count).
+    assert f"{day:%a %d %b}: posted, 2 papers in 3 messages" in done.stdout

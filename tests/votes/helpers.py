@@ -10,10 +10,10 @@ from bot.deps import Deps
 from bot.model import Channel, SentMessage, Tally
 from bot.settings import Settings
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent
-from bot.votes.posted import remember_sent
 from bot.votes.service import VoteReceipt, handle_vote
 from storage.db import Database
 from storage.papers import upsert_papers
+from storage.posted_messages import record_posted
 from storage.votes import paper_tally
 from tests.support.fakes import FakeSource, FixedClock, make_paper
 
@@ -67,5 +67,6 @@ async def open_desk(db: Database, workspace: str = "T1") -> VoteDesk:
     )
     messages = [SentMessage(f"m-{p}", (p,)) for p in PAPERS]
     messages.append(SentMessage("digest", PAPERS))
-    await remember_sent(deps, Channel("test", workspace, "C1"), messages)
+    channel = Channel("test", workspace, "C1")
+    db.write_now(lambda s: record_posted(s, channel, messages, T0))
     return VoteDesk(deps, workspace)

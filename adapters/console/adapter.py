@@ -1,0 +1,57 @@
+"""The console as an ``Adapter``: the chat loop runs as a task until end of input."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from rich.console import Console
+
+from adapters.console.app import CONSOLE_LIMITS, ConsoleChat, ReadLine
+from adapters.console.poster import ConsolePoster
+from adapters.console.translate import PLATFORM
+from bot.facade import Core, MessageLimits, Poster
+
+
+class ConsoleAdapter:
+    def __init__(
+        self, core: Core, console: Console, read_line: ReadLine, *, patch_stdout: bool = False
+    ) -> None:
+        self.chat = ConsoleChat(core, console)
+        self._read_line = read_line
+        self._patch_stdout = patch_stdout
+        self._poster = ConsolePoster(self.chat)
+        self._task: asyncio.Task[int] | None = None
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    @property
+    def limits(self) -> MessageLimits:
+        return CONSOLE_LIMITS
+
+    @property
+    def poster(self) -> Poster:
+        return self._poster
+
+    async def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> int:
+        if not self._patch_stdout:
+            return await self.chat.run(self._read_line)
+        from prompt_toolkit.patch_stdout import patch_stdout
+
+        with patch_stdout(raw=True):  # a digest printed mid-prompt goes above the prompt
+            return await self.chat.run(self._read_line)
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,86 @@
+"""paperbot's command line and composition root: the one place that reads settings and wires the
+parts together (``bot.cli.runtime``), and the only one that imports adapters (``bot.cli.adapters``,
+lazily, only those the settings turn on)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from rich.console import Console
+
+from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
+from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
+from bot.settings import SettingsError, load_settings
+
+DESCRIPTION = "Hugging Face Daily Papers for research teams in Slack, Discord and the terminal."
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2026-06-12, not {value!r}"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperbot", description=DESCRIPTION)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="serve every adapter the settings turn on, and digests")
+    run.set_defaults(run=cmd_run)
+
+    sub.add_parser("shell", help="chat with paperbot in the terminal").set_defaults(run=cmd_shell)
+
+    ask = sub.add_parser("ask", help="run one command, print the reply and exit")
+    ask.add_argument("text", nargs="+", help='e.g. "/papers search lora"')
+    ask.set_defaults(run=cmd_ask)
+
+    ingest = sub.add_parser("ingest", help="fill the catalog from Hugging Face Daily Papers")
+    window = ingest.add_mutually_exclusive_group(required=True)
+    window.add_argument("--date", type=_date, help="one day, YYYY-MM-DD")
+    window.add_argument("--since", type=_date, help="first day, YYYY-MM-DD")
+    ingest.add_argument("--until", type=_date, help="last day (default: today)")
+    ingest.set_defaults(run=cmd_ingest)
+
+    export = sub.add_parser("export", help="export data")
+    export.add_argument("what", choices=["votes"])
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(run=cmd_export)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(run=cmd_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    console = Console()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        console.print(f"Configuration error: {error}", style="bold red", markup=False)
+        return EXIT_CONFIG
+    if getattr(args, "until", None) and not args.since:
+        console.print("--until goes with --since.", style="red")
+        return 2
+    try:
+        code: int = asyncio.run(args.run(settings, console, args))
+    except KeyboardInterrupt:
+        return 130
+    except SettingsError as error:
+        console.print(f"Configuration error: {error}", style="bold red", markup=False)
+        return EXIT_CONFIG
+    return code

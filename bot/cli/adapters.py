@@ -1,0 +1,44 @@
+"""The only place in ``bot/`` that imports adapters, and only those the settings turn on.
+
+Imports happen inside the functions, so ``paperbot ingest`` never loads an SDK and a Slack-only
+install never imports discord.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from rich.console import Console
+
+from bot.cli.adapter_settings import AdapterSettings
+from bot.facade import Adapter, Core, Outcome
+from bot.reply import Reply
+
+
+def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -> list[Adapter]:
+    """Every adapter the settings configure, built but not started."""
+    adapters: list[Adapter] = []
+    if chosen.console:
+        adapters.append(console_adapter(core, console))
+    return adapters
+
+
+def console_adapter(core: Core, console: Console) -> Adapter:
+    """The terminal chat: prompt_toolkit with history on a terminal, plain lines when piped."""
+    from adapters.console.adapter import ConsoleAdapter
+    from adapters.console.app import prompt_reader, stdin_reader
+
+    if sys.stdin.isatty():
+        history = Path(user_data_dir("paperbot", appauthor=False)) / "shell_history"
+        return ConsoleAdapter(core, console, prompt_reader(history), patch_stdout=True)
+    return ConsoleAdapter(core, console, stdin_reader())
+
+
+async def ask_console(core: Core, console: Console, text: str) -> int:
+    """``paperbot ask``: one line through the console adapter; the exit code says how it went."""
+    from adapters.console.app import EXIT_CODES, ConsoleChat
+
+    reply: Reply = await ConsoleChat(core, console).ask(text)
+    return EXIT_CODES.get(reply.outcome, EXIT_CODES[Outcome.UNAVAILABLE])

@@ -1,0 +1,79 @@
+"""The wired core of one paperbot process: database, Hugging Face, the facade, the scheduler.
+
+Built in dependency order, nothing closed by mutation: the digest service gets the poster
+registry (empty until adapters start and fill it), the command dependencies get the digest
+service as their schedule sink, and the facade gets both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.commands.table import build_dispatcher
+from bot.deps import Deps, utc_now
+from bot.facade import Core, Posters
+from bot.ingest import load_sample_if_empty
+from bot.ports import PaperSource
+from bot.scheduling.service import DigestService, build_digest_service
+from bot.settings import Settings
+from bot.sources.guarded import GuardedSource
+from bot.sources.hf.client import HuggingFaceClient
+from storage import migrate
+from storage.db import Database
+
+DIGEST_SOURCE_TIMEOUT = 60.0  # digests run in the background: Hugging Face may take its time
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    db: Database
+    hf: HuggingFaceClient | None
+    deps: Deps
+    core: Core
+    digests: DigestService
+
+
+@asynccontextmanager
+async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime]:
+    """Open the database (migrated, sample loaded on first start) and wire the core over it."""
+    db = open_database(settings, console)
+    hf = (
+        None
+        if settings.offline
+        else HuggingFaceClient(settings.hf_base_url, token=settings.hf_token)
+    )
+    posters = Posters()
+    background: PaperSource = GuardedSource(hf, timeout=DIGEST_SOURCE_TIMEOUT, cool_down=60.0)
+    digests = build_digest_service(
+        Deps(settings=settings, db=db, source=background, clock=utc_now), posters
+    )
+    interactive: PaperSource = GuardedSource(hf, timeout=settings.interactive_timeout)
+    deps = Deps(settings=settings, db=db, source=interactive, clock=utc_now, schedule=digests)
+    core = Core(deps, build_dispatcher(), posters)
+    try:
+        yield Runtime(settings, db, hf, deps, core, digests)
+    finally:
+        if hf is not None:
+            await hf.aclose()
+        db.dispose()
+
+
+def open_database(settings: Settings, console: Console) -> Database:
+    if settings.database_url.startswith("sqlite:///"):
+        path = settings.database_url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    if settings.load_sample:
+        with console.status("First start: loading the bundled sample of real papers…"):
+            loaded = load_sample_if_empty(db, utc_now())
+        if loaded:
+            console.print(f"Loaded {loaded:,} sample papers into the catalog.", style="dim")
+    return db

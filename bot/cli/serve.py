@@ -1,0 +1,90 @@
+"""``paperbot run``, ``shell`` and ``ask``: the bot itself, on the adapters the settings name.
+
+``run`` registers every configured adapter's poster, starts the digest scheduler (whose
+catch-up may post at once), then the adapters, and serves until SIGTERM/SIGINT or until an
+adapter ends by itself (the console at end of input); then it stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+
+from rich.console import Console
+
+from bot.cli.adapter_settings import TURN_ON, AdapterSettings, load_adapter_settings
+from bot.cli.adapters import ask_console, configured_adapters
+from bot.cli.runtime import Runtime, runtime
+from bot.facade import Adapter
+from bot.settings import Settings
+
+EXIT_CONFIG = 78
+
+log = logging.getLogger("paperbot.run")
+
+
+async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
+    chosen = load_adapter_settings()
+    if not chosen.any:
+        console.print(f"Nothing to run. Turn on an adapter with {TURN_ON}.", markup=False)
+        return EXIT_CONFIG
+    return await serve(settings, chosen, console)
+
+
+async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
+    return await serve(settings, AdapterSettings(console=True), console)
+
+
+async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    async with runtime(settings, console) as rt:
+        return await ask_console(rt.core, console, " ".join(args.text))
+
+
+async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -> int:
+    async with runtime(settings, console) as rt:
+        if rt.db.dialect == "sqlite":  # a long-lived process: read search statistics up front
+            await rt.db.read(rt.db.common_terms.get)
+        adapters = configured_adapters(chosen, rt.core, console)
+        started: list[Adapter] = []
+        for adapter in adapters:  # posters first: the scheduler's catch-up may post at once
+            rt.core.register_poster(adapter.platform, adapter.poster)
+        try:
+            await rt.digests.start()
+            for adapter in adapters:
+                await adapter.start()
+                started.append(adapter)
+            await _until_stopped(started)
+        finally:
+            await _stop(rt, started)
+    return 0
+
+
+async def _until_stopped(adapters: list[Adapter]) -> None:
+    """Until a signal asks us to stop, or any adapter ends by itself."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    waits = [asyncio.ensure_future(adapter.wait()) for adapter in adapters]
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([*waits, stopper], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in [*waits, stopper]:
+            task.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def _stop(rt: Runtime, adapters: list[Adapter]) -> None:
+    await rt.digests.stop()
+    for adapter in reversed(adapters):
+        try:
+            await adapter.stop()
+        except Exception:
+            log.exception("stopping the %s adapter failed", adapter.platform)
