@@ -9,7 +9,6 @@ queue on the busy timeout instead of failing on a lock upgrade.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -81,11 +80,13 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.engine = create_db_engine(self.url)
-        # SQLite has one writer at a time: queue this process's writers on a lock rather than
-        # on SQLite's busy handler, which sleeps and polls. PostgreSQL gets real parallelism.
-        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
-        workers = 4 if self.dialect == "sqlite" else 16
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="paperbot-db")
+        # Reads and writes run on separate thread pools, so queued writes never occupy the
+        # threads reads need. SQLite has one writer at a time: its writes queue in a one-thread
+        # pool's queue (not on a lock inside worker threads, nor on SQLite's polling busy
+        # handler), while WAL lets reads proceed. PostgreSQL gets real write parallelism.
+        sqlite = self.dialect == "sqlite"
+        self._readers = ThreadPoolExecutor(4 if sqlite else 8, thread_name_prefix="paperbot-read")
+        self._writers = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="paperbot-write")
         self.common_terms = CommonTerms()  # search statistics, kept with the catalog they describe
 
     @property
@@ -106,20 +107,16 @@ class Database:
             return work(session)
 
     def write_now(self, work: Callable[[Session], T]) -> T:
-        if self._write_lock is None:
-            with self.session(write=True) as session:
-                return work(session)
-        with self._write_lock, self.session(write=True) as session:
+        with self.session(write=True) as session:
             return work(session)
 
     async def read(self, work: Callable[[Session], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.read_now, work)
+        return await asyncio.get_running_loop().run_in_executor(self._readers, self.read_now, work)
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, self.write_now, work
-        )
+        return await asyncio.get_running_loop().run_in_executor(self._writers, self.write_now, work)
 
     def dispose(self) -> None:
-        self._executor.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        self._writers.shutdown(wait=True)
         self.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cards import paper_cards
 from bot.commands.spec import Command, Context
 from bot.paper_ids import parse_paper_ref
-from bot.reply import Outcome, Reply, Text
+from bot.reply import Link, Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
 from bot.usage import UsageError
 from storage.papers import get_paper, upsert_papers
@@ -28,7 +28,10 @@ async def run_paper(ctx: Context, args: str) -> Reply:
             return Reply(
                 (
                     Text(f"Hugging Face does not list {paper_id}.", "error"),
-                    Text(f"It may still be on arXiv: https://arxiv.org/abs/{paper_id}", "muted"),
+                    Text(
+                        ("It may still be on arXiv: ", Link(f"https://arxiv.org/abs/{paper_id}")),
+                        "muted",
+                    ),
                 ),
                 outcome=Outcome.NOT_FOUND,
                 private=True,

@@ -34,7 +34,7 @@ from bot.model.digests import (
     Subscription,
     describe_weekdays,
 )
-from bot.reply import Heading, Outcome, Part, Reply, Text, text_reply
+from bot.reply import Code, Heading, Outcome, Part, Person, Reply, Span, Text, text_reply
 from bot.scheduling.triggers import digest_trigger, next_fire
 from bot.sources.errors import SourceError
 from bot.usage import UsageError
@@ -62,7 +62,7 @@ def may_edit(ctx: Context) -> bool:
 def not_allowed() -> Reply:
     return text_reply(
         "Only the people listed in PAPERBOT_SUBSCRIPTION_EDITORS can change digest "
-        "subscriptions; ask one of them, or see them with `subscriptions`.",
+        "subscriptions; ask one of them, or see them with /papers subscriptions.",
         outcome=Outcome.USAGE,
         private=True,
     )
@@ -143,16 +143,21 @@ def listing(session: Session, channel: Channel, now: datetime) -> Reply:
         return Reply(
             (
                 Text("This channel has no digest subscriptions."),
-                Text("Start one with e.g. `subscribe daily 09:00 Europe/Berlin top 5`.", "muted"),
+                Text(
+                    ("Start one with e.g. ", Code("subscribe daily 09:00 Europe/Berlin top 5")),
+                    "muted",
+                ),
             )
         )
     parts: list[Part] = [Heading("Digest subscriptions of this channel")]
     for sub in subs:
         assert sub.id is not None
         spec = sub.spec
-        by = f" · set by {sub.created_by}" if sub.created_by else ""
         described = spec.describe()
-        parts.append(Text(f"{described[:1].upper()}{described[1:]}{by}"))
+        line: list[Span] = [f"{described[:1].upper()}{described[1:]}"]
+        if sub.created_by:
+            line += [" · set by ", Person(sub.created_by)]
+        parts.append(Text(line))
         runs = recent_runs(session, sub.id, limit=5)
         done = {run.digest_date for run in runs if run.state in FINAL}
         parts.append(Text(next_run_line(spec, now, done), "muted"))
@@ -203,7 +208,7 @@ def _pick(subs: Sequence[Subscription], kind: Kind | None) -> Subscription | Non
 async def run_digest(ctx: Context, args: str) -> Reply:
     word, _, rest = args.strip().partition(" ")
     if word.lower() != "now":
-        raise UsageError("digest takes `now`, e.g. `digest now` or `digest now weekly`.")
+        raise UsageError('digest takes "now", e.g. digest now, or digest now weekly.')
     kind = parse_kind(rest)
     channel = channel_of(ctx)
     subs = await ctx.deps.db.read(partial(channel_subscriptions, channel=channel))

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.cards import paper_cards
 from bot.commands.spec import Command, Context
-from bot.reply import Heading, Part, Reply, Text
+from bot.reply import Code, Heading, Part, Reply, Text
 from bot.usage import UsageError
 from storage.papers import latest_daily_date, trending
 
@@ -58,7 +58,7 @@ def trending_reply(
         return Reply(
             (
                 Text("The catalog has no Daily Papers yet.", "plain"),
-                Text("Fill it with `paperbot ingest --since YYYY-MM-DD`.", "muted"),
+                Text(("Fill it with ", Code("paperbot ingest --since YYYY-MM-DD"), "."), "muted"),
             )
         )
     start = end - timedelta(days=window.days - 1)
@@ -67,8 +67,11 @@ def trending_reply(
     if today - end > STALE_AFTER:
         parts.append(
             Text(
-                f"The newest papers in the catalog are from {end:%d %b %Y}; "
-                "`paperbot ingest` brings it up to date.",
+                (
+                    f"The newest papers in the catalog are from {end:%d %b %Y}; ",
+                    Code("paperbot ingest"),
+                    " brings it up to date.",
+                ),
                 "muted",
             )
         )

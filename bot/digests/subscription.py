@@ -53,7 +53,7 @@ def validate_spec(spec: DigestSpec) -> DigestSpec:
         raise SubscriptionError("Each day of the week may appear once.")
     if spec.kind == "weekly" and len(spec.weekdays) != 1:
         raise SubscriptionError(
-            "A weekly digest goes out on one day of the week (e.g. `weekly mon 09:00`); "
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
             "for several days a week, subscribe daily."
         )
     if not 1 <= spec.top_n <= MAX_TOP_N:

@@ -16,8 +16,8 @@ from bot.deps import Deps
 from bot.digests.policy import policy_from
 from bot.digests.run import DigestRunner
 from bot.ports import Poster
-from bot.scheduling.leader import LeaderLock
 from bot.scheduling.scheduler import DigestScheduler
+from storage.leader_lock import LeaderLock
 
 log = logging.getLogger("paperbot.scheduler")
 

@@ -89,3 +89,25 @@ def test_export_writes_votes_as_json(sample_catalog_file: Path, tmp_path: Path) 
     done = paperbot("export", "votes", "--format", "json", "-o", str(out), env=fresh)
     assert done.returncode == 0, done.stderr
     assert out.read_text().count('"value": 1') == 2
+
+
+def test_run_with_no_adapter_configured_names_the_settings_and_exits_78(
+    fresh: dict[str, str],
+) -> None:
+    done = paperbot("run", env={**fresh, "PAPERBOT_CONSOLE": ""})
+    assert done.returncode == 78
+    for setting in ("PAPERBOT_SLACK_BOT_TOKEN", "PAPERBOT_DISCORD_TOKEN", "PAPERBOT_CONSOLE=1"):
+        assert setting in done.stdout
+
+
+def test_run_starts_the_console_adapter_the_settings_turn_on(fresh: dict[str, str]) -> None:
+    done = paperbot("run", env={**fresh, "PAPERBOT_CONSOLE": "1"}, stdin="today 1\nvote 1 up\n")
+    assert done.returncode == 0, done.stderr
+    assert "👍 counted" in done.stdout
+    assert "👍 1  👎 0" in done.stdout
+
+
+def test_ask_refuses_gestures_with_a_usage_error(fresh: dict[str, str]) -> None:
+    done = paperbot("ask", "vote 1 up", env=fresh)
+    assert done.returncode == 2
+    assert "need the shell" in done.stdout

@@ -87,3 +87,12 @@ async def test_ask_returns_the_reply_and_quit_ends_the_loop(
     assert [p.id for p in reply.papers] == ["2606.00467"]
     assert await run(chat, "quit", "search never reached") == 0
     assert "never reached" not in screen.read()
+
+
+async def test_a_gesture_with_markup_in_it_does_not_end_the_shell(
+    chat: ConsoleChat, screen: Screen
+) -> None:
+    assert await run(chat, "search lora limit:1", "react 1 [/x]", "today 1") == 0
+    out = screen.read()
+    assert "Not counted: [/x] is not a vote emoji." in out
+    assert "Trending" in out or "Daily" in out or "papers" in out

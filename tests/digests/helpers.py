@@ -66,13 +66,14 @@ class RecordingPoster:
     (None lets one through)."""
 
     max_cards: int | None = None
+    one_card_per_message: bool = False
     posts: list[Post] = field(default_factory=list)
     refuse: list[PostRejected | Exception | None] = field(default_factory=list)
     calls: int = 0
 
     @property
     def limits(self) -> MessageLimits:
-        return MessageLimits(self.max_cards)
+        return MessageLimits(self.max_cards, one_card_per_message=self.one_card_per_message)
 
     async def send(self, channel: Channel, message: Reply) -> str:
         self.calls += 1

@@ -23,11 +23,11 @@ from bot.digests.run import DigestRunner
 from bot.model import Channel
 from bot.reply import Reply
 from bot.reply_split import MessageLimits
-from bot.scheduling.leader import LeaderLock
 from bot.scheduling.scheduler import DigestScheduler
 from bot.scheduling.service import DigestService
 from bot.settings import Settings
 from storage.db import Database
+from storage.leader_lock import LeaderLock
 from tests.support.fakes import FakeSource, FixedClock
 
 

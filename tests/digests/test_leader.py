@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bot.scheduling.leader import LOCK_NAME, LeaderLock, lock_key
 from bot.scheduling.scheduler import DigestScheduler
 from bot.scheduling.service import DigestService
 from storage.db import Database
+from storage.leader_lock import LOCK_NAME, LeaderLock, lock_key
 from tests.digests.helpers import make_desk
 from tests.support.databases import migrated_database
 

@@ -147,6 +147,26 @@ async def test_a_split_digest_refused_half_way_resumes_after_the_last_message(
     assert run.message_refs == ("C1-m1", "C1-m2", "C1-m3")
 
 
+async def test_a_digest_of_one_message_a_card_refused_at_the_fourth_sends_every_card_once(
+    desk: Desk,
+) -> None:
+    desk.poster.one_card_per_message = True
+    sub = desk.subscribe("daily 09:00 Europe/Berlin top 5")
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.extend([None, None, None, PostRejected("429", retry_after=5)])
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    assert len(desk.poster.in_channel()) == 3  # the header and the first two cards
+    assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
+    posts = desk.poster.in_channel()
+    cards = [paper_id for post in posts for paper_id in post.paper_ids]
+    assert cards == ["2606.00105", "2606.00104", "2606.00103", "2606.00102", "2606.00101"]
+    assert posts[0].paper_ids == []  # the header stands alone
+    assert all(len(post.paper_ids) == 1 for post in posts[1:])
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert len(run.message_refs) == 6
+
+
 async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(desk: Desk) -> None:
     sub = desk.subscribe("daily 09:00 Europe/Berlin")
     desk.add_papers(*five_papers())
