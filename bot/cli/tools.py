@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,14 +22,26 @@ from storage.db import Database
 from storage.votes import export_votes
 
 EXIT_CONFIG = 78  # EX_CONFIG: bad settings
+DAILY_PAPERS_START = date(2023, 5, 4)  # the first day Hugging Face listed Daily Papers
 
 
 async def cmd_ingest(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    today = utc_now().astimezone(settings.zone).date()
     first = args.date or args.since
-    last = args.date or args.until or utc_now().astimezone(settings.zone).date()
+    last = args.date or args.until or today
     if last < first:
         console.print(f"--until {last} is before --since {first}.", style="red")
         return 2
+    if last < DAILY_PAPERS_START or first > today:
+        console.print(
+            f"Daily Papers exist from {DAILY_PAPERS_START} to today ({today}); "
+            f"{first} to {last} is outside that.",
+            style="red",
+        )
+        return 2
+    if first < DAILY_PAPERS_START or last > today:
+        first, last = max(first, DAILY_PAPERS_START), min(last, today)
+        console.print(f"Daily Papers exist from {DAILY_PAPERS_START}: ingesting {first} to {last}.")
     days = list(days_between(first, last))
     if settings.offline:
         console.print("PAPERBOT_OFFLINE is set; ingest needs Hugging Face.", style="red")
@@ -67,15 +81,28 @@ async def cmd_export(settings: Settings, console: Console, args: argparse.Namesp
 
 
 def _export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    target = Path(args.output) if args.output else None
+    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+        why = "is a directory" if target.is_dir() else "is in a folder that does not exist"
+        console.print(f"Cannot write {target}: it {why}.", style="red", markup=False)
+        return 2
     db = Database(settings.database_url)
     try:
         migrate.upgrade(db)
-        if not args.output:
+        if target is None:
             db.read_now(lambda s: write_votes(export_votes(s), args.format, sys.stdout))
+            sys.stdout.flush()
             return 0
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
+        with target.open("w", encoding="utf-8", newline="") as out:
             count = db.read_now(lambda s: write_votes(export_votes(s), args.format, out))
-        console.print(f"Wrote {count} votes to {args.output}.", style="dim", markup=False)
+        console.print(f"Wrote {count} votes to {target}.", style="dim", markup=False)
+    except BrokenPipeError:  # `export votes | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet too
+        return 0
+    except OSError as error:
+        console.print(f"Cannot write {target}: {error.strerror}.", style="red", markup=False)
+        return 2
     finally:
         db.dispose()
     return 0

@@ -230,7 +230,8 @@ async def run_digest(ctx: Context, args: str) -> Reply:
             label = window.label()
             text = f"The catalog has no papers for {label}, and Hugging Face was not reachable."
             notes.remove(note)
-        elif selection.listed == 0:
+            return Reply((Text(text, "error"),), outcome=Outcome.UNAVAILABLE)
+        if selection.listed == 0:
             text = f"Hugging Face lists no papers for {window.label()} yet."
         else:
             text = f"No digest for {window.label()}: {selection.why_empty()}."

@@ -111,3 +111,39 @@ def test_ask_refuses_gestures_with_a_usage_error(fresh: dict[str, str]) -> None:
     done = paperbot("ask", "vote 1 up", env=fresh)
     assert done.returncode == 2
     assert "need the shell" in done.stdout
+
+
+def test_ingest_keeps_to_the_days_daily_papers_exist(fresh: dict[str, str]) -> None:
+    ancient = paperbot("ingest", "--since", "0001-01-01", "--until", "0001-01-02", env=fresh)
+    assert ancient.returncode == 2
+    assert "Daily Papers exist from 2023-05-04" in ancient.stdout
+    future = paperbot("ingest", "--since", "2026-06-10", "--until", "9999-12-31", env=fresh)
+    assert "Traceback" not in future.stderr
+    assert "ingesting 2026-06-10 to" in future.stdout
+    assert future.returncode == 78  # then: offline, so nothing to ingest from
+
+
+def test_export_to_a_missing_folder_or_a_directory_is_a_clear_error(
+    fresh: dict[str, str], tmp_path: Path
+) -> None:
+    for target in (tmp_path / "no" / "such" / "votes.csv", tmp_path):
+        done = paperbot("export", "votes", "-o", str(target), env=fresh)
+        assert done.returncode == 2, done.stderr
+        assert f"Cannot write {target}" in done.stdout.replace("\n", "")
+        assert "Traceback" not in done.stderr
+
+
+def test_export_into_a_closed_pipe_ends_quietly(fresh: dict[str, str]) -> None:
+    env = {**os.environ, **fresh, "PAPERBOT_LOAD_SAMPLE": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "export", "votes"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # like `| head` that has read all it wants
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    assert process.returncode == 0

@@ -114,7 +114,7 @@ async def test_subscriptions_lists_next_run_and_how_recent_runs_went(
         await desk.sweep(thursday + minutes(15 * step))
     desk.clock.now = datetime(2026, 6, 12, 6, 0, tzinfo=UTC)
     listing = texts(await ask(dispatcher, chat, "subscriptions"))
-    assert "Daily at 09:00 Europe/Berlin, Mon–Fri, top 3 · set by U1" in listing
+    assert "Daily at 09:00 Europe/Berlin, Mon–Fri, top 3 · set by @U1" in listing
     assert "Next: Fri 12 Jun 09:00 CEST, covering Thu 11 Jun." in listing
     assert "Wed 10 Jun: skipped (Hugging Face listed no papers for Wed 10 Jun (a holiday?))" in (
         listing
@@ -216,6 +216,7 @@ async def test_digest_now_says_when_hugging_face_was_unreachable_and_the_catalog
     dispatcher: Dispatcher, chat: Deps
 ) -> None:
     chat.source.failure = UpstreamUnavailable("HF answered 503")  # type: ignore[attr-defined]
-    reply = texts(await ask(dispatcher, chat, "digest now weekly"))
-    assert "Hugging Face was not reachable" in reply
-    assert "lists no papers" not in reply
+    reply = await ask(dispatcher, chat, "digest now weekly")
+    assert "Hugging Face was not reachable" in texts(reply)
+    assert "lists no papers" not in texts(reply)
+    assert reply.outcome is Outcome.UNAVAILABLE  # paperbot ask exits 4, as the README says
