@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.cli.runtime import runtime
@@ -23,6 +24,12 @@ from storage.votes import export_votes
 
 EXIT_CONFIG = 78  # EX_CONFIG: bad settings
 DAILY_PAPERS_START = date(2023, 5, 4)  # the first day Hugging Face listed Daily Papers
+
+
+def outside(text: str, limit: int = 300) -> str:
+    """Text from outside (an upstream error message) on one line of a sane length."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def cmd_ingest(settings: Settings, console: Console, args: argparse.Namespace) -> int:
@@ -53,13 +60,13 @@ async def cmd_ingest(settings: Settings, console: Console, args: argparse.Namesp
             task = bar.add_task("Ingesting", total=len(days))
 
             def on_day(day: date, count: int, error: str | None) -> None:
-                status = f"failed: {error}" if error else f"{count} papers"
-                bar.update(task, advance=1, description=f"{day}: {status}")
+                status = f"failed: {outside(error, 80)}" if error else f"{count} papers"
+                bar.update(task, advance=1, description=escape(f"{day}: {status}"))
 
             summary = await ingest_days(rt.db, rt.hf, days, on_day)
     console.print(f"Ingested {summary.line()}.", markup=False)
     for day, error in summary.failed_days.items():
-        console.print(f"  {day}: {error}", style="red", markup=False)
+        console.print(f"  {day}: {outside(error)}", style="red", markup=False)
     return 1 if summary.failed_days else 0
 
 

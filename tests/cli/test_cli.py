@@ -147,3 +147,25 @@ def test_export_into_a_closed_pipe_ends_quietly(fresh: dict[str, str]) -> None:
     _, stderr = process.communicate(timeout=120)
     assert "Traceback" not in stderr
     assert process.returncode == 0
+
+
+def test_an_upstream_error_full_of_markup_is_printed_literally_after_the_days_are_stored(
+    tmp_path: Path, hf_server: FakeHfServer
+) -> None:
+    env = {
+        "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "PAPERBOT_HF_BASE_URL": hf_server.base_url,
+        "PAPERBOT_LOAD_SAMPLE": "0",
+    }
+    hf_server.respond_next(400, json={"error": "bad [/x] date [bold]"}, times=5)
+    done = paperbot("ingest", "--date", "2026-05-28", env=env)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "[/x]" in done.stdout
+
+
+def test_a_setting_full_of_markup_is_named_literally(fresh: dict[str, str]) -> None:
+    done = paperbot("ask", "today", env={**fresh, "PAPERBOT_OFFLINE": "[/x]"})
+    assert done.returncode == 78
+    assert "PAPERBOT_OFFLINE" in done.stdout
+    assert "[/x]" in done.stdout
