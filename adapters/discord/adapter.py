@@ -1,0 +1,74 @@
+"""Discord as an ``Adapter``: log in, serve the gateway as a task, close on ``stop()``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import discord
+
+from adapters.discord.app import PaperbotClient
+from adapters.discord.poster import DiscordPoster
+from adapters.discord.render import DISCORD_LIMITS
+from adapters.discord.translate import PLATFORM
+from bot.facade import Core, MessageLimits, Poster
+
+log = logging.getLogger("paperbot.discord")
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    token: str
+    api_url: str = DEFAULT_API_URL
+
+
+def point_at(api_url: str) -> None:
+    """Every REST call discord.py makes (webhooks and interaction callbacks too) uses this base."""
+    discord.http.Route.BASE = api_url.rstrip("/")
+
+
+class DiscordAdapter:
+    def __init__(self, core: Core, config: DiscordConfig) -> None:
+        point_at(config.api_url)
+        self._config = config
+        self.client = PaperbotClient(core)
+        self._poster = DiscordPoster(self.client)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    @property
+    def limits(self) -> MessageLimits:
+        return DISCORD_LIMITS
+
+    @property
+    def poster(self) -> Poster:
+        return self._poster
+
+    async def start(self) -> None:
+        """Log in (a bad token fails here, loudly), then serve the gateway in the background."""
+        await self.client.login(self._config.token)
+        self._task = asyncio.get_running_loop().create_task(self._connect())
+
+    async def _connect(self) -> None:
+        await self.client.connect(reconnect=True)
+
+    async def ready(self) -> None:
+        """Returns once the gateway session is ready (tests and ``discord sync`` wait for it)."""
+        await self.client.wait_until_ready()
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task

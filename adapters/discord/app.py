@@ -1,0 +1,151 @@
+"""The Discord client: slash commands, vote clicks and reactions, handed to the core.
+
+discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash command is
+deferred at once (Discord wants an answer within 3 s), run by the core, and answered by
+follow-up messages whose ids the core records; a private reply (usage error, help, failure)
+replaces the public "thinking…" message with ephemeral follow-ups. Clicks and reactions become
+vote events; each message the vote changed is edited in place. See docs/architecture.md,
+"Discord adapter".
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord.buttons import VoteButton
+from adapters.discord.commands import PapersGroup
+from adapters.discord.render import ALLOWED_MENTIONS, DISCORD_LIMITS, render_reply
+from adapters.discord.translate import Option, Where, button_vote, invocation, reaction_change
+from bot.facade import Channel, Core, Effect, MessageUpdate, VoteOutcome
+from bot.reply import Reply
+
+log = logging.getLogger("paperbot.discord")
+
+INTERNAL_ERROR = "Something went wrong on our side; the error is in the bot's log."
+NOT_SAVED = "The vote could not be saved (the database is busy); try again."
+
+
+def where_of(interaction: discord.Interaction[Any]) -> Where:
+    user = interaction.user
+    return Where(interaction.guild_id, interaction.channel_id or 0, user.id, user.display_name)
+
+
+def emoji_text(emoji: discord.PartialEmoji) -> str:
+    """The character of a standard emoji; a custom emoji's name (``:partyparrot:`` -> name)."""
+    return emoji.name or "" if emoji.is_custom_emoji() else str(emoji)
+
+
+class PaperbotClient(discord.Client):
+    def __init__(self, core: Core) -> None:
+        super().__init__(intents=discord.Intents.default(), allowed_mentions=ALLOWED_MENTIONS)
+        self.core = core
+        self.tree: app_commands.CommandTree[PaperbotClient] = app_commands.CommandTree(self)
+        self.tree.add_command(PapersGroup(self.run_command))
+
+    async def setup_hook(self) -> None:
+        """Clicks on any message ever sent count; the gateway is the one REST names.
+
+        discord.py connects to a fixed gateway address unless told otherwise; asking
+        ``/gateway/bot`` as production clients should makes a loopback fake serve both.
+        """
+        self.add_dynamic_items(VoteButton)
+        _shards, url, _limits = await self.http.get_bot_gateway()
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    async def run_command(
+        self, interaction: discord.Interaction[Any], subcommand: str, options: Mapping[str, Option]
+    ) -> None:
+        public = subcommand != "help"
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        where = where_of(interaction)
+        channel = Channel("discord", where.workspace, str(where.channel_id))
+        try:
+            reply = await self.core.run_command(invocation(where, subcommand, options))
+            private = reply.private or not public
+            if private and public:  # the "thinking…" message was public; its answer is not
+                await interaction.delete_original_response()
+
+            async def deliver(message: Reply) -> str | None:
+                rendered = render_reply(message).send_kwargs()
+                sent = await interaction.followup.send(**rendered, ephemeral=private, wait=True)  # type: ignore[call-overload]
+                return None if private else str(sent.id)
+
+            await self.core.deliver(channel, reply, deliver, DISCORD_LIMITS)
+        except Exception:
+            log.exception("/papers %s failed", subcommand)
+            await self._say_privately(interaction, INTERNAL_ERROR)
+
+    async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
+        try:
+            await interaction.followup.send(text, ephemeral=True)
+        except discord.HTTPException:
+            log.exception("could not tell the user that their interaction failed")
+
+    async def vote_clicked(
+        self, interaction: discord.Interaction[Any], paper_id: str, value: int
+    ) -> None:
+        await interaction.response.defer()  # the message is about to be edited in place
+        message_id = interaction.message.id if interaction.message is not None else 0
+        event = button_vote(
+            where_of(interaction), paper_id, value, interaction.id, message_id, self.core.now()
+        )
+        outcome = await self.core.handle_vote(event)
+        try:
+            for update in outcome.updates:
+                if update.message_ref == str(message_id):
+                    kwargs = render_reply(update.message).send_kwargs()
+                    await interaction.edit_original_response(**kwargs)  # type: ignore[arg-type]
+                else:
+                    await self.edit(update)
+        except discord.HTTPException:
+            log.exception("could not show the new tally of %s", paper_id)
+        if note := vote_note(outcome):
+            await self._say_privately(interaction, note)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.reacted(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.reacted(payload, added=False)
+
+    async def reacted(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        """A reaction on any message, cached or not; the core decides whether it is a vote."""
+        emoji = emoji_text(payload.emoji)
+        if not self.core.is_vote_emoji(emoji):
+            return
+        where = Where(payload.guild_id, payload.channel_id, payload.user_id)
+        bot_id = self.user.id if self.user is not None else None
+        event = reaction_change(
+            where, payload.message_id, emoji, added, f"reaction:{uuid.uuid4().hex}",
+            self.core.now(), bot_id,
+        )  # fmt: skip
+        outcome = await self.core.handle_vote(event)
+        for update in outcome.updates:
+            try:
+                await self.edit(update)
+            except discord.HTTPException:
+                log.exception("could not update message %s after a reaction", update.message_ref)
+
+    async def edit(self, update: MessageUpdate) -> None:
+        """Replace a message the bot sent, without needing it in the cache."""
+        channel = self.get_partial_messageable(int(update.channel.channel))
+        message = channel.get_partial_message(int(update.message_ref))
+        await message.edit(**render_reply(update.message).send_kwargs())  # type: ignore[arg-type]
+
+
+def vote_note(outcome: VoteOutcome) -> str | None:
+    """A private line for a click that changed nothing visible; None when the edit says it all."""
+    result = outcome.result
+    if result.effect is Effect.FAILED:
+        return NOT_SAVED
+    if result.effect is Effect.IGNORED:
+        return f"Not counted: {result.reason}." if result.reason else "Not counted."
+    return None

@@ -1,0 +1,58 @@
+"""The 👍/👎 vote button: a ``DynamicItem`` whose ``custom_id`` alone carries the vote.
+
+Registered with the client in ``setup_hook``, it matches clicks on any message the bot ever
+sent, so votes on cards posted before a restart still count (docs/architecture.md, "Discord
+adapter"). The click itself is handled by whichever client implements ``VoteClicks``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, runtime_checkable
+
+import discord
+
+from bot.facade import parse_vote_action, vote_action_id
+
+TEMPLATE = r"vote:(?P<paper>[A-Za-z0-9.\-/]{1,64}):(?P<dir>up|down)"
+
+
+@runtime_checkable
+class VoteClicks(Protocol):
+    async def vote_clicked(
+        self, interaction: discord.Interaction[Any], paper_id: str, value: int
+    ) -> None: ...
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+    def __init__(self, paper_id: str, value: int, label: str = "", row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or None,
+                emoji="👍" if value > 0 else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=vote_action_id(paper_id, value),
+            ),
+            row=row,
+        )
+        self.paper_id = paper_id
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> VoteButton:
+        parsed = parse_vote_action(match.string)
+        if parsed is None:  # the template and the core's parser disagree: a bug, say so loudly
+            raise ValueError(f"not a vote button: {match.string!r}")
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(parsed[0], parsed[1], label or "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        if isinstance(client, VoteClicks):
+            await client.vote_clicked(interaction, self.paper_id, self.value)

@@ -1,0 +1,251 @@
+"""Neutral reply -> Discord message (content, embeds, vote buttons). Pure: nothing is sent here.
+
+Every ``str`` span and every piece of paper text is escaped for Discord markdown, so a query like
+``*bold* <@123>`` shows exactly as typed and cannot mention anyone. ``Person`` spans become
+``<@id>`` mentions, and ``ALLOWED_MENTIONS`` keeps every message from pinging @everyone, roles or
+even the users it names (a voter list should not notify its voters).
+
+Limits (docs/architecture.md, "Discord adapter"): 10 embeds, 4,096 characters an embed
+description, 6,000 characters of embeds a message, 2,000 of content, 5 rows of 5 buttons. Each
+card is an embed whose description is bounded by construction; ``measure`` is the exact size a
+part adds, so the core's splitter keeps a message within ``DISCORD_LIMITS``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import assert_never
+from urllib.parse import quote
+
+import discord
+
+from adapters.discord.buttons import VoteButton
+from bot.facade import MessageLimits
+from bot.reply import (
+    Code,
+    Heading,
+    Link,
+    PaperCard,
+    Part,
+    Person,
+    Reply,
+    Span,
+    Text,
+    VoterList,
+)
+
+MAX_EMBEDS = 10
+MAX_DESCRIPTION = 4096
+MAX_CONTENT = 2000
+MAX_TITLE = 256
+MAX_MESSAGE_EMBED_CHARS = 6000
+MAX_CARDS = MAX_EMBEDS - 1  # one embed stays free for text too long to be content
+CARDS_PER_ROW = 2  # 👍 and 👎 of two cards in a row of at most 5 buttons; 5 rows hold 10 cards
+MAX_AUTHORS = 6
+MAX_AUTHOR_CHARS = 80
+MAX_SUMMARY = 700
+MAX_KEYWORDS = 8
+MAX_URL = 300
+CARD_COLOUR = 0xFFD21E  # Hugging Face yellow
+TEXT_COLOUR = 0x5865F2
+
+ALLOWED_MENTIONS = discord.AllowedMentions(
+    everyone=False, users=False, roles=False, replied_user=False
+)
+
+_MARKDOWN = re.compile(r"([\\*_~`|<>#\-\[\]()@])")
+
+
+def escape(text: str) -> str:
+    """Literal text for Discord: every markdown or mention character is backslash-escaped."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _safe_url(url: str) -> str:
+    """A URL that cannot end a markdown link early: spaces and parentheses are percent-encoded."""
+    return quote(url[:MAX_URL], safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def link(url: str, label: str) -> str:
+    return f"[{escape(label)}]({_safe_url(url)})"
+
+
+def render_spans(spans: tuple[Span, ...]) -> str:
+    out: list[str] = []
+    for span in spans:
+        match span:
+            case str():
+                out.append(escape(span))
+            case Code(text=text):
+                out.append("`" + text.replace("`", "ˋ") + "`" if text else "")
+            case Person(user_id=user_id):
+                out.append(f"<@{user_id}>" if user_id.isdigit() else escape(f"@{user_id}"))
+            case Link(url=url, label=label):
+                out.append(link(url, label) if label else f"<{_safe_url(url)}>")
+            case _:
+                assert_never(span)
+    return "".join(out)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_text_part(part: Heading | Text | VoterList) -> str:
+    match part:
+        case Heading(spans=spans):
+            return f"**{render_spans(spans)}**"
+        case Text(spans=spans, tone=tone):
+            text = render_spans(spans)
+            if tone == "muted":
+                return "\n".join(
+                    f"-# {line}" if line.strip() else line for line in text.split("\n")
+                )
+            return f"⚠️ {text}" if tone == "error" else text
+        case VoterList(paper=paper, voters=voters):
+            lines = [f"**{escape(_shorten(paper.title, MAX_TITLE))}**"]
+            for voter in voters:
+                mark = "👍" if voter.value > 0 else "👎"
+                how = f"reaction {voter.emoji}" if voter.source == "reaction" else "button"
+                who = render_spans((Person(voter.user_id),))
+                lines.append(f"{mark} {who} · {escape(how)} · <t:{int(voter.at.timestamp())}:R>")
+            return "\n".join(lines)
+        case _:
+            assert_never(part)
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    shown = ", ".join(escape(_shorten(a, MAX_AUTHOR_CHARS)) for a in authors[:MAX_AUTHORS])
+    more = len(authors) - MAX_AUTHORS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def card_title(card: PaperCard) -> str:
+    prefix = f"{card.rank}. " if card.rank is not None else ""
+    return prefix + _shorten(card.paper.title, MAX_TITLE - len(prefix))
+
+
+def card_description(card: PaperCard) -> str:
+    """Authors, HF upvotes, summary, keywords and links; at most ~2,500 characters by design."""
+    paper = card.paper
+    lines: list[str] = []
+    if paper.authors:
+        lines.append(f"*{authors_line(paper.authors)}*")
+    stats = f"▲ **{paper.upvotes}** upvotes on Hugging Face"
+    if paper.num_comments:
+        stats += f" · {paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}"
+    if paper.hf_daily_date:
+        stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
+    if paper.github_repo:
+        stats += f" · ★ {paper.github_stars or 0} on GitHub"
+    lines.append(stats)
+    summary = paper.ai_summary or paper.summary
+    if summary:
+        lines.append("\n" + escape(_shorten(summary, MAX_SUMMARY)))
+    if paper.ai_keywords:
+        keywords = (escape(_shorten(k, 40)) for k in paper.ai_keywords[:MAX_KEYWORDS])
+        lines.append("-# " + " · ".join(keywords))
+    links = [link(paper.hf_url, "Hugging Face"), link(paper.arxiv_url, "arXiv")]
+    links.append(link(paper.pdf_url, "PDF"))
+    if paper.github_repo:
+        links.append(link(paper.github_repo, "GitHub"))
+    if paper.project_page:
+        links.append(link(paper.project_page, "Project page"))
+    lines.append("\n" + " · ".join(links))
+    return "\n".join(lines)
+
+
+def card_footer(card: PaperCard) -> str:
+    footer = f"arXiv {card.paper.id}"
+    if card.votable:
+        footer += f" · team votes 👍 {card.tally.up}  👎 {card.tally.down}"
+    return footer
+
+
+def render_card(card: PaperCard) -> discord.Embed:
+    paper = card.paper
+    embed = discord.Embed(
+        title=escape(card_title(card)),
+        url=_safe_url(paper.hf_url),
+        description=card_description(card),
+        colour=CARD_COLOUR,
+    )
+    embed.set_footer(text=card_footer(card))
+    if paper.thumbnail:
+        embed.set_thumbnail(url=_safe_url(paper.thumbnail))
+    return embed
+
+
+def measure(part: Part) -> int:
+    """Characters ``part`` adds to a message, as Discord counts them (exact for cards)."""
+    match part:
+        case PaperCard():
+            return len(render_card(part))
+        case Heading() | Text() | VoterList():
+            return len(render_text_part(part)) + 1
+        case _:
+            assert_never(part)
+
+
+DISCORD_LIMITS = MessageLimits(
+    max_cards=MAX_CARDS, max_chars=MAX_MESSAGE_EMBED_CHARS - 100, measure=measure
+)
+DIGEST_LIMITS = MessageLimits(
+    max_cards=1, max_chars=MAX_MESSAGE_EMBED_CHARS - 100, one_card_per_message=True, measure=measure
+)
+
+
+@dataclass(slots=True)
+class DiscordMessage:
+    """What to pass to ``send``/``edit``: content, embeds and the vote buttons."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+
+    def send_kwargs(self) -> dict[str, object]:
+        kwargs: dict[str, object] = {
+            "content": self.content or None,
+            "embeds": self.embeds,
+            "allowed_mentions": ALLOWED_MENTIONS,
+        }
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+
+def render_reply(reply: Reply) -> DiscordMessage:
+    """One message of a reply (already split to ``DISCORD_LIMITS``)."""
+    texts = [render_text_part(p) for p in reply.parts if not isinstance(p, PaperCard)]
+    cards = [p for p in reply.parts if isinstance(p, PaperCard)][:MAX_EMBEDS]
+    message = DiscordMessage()
+    text = "\n".join(texts)
+    if len(text) <= MAX_CONTENT:
+        message.content = text
+    else:  # too long for content: a plain embed holds up to 4,096 characters
+        message.embeds.append(
+            discord.Embed(description=_cut(text, MAX_DESCRIPTION), colour=TEXT_COLOUR)
+        )
+    message.embeds += [render_card(card) for card in cards[: MAX_EMBEDS - len(message.embeds)]]
+    votable = [card for card in cards if card.votable]
+    if votable:
+        message.view = vote_view(votable)
+    return message
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def vote_view(cards: list[PaperCard]) -> discord.ui.View:
+    """👍/👎 buttons, two cards a row; each button's custom_id alone says what it votes."""
+    view = discord.ui.View(timeout=None)
+    for index, card in enumerate(cards[: CARDS_PER_ROW * 5]):
+        row = index // CARDS_PER_ROW
+        label = f"{card.rank}." if card.rank is not None else ""
+        for value in (1, -1):
+            count = card.tally.up if value > 0 else card.tally.down
+            view.add_item(VoteButton(card.paper.id, value, f"{label} {count}".strip(), row))
+    return view

@@ -1,0 +1,440 @@
+"""A loopback Discord: the REST routes and the gateway WebSocket the real discord.py client uses.
+
+It records every REST call, keeps the messages it created (so edits can be checked), and lets a
+test dispatch gateway events (interactions, reactions) as Discord would. Responses carry
+``Content-Type: application/json`` exactly, as discord.py requires; a 429 carries ``Via`` so the
+client retries it instead of taking it for a Cloudflare ban.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_ID = 900000000000000001
+APP_ID = 900000000000000002
+GUILD_ID = 900000000000000003
+CHANNEL_ID = 900000000000000004
+USER_ID = 900000000000000005
+TIMESTAMP = "2026-06-12T09:00:00.000000+00:00"
+EPHEMERAL = 64
+
+BOT_USER = {
+    "id": str(BOT_ID),
+    "username": "paperbot",
+    "discriminator": "0",
+    "avatar": None,
+    "bot": True,
+    "global_name": "paperbot",
+}
+
+
+def user(user_id: int = USER_ID, name: str = "ada") -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "avatar": None,
+        "global_name": name,
+    }
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass
+class FakeDiscord:
+    """``async with FakeDiscord() as fake``: ``fake.api_url`` is the REST base to point at."""
+
+    channels: set[int] = field(default_factory=lambda: {CHANNEL_ID})
+    forbidden: set[int] = field(default_factory=set)
+    rate_limit_next_posts: int = 0  # answer this many channel posts with a retryable 429
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    identified: int = 0
+    heartbeats: int = 0
+
+    def __post_init__(self) -> None:
+        self._ids: Iterator[int] = itertools.count(910000000000000000)
+        self._seq = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._ready = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.sessions = 0
+        self._originals: dict[str, int] = {}  # interaction token -> the message it came from
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def __aenter__(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    def new_id(self) -> int:
+        return next(self._ids)
+
+    # ---- gateway ---------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        async for frame in ws:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(frame.data)
+            if payload["op"] == 1:
+                self.heartbeats += 1
+                await ws.send_str(json.dumps({"op": 11}))
+            elif payload["op"] == 2:
+                self.identified += 1
+                await self._identify(ws)
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse) -> None:
+        self.sessions += 1
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": f"session-{self.sessions}",
+            "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
+            "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+        await self._send(ws, "READY", ready)
+        await self._send(ws, "GUILD_CREATE", guild())
+        self._ready.set()
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def connected(self) -> None:
+        await asyncio.wait_for(self._ready.wait(), 10)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await self.connected()
+        assert self._ws is not None
+        await self._send(self._ws, event, data)
+
+    # ---- what a test sends -----------------------------------------------------------------
+
+    async def slash(self, subcommand: str, **options: Any) -> str:
+        """A ``/papers <subcommand>`` interaction; returns its token (follow-ups use it)."""
+        types = {str: 3, int: 4, bool: 5}
+        data = {
+            "id": str(self.new_id()),
+            "name": "papers",
+            "type": 1,
+            "options": [
+                {
+                    "name": subcommand,
+                    "type": 1,
+                    "options": [
+                        {"name": k, "type": types[type(v)], "value": v} for k, v in options.items()
+                    ],
+                }
+            ],
+        }
+        return await self._interact(2, data)
+
+    async def click(self, message_id: int, custom_id: str, clicker: int = USER_ID) -> str:
+        """A click on a button of ``message_id``, a message the client may never have seen."""
+        message = self.messages[message_id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(3, data, message=message, clicker=clicker)
+
+    async def _interact(
+        self, kind: int, data: dict[str, Any], message: Any = None, clicker: int = USER_ID
+    ) -> str:
+        token = f"token-{self.new_id()}"
+        if message is not None:
+            self._originals[token] = int(message["id"])
+        payload = {
+            "id": str(self.new_id()),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(CHANNEL_ID),
+            "channel": channel(CHANNEL_ID),
+            "member": {
+                "user": user(clicker),
+                "roles": [],
+                "joined_at": TIMESTAMP,
+                "deaf": False,
+                "mute": False,
+                "permissions": "2147483647",
+                "flags": 0,
+            },
+            "app_permissions": "2147483647",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+            "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return token
+
+    async def react(
+        self, message_id: int, emoji: str, *, added: bool = True, by: int = USER_ID
+    ) -> None:
+        data: dict[str, Any] = {
+            "user_id": str(by),
+            "channel_id": str(CHANNEL_ID),
+            "message_id": str(message_id),
+            "guild_id": str(GUILD_ID),
+            "emoji": {"id": None, "name": emoji},
+            "burst": False,
+            "type": 0,
+        }
+        if added:
+            data["member"] = {
+                "user": user(by),
+                "roles": [],
+                "joined_at": TIMESTAMP,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+        await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+
+    # ---- what a test checks ----------------------------------------------------------------
+
+    def calls_to(self, method: str, fragment: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and fragment in c.path]
+
+    async def until(self, method: str, fragment: str, count: int = 1) -> list[Call]:
+        """Wait (briefly) until the client has made ``count`` such calls."""
+        for _ in range(500):
+            found = self.calls_to(method, fragment)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no {count} {method} …{fragment}… in {[c.path for c in self.calls]}")
+
+    # ---- REST ------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, path, body))
+        parts = path.strip("/").split("/")
+        match request.method, parts:
+            case "GET", ["users", "@me"]:
+                return reply(BOT_USER)
+            case "GET", ["oauth2", "applications", "@me"]:
+                return reply(
+                    {
+                        "id": str(APP_ID),
+                        "name": "paperbot",
+                        "description": "",
+                        "icon": None,
+                        "bot_public": True,
+                        "bot_require_code_grant": False,
+                        "owner": user(),
+                        "verify_key": "0" * 64,
+                        "flags": 0,
+                    }
+                )
+            case "GET", ["gateway", "bot"]:
+                limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+                url = f"ws://127.0.0.1:{self.port}/gateway"
+                return reply({"url": url, "shards": 1, "session_start_limit": limit})
+            case "POST", ["interactions", interaction_id, _token, "callback"]:
+                return reply(self._callback(interaction_id, body))
+            case "POST", ["webhooks", _app, _token]:
+                return reply(self._create(CHANNEL_ID, body, webhook=True))
+            case "PATCH", ["webhooks", _app, token, "messages", "@original"]:
+                return reply(self._edit(self._originals[token], body))
+            case "DELETE", ["webhooks", _app, _token, "messages", "@original"]:
+                return web.Response(status=204)
+            case "POST", ["channels", channel_id, "messages"]:
+                return self._post(int(channel_id), body)
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                return reply(self._edit(int(message_id), body))
+            case "PUT", ["applications", _app, *_rest, "commands"]:
+                return reply(
+                    [
+                        {
+                            **c,
+                            "id": str(self.new_id()),
+                            "application_id": str(APP_ID),
+                            "version": "1",
+                            "default_member_permissions": None,
+                        }
+                        for c in body
+                    ]
+                )
+        return reply({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _callback(self, interaction_id: str, body: Any) -> dict[str, Any]:
+        kind = body["type"]
+        flags = (body.get("data") or {}).get("flags", 0)
+        return {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(flags & EPHEMERAL),
+            },
+            "resource": {"type": kind},
+        }
+
+    def _post(self, channel_id: int, body: Any) -> web.Response:
+        if self.rate_limit_next_posts > 0:
+            self.rate_limit_next_posts -= 1
+            headers = {
+                "Via": "1.1 google",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": "0.05",
+                "X-RateLimit-Limit": "5",
+            }
+            limited = {
+                "message": "You are being rate limited.",
+                "retry_after": 0.05,
+                "global": False,
+            }
+            return reply(limited, status=429, headers=headers)
+        if channel_id not in self.channels:
+            return reply({"message": "Unknown Channel", "code": 10003}, status=404)
+        if channel_id in self.forbidden:
+            return reply({"message": "Missing Permissions", "code": 50013}, status=403)
+        return reply(self._create(channel_id, body))
+
+    def _create(self, channel_id: int, body: Any, webhook: bool = False) -> dict[str, Any]:
+        message = {
+            "id": str(self.new_id()),
+            "channel_id": str(channel_id),
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+        }
+        if webhook:
+            message["webhook_id"] = str(APP_ID)
+            message["application_id"] = str(APP_ID)
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _edit(self, message_id: int, body: Any) -> dict[str, Any]:
+        message = self.messages[message_id]
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = (
+                    body[key] if body[key] is not None else ([] if key != "content" else "")
+                )
+        message["edited_timestamp"] = TIMESTAMP
+        return message
+
+
+def reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with ``Content-Type: application/json`` exactly: discord.py reads nothing else."""
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def channel(channel_id: int) -> dict[str, Any]:
+    return {
+        "id": str(channel_id),
+        "type": 0,
+        "guild_id": str(GUILD_ID),
+        "name": "papers",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
+
+
+def guild() -> dict[str, Any]:
+    everyone = {
+        "id": str(GUILD_ID),
+        "name": "@everyone",
+        "permissions": "2147483647",
+        "position": 0,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+    return {
+        "id": str(GUILD_ID),
+        "name": "Reading group",
+        "owner_id": str(USER_ID),
+        "channels": [channel(CHANNEL_ID)],
+        "roles": [everyone],
+        "members": [],
+        "member_count": 2,
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "threads": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "voice_states": [],
+        "presences": [],
+        "large": False,
+        "unavailable": False,
+        "joined_at": TIMESTAMP,
+        "icon": None,
+        "splash": None,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "premium_tier": 0,
+        "nsfw_level": 0,
+        "preferred_locale": "en-US",
+        "system_channel_flags": 0,
+    }
