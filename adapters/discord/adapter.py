@@ -24,6 +24,7 @@ DEFAULT_API_URL = "https://discord.com/api/v10"
 class DiscordConfig:
     token: str
     api_url: str = DEFAULT_API_URL
+    guild_ready_timeout: float = 2.0  # how long READY waits for more servers to arrive
 
 
 def point_at(api_url: str) -> None:
@@ -35,7 +36,7 @@ class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
         point_at(config.api_url)
         self._config = config
-        self.client = PaperbotClient(core)
+        self.client = PaperbotClient(core, config.guild_ready_timeout)
         self._poster = DiscordPoster(self.client)
         self._task: asyncio.Task[None] | None = None
 

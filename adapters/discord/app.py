@@ -44,8 +44,12 @@ def emoji_text(emoji: discord.PartialEmoji) -> str:
 
 
 class PaperbotClient(discord.Client):
-    def __init__(self, core: Core) -> None:
-        super().__init__(intents=discord.Intents.default(), allowed_mentions=ALLOWED_MENTIONS)
+    def __init__(self, core: Core, guild_ready_timeout: float = 2.0) -> None:
+        super().__init__(
+            intents=discord.Intents.default(),
+            allowed_mentions=ALLOWED_MENTIONS,
+            guild_ready_timeout=guild_ready_timeout,
+        )
         self.core = core
         self.tree: app_commands.CommandTree[PaperbotClient] = app_commands.CommandTree(self)
         self.tree.add_command(PapersGroup(self.run_command))

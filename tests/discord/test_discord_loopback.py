@@ -48,7 +48,9 @@ class Bots:
         self.core, self.fake, self.running = core, fake, list[DiscordAdapter]()
 
     async def start(self) -> DiscordAdapter:
-        adapter = DiscordAdapter(self.core, DiscordConfig("bot-token", self.fake.api_url))
+        adapter = DiscordAdapter(
+            self.core, DiscordConfig("bot-token", self.fake.api_url, guild_ready_timeout=0.05)
+        )
         await adapter.start()
         self.running.append(adapter)
         await asyncio.wait_for(adapter.ready(), 10)

@@ -1,0 +1,140 @@
+"""Rendering replies as Discord messages: escaping, mentions, cards, buttons and limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import discord
+import pytest
+
+from adapters.discord.render import (
+    ALLOWED_MENTIONS,
+    DIGEST_LIMITS,
+    DISCORD_LIMITS,
+    escape,
+    render_reply,
+)
+from bot.facade import vote_action_id
+from bot.model import Paper, Tally
+from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text
+from bot.reply_split import MessageLimits, split_reply
+
+NASTY = "*bold* _x_ <@U1> `code` ~s~ &amp; @everyone ||spoiler|| > quote # head [a](b)"
+
+
+def paper(n: int = 1, **changes: object) -> Paper:
+    base = Paper(
+        id=f"2606.{n:05d}",
+        title=f"Paper {n}: *not bold*",
+        summary="An abstract. " * 40,
+        authors=("Ada Lovelace", "Alan_Turing"),
+        hf_daily_date=date(2026, 6, 11),
+        upvotes=42,
+        ai_summary="The AI summary, with <@999> and **markdown**.",
+        ai_keywords=("lora", "attention"),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_user_text_is_escaped_so_it_shows_as_typed_and_mentions_no_one() -> None:
+    rendered = render_reply(Reply((Text(("You searched for ", NASTY)),))).content
+    assert r"\*bold\* \_x\_ \<\@U1\> \`code\` \~s\~ &amp; \@everyone \|\|spoiler\|\|" in rendered
+    assert r"\> quote \# head \[a\]\(b\)" in rendered
+
+
+def test_escaping_leaves_plain_words_alone() -> None:
+    assert escape("linear attention 2024") == "linear attention 2024"
+
+
+def test_spans_become_mentions_code_and_links() -> None:
+    content = render_reply(
+        Reply(
+            (
+                Text(
+                    (
+                        Person("1234"),
+                        " ran ",
+                        Code("paperbot ingest"),
+                        " ",
+                        Link("https://x.org/a b", "docs"),
+                    )
+                ),
+            )
+        )
+    ).content
+    assert content == "<@1234> ran `paperbot ingest` [docs](https://x.org/a%20b)"
+
+
+def test_no_message_can_ping_everyone_roles_or_users() -> None:
+    assert ALLOWED_MENTIONS.to_dict() == {"parse": []}  # and no explicit users or roles
+    kwargs = render_reply(Reply((Text("hi"),))).send_kwargs()
+    assert kwargs["allowed_mentions"] is ALLOWED_MENTIONS
+
+
+def test_a_card_is_an_embed_linked_to_hugging_face_with_the_teams_tally() -> None:
+    card = PaperCard(paper(thumbnail="https://cdn.hf.co/thumb.png"), rank=3, tally=Tally(2, 1))
+    [embed] = render_reply(Reply((card,))).embeds
+    assert embed.url == "https://huggingface.co/papers/2606.00001"
+    assert embed.title == r"3. Paper 1: \*not bold\*"
+    assert embed.thumbnail.url == "https://cdn.hf.co/thumb.png"
+    assert "👍 2  👎 1" in (embed.footer.text or "")
+    description = embed.description or ""
+    assert r"Ada Lovelace, Alan\_Turing" in description
+    assert "▲ **42** upvotes on Hugging Face" in description
+    assert r"\<\@999\> and \*\*markdown\*\*" in description
+    assert "[arXiv](https://arxiv.org/abs/2606.00001)" in description
+
+
+def test_a_card_without_a_thumbnail_has_none_and_an_unvotable_card_has_no_tally() -> None:
+    [embed] = render_reply(Reply((PaperCard(paper(), votable=False),))).embeds
+    assert embed.thumbnail.url is None
+    assert "team votes" not in (embed.footer.text or "")
+    assert render_reply(Reply((PaperCard(paper(), votable=False),))).view is None
+
+
+def test_vote_buttons_carry_the_vote_in_a_custom_id_under_100_characters() -> None:
+    long_id = "a" * 64
+    view = render_reply(Reply((PaperCard(paper(id=long_id), rank=1, tally=Tally(5, 0)),))).view
+    assert view is not None
+    ids = [item.custom_id for item in view.children if isinstance(item, discord.ui.DynamicItem)]
+    assert ids == [vote_action_id(long_id, 1), vote_action_id(long_id, -1)]
+    assert all(len(i) < 100 for i in ids)
+
+
+@pytest.mark.parametrize("limits", [DISCORD_LIMITS, DIGEST_LIMITS])
+def test_split_messages_stay_within_discords_limits(limits: MessageLimits) -> None:
+    huge = paper(
+        title="T" * 400,
+        summary="word " * 3000,
+        ai_summary="summary " * 2000,
+        authors=tuple(f"Author {i} " + "x" * 200 for i in range(40)),
+        ai_keywords=tuple("k" * 100 for _ in range(30)),
+    )
+    parts = [Heading("Results for " + NASTY), Text("note " * 3000)]
+    parts += [PaperCard(replace(huge, id=f"2606.{i:05d}"), rank=i) for i in range(1, 26)]
+    messages = split_reply(Reply(tuple(parts)), limits)
+    for message in messages:
+        rendered = render_reply(message)
+        assert len(rendered.content) <= 2000
+        assert len(rendered.embeds) <= 10
+        assert all(len(e.description or "") <= 4096 for e in rendered.embeds)
+        assert all(len(e.title or "") <= 256 for e in rendered.embeds)
+        assert sum(len(e) for e in rendered.embeds) <= 6000
+        rows = {item.row for item in rendered.view.children} if rendered.view else set()
+        assert len(rows) <= 5
+    shown = [p for m in messages for p in m.parts if isinstance(p, PaperCard)]
+    assert [c.rank for c in shown] == list(range(1, 26))
+
+
+def test_digest_limits_put_each_paper_in_a_message_of_its_own() -> None:
+    reply = Reply((Heading("Daily digest"), *(PaperCard(paper(i), rank=i) for i in range(1, 4))))
+    messages = split_reply(reply, DIGEST_LIMITS)
+    assert [len(m.papers) for m in messages] == [0, 1, 1, 1]
+
+
+def test_text_too_long_for_content_goes_into_an_embed() -> None:
+    rendered = render_reply(Reply((Text("a" * 3000),)))
+    assert rendered.content == ""
+    assert len(rendered.embeds) == 1
+    assert (rendered.embeds[0].description or "").startswith("a" * 100)
