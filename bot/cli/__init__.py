@@ -12,6 +12,7 @@ from datetime import date
 
 from rich.console import Console
 
+from bot.cli.discord_sync import cmd_discord_sync
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
 from bot.settings import SettingsError, load_settings
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.set_defaults(run=cmd_export)
+
+    discord = sub.add_parser("discord", help="Discord deploy steps")
+    discord_sub = discord.add_subparsers(dest="discord_action", required=True)
+    sync = discord_sub.add_parser("sync", help="register the /papers commands with Discord")
+    sync.add_argument("--guild", type=int, help="one server's id: its commands update at once")
+    sync.set_defaults(run=cmd_discord_sync)
 
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])

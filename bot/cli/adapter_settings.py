@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.settings import SettingsError
 
@@ -19,13 +19,25 @@ TURN_ON = (
 )
 
 
+DISCORD_API_URL = "https://discord.com/api/v10"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSettings:
+    """The bot token, and the REST base (the gateway address comes from its /gateway/bot)."""
+
+    token: str = field(repr=False)
+    api_url: str = DISCORD_API_URL
+
+
 @dataclass(frozen=True, slots=True)
 class AdapterSettings:
     console: bool = False
+    discord: DiscordSettings | None = None
 
     @property
     def any(self) -> bool:
-        return self.console
+        return self.console or self.discord is not None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -39,4 +51,16 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 def load_adapter_settings(env: Mapping[str, str] | None = None) -> AdapterSettings:
     env = os.environ if env is None else env
-    return AdapterSettings(console=_flag(env, "PAPERBOT_CONSOLE"))
+    return AdapterSettings(console=_flag(env, "PAPERBOT_CONSOLE"), discord=_discord(env))
+
+
+def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
+    token = (env.get("PAPERBOT_DISCORD_TOKEN") or "").strip()
+    if not token:
+        return None
+    api_url = (env.get("PAPERBOT_DISCORD_API_URL") or DISCORD_API_URL).strip().rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"PAPERBOT_DISCORD_API_URL must be an http(s) URL, not {api_url[:60]!r}"
+        )
+    return DiscordSettings(token, api_url)

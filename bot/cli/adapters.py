@@ -12,7 +12,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from rich.console import Console
 
-from bot.cli.adapter_settings import AdapterSettings
+from bot.cli.adapter_settings import AdapterSettings, DiscordSettings
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 
@@ -22,7 +22,15 @@ def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -
     adapters: list[Adapter] = []
     if chosen.console:
         adapters.append(console_adapter(core, console))
+    if chosen.discord is not None:
+        adapters.append(discord_adapter(core, chosen.discord))
     return adapters
+
+
+def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
+    from adapters.discord.adapter import DiscordAdapter, DiscordConfig
+
+    return DiscordAdapter(core, DiscordConfig(settings.token, settings.api_url))
 
 
 def console_adapter(core: Core, console: Console) -> Adapter:

@@ -1,0 +1,40 @@
+"""``paperbot discord sync``: register /papers with Discord (a deploy step; ``run`` never syncs).
+
+Only REST is needed: log in (which learns the application id), replace the command set, close.
+A guild sync shows up at once in that server; a global one can take a while to spread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.adapter import DiscordConfig, point_at
+from adapters.discord.commands import PapersGroup
+from adapters.discord.translate import Option
+
+
+async def _not_served(
+    _interaction: discord.Interaction[Any], subcommand: str, _options: Mapping[str, Option]
+) -> None:
+    raise RuntimeError(f"the sync client registers /papers {subcommand} but never serves it")
+
+
+async def sync_commands(config: DiscordConfig, guild_id: int | None = None) -> list[str]:
+    """The names Discord now has registered, e.g. ``["papers"]``."""
+    point_at(config.api_url)
+    client = discord.Client(intents=discord.Intents.default())
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    tree.add_command(PapersGroup(_not_served))
+    guild = discord.Object(guild_id) if guild_id is not None else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    try:
+        await client.login(config.token)
+        synced = await tree.sync(guild=guild)
+    finally:
+        await client.close()
+    return [command.name for command in synced]
