@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import AsyncIterator
 
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
 from rich.console import Console
 
 from adapters.discord.adapter import DiscordAdapter
@@ -21,14 +19,6 @@ from bot.deps import Deps
 from bot.facade import Core
 from bot.settings import SettingsError
 from tests.discord.fake_discord import APP_ID, GUILD_ID, FakeDiscord
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord() as server:
-        yield server
 
 
 def test_a_token_turns_discord_on_with_the_production_api_by_default() -> None:

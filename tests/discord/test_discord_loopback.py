@@ -6,9 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import discord
 import pytest
-from discord.gateway import DiscordWebSocket
 
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
@@ -25,15 +23,6 @@ from tests.discord.fake_discord import (
 )
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    # the adapter points these class attributes at the fake; put them back afterwards
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord() as server:
-        yield server
 
 
 @pytest.fixture
