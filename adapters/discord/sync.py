@@ -17,6 +17,10 @@ from adapters.discord.commands import PapersGroup
 from adapters.discord.translate import Option
 
 
+class SyncRefused(Exception):
+    """Discord refused the token or the commands; the message says why."""
+
+
 async def _not_served(
     _interaction: discord.Interaction[Any], subcommand: str, _options: Mapping[str, Option]
 ) -> None:
@@ -35,6 +39,8 @@ async def sync_commands(config: DiscordConfig, guild_id: int | None = None) -> l
     try:
         await client.login(config.token)
         synced = await tree.sync(guild=guild)
+    except discord.HTTPException as error:
+        raise SyncRefused(f"Discord refused the commands: {error}") from error
     finally:
         await client.close()
     return [command.name for command in synced]

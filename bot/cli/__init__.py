@@ -12,7 +12,7 @@ from datetime import date
 
 from rich.console import Console
 
-from bot.cli.discord_sync import cmd_discord_sync
+from bot.cli.adapters import cmd_discord_sync
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
 from bot.settings import SettingsError, load_settings

@@ -7,14 +7,19 @@ install never imports discord.py.
 from __future__ import annotations
 
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from rich.console import Console
 
-from bot.cli.adapter_settings import AdapterSettings, DiscordSettings
+from bot.cli.adapter_settings import AdapterSettings, DiscordSettings, load_adapter_settings
+from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
+from bot.settings import Settings
+
+EXIT_REFUSED = 4
 
 
 def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -> list[Adapter]:
@@ -42,6 +47,25 @@ def console_adapter(core: Core, console: Console) -> Adapter:
         history = Path(user_data_dir("paperbot", appauthor=False)) / "shell_history"
         return ConsoleAdapter(core, console, prompt_reader(history), patch_stdout=True)
     return ConsoleAdapter(core, console, stdin_reader())
+
+
+async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespace) -> int:
+    """``paperbot discord sync [--guild ID]``: register /papers (a deploy step; run never does)."""
+    chosen = load_adapter_settings().discord
+    if chosen is None:
+        console.print("Set PAPERBOT_DISCORD_TOKEN to the bot's token first.", markup=False)
+        return EXIT_CONFIG
+    from adapters.discord.adapter import DiscordConfig
+    from adapters.discord.sync import SyncRefused, sync_commands
+
+    try:
+        names = await sync_commands(DiscordConfig(chosen.token, chosen.api_url), args.guild)
+    except SyncRefused as error:
+        console.print(str(error), style="red", markup=False)
+        return EXIT_REFUSED
+    where = f"server {args.guild}" if args.guild else "every server (may take a while to show)"
+    console.print(f"Registered /{', /'.join(names)} for {where}.", markup=False)
+    return 0
 
 
 async def ask_console(core: Core, console: Console, text: str) -> int:

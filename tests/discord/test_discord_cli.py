@@ -12,8 +12,7 @@ from rich.console import Console
 from adapters.discord.adapter import DiscordAdapter
 from bot.cli import build_parser
 from bot.cli.adapter_settings import DISCORD_API_URL, load_adapter_settings
-from bot.cli.adapters import configured_adapters
-from bot.cli.discord_sync import cmd_discord_sync
+from bot.cli.adapters import cmd_discord_sync, configured_adapters
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core
