@@ -72,7 +72,10 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.sessions = 0
-        self._originals: dict[str, int] = {}  # interaction token -> the message it came from
+        self._originals: dict[str, int] = {}
+        self.resumed: list[
+            str
+        ] = []  # session ids resumed  # interaction token -> the message it came from
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -117,7 +120,17 @@ class FakeDiscord:
             elif payload["op"] == 2:
                 self.identified += 1
                 await self._identify(ws)
+            elif payload["op"] == 6:
+                self.resumed.append(payload["d"]["session_id"])
+                await self._send(ws, "RESUMED", {})
+                self._ready.set()
         return ws
+
+    async def drop(self) -> None:
+        """Close the gateway as a network failure would; the client should resume its session."""
+        assert self._ws is not None
+        self._ready.clear()
+        await self._ws.close(code=4000, message=b"unknown error")
 
     async def _identify(self, ws: web.WebSocketResponse) -> None:
         self.sessions += 1

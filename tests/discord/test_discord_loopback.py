@@ -180,3 +180,15 @@ async def test_a_missing_channel_or_permission_is_a_rejected_post(
     gone = Channel("discord", str(GUILD_ID), "123")
     with pytest.raises(PostRejected, match="does not exist"):
         await adapter.poster.send(gone, message)
+
+
+async def test_after_the_gateway_drops_the_client_resumes_and_keeps_answering(
+    bots: Bots, fake: FakeDiscord
+) -> None:
+    await bots.start()
+    await fake.drop()
+    await fake.connected()  # resumed on READY's resume_gateway_url
+    assert fake.resumed == ["session-1"]
+    assert fake.identified == 1  # a resume, not a new session
+    token = await fake.slash("search", query="lora", limit=1)
+    await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
