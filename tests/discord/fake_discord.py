@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class Call:
     method: str
     path: str
     body: Any
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
 @dataclass
