@@ -58,7 +58,11 @@ class DiscordAdapter:
         self._task = asyncio.get_running_loop().create_task(self._connect())
 
     async def _connect(self) -> None:
-        await self.client.connect(reconnect=True)
+        """Serve until closed; a fatal gateway error ends ``wait()``, and so ``paperbot run``."""
+        try:
+            await self.client.connect(reconnect=True)
+        except Exception:
+            log.exception("the Discord gateway connection ended")
 
     async def ready(self) -> None:
         """Returns once the gateway session is ready (tests and ``discord sync`` wait for it)."""

@@ -10,6 +10,7 @@ vote events; each message the vote changed is edited in place. See docs/architec
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Mapping
@@ -85,6 +86,9 @@ class PaperbotClient(discord.Client):
             await self.core.deliver(channel, reply, deliver, DISCORD_LIMITS)
         except Exception:
             log.exception("/papers %s failed", subcommand)
+            if public:  # else the first follow-up would replace "thinking…", publicly
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.delete_original_response()
             await self._say_privately(interaction, INTERNAL_ERROR)
 
     async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:

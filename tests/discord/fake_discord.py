@@ -126,6 +126,7 @@ class FakeDiscord:
                 self.resumed.append(payload["d"]["session_id"])
                 await self._send(ws, "RESUMED", {})
                 self._ready.set()
+        self.gateway_closed = ws.close_code is not None and ws is self._ws
         return ws
 
     async def drop(self) -> None:

@@ -192,3 +192,27 @@ async def test_after_the_gateway_drops_the_client_resumes_and_keeps_answering(
     assert fake.identified == 1  # a resume, not a new session
     token = await fake.slash("search", query="lora", limit=1)
     await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+
+
+class BrokenCore(Core):
+    async def run_command(self, *_args: Any, **_kwargs: Any) -> Reply:
+        raise RuntimeError("boom")
+
+
+async def test_an_internal_error_is_one_ephemeral_line_and_a_log_entry(
+    deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    bots = Bots(BrokenCore(deps, dispatcher), fake)
+    try:
+        await bots.start()
+        token = await fake.slash("today")
+        await fake.until("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
+        [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    finally:
+        for adapter in bots.running:
+            await adapter.stop()
+    assert post.body["flags"] & EPHEMERAL
+    assert (
+        post.body["content"] == "Something went wrong on our side; the error is in the bot's log."
+    )
+    assert "/papers today failed" in caplog.text

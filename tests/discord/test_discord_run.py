@@ -1,0 +1,36 @@
+"""``paperbot run`` with a Discord token: logs in to the (loopback) Discord, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.discord.fake_discord import FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_paperbot_run_serves_discord_until_sigterm_and_then_closes_the_gateway(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0", "PAPERBOT_CONSOLE": "0"}
+    env |= {"PAPERBOT_DISCORD_TOKEN": "bot-token", "PAPERBOT_DISCORD_API_URL": fake.api_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await asyncio.wait_for(fake.connected(), 60)
+        assert fake.identified == 1
+        process.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert fake.gateway_closed
