@@ -244,8 +244,8 @@ def vote_view(cards: list[PaperCard]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for index, card in enumerate(cards[: CARDS_PER_ROW * 5]):
         row = index // CARDS_PER_ROW
-        label = f"{card.rank}." if card.rank is not None else ""
+        rank = f"#{card.rank} · " if card.rank is not None else ""
         for value in (1, -1):
             count = card.tally.up if value > 0 else card.tally.down
-            view.add_item(VoteButton(card.paper.id, value, f"{label} {count}".strip(), row))
+            view.add_item(VoteButton(card.paper.id, value, f"{rank}{count}", row))
     return view

@@ -100,6 +100,8 @@ def test_vote_buttons_carry_the_vote_in_a_custom_id_under_100_characters() -> No
     ids = [item.custom_id for item in view.children if isinstance(item, discord.ui.DynamicItem)]
     assert ids == [vote_action_id(long_id, 1), vote_action_id(long_id, -1)]
     assert all(len(i) < 100 for i in ids)
+    labels = [item.item.label for item in view.children if isinstance(item, discord.ui.DynamicItem)]
+    assert labels == ["#1 · 5", "#1 · 0"]
 
 
 @pytest.mark.parametrize("limits", [DISCORD_LIMITS, DIGEST_LIMITS])
