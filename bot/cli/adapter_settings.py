@@ -20,12 +20,24 @@ TURN_ON = (
 
 
 @dataclass(frozen=True, slots=True)
+class SlackSettings:
+    """Single-workspace Slack over HTTP: a bot token, the signing secret, where to serve."""
+
+    bot_token: str
+    signing_secret: str
+    api_url: str = "https://slack.com/api/"
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+
+
+@dataclass(frozen=True, slots=True)
 class AdapterSettings:
     console: bool = False
+    slack: SlackSettings | None = None
 
     @property
     def any(self) -> bool:
-        return self.console
+        return self.console or self.slack is not None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -37,6 +49,42 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw[:40]!r}")
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
+        raise SettingsError(f"{name} must be a port number (0-65535), not {raw[:40]!r}")
+    return int(raw)
+
+
+def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
+    token = (env.get("PAPERBOT_SLACK_BOT_TOKEN") or "").strip()
+    if (env.get("PAPERBOT_SLACK_APP_TOKEN") or "").strip():
+        raise SettingsError(
+            "PAPERBOT_SLACK_APP_TOKEN (Socket Mode) is not supported yet; unset it and serve "
+            "HTTP with PAPERBOT_SLACK_BOT_TOKEN and PAPERBOT_SLACK_SIGNING_SECRET"
+        )
+    if not token:
+        return None
+    secret = (env.get("PAPERBOT_SLACK_SIGNING_SECRET") or "").strip()
+    if not secret:
+        raise SettingsError(
+            "PAPERBOT_SLACK_SIGNING_SECRET must be set with PAPERBOT_SLACK_BOT_TOKEN: "
+            "it verifies every request from Slack"
+        )
+    api_url = (env.get("PAPERBOT_SLACK_API_URL") or "").strip() or "https://slack.com/api/"
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(f"PAPERBOT_SLACK_API_URL must be an http(s) URL, not {api_url[:60]!r}")
+    return SlackSettings(
+        bot_token=token,
+        signing_secret=secret,
+        api_url=api_url,
+        http_host=(env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
+        http_port=_port(env, "PAPERBOT_HTTP_PORT", 3000),
+    )
+
+
 def load_adapter_settings(env: Mapping[str, str] | None = None) -> AdapterSettings:
     env = os.environ if env is None else env
-    return AdapterSettings(console=_flag(env, "PAPERBOT_CONSOLE"))
+    return AdapterSettings(console=_flag(env, "PAPERBOT_CONSOLE"), slack=load_slack_settings(env))

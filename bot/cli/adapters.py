@@ -12,7 +12,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from rich.console import Console
 
-from bot.cli.adapter_settings import AdapterSettings
+from bot.cli.adapter_settings import AdapterSettings, SlackSettings
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 
@@ -22,7 +22,23 @@ def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -
     adapters: list[Adapter] = []
     if chosen.console:
         adapters.append(console_adapter(core, console))
+    if chosen.slack is not None:
+        adapters.append(slack_adapter(core, chosen.slack))
     return adapters
+
+
+def slack_adapter(core: Core, settings: SlackSettings) -> Adapter:
+    """Slack over HTTP: slack-bolt's app served by uvicorn at POST /slack/events."""
+    from adapters.slack.adapter import SlackAdapter
+
+    return SlackAdapter(
+        core,
+        bot_token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        api_url=settings.api_url,
+        host=settings.http_host,
+        port=settings.http_port,
+    )
 
 
 def console_adapter(core: Core, console: Console) -> Adapter:
