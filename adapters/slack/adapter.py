@@ -1,4 +1,5 @@
-"""Slack as an ``Adapter``: the bolt app served over HTTP by uvicorn at ``POST /slack/events``."""
+"""Slack as an ``Adapter``: the bolt app served over HTTP by uvicorn at ``POST /slack/events``,
+or, given an app-level token, connected through Socket Mode (no public address needed)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.app import build_app
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
@@ -33,7 +35,8 @@ class SlackAdapter:
         core: Core,
         *,
         bot_token: str,
-        signing_secret: str,
+        signing_secret: str = "",
+        app_token: str | None = None,
         api_url: str = DEFAULT_API_URL,
         host: str = "127.0.0.1",
         port: int = 3000,
@@ -45,8 +48,11 @@ class SlackAdapter:
         self._poster = SlackPoster(self.client, self._pacer)
         self._host = host
         self._port = port
+        self._app_token = app_token
         self._server: _Server | None = None
         self._task: asyncio.Task[None] | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._stopped = asyncio.Event()
 
     @property
     def platform(self) -> str:
@@ -66,6 +72,10 @@ class SlackAdapter:
         return self._port
 
     async def start(self) -> None:
+        if self._app_token:
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            return
         sock = socket.create_server((self._host, self._port), reuse_port=False)
         self._port = sock.getsockname()[1]
         handler = AsyncSlackRequestHandler(self.app, path=EVENTS_PATH)
@@ -83,8 +93,13 @@ class SlackAdapter:
     async def wait(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)
+        else:
+            await self._stopped.wait()
 
     async def stop(self) -> None:
+        self._stopped.set()
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._server is not None:
             self._server.should_exit = True
         if self._task is not None:

@@ -21,13 +21,15 @@ TURN_ON = (
 
 @dataclass(frozen=True, slots=True)
 class SlackSettings:
-    """Single-workspace Slack over HTTP: a bot token, the signing secret, where to serve."""
+    """Single-workspace Slack: a bot token, and the signing secret and where to serve HTTP, or
+    an app-level token for Socket Mode."""
 
     bot_token: str
     signing_secret: str
     api_url: str = "https://slack.com/api/"
     http_host: str = "127.0.0.1"
     http_port: int = 3000
+    app_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +62,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 
 def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
     token = (env.get("PAPERBOT_SLACK_BOT_TOKEN") or "").strip()
-    if (env.get("PAPERBOT_SLACK_APP_TOKEN") or "").strip():
-        raise SettingsError(
-            "PAPERBOT_SLACK_APP_TOKEN (Socket Mode) is not supported yet; unset it and serve "
-            "HTTP with PAPERBOT_SLACK_BOT_TOKEN and PAPERBOT_SLACK_SIGNING_SECRET"
-        )
+    app_token = (env.get("PAPERBOT_SLACK_APP_TOKEN") or "").strip() or None
+    if app_token and not token:
+        raise SettingsError("PAPERBOT_SLACK_APP_TOKEN (Socket Mode) needs PAPERBOT_SLACK_BOT_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError("PAPERBOT_SLACK_APP_TOKEN must be an app-level token (xapp-…)")
     if not token:
         return None
     secret = (env.get("PAPERBOT_SLACK_SIGNING_SECRET") or "").strip()
-    if not secret:
+    if not secret and not app_token:
         raise SettingsError(
             "PAPERBOT_SLACK_SIGNING_SECRET must be set with PAPERBOT_SLACK_BOT_TOKEN: "
             "it verifies every request from Slack"
@@ -82,6 +84,7 @@ def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
         api_url=api_url,
         http_host=(env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
         http_port=_port(env, "PAPERBOT_HTTP_PORT", 3000),
+        app_token=app_token,
     )
 
 

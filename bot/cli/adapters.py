@@ -28,13 +28,14 @@ def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -
 
 
 def slack_adapter(core: Core, settings: SlackSettings) -> Adapter:
-    """Slack over HTTP: slack-bolt's app served by uvicorn at POST /slack/events."""
+    """Slack: slack-bolt's app served by uvicorn at POST /slack/events, or over Socket Mode."""
     from adapters.slack.adapter import SlackAdapter
 
     return SlackAdapter(
         core,
         bot_token=settings.bot_token,
         signing_secret=settings.signing_secret,
+        app_token=settings.app_token,
         api_url=settings.api_url,
         host=settings.http_host,
         port=settings.http_port,

@@ -2,7 +2,9 @@
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
 ``chat.postEphemeral``) the way Slack does, and can be told to refuse: a 429 with
-``Retry-After`` for the next calls of a method, or ``not_in_channel`` for a channel.
+``Retry-After`` for the next calls of a method, or ``not_in_channel`` for a channel. For Socket
+Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
+delivers the envelopes a test pushes, recording the app's acknowledgements.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class FakeSlack:
     retry_after: int = 1
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
+    _socket: web.WebSocketResponse | None = None
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
 
@@ -42,6 +46,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/respond/{hook}", self._respond)
+        app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -95,6 +100,10 @@ class FakeSlack:
                 status=429,
                 headers={"Retry-After": str(self.retry_after)},
             )
+        if method == "apps.connections.open":
+            return web.json_response(
+                {"ok": True, "url": self.base_url.replace("http", "ws") + "/socket"}
+            )
         if method == "auth.test":
             return web.json_response(
                 {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "team": "t"}
@@ -111,6 +120,29 @@ class FakeSlack:
         self.responses.append(await request.json())
         await self._note()
         return web.Response(text="ok")
+
+    async def push(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Deliver one Socket Mode envelope once the app is connected."""
+        await self.wait_for(lambda: self._socket is not None)
+        assert self._socket is not None
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload}
+        envelope["accepts_response_payload"] = kind == "slash_commands"
+        await self._socket.send_json(envelope)
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}
+        )
+        self._socket = socket
+        await self._note()
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+                await self._note()
+        self._socket = None
+        return socket
 
 
 def blocks_text(params: dict[str, Any]) -> str:

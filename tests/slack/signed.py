@@ -50,21 +50,7 @@ class SlackSender:
             return response.status, await response.text()
 
     async def command(self, text: str, response_url: str, **fields: str) -> tuple[int, str]:
-        form = {
-            "token": "legacy",
-            "team_id": "T1",
-            "team_domain": "lab",
-            "channel_id": "C1",
-            "channel_name": "papers",
-            "user_id": "U1",
-            "user_name": "ada",
-            "command": "/papers",
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": response_url,
-            "trigger_id": uuid.uuid4().hex,
-            **fields,
-        }
+        form = command_form(text, response_url, **fields)
         return await self.send(urlencode(form), "application/x-www-form-urlencoded")
 
     async def click(
@@ -134,3 +120,22 @@ class SlackSender:
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.send(body, "application/json", headers=headers, **kw)
+
+
+def command_form(text: str, response_url: str, **fields: str) -> dict[str, str]:
+    """A ``/papers`` invocation as Slack sends it (form fields; Socket Mode's payload)."""
+    return {
+        "token": "legacy",
+        "team_id": "T1",
+        "team_domain": "lab",
+        "channel_id": "C1",
+        "channel_name": "papers",
+        "user_id": "U1",
+        "user_name": "ada",
+        "command": "/papers",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": response_url,
+        "trigger_id": uuid.uuid4().hex,
+        **fields,
+    }

@@ -32,6 +32,13 @@ def test_a_bot_token_and_signing_secret_turn_slack_on_with_http_defaults() -> No
     assert load_adapter_settings({}).slack is None
 
 
+def test_an_app_token_chooses_socket_mode_without_a_signing_secret() -> None:
+    env = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}
+    slack = load_adapter_settings(env).slack
+    assert slack is not None
+    assert (slack.app_token, slack.signing_secret) == ("xapp-1", "")
+
+
 def test_the_api_url_host_and_port_can_be_moved() -> None:
     env = TOKENS | {"PAPERBOT_SLACK_API_URL": "http://127.0.0.1:9/api/"}
     env |= {"PAPERBOT_HTTP_HOST": "0.0.0.0", "PAPERBOT_HTTP_PORT": "8080"}
@@ -50,7 +57,8 @@ def test_the_api_url_host_and_port_can_be_moved() -> None:
         ({"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1"}, "PAPERBOT_SLACK_SIGNING_SECRET"),
         (TOKENS | {"PAPERBOT_HTTP_PORT": "http"}, "PAPERBOT_HTTP_PORT"),
         (TOKENS | {"PAPERBOT_SLACK_API_URL": "slack.com"}, "PAPERBOT_SLACK_API_URL"),
-        (TOKENS | {"PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}, "PAPERBOT_SLACK_APP_TOKEN"),
+        ({"PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}, "PAPERBOT_SLACK_BOT_TOKEN"),
+        (TOKENS | {"PAPERBOT_SLACK_APP_TOKEN": "xoxb-2"}, "PAPERBOT_SLACK_APP_TOKEN"),
     ],
 )
 def test_bad_slack_settings_name_the_variable(env: dict[str, str], named: str) -> None:
