@@ -75,6 +75,12 @@ class FakeSlack:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(check), 5.0)
 
+    async def wait_for_long(self, check: Callable[[], bool]) -> None:
+        """Until ``check()`` holds, however long (benchmarks bound it themselves)."""
+        assert self._changed is not None
+        async with self._changed:
+            await self._changed.wait_for(check)
+
     async def _note(self) -> None:
         assert self._changed is not None
         async with self._changed:
