@@ -156,10 +156,6 @@ async def _say_privately(respond: AsyncRespond, text: str) -> None:
         log.exception("could not answer through the response URL")
 
 
-async def _ignore(ack: AsyncAck) -> None:
-    await ack()
-
-
 def build_app(
     core: Core, client: AsyncWebClient, signing_secret: str, pacer: ChannelPacer
 ) -> AsyncApp:
@@ -175,5 +171,4 @@ def build_app(
     app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
     app.event("reaction_added")(handlers.on_reaction)
     app.event("reaction_removed")(handlers.on_reaction)
-    app.event("message")(_ignore)
     return app

@@ -33,6 +33,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # bodies sent to response URLs
     not_in_channel: set[str] = field(default_factory=set)
+    channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
     rate_limited: dict[str, int] = field(default_factory=dict)  # method -> 429s still to answer
     retry_after: int = 1
     base_url: str = ""
@@ -118,6 +119,8 @@ class FakeSlack:
             channel = str(params.get("channel"))
             if channel in self.not_in_channel:
                 return web.json_response({"ok": False, "error": "not_in_channel"})
+            if channel in self.channel_errors:
+                return web.json_response({"ok": False, "error": self.channel_errors[channel]})
             ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         return web.json_response({"ok": False, "error": "unknown_method"})

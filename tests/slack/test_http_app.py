@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.slack.app import INTERNAL_ERROR
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core, vote_action_id
@@ -92,3 +93,14 @@ async def test_the_bot_not_in_the_channel_answers_through_the_response_url_with_
     assert PAPER in blocks_text(result)
     assert hint["response_type"] == "ephemeral"
     assert "/invite @paperbot" in hint["text"]
+
+
+async def test_a_refused_post_reaches_the_caller_as_one_short_private_line(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    fake_slack.channel_errors["C7"] = "is_archived"
+    await slack.command(f"paper {PAPER}", fake_slack.response_url(), channel_id="C7")
+    await fake_slack.wait_for(lambda: bool(fake_slack.responses))
+    [answer] = fake_slack.responses
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == INTERNAL_ERROR
