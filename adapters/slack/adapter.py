@@ -13,6 +13,7 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.app import build_app
+from adapters.slack.fast_ack import FastCommandAck
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.render import SLACK_LIMITS
 from adapters.slack.translate import PLATFORM
@@ -49,6 +50,8 @@ class SlackAdapter:
         self._host = host
         self._port = port
         self._app_token = app_token
+        self._signing_secret = signing_secret
+        self._front: FastCommandAck | None = None
         self._server: _Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -79,8 +82,13 @@ class SlackAdapter:
         sock = socket.create_server((self._host, self._port), reuse_port=False)
         self._port = sock.getsockname()[1]
         handler = AsyncSlackRequestHandler(self.app, path=EVENTS_PATH)
+        self._front = FastCommandAck(handler, self.app, self._signing_secret, EVENTS_PATH)
         config = uvicorn.Config(
-            handler, lifespan="off", log_level="warning", access_log=False, timeout_keep_alive=30
+            self._front,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=30,
         )
         self._server = _Server(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))
@@ -105,3 +113,5 @@ class SlackAdapter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._front is not None:
+            await self._front.drain()

@@ -122,7 +122,10 @@ async def test_a_bad_or_stale_signature_gets_401_and_changes_nothing(
     )
     assert status == 401
     status, _ = await slack.send(
-        "text=search+lora", "application/x-www-form-urlencoded", secret=secret, age=age
+        "command=%2Fpapers&text=search+lora&channel_id=C1&team_id=T1&user_id=U1",
+        "application/x-www-form-urlencoded",
+        secret=secret,
+        age=age,
     )
     assert status == 401
     assert await voters(deps, dispatcher) == []
