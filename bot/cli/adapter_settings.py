@@ -31,13 +31,27 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SlackSettings:
+    """Single-workspace Slack: a bot token, and the signing secret and where to serve HTTP, or
+    an app-level token for Socket Mode."""
+
+    bot_token: str
+    signing_secret: str
+    api_url: str = "https://slack.com/api/"
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+    app_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AdapterSettings:
     console: bool = False
+    slack: SlackSettings | None = None
     discord: DiscordSettings | None = None
 
     @property
     def any(self) -> bool:
-        return self.console or self.discord is not None
+        return self.console or self.slack is not None or self.discord is not None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -49,9 +63,50 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw[:40]!r}")
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
+        raise SettingsError(f"{name} must be a port number (0-65535), not {raw[:40]!r}")
+    return int(raw)
+
+
+def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
+    token = (env.get("PAPERBOT_SLACK_BOT_TOKEN") or "").strip()
+    app_token = (env.get("PAPERBOT_SLACK_APP_TOKEN") or "").strip() or None
+    if app_token and not token:
+        raise SettingsError("PAPERBOT_SLACK_APP_TOKEN (Socket Mode) needs PAPERBOT_SLACK_BOT_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError("PAPERBOT_SLACK_APP_TOKEN must be an app-level token (xapp-…)")
+    if not token:
+        return None
+    secret = (env.get("PAPERBOT_SLACK_SIGNING_SECRET") or "").strip()
+    if not secret and not app_token:
+        raise SettingsError(
+            "PAPERBOT_SLACK_SIGNING_SECRET must be set with PAPERBOT_SLACK_BOT_TOKEN: "
+            "it verifies every request from Slack"
+        )
+    api_url = (env.get("PAPERBOT_SLACK_API_URL") or "").strip() or "https://slack.com/api/"
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(f"PAPERBOT_SLACK_API_URL must be an http(s) URL, not {api_url[:60]!r}")
+    return SlackSettings(
+        bot_token=token,
+        signing_secret=secret,
+        api_url=api_url,
+        http_host=(env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
+        http_port=_port(env, "PAPERBOT_HTTP_PORT", 3000),
+        app_token=app_token,
+    )
+
+
 def load_adapter_settings(env: Mapping[str, str] | None = None) -> AdapterSettings:
     env = os.environ if env is None else env
-    return AdapterSettings(console=_flag(env, "PAPERBOT_CONSOLE"), discord=_discord(env))
+    return AdapterSettings(
+        console=_flag(env, "PAPERBOT_CONSOLE"),
+        slack=load_slack_settings(env),
+        discord=_discord(env),
+    )
 
 
 def _discord(env: Mapping[str, str]) -> DiscordSettings | None:

@@ -13,7 +13,12 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from rich.console import Console
 
-from bot.cli.adapter_settings import AdapterSettings, DiscordSettings, load_adapter_settings
+from bot.cli.adapter_settings import (
+    AdapterSettings,
+    DiscordSettings,
+    SlackSettings,
+    load_adapter_settings,
+)
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
@@ -27,6 +32,8 @@ def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -
     adapters: list[Adapter] = []
     if chosen.console:
         adapters.append(console_adapter(core, console))
+    if chosen.slack is not None:
+        adapters.append(slack_adapter(core, chosen.slack))
     if chosen.discord is not None:
         adapters.append(discord_adapter(core, chosen.discord))
     return adapters
@@ -36,6 +43,21 @@ def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
     from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 
     return DiscordAdapter(core, DiscordConfig(settings.token, settings.api_url))
+
+
+def slack_adapter(core: Core, settings: SlackSettings) -> Adapter:
+    """Slack: slack-bolt's app served by uvicorn at POST /slack/events, or over Socket Mode."""
+    from adapters.slack.adapter import SlackAdapter
+
+    return SlackAdapter(
+        core,
+        bot_token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        app_token=settings.app_token,
+        api_url=settings.api_url,
+        host=settings.http_host,
+        port=settings.http_port,
+    )
 
 
 def console_adapter(core: Core, console: Console) -> Adapter:

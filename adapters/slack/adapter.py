@@ -1,0 +1,117 @@
+"""Slack as an ``Adapter``: the bolt app served over HTTP by uvicorn at ``POST /slack/events``,
+or, given an app-level token, connected through Socket Mode (no public address needed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from adapters.slack.app import build_app
+from adapters.slack.fast_ack import FastCommandAck
+from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
+from adapters.slack.render import SLACK_LIMITS
+from adapters.slack.translate import PLATFORM
+from bot.facade import Core, MessageLimits, Poster
+
+EVENTS_PATH = "/slack/events"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``paperbot run`` owns SIGTERM and SIGINT."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class SlackAdapter:
+    def __init__(
+        self,
+        core: Core,
+        *,
+        bot_token: str,
+        signing_secret: str = "",
+        app_token: str | None = None,
+        api_url: str = DEFAULT_API_URL,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        pacer: ChannelPacer | None = None,
+    ) -> None:
+        self.client = web_client(bot_token, api_url)
+        self._pacer = pacer or ChannelPacer()
+        self.app = build_app(core, self.client, signing_secret, self._pacer)
+        self._poster = SlackPoster(self.client, self._pacer)
+        self._host = host
+        self._port = port
+        self._app_token = app_token
+        self._signing_secret = signing_secret
+        self._front: FastCommandAck | None = None
+        self._server: _Server | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._stopped = asyncio.Event()
+
+    @property
+    def platform(self) -> str:
+        return PLATFORM
+
+    @property
+    def limits(self) -> MessageLimits:
+        return SLACK_LIMITS
+
+    @property
+    def poster(self) -> Poster:
+        return self._poster
+
+    @property
+    def port(self) -> int:
+        """The port actually served (useful when configured as 0)."""
+        return self._port
+
+    async def start(self) -> None:
+        if self._app_token:
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            return
+        sock = socket.create_server((self._host, self._port), reuse_port=False)
+        self._port = sock.getsockname()[1]
+        handler = AsyncSlackRequestHandler(self.app, path=EVENTS_PATH)
+        self._front = FastCommandAck(handler, self.app, self._signing_secret, EVENTS_PATH)
+        config = uvicorn.Config(
+            self._front,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=30,
+        )
+        self._server = _Server(config)
+        self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:
+            if self._task.done():
+                await self._task  # raises what stopped it
+                raise RuntimeError("the Slack HTTP server stopped while starting")
+            await asyncio.sleep(0.01)
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+        else:
+            await self._stopped.wait()
+
+    async def stop(self) -> None:
+        self._stopped.set()
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._front is not None:
+            await self._front.drain()

@@ -1,0 +1,174 @@
+"""The Slack glue: one set of slack-bolt listeners that hand Slack input to the core.
+
+``/papers`` is acknowledged at once and answered afterwards: replies for the channel go out with
+``chat.postMessage`` (so each message's ``ts`` is known for reactions and updates), private ones
+(usage, help, failures) are ephemeral through the command's ``response_url``. A click or a
+reaction goes to ``Core.handle_vote`` and every message it changed is replaced with
+``chat.update``. Slack's retries of an event reuse its ``event_id``, which the core counts once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.poster import ChannelPacer, post_message
+from adapters.slack.render import SLACK_LIMITS, render_reply
+from adapters.slack.translate import PLATFORM, button_vote, command_invocation, reaction_change
+from bot.facade import Channel, Core, Deliver, Effect, MessageUpdate, VoteOutcome
+from bot.reply import Reply
+
+log = logging.getLogger("paperbot.slack")
+
+COMMAND = "/papers"
+NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+INVITE_HINT = (
+    "I am not in this channel, so only you and this answer see it: invite me with "
+    "`/invite @paperbot` to post here and count votes and reactions."
+)
+INTERNAL_ERROR = "Something went wrong on our side; it is in our log. Please try again."
+VOTE_FAILED = "Your vote could not be saved just now; please click again."
+
+
+class ChannelAnswer:
+    """Delivers a public reply: ``chat.postMessage``, or the response URL when not a member."""
+
+    def __init__(
+        self, client: AsyncWebClient, pacer: ChannelPacer, respond: AsyncRespond, channel: str
+    ) -> None:
+        self._client = client
+        self._pacer = pacer
+        self._respond = respond
+        self._channel = channel
+        self.fell_back = False
+
+    async def deliver(self, message: Reply) -> str | None:
+        if not self.fell_back:
+            try:
+                return await post_message(self._client, self._pacer, self._channel, message)
+            except SlackApiError as error:
+                if error.response.get("error") not in NOT_IN_CHANNEL:
+                    raise
+                self.fell_back = True
+        rendered = render_reply(message)
+        await self._respond(text=rendered.text, blocks=rendered.blocks, response_type="in_channel")
+        return None
+
+
+def ephemeral(respond: AsyncRespond) -> Deliver:
+    """Delivers a private reply to the caller only, through the response URL."""
+
+    async def deliver(message: Reply) -> str | None:
+        rendered = render_reply(message)
+        await respond(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
+        return None
+
+    return deliver
+
+
+class SlackHandlers:
+    """The listeners; bolt passes each one the arguments its parameter names ask for."""
+
+    def __init__(self, core: Core, pacer: ChannelPacer) -> None:
+        self.core = core
+        self.pacer = pacer
+
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        invocation = command_invocation(command)
+        channel = Channel(PLATFORM, invocation.workspace, invocation.channel)
+        try:
+            reply = await self.core.run_command(invocation)
+            if reply.private:
+                await self.core.deliver(channel, reply, ephemeral(respond), SLACK_LIMITS)
+                return
+            answer = ChannelAnswer(client, self.pacer, respond, invocation.channel)
+            await self.core.deliver(channel, reply, answer.deliver, SLACK_LIMITS)
+            if answer.fell_back:
+                await respond(text=INVITE_HINT, response_type="ephemeral")
+        except Exception:
+            log.exception("/papers %r in %s failed", invocation.text[:80], channel)
+            await _say_privately(respond, INTERNAL_ERROR)
+
+    async def on_vote_button(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        event = button_vote(body, self.core.now())
+        if event is None:
+            return
+        outcome = await self.core.handle_vote(event)
+        if outcome.result.effect is Effect.FAILED:
+            await _say_privately(respond, VOTE_FAILED)
+        elif outcome.result.effect is Effect.IGNORED:
+            await _say_privately(respond, f"Not counted: {outcome.result.reason}.")
+        await self.apply(client, outcome)
+
+    async def on_reaction(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        change = reaction_change(body, context.bot_user_id, self.core.now())
+        if change is None or change.by_bot or not self.core.is_vote_emoji(change.emoji):
+            return
+        await self.apply(client, await self.core.handle_vote(change))
+
+    async def apply(self, client: AsyncWebClient, outcome: VoteOutcome) -> None:
+        for update in outcome.updates:
+            await update_message(client, update)
+
+
+async def update_message(client: AsyncWebClient, update: MessageUpdate) -> None:
+    """Replace a message with its rebuilt self; a failure is logged (the vote is saved)."""
+    rendered = render_reply(update.message)
+    try:
+        await client.chat_update(
+            channel=update.channel.channel,
+            ts=update.message_ref,
+            blocks=rendered.blocks,
+            text=rendered.text,
+        )
+    except Exception:
+        log.exception("could not update message %s in %s", update.message_ref, update.channel)
+
+
+async def _say_privately(respond: AsyncRespond, text: str) -> None:
+    try:
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.exception("could not answer through the response URL")
+
+
+def build_app(
+    core: Core, client: AsyncWebClient, signing_secret: str, pacer: ChannelPacer
+) -> AsyncApp:
+    """The bolt app with paperbot's listeners, for HTTP (and any other bolt transport)."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+    handlers = SlackHandlers(core, pacer)
+    app.command(COMMAND)(handlers.on_command)
+    app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
+    app.event("reaction_added")(handlers.on_reaction)
+    app.event("reaction_removed")(handlers.on_reaction)
+    return app

@@ -1,0 +1,100 @@
+"""Acknowledge slash commands before bolt runs: Slack's deadline is 3 s, ours is 100 ms.
+
+bolt acknowledges a command only after its middleware and listener runner have had their turn
+on the event loop (a few milliseconds each, with ``ack()`` polled every 10 ms), so a burst of
+commands queues their acks behind one another (docs/benchmarks.md). A slash command's answer
+is an empty 200 whatever it asks, so this ASGI layer checks the signature itself, answers at
+once and hands the request to bolt in the background (bolt checks it again, and its ack goes
+nowhere). Everything else (events, whose URL check needs bolt's reply body, interactions,
+OAuth) passes straight to bolt's handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("paperbot.slack")
+
+
+def is_slash_command(body: bytes, content_type: str) -> bool:
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        return False
+    form = parse_qs(body.decode("utf-8", "replace"))
+    return "command" in form and "payload" not in form
+
+
+class FastCommandAck:
+    def __init__(self, inner: Any, app: AsyncApp, signing_secret: str, path: str) -> None:
+        """``inner`` is bolt's ASGI handler (typed loosely by bolt)."""
+        self._inner: Asgi = inner
+        self._app = app
+        self._verifier = SignatureVerifier(signing_secret)
+        self._path = path
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self._path:
+            await self._inner(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        content_type = headers.get("content-type", "")
+        if is_slash_command(body, content_type) and self._verifier.is_valid_request(body, headers):
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            request = AsyncBoltRequest(
+                body=body.decode("utf-8"),
+                query=scope.get("query_string", b"").decode(),
+                headers=headers,
+            )
+            task = asyncio.get_running_loop().create_task(self._dispatch(request))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+            return
+        await self._inner(scope, _replay(body), send)
+
+    async def _dispatch(self, request: AsyncBoltRequest) -> None:
+        try:
+            await self._app.async_dispatch(request)
+        except Exception:
+            log.exception("a slash command failed after it was acknowledged")
+
+    async def drain(self) -> None:
+        """Let commands already acknowledged finish (at stop)."""
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

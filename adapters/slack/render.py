@@ -1,0 +1,239 @@
+"""Neutral reply -> Block Kit blocks plus a plain-text fallback. Pure: no network, no clock.
+
+Text from users and from Hugging Face is escaped for mrkdwn: ``&``, ``<`` and ``>`` become
+entities (so ``<@U1>`` typed in a query never pings anyone), and a zero-width space after each of
+``* _ ~ ``` keeps Slack from pairing them into bold, italics, strikes or code. Only ``Person``
+spans become mentions. ``measure`` tells the core's splitter what a part costs, so every message
+stays within Slack's 50 blocks and 40,000 characters; sections are cut at 3,000 characters here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from bot.facade import MessageLimits, vote_action_id
+from bot.reply import (
+    Code,
+    Heading,
+    Link,
+    PaperCard,
+    Part,
+    Person,
+    Reply,
+    Span,
+    Text,
+    VoterList,
+    span_text,
+)
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+MAX_MESSAGE_CHARS = 40_000
+MAX_SECTION_CHARS = 3_000
+MAX_HEADER_CHARS = 150
+MAX_FALLBACK_CHARS = 3_000
+BLOCK_COST = MAX_MESSAGE_CHARS // MAX_BLOCKS  # a block uses 1/50 of a message, whatever it holds
+MAX_AUTHORS = 8
+MAX_SUMMARY = 600
+ELLIPSIS = "…"
+
+_FORMATTING = re.compile(r"([*_~`])")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """What ``chat.postMessage`` / ``chat.update`` / a response URL take: blocks and fallback."""
+
+    blocks: list[Block]
+    text: str
+
+
+def escape(text: str) -> str:
+    """Literal text for mrkdwn: entities for ``& < >``, markup characters defused."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _FORMATTING.sub("\\1\u200b", text)
+
+
+def _link_label(text: str) -> str:
+    return escape(text).replace("|", "¦")
+
+
+def mrkdwn_span(span: Span) -> str:
+    match span:
+        case str():
+            return escape(span)
+        case Code(text=code):
+            clean = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            return f"`{clean.replace('`', 'ˋ')}`"
+        case Person(user_id=user_id):
+            return f"<@{user_id}>" if _USER_ID.match(user_id) else escape(f"@{user_id}")
+        case Link(url=url, label=label):
+            target = safe_url(url)
+            return f"<{target}|{_link_label(label)}>" if label else f"<{target}>"
+        case _:
+            assert_never(span)
+
+
+def safe_url(url: str) -> str:
+    """A URL that cannot end the ``<url|label>`` link it sits in."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+
+
+def mrkdwn(spans: tuple[Span, ...]) -> str:
+    return "".join(mrkdwn_span(span) for span in spans)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _sections(text: str) -> list[Block]:
+    """One section per 3,000 characters (cut at a line end when there is one)."""
+    blocks: list[Block] = []
+    while text:
+        chunk = text[:MAX_SECTION_CHARS]
+        if len(text) > MAX_SECTION_CHARS and "\n" in chunk:
+            chunk = chunk[: chunk.rindex("\n") + 1]
+        text = text[len(chunk) :]
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    return blocks
+
+
+def render_part(part: Part) -> list[Block]:
+    match part:
+        case Heading():
+            return [
+                {
+                    "type": "header",
+                    "text": {"type": "plain_text", "text": _cut(part.text, MAX_HEADER_CHARS)},
+                }
+            ]
+        case Text(spans=spans, tone=tone):
+            body = mrkdwn(spans)
+            if tone == "muted":
+                return [{"type": "context", "elements": [_mrkdwn(body, MAX_SECTION_CHARS)]}]
+            return _sections(f"⚠️ {body}" if tone == "error" else body)
+        case PaperCard():
+            return render_card(part)
+        case VoterList():
+            return render_voters(part)
+        case _:
+            assert_never(part)
+
+
+def _mrkdwn(text: str, limit: int) -> Block:
+    return {"type": "mrkdwn", "text": _cut(text, limit)}
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    shown = ", ".join(authors[:MAX_AUTHORS])
+    more = len(authors) - MAX_AUTHORS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def card_text(card: PaperCard) -> str:
+    paper = card.paper
+    rank = f"{card.rank}. " if card.rank is not None else ""
+    lines = [f"*<{paper.hf_url}|{_link_label(rank + ' '.join(paper.title.split()))}>*"]
+    if paper.authors:
+        lines.append(escape(authors_line(paper.authors)))
+    stats = f"▲ {paper.upvotes} HF upvotes"
+    if paper.hf_daily_date:
+        stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
+    lines.append(stats)
+    summary = paper.ai_summary or _cut(" ".join(paper.summary.split()), MAX_SUMMARY)
+    if summary:
+        lines.append(escape(summary))
+    links = [f"<{paper.hf_url}|Hugging Face>", f"<{paper.arxiv_url}|arXiv>"]
+    links.append(f"<{paper.pdf_url}|PDF>")
+    if paper.github_repo:
+        links.append(f"<{safe_url(paper.github_repo)}|GitHub>")
+    lines.append(" · ".join(links))
+    return _cut("\n".join(lines), MAX_SECTION_CHARS)
+
+
+def render_card(card: PaperCard) -> list[Block]:
+    paper = card.paper
+    blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": card_text(card)}}]
+    if not card.votable:
+        return blocks
+    tally = card.tally
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [_mrkdwn(f"Team: 👍 {tally.up} · 👎 {tally.down}", MAX_HEADER_CHARS)],
+        }
+    )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"vote|{paper.id}",
+            "elements": [_button("👍 Up", paper.id, 1), _button("👎 Down", paper.id, -1)],
+        }
+    )
+    return blocks
+
+
+def _button(label: str, paper_id: str, value: int) -> Block:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": vote_action_id(paper_id, value),
+        "value": paper_id,
+    }
+
+
+def render_voters(part: VoterList) -> list[Block]:
+    lines = [f"*{escape(' '.join(part.paper.title.split()))}*"]
+    for voter in part.voters:
+        mark = "👍" if voter.value > 0 else "👎"
+        how = f"reaction :{voter.emoji}:" if voter.source == "reaction" else "button"
+        who = mrkdwn_span(Person(voter.user_id))
+        lines.append(f"{mark} {who}  {how}, {voter.at:%Y-%m-%d %H:%M} UTC")
+    return _sections("\n".join(lines))
+
+
+def fallback_text(reply: Reply) -> str:
+    """The notification and screen-reader text: the heading or first text, then the titles."""
+    lines: list[str] = []
+    for part in reply.parts:
+        match part:
+            case Heading() | Text():
+                lines.append(escape("".join(span_text(s) for s in part.spans)))
+            case PaperCard(paper=paper) | VoterList(paper=paper):
+                lines.append(escape(paper.title))
+            case _:
+                assert_never(part)
+    return _cut("\n".join(lines), MAX_FALLBACK_CHARS) or "paperbot"
+
+
+def render_reply(reply: Reply) -> SlackMessage:
+    blocks = [block for part in reply.parts for block in render_part(part)]
+    return SlackMessage(blocks[:MAX_BLOCKS], fallback_text(reply))
+
+
+def measure(part: Part) -> int:
+    """A part's cost against ``MAX_MESSAGE_CHARS``: its characters, or its blocks' share.
+
+    Counting each block as 1/50 of a message makes a message within budget also within 50
+    blocks, whichever of the two limits binds first.
+    """
+    blocks = render_part(part)
+    chars = sum(_block_chars(block) for block in blocks)
+    return max(chars, BLOCK_COST * len(blocks))
+
+
+def _block_chars(block: Block) -> int:
+    if "text" in block:
+        return len(block["text"]["text"])
+    return sum(len(e["text"]) if isinstance(e.get("text"), str) else 20 for e in block["elements"])
+
+
+SLACK_LIMITS = MessageLimits(max_cards=10, max_chars=MAX_MESSAGE_CHARS, measure=measure)
+DIGEST_LIMITS = MessageLimits(
+    max_chars=MAX_MESSAGE_CHARS, one_card_per_message=True, measure=measure
+)

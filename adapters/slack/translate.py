@@ -1,0 +1,87 @@
+"""Slack payloads -> neutral invocations and vote events. Pure: no I/O, no core calls.
+
+Slack's own timestamps (``action_ts``, ``event_ts``) become the events' times, so a
+``reaction_removed`` delivered before its ``reaction_added`` is still ordered right by the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.facade import ButtonVote, Invocation, ReactionChange, parse_vote_action
+
+PLATFORM = "slack"
+REACTION_EVENTS = frozenset({"reaction_added", "reaction_removed"})
+
+
+def slack_time(ts: object, default: datetime) -> datetime:
+    """A Slack ``1700000000.123456`` timestamp as an aware datetime; ``default`` if absent."""
+    try:
+        return datetime.fromtimestamp(float(str(ts)), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
+def command_invocation(command: Mapping[str, Any]) -> Invocation:
+    """A ``/papers`` slash-command form as the core's invocation."""
+    return Invocation(
+        platform=PLATFORM,
+        workspace=str(command.get("team_id") or ""),
+        channel=str(command.get("channel_id") or ""),
+        user=str(command.get("user_id") or ""),
+        text=str(command.get("text") or "").strip(),
+        user_name=command.get("user_name") or None,
+    )
+
+
+def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
+    """A ``block_actions`` click on one of our vote buttons; None for any other action."""
+    actions = body.get("actions") or []
+    if not actions:
+        return None
+    action = actions[0]
+    parsed = parse_vote_action(str(action.get("action_id") or ""))
+    if parsed is None:
+        return None
+    paper_id, value = parsed
+    container = body.get("container") or {}
+    user = body.get("user") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    team = (body.get("team") or {}).get("id") or user.get("team_id") or ""
+    action_ts = str(action.get("action_ts") or "")
+    return ButtonVote(
+        platform=PLATFORM,
+        workspace=str(team),
+        channel=str(channel),
+        user=str(user.get("id") or ""),
+        paper_id=paper_id,
+        value=value,
+        event_id=f"action:{user.get('id')}:{action_ts or body.get('trigger_id')}",
+        at=slack_time(action_ts, now),
+        message_ref=container.get("message_ts") or None,
+    )
+
+
+def reaction_change(
+    body: Mapping[str, Any], bot_user_id: str | None, now: datetime
+) -> ReactionChange | None:
+    """A ``reaction_added`` / ``reaction_removed`` event on a message; None on files etc."""
+    event = body.get("event") or {}
+    item = event.get("item") or {}
+    if event.get("type") not in REACTION_EVENTS or item.get("type") != "message":
+        return None
+    user = str(event.get("user") or "")
+    return ReactionChange(
+        platform=PLATFORM,
+        workspace=str(body.get("team_id") or ""),
+        channel=str(item.get("channel") or ""),
+        message_ref=str(item.get("ts") or ""),
+        user=user,
+        emoji=str(event.get("reaction") or ""),
+        added=event.get("type") == "reaction_added",
+        event_id=str(body.get("event_id") or f"{event.get('type')}:{user}:{event.get('event_ts')}"),
+        at=slack_time(event.get("event_ts"), now),
+        by_bot=bot_user_id is not None and user == bot_user_id,
+    )

@@ -1,0 +1,79 @@
+"""The real Slack app served on loopback, talking to a loopback fake of Slack's Web API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
+from adapters.slack.poster import ChannelPacer
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Core, VoteEvent, VoteOutcome
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.signed import SECRET, SlackSender
+
+
+class RecordingCore(Core):
+    """The real core, noting each vote it handled: the app handles events after acking them."""
+
+    def __init__(self, deps: Deps, dispatcher: Dispatcher) -> None:
+        super().__init__(deps, dispatcher)
+        self.outcomes: list[VoteOutcome] = []
+        self._handled = asyncio.Condition()
+
+    async def handle_vote(self, event: VoteEvent) -> VoteOutcome:
+        outcome = await super().handle_vote(event)
+        async with self._handled:
+            self.outcomes.append(outcome)
+            self._handled.notify_all()
+        return outcome
+
+    async def handled(self, count: int) -> None:
+        """Until ``count`` votes were handled; fails after 5 s."""
+        async with self._handled:
+            await asyncio.wait_for(self._handled.wait_for(lambda: len(self.outcomes) >= count), 5.0)
+
+
+@pytest.fixture
+def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
+    return RecordingCore(deps, dispatcher)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def serve_slack(core: Core, fake: FakeSlack) -> SlackAdapter:
+    return SlackAdapter(
+        core,
+        bot_token="xoxb-test",
+        signing_secret=SECRET,
+        api_url=fake.api_url,
+        host="127.0.0.1",
+        port=0,
+        pacer=ChannelPacer(interval=0),
+    )
+
+
+@pytest.fixture
+async def slack_app(core: RecordingCore, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
+    adapter = serve_slack(core, fake_slack)
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+def sender_for(adapter: SlackAdapter) -> SlackSender:
+    return SlackSender(f"http://127.0.0.1:{adapter.port}{EVENTS_PATH}")
+
+
+@pytest.fixture
+def slack(slack_app: SlackAdapter) -> SlackSender:
+    return sender_for(slack_app)

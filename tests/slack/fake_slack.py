@@ -1,0 +1,176 @@
+"""A loopback fake of Slack's Web API and response URLs that records every call.
+
+It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
+``chat.postEphemeral``) the way Slack does, and can be told to refuse: a 429 with
+``Retry-After`` for the next calls of a method, or ``not_in_channel`` for a channel. For Socket
+Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
+delivers the envelopes a test pushes, recording the app's acknowledgements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = "UBOT"
+TEAM = "T1"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # bodies sent to response URLs
+    not_in_channel: set[str] = field(default_factory=set)
+    channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
+    rate_limited: dict[str, int] = field(default_factory=dict)  # method -> 429s still to answer
+    retry_after: int = 1
+    base_url: str = ""
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
+    _socket: web.WebSocketResponse | None = None
+    _changed: asyncio.Condition | None = None
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{hook}", self._respond)
+        app.router.add_get("/socket", self._websocket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self._changed = asyncio.Condition()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, hook: str = "cmd") -> str:
+        return f"{self.base_url}/respond/{hook}"
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method]
+
+    async def wait_for(self, check: Callable[[], bool]) -> None:
+        """Until ``check()`` holds after some call arrived; fails the test after 5 s."""
+        assert self._changed is not None
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(check), 5.0)
+
+    async def wait_for_long(self, check: Callable[[], bool]) -> None:
+        """Until ``check()`` holds, however long (benchmarks bound it themselves)."""
+        assert self._changed is not None
+        async with self._changed:
+            await self._changed.wait_for(check)
+
+    async def _note(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        self.calls.append(Call(method, params))
+        try:
+            return self._answer(method, params)
+        finally:
+            await self._note()
+
+    def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
+        if self.rate_limited.get(method, 0) > 0:
+            self.rate_limited[method] -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+        if method == "apps.connections.open":
+            return web.json_response(
+                {"ok": True, "url": self.base_url.replace("http", "ws") + "/socket"}
+            )
+        if method == "auth.test":
+            return web.json_response(
+                {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "team": "t"}
+            )
+        if method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
+            channel = str(params.get("channel"))
+            if channel in self.not_in_channel:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            if channel in self.channel_errors:
+                return web.json_response({"ok": False, "error": self.channel_errors[channel]})
+            ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
+            return web.json_response({"ok": True, "channel": channel, "ts": ts})
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        await self._note()
+        return web.Response(text="ok")
+
+    async def push(self, kind: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Deliver one Socket Mode envelope once the app is connected."""
+        await self.wait_for(lambda: self._socket is not None)
+        assert self._socket is not None
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload}
+        envelope["accepts_response_payload"] = kind == "slash_commands"
+        await self._socket.send_json(envelope)
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}
+        )
+        self._socket = socket
+        await self._note()
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+                await self._note()
+        self._socket = None
+        return socket
+
+
+def blocks_text(params: dict[str, Any]) -> str:
+    """Every text in a message's blocks, for assertions that read what a person would see."""
+    blocks = params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks or [])
+    return "\n".join(found)

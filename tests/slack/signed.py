@@ -1,0 +1,141 @@
+"""Requests built and signed the way Slack sends them to an app's request URL."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+SECRET = "test-signing-secret"
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackSender:
+    """Posts commands, interactions and events to the app, signed with ``secret``."""
+
+    def __init__(self, url: str, secret: str = SECRET) -> None:
+        self.url = url
+        self.secret = secret
+
+    async def send(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        secret: str | None = None,
+        age: float = 0,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        timestamp = str(int(time.time() - age))
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature(secret or self.secret, timestamp, body),
+            **(headers or {}),
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body.encode(), headers=sent) as response,
+        ):
+            return response.status, await response.text()
+
+    async def command(self, text: str, response_url: str, **fields: str) -> tuple[int, str]:
+        form = command_form(text, response_url, **fields)
+        return await self.send(urlencode(form), "application/x-www-form-urlencoded")
+
+    async def click(
+        self, action_id: str, message_ts: str, response_url: str, user: str = "U1", **kw: Any
+    ) -> tuple[int, str]:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1", "domain": "lab"},
+            "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy",
+            "trigger_id": uuid.uuid4().hex,
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": kw.get("channel", "C1"),
+                "is_ephemeral": False,
+            },
+            "channel": {"id": kw.get("channel", "C1"), "name": "papers"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": "v",
+                    "action_ts": kw.get("action_ts", f"{time.time():.6f}"),
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.send(body, "application/x-www-form-urlencoded")
+
+    async def reaction(
+        self,
+        added: bool,
+        message_ts: str,
+        emoji: str,
+        *,
+        user: str = "U2",
+        event_ts: float,
+        event_id: str | None = None,
+        retry: int | None = None,
+        **kw: Any,
+    ) -> tuple[int, str]:
+        event = {
+            "type": "reaction_added" if added else "reaction_removed",
+            "user": user,
+            "reaction": emoji,
+            "item_user": "UBOT",
+            "item": {"type": "message", "channel": "C1", "ts": message_ts},
+            "event_ts": f"{event_ts:.6f}",
+        }
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+                "event_time": int(event_ts),
+                "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+            }
+        )
+        headers = {}
+        if retry is not None:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.send(body, "application/json", headers=headers, **kw)
+
+
+def command_form(text: str, response_url: str, **fields: str) -> dict[str, str]:
+    """A ``/papers`` invocation as Slack sends it (form fields; Socket Mode's payload)."""
+    return {
+        "token": "legacy",
+        "team_id": "T1",
+        "team_domain": "lab",
+        "channel_id": "C1",
+        "channel_name": "papers",
+        "user_id": "U1",
+        "user_name": "ada",
+        "command": "/papers",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": response_url,
+        "trigger_id": uuid.uuid4().hex,
+        **fields,
+    }

@@ -1,0 +1,106 @@
+"""The Slack app over HTTP, end to end: signed requests in, recorded Web API calls out."""
+
+from __future__ import annotations
+
+from adapters.slack.app import INTERNAL_ERROR
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Core, vote_action_id
+from tests.slack.conftest import sender_for, serve_slack
+from tests.slack.fake_slack import FakeSlack, blocks_text
+from tests.slack.signed import SlackSender
+
+PAPER = "2606.00467"
+
+
+async def post_and_wait(slack: SlackSender, fake: FakeSlack, text: str, count: int = 1) -> None:
+    before = len(fake.called("chat.postMessage"))
+    status, _ = await slack.command(text, fake.response_url())
+    assert status == 200
+    await fake.wait_for(lambda: len(fake.called("chat.postMessage")) >= before + count)
+
+
+async def test_a_search_is_acked_then_posted_to_the_channel_as_cards(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    status, body = await slack.command("search linear attention", fake_slack.response_url())
+    assert (status, body) == (200, "")
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
+    post = fake_slack.called("chat.postMessage")[0]
+    assert post["channel"] == "C1"
+    text = blocks_text(post)
+    assert "linear" in text.lower()
+    assert "Team: 👍 0 · 👎 0" in text
+    actions = [b for b in post["blocks"] if b["type"] == "actions"]
+    assert actions, "cards carry vote buttons"
+    assert all(b["elements"][0]["action_id"].startswith("vote:") for b in actions)
+    assert post["text"], "every message has a plain-text fallback"
+    assert fake_slack.responses == [], "a channel answer does not go through the response URL"
+
+
+async def test_usage_errors_and_help_are_ephemeral_through_the_response_url(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    await slack.command("frobnicate", fake_slack.response_url())
+    await fake_slack.wait_for(lambda: bool(fake_slack.responses))
+    assert fake_slack.responses[0]["response_type"] == "ephemeral"
+    assert fake_slack.called("chat.postMessage") == []
+
+
+async def test_a_click_updates_the_message_with_the_new_tally(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    await post_and_wait(slack, fake_slack, f"paper {PAPER}")
+    ts = "1780000000.000001"
+    status, _ = await slack.click(vote_action_id(PAPER, 1), ts, fake_slack.response_url())
+    assert status == 200
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    update = fake_slack.called("chat.update")[0]
+    assert (update["channel"], update["ts"]) == ("C1", ts)
+    assert "Team: 👍 1 · 👎 0" in blocks_text(update)
+
+
+async def test_a_click_on_a_message_sent_before_a_restart_still_updates_it(
+    deps: Deps, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    first = serve_slack(Core(deps, dispatcher), fake_slack)
+    await first.start()
+    try:
+        await post_and_wait(sender_for(first), fake_slack, f"paper {PAPER}")
+    finally:
+        await first.stop()
+    again = serve_slack(Core(deps, dispatcher), fake_slack)  # a new process on the same DB
+    await again.start()
+    try:
+        ts = fake_slack.called("chat.postMessage")[0]
+        ref = "1780000000.000001"
+        assert ts["channel"] == "C1"
+        await sender_for(again).click(vote_action_id(PAPER, -1), ref, fake_slack.response_url())
+        await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    finally:
+        await again.stop()
+    assert "Team: 👍 0 · 👎 1" in blocks_text(fake_slack.called("chat.update")[0])
+
+
+async def test_the_bot_not_in_the_channel_answers_through_the_response_url_with_a_hint(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    fake_slack.not_in_channel.add("C9")
+    await slack.command(f"paper {PAPER}", fake_slack.response_url(), channel_id="C9")
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 2)
+    result, hint = fake_slack.responses
+    assert result["response_type"] == "in_channel"
+    assert PAPER in blocks_text(result)
+    assert hint["response_type"] == "ephemeral"
+    assert "/invite @paperbot" in hint["text"]
+
+
+async def test_a_refused_post_reaches_the_caller_as_one_short_private_line(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    fake_slack.channel_errors["C7"] = "is_archived"
+    await slack.command(f"paper {PAPER}", fake_slack.response_url(), channel_id="C7")
+    await fake_slack.wait_for(lambda: bool(fake_slack.responses))
+    [answer] = fake_slack.responses
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == INTERNAL_ERROR

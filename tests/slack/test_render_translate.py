@@ -1,0 +1,207 @@
+"""Pure parts of the Slack adapter: Block Kit rendering, escaping, limits, payload translation."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.slack.render import (
+    DIGEST_LIMITS,
+    MAX_BLOCKS,
+    MAX_MESSAGE_CHARS,
+    MAX_SECTION_CHARS,
+    SLACK_LIMITS,
+    escape,
+    render_part,
+    render_reply,
+)
+from adapters.slack.translate import button_vote, command_invocation, reaction_change
+from bot.facade import parse_vote_action
+from bot.model import Tally, Voter
+from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
+from bot.reply_split import split_reply
+from tests.support.fakes import make_paper
+
+NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
+NASTY = "*bold* _x_ <@U1> `code` ~s~ &amp;"
+
+
+def all_text(reply: Reply) -> str:
+    rendered = render_reply(reply)
+    return json.dumps(rendered.blocks, ensure_ascii=False) + rendered.text
+
+
+def test_user_text_cannot_mention_format_or_smuggle_entities() -> None:
+    out = escape(NASTY)
+    assert "<" not in out
+    assert ">" not in out
+    assert "&lt;@U1&gt;" in out
+    assert "&amp;amp;" in out
+    for markup in ("*bold*", "_x_", "`code`", "~s~"):
+        assert markup not in out, markup
+    assert out.replace("\u200b", "") == NASTY.replace("&", "&amp;").replace("<", "&lt;").replace(
+        ">", "&gt;"
+    )
+
+
+def test_a_query_echoed_in_a_reply_is_escaped_everywhere_it_appears() -> None:
+    reply = Reply((Text(("No papers match ", NASTY, ".")),))
+    rendered = render_reply(reply)
+    assert "<@U1>" not in rendered.blocks[0]["text"]["text"]
+    assert "<@U1>" not in rendered.text
+
+
+def test_person_spans_become_mentions_and_links_keep_their_labels() -> None:
+    reply = Reply(
+        (Text(("Voted by ", Person("U0123ABC"), " see ", Link("https://x.io/a", "x<y"))),)
+    )
+    text = render_reply(reply).blocks[0]["text"]["text"]
+    assert "<@U0123ABC>" in text
+    assert "<https://x.io/a|x&lt;y>" in text
+    odd = render_reply(Reply((Text((Person("here> <!channel"),)),))).blocks[0]["text"]["text"]
+    assert "<!channel" not in odd
+
+
+def test_code_spans_are_code_and_cannot_close_early() -> None:
+    text = render_reply(Reply((Text((Code("a`b<c"),)),))).blocks[0]["text"]["text"]
+    assert text.startswith("`")
+    assert text.endswith("`")
+    assert text.count("`") == 2
+    assert "&lt;" in text
+
+
+def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_and_buttons() -> None:
+    paper = make_paper(
+        "2606.00467",
+        "Linear <attention> & friends",
+        authors=("Ada", "Grace"),
+        upvotes=42,
+        ai_summary="It is *fast*.",
+        github_repo="https://github.com/a/b",
+    )
+    rendered = render_reply(Reply((PaperCard(paper, rank=1, tally=Tally(3, 1)),)))
+    section, context, actions = rendered.blocks
+    body = section["text"]["text"]
+    assert body.startswith("*<https://huggingface.co/papers/2606.00467|1. Linear &lt;attention&gt;")
+    assert "Ada, Grace" in body
+    assert "▲ 42 HF upvotes" in body
+    assert "*fast*" not in body
+    for link in ("arxiv.org/abs/2606.00467", "arxiv.org/pdf/2606.00467", "github.com/a/b"):
+        assert link in body
+    assert context["elements"][0]["text"] == "Team: 👍 3 · 👎 1"
+    ids = [parse_vote_action(e["action_id"]) for e in actions["elements"]]
+    assert ids == [("2606.00467", 1), ("2606.00467", -1)]
+    assert "Linear" in rendered.text
+
+
+def test_voter_lists_mention_each_voter() -> None:
+    paper = make_paper("2606.00001", "P")
+    voter = Voter("U42", 1, "reaction", "fire", "C1", NOW)
+    text = render_reply(Reply((VoterList(paper, (voter,)),))).blocks[0]["text"]["text"]
+    assert "<@U42>" in text
+    assert ":fire:" in text
+
+
+def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    texts = [b["text"]["text"] for b in blocks if "text" in b]
+    return texts + [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+
+
+def big_card(i: int, size: int) -> PaperCard:
+    paper = make_paper(
+        f"2606.{i:05d}",
+        "T" * min(size, 400),
+        authors=tuple(f"Author {n}" for n in range(size // 50)),
+        ai_summary="s " * size,
+        summary="a " * size,
+    )
+    return PaperCard(paper, rank=i, tally=Tally(i, 0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cards=st.integers(min_value=0, max_value=60),
+    size=st.integers(min_value=0, max_value=4000),
+    texts=st.integers(min_value=0, max_value=30),
+)
+def test_split_messages_stay_within_slacks_limits(cards: int, size: int, texts: int) -> None:
+    parts = [Heading("Search results")]
+    parts += [Text("x" * (size + 100)) for _ in range(texts)]
+    parts += [big_card(i + 1, size) for i in range(cards)]
+    for limits in (SLACK_LIMITS, DIGEST_LIMITS):
+        for message in split_reply(Reply(tuple(parts)), limits):
+            blocks = [block for part in message.parts for block in render_part(part)]
+            assert len(blocks) <= MAX_BLOCKS
+            assert sum(len(text) for text in block_texts(blocks)) <= MAX_MESSAGE_CHARS
+            for block in blocks:
+                if block["type"] == "section":
+                    assert len(block["text"]["text"]) <= MAX_SECTION_CHARS
+
+
+def test_a_slash_command_becomes_an_invocation() -> None:
+    form = {
+        "team_id": "T1",
+        "channel_id": "C9",
+        "user_id": "U1",
+        "user_name": "ada",
+        "text": " search lora ",
+    }
+    invocation = command_invocation(form)
+    assert (invocation.platform, invocation.workspace, invocation.channel) == ("slack", "T1", "C9")
+    assert (invocation.user, invocation.text, invocation.user_name) == ("U1", "search lora", "ada")
+
+
+def click(action_id: str) -> dict[str, object]:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1", "team_id": "T1"},
+        "container": {"type": "message", "message_ts": "1700000000.000200", "channel_id": "C1"},
+        "channel": {"id": "C1"},
+        "actions": [{"action_id": action_id, "action_ts": "1700000001.5"}],
+    }
+
+
+def test_a_vote_button_click_becomes_a_button_vote_on_its_message() -> None:
+    vote = button_vote(click("vote:2606.00467:down"), NOW)
+    assert vote is not None
+    assert (vote.paper_id, vote.value, vote.message_ref) == ("2606.00467", -1, "1700000000.000200")
+    assert (vote.workspace, vote.channel, vote.user) == ("T1", "C1", "U1")
+    assert vote.at == datetime.fromtimestamp(1700000001.5, UTC)
+    assert button_vote(click("something:else"), NOW) is None
+
+
+def reaction(kind: str, user: str) -> dict[str, object]:
+    return {
+        "team_id": "T1",
+        "event_id": "Ev9",
+        "event": {
+            "type": kind,
+            "user": user,
+            "reaction": "+1::skin-tone-2",
+            "item": {"type": "message", "channel": "C1", "ts": "1700000000.000300"},
+            "event_ts": "1700000005.000001",
+        },
+    }
+
+
+def test_reaction_events_become_reaction_changes_and_the_bots_are_marked() -> None:
+    change = reaction_change(reaction("reaction_removed", "U2"), "UBOT", NOW)
+    assert change is not None
+    assert (change.added, change.emoji, change.message_ref) == (
+        False,
+        "+1::skin-tone-2",
+        "1700000000.000300",
+    )
+    assert (change.event_id, change.by_bot) == ("Ev9", False)
+    mine = reaction_change(reaction("reaction_added", "UBOT"), "UBOT", NOW)
+    assert mine is not None
+    assert mine.by_bot
+    assert mine.added
+    on_file = reaction("reaction_added", "U2")
+    on_file["event"]["item"] = {"type": "file", "file": "F1"}  # type: ignore[index]
+    assert reaction_change(on_file, "UBOT", NOW) is None

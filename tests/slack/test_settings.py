@@ -1,0 +1,121 @@
+"""Slack settings from the environment, and ``paperbot run`` serving Slack from them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from adapters.slack.adapter import SlackAdapter
+from bot.cli.adapter_settings import SlackSettings, load_adapter_settings
+from bot.cli.adapters import configured_adapters
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Core
+from bot.settings import SettingsError
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.signed import SECRET, SlackSender
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKENS = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_SIGNING_SECRET": "s"}
+
+
+def test_a_bot_token_and_signing_secret_turn_slack_on_with_http_defaults() -> None:
+    chosen = load_adapter_settings(TOKENS)
+    assert chosen.any
+    assert chosen.slack == SlackSettings("xoxb-1", "s", "https://slack.com/api/", "127.0.0.1", 3000)
+    assert load_adapter_settings({}).slack is None
+
+
+def test_an_app_token_chooses_socket_mode_without_a_signing_secret() -> None:
+    env = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}
+    slack = load_adapter_settings(env).slack
+    assert slack is not None
+    assert (slack.app_token, slack.signing_secret) == ("xapp-1", "")
+
+
+def test_the_api_url_host_and_port_can_be_moved() -> None:
+    env = TOKENS | {"PAPERBOT_SLACK_API_URL": "http://127.0.0.1:9/api/"}
+    env |= {"PAPERBOT_HTTP_HOST": "0.0.0.0", "PAPERBOT_HTTP_PORT": "8080"}
+    slack = load_adapter_settings(env).slack
+    assert slack is not None
+    assert (slack.api_url, slack.http_host, slack.http_port) == (
+        "http://127.0.0.1:9/api/",
+        "0.0.0.0",
+        8080,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1"}, "PAPERBOT_SLACK_SIGNING_SECRET"),
+        (TOKENS | {"PAPERBOT_HTTP_PORT": "http"}, "PAPERBOT_HTTP_PORT"),
+        (TOKENS | {"PAPERBOT_SLACK_API_URL": "slack.com"}, "PAPERBOT_SLACK_API_URL"),
+        ({"PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}, "PAPERBOT_SLACK_BOT_TOKEN"),
+        (TOKENS | {"PAPERBOT_SLACK_APP_TOKEN": "xoxb-2"}, "PAPERBOT_SLACK_APP_TOKEN"),
+    ],
+)
+def test_bad_slack_settings_name_the_variable(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_adapter_settings(env)
+
+
+def test_the_composition_root_builds_the_slack_adapter(deps: Deps, dispatcher: Dispatcher) -> None:
+    chosen = load_adapter_settings(TOKENS)
+    [adapter] = configured_adapters(chosen, Core(deps, dispatcher), console=None)  # type: ignore[arg-type]
+    assert isinstance(adapter, SlackAdapter)
+    assert adapter.platform == "slack"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_paperbot_run_serves_slack_and_answers_a_command(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    port = free_port()
+    env = {**os.environ, "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
+    env |= {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-run", "PAPERBOT_SLACK_SIGNING_SECRET": SECRET}
+    env |= {"PAPERBOT_SLACK_API_URL": fake_slack.api_url, "PAPERBOT_HTTP_PORT": str(port)}
+    env.pop("PAPERBOT_CONSOLE", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _ = await sender.command("help", fake_slack.response_url())
+                break
+            except OSError:
+                assert process.returncode is None, "paperbot run ended before serving"
+                assert time.monotonic() < deadline, "paperbot run did not start serving"
+                await asyncio.sleep(0.2)
+        assert status == 200
+        await fake_slack.wait_for(lambda: bool(fake_slack.responses))
+        assert fake_slack.responses[0]["response_type"] == "ephemeral"
+        assert "search" in str(fake_slack.responses[0]["blocks"])
+        assert fake_slack.called("auth.test"), "bolt checks the token at the configured API URL"
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        out, _ = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, out.decode()

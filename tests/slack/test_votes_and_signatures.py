@@ -1,0 +1,132 @@
+"""Reactions, Slack's retries and request signatures, against the app served on loopback."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Core, Invocation
+from bot.reply import VoterList
+from tests.slack.conftest import RecordingCore
+from tests.slack.fake_slack import FakeSlack, blocks_text
+from tests.slack.signed import SlackSender
+
+PAPER = "2606.00467"
+TS = "1780000000.000001"  # the fake's first message
+
+
+async def voters(deps: Deps, dispatcher: Dispatcher) -> list[tuple[str, int]]:
+    reply = await Core(deps, dispatcher).run_command(
+        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}")
+    )
+    lists = [p for p in reply.parts if isinstance(p, VoterList)]
+    return [(v.user_id, v.value) for part in lists for v in part.voters]
+
+
+@pytest.fixture
+async def posted(slack: SlackSender, fake_slack: FakeSlack) -> str:
+    await slack.command(f"paper {PAPER}", fake_slack.response_url())
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
+    return TS
+
+
+async def test_a_reaction_counts_as_a_vote_and_updates_the_message(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    status, _ = await slack.reaction(True, posted, "fire", event_ts=time.time())
+    assert status == 200
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    assert "Team: 👍 1 · 👎 0" in blocks_text(fake_slack.called("chat.update")[-1])
+    assert await voters(deps, dispatcher) == [("U2", 1)]
+
+
+async def test_a_skin_toned_thumbs_down_counts_down(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str
+) -> None:
+    await slack.reaction(True, posted, "-1::skin-tone-3", event_ts=time.time())
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    assert "Team: 👍 0 · 👎 1" in blocks_text(fake_slack.called("chat.update")[-1])
+
+
+async def test_a_removal_delivered_before_its_addition_leaves_no_vote(
+    slack: SlackSender, core: RecordingCore, posted: str, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    added_at = time.time()
+    await slack.reaction(False, posted, "thumbsup", event_ts=added_at + 2)
+    await slack.reaction(True, posted, "thumbsup", event_ts=added_at)
+    await slack.reaction(True, posted, "rocket", user="U3", event_ts=added_at + 3)
+    await core.handled(3)
+    assert await voters(deps, dispatcher) == [("U3", 1)]
+
+
+async def test_added_then_removed_in_order_takes_the_vote_back(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    now = time.time()
+    await slack.reaction(True, posted, "star", event_ts=now)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.update")) == 1)
+    await slack.reaction(False, posted, "star", event_ts=now + 1)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.update")) == 2)
+    assert "Team: 👍 0 · 👎 0" in blocks_text(fake_slack.called("chat.update")[-1])
+    assert await voters(deps, dispatcher) == []
+
+
+async def test_the_bots_own_reactions_never_count(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    status, _ = await slack.reaction(True, posted, "thumbsup", user="UBOT", event_ts=time.time())
+    assert status == 200
+    await slack.reaction(True, posted, "eyes", user="U2", event_ts=time.time())
+    await slack.reaction(True, posted, "heart", user="U4", event_ts=time.time())
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    assert await voters(deps, dispatcher) == [("U4", 1)]
+    assert len(fake_slack.called("chat.update")) == 1
+
+
+async def test_a_replayed_event_gets_200_and_counts_once(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    core: RecordingCore,
+    posted: str,
+    deps: Deps,
+    dispatcher: Dispatcher,
+) -> None:
+    at = time.time()
+    first = await slack.reaction(True, posted, "fire", event_ts=at, event_id="Ev1")
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.update")) == 1)
+    again = await slack.reaction(True, posted, "fire", event_ts=at, event_id="Ev1", retry=1)
+    await slack.reaction(True, posted, "fire", user="U5", event_ts=at + 1)
+    await core.handled(3)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.update")) == 2)
+    assert first[0] == again[0] == 200
+    assert "Team: 👍 2 · 👎 0" in blocks_text(fake_slack.called("chat.update")[-1])
+    assert sorted(await voters(deps, dispatcher)) == [("U2", 1), ("U5", 1)]
+
+
+@pytest.mark.parametrize(("secret", "age"), [("wrong-secret", 0), (None, 600)])
+async def test_a_bad_or_stale_signature_gets_401_and_changes_nothing(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    posted: str,
+    deps: Deps,
+    dispatcher: Dispatcher,
+    secret: str | None,
+    age: float,
+) -> None:
+    calls = len(fake_slack.calls)
+    status, _ = await slack.reaction(
+        True, posted, "fire", event_ts=time.time(), secret=secret, age=age
+    )
+    assert status == 401
+    status, _ = await slack.send(
+        "command=%2Fpapers&text=search+lora&channel_id=C1&team_id=T1&user_id=U1",
+        "application/x-www-form-urlencoded",
+        secret=secret,
+        age=age,
+    )
+    assert status == 401
+    assert await voters(deps, dispatcher) == []
+    assert len(fake_slack.calls) == calls
