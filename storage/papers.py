@@ -13,11 +13,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, text, update
+from sqlalchemy import ColumnElement, Row, bindparam, case, delete, func, text, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from bot.model import Paper, UpsertResult
+from storage.db import dialect_insert
 from storage.tables import PAPER_TABLE, PaperRow
 
 _CHUNK = 500
@@ -99,12 +100,47 @@ def _row_values(paper: Paper) -> dict[str, Any]:
 
 
 _COLUMNS = tuple(c.name for c in PAPER_TABLE.columns if c.name != "search_rowid")
-_INSERT_PAPER = insert(PAPER_TABLE)
-_UPDATE_PAPER = (
-    update(PAPER_TABLE)
-    .where(PAPER_TABLE.c.id == bindparam("key"))
-    .values({name: bindparam(name) for name in _COLUMNS if name != "id"})
-)
+_EMPTY_LIST = "[]"  # authors and AI keywords are JSON lists
+
+
+def _merged_columns(excluded: Any) -> dict[str, ColumnElement[Any]]:
+    """``merge_sighting`` as SQL: the row a sighting leaves, computed under the row's lock."""
+    known = PAPER_TABLE.c
+
+    def unless_empty(name: str, empty: str = "") -> ColumnElement[Any]:
+        seen = excluded[name]
+        return case((func.coalesce(seen, empty) != empty, seen), else_=known[name])
+
+    def unless_null(name: str) -> ColumnElement[Any]:
+        return func.coalesce(excluded[name], known[name])
+
+    return {
+        "title": unless_empty("title"),
+        "summary": unless_empty("summary"),
+        "authors": unless_empty("authors", _EMPTY_LIST),
+        "published_at": unless_null("published_at"),
+        "hf_daily_date": unless_null("hf_daily_date"),
+        "upvotes": excluded.upvotes,
+        "num_comments": case(
+            (excluded.num_comments > known.num_comments, excluded.num_comments),
+            else_=known.num_comments,
+        ),
+        "github_repo": unless_empty("github_repo"),
+        "github_stars": unless_null("github_stars"),
+        "project_page": unless_empty("project_page"),
+        "ai_summary": unless_empty("ai_summary"),
+        "ai_keywords": unless_empty("ai_keywords", _EMPTY_LIST),
+        "thumbnail": unless_empty("thumbnail"),
+        "fetched_at": unless_null("fetched_at"),
+    }
+
+
+def _upsert_statement(session: Session) -> Any:
+    """One atomic insert-or-merge per paper, so concurrent writers of one id never collide."""
+    insert = dialect_insert(session)(PAPER_TABLE)
+    return insert.on_conflict_do_update(
+        index_elements=[PAPER_TABLE.c.id], set_=_merged_columns(insert.excluded)
+    )
 
 
 def _index_entry(paper: Paper) -> dict[str, str]:
@@ -121,22 +157,26 @@ def _index_entry(paper: Paper) -> dict[str, str]:
 def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
     """Insert new papers and refresh known ones (upvotes above all), search index included.
 
-    Works in chunks of plain executemany statements: first start loads thousands of papers.
+    Works in chunks of executemany statements: first start loads thousands of papers. Each row is
+    written by ``INSERT ... ON CONFLICT DO UPDATE`` that merges in SQL, so a paper that another
+    transaction inserted or refreshed since we read it is merged into, never duplicated or lost;
+    ids are written in sorted order so concurrent batches lock rows in the same order.
     """
     latest: dict[str, Paper] = {p.id: p for p in papers}
     added = updated = 0
     sqlite = session.get_bind().dialect.name == "sqlite"
     ids = list(latest)
+    in_lock_order = sorted(ids)
+    upsert = _upsert_statement(session)
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+        chunk = in_lock_order[start : start + _CHUNK]
         known = get_papers(session, chunk)
         new = [latest[i] for i in chunk if i not in known]
         refreshed = [merge_sighting(known[i], latest[i]) for i in chunk if i in known]
         changed = [p for p in refreshed if p != known[p.id]]
-        if new:
-            session.execute(_INSERT_PAPER, [_row_values(p) for p in new])
-        if changed:
-            session.execute(_UPDATE_PAPER, [_row_values(p) | {"key": p.id} for p in changed])
+        if new or changed:
+            written = sorted(new + changed, key=lambda p: p.id)
+            session.execute(upsert, [_row_values(latest[p.id]) for p in written])
         added += len(new)
         updated += len(refreshed)
         if sqlite:
