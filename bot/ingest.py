@@ -6,6 +6,7 @@ re-run refreshes upvotes and adds nothing twice, and a failing day does not lose
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +17,8 @@ from bot.sources.errors import SourceError
 from bot.sources.sample import load_sample_papers
 from storage.db import Database
 from storage.papers import count_papers, upsert_papers
+
+log = logging.getLogger("paperbot.ingest")
 
 
 @dataclass(slots=True)
@@ -63,7 +66,14 @@ async def ingest_days(
         if not papers:
             summary.empty_days.append(day)
         else:
-            result = await db.write(partial(upsert_papers, papers=papers))
+            try:
+                result = await db.write(partial(upsert_papers, papers=papers))
+            except Exception as error:  # any one day's failure must not cost the other days
+                log.exception("storing the papers of %s failed", day)
+                message = f"could not store its papers: {type(error).__name__}: {error}"
+                summary.failed_days[day] = message
+                on_day(day, 0, message)
+                continue
             summary.papers += len(papers)
             summary.added += result.added
             summary.updated += result.updated

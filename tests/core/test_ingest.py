@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from bot.ingest import days_between, ingest_days
+from bot.model import Paper
 from bot.sources.hf.client import HuggingFaceClient
 from storage.db import Database
 from storage.papers import count_papers, get_paper
 from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+from tests.support.fakes import FakeSource, make_paper
 
 WEEK = list(days_between(date(2026, 5, 18), date(2026, 5, 24)))  # Mon-Sun
 
@@ -61,3 +63,17 @@ async def test_ingested_papers_keep_their_daily_date(
     paper = sqlite_db.read_now(lambda s: get_paper(s, "2606.00467"))
     assert paper is not None
     assert paper.hf_daily_date == date(2026, 6, 12)
+
+
+async def test_a_day_that_cannot_be_stored_is_reported_and_the_others_still_land(
+    sqlite_db: Database,
+) -> None:
+    first, second = date(2026, 6, 11), date(2026, 6, 12)
+    unstorable = Paper("2606.99999", "No fetch time", hf_daily_date=first)  # fetched_at missing
+    stored = make_paper("2606.00001", "Fine", hf_daily_date=second)
+    source = FakeSource(papers={p.id: p for p in (unstorable, stored)})
+    summary = await ingest_days(sqlite_db, source, [first, second])
+    assert list(summary.failed_days) == [first]
+    assert "could not store" in summary.failed_days[first]
+    assert summary.added == 1
+    assert sqlite_db.read_now(lambda s: get_paper(s, "2606.00001")) is not None
