@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bot.model import Paper
 from bot.ports import PaperSource
 from bot.sources.errors import SourceError
 from bot.sources.sample import load_sample_papers
 from storage.db import Database
+from storage.locks import startup_lock
 from storage.papers import count_papers, upsert_papers
 
 log = logging.getLogger("paperbot.ingest")
@@ -81,10 +83,26 @@ async def ingest_days(
     return summary
 
 
-def load_sample_if_empty(db: Database, now: datetime) -> int:
-    """On first start, fill an empty catalog with the bundled sample; returns papers loaded."""
+SAMPLE_BATCH = 250  # papers per transaction: each holds SQLite's write lock for a moment only
+
+
+def load_sample_if_empty(
+    db: Database,
+    now: datetime,
+    sample: Callable[[datetime], list[Paper]] = load_sample_papers,
+) -> int:
+    """On first start, fill an empty catalog with the bundled sample; returns papers loaded.
+
+    Processes starting together take turns (``storage.locks``), so one loads and the others then
+    find the catalog filled. The sample goes in as many short, idempotent transactions rather
+    than one long one, so commands and votes of running processes are not held up meanwhile.
+    """
     if db.read_now(count_papers) > 0:
         return 0
-    papers = load_sample_papers(now)
-    db.write_now(lambda s: upsert_papers(s, papers))
+    with startup_lock(db.engine):
+        if db.read_now(count_papers) > 0:
+            return 0
+        papers = sample(now)
+        for start in range(0, len(papers), SAMPLE_BATCH):
+            db.write_now(partial(upsert_papers, papers=papers[start : start + SAMPLE_BATCH]))
     return len(papers)

@@ -13,22 +13,17 @@ serialised by SQLite) keep a second process from posting twice.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from storage.db import Database
+from storage.locks import lock_key
 
 log = logging.getLogger("paperbot.leader")
 
 LOCK_NAME = "paperbot:digest-scheduler"
-
-
-def lock_key(name: str, schema: str) -> int:
-    digest = hashlib.blake2b(f"{name}:{schema}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class LeaderLock:

@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from storage.db import Database
+from storage.locks import startup_lock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -30,13 +31,20 @@ def current_revision(db: Database) -> str | None:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; a no-op when it is already there."""
+    """Bring the schema to ``revision``; a no-op when it is already there.
+
+    Processes starting together on a new database take turns (``storage.locks``): the first
+    migrates, the others then find the schema current.
+    """
     if revision == "head" and current_revision(db) == head_revision():
         return
-    config = _config()
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with startup_lock(db.engine):
+        if revision == "head" and current_revision(db) == head_revision():
+            return
+        config = _config()
+        with db.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
 
 
 def downgrade(db: Database, revision: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
 
 from bot.model import Paper
 from storage.db import Database
 from storage.papers import get_paper, get_papers, upsert_papers
+from tests.support.concurrency import run_together
 from tests.support.databases import migrated_database, skip_without_postgres
 from tests.support.fakes import make_paper
 
@@ -58,25 +57,6 @@ def test_upvotes_may_go_down_but_comments_only_grow(db: Database) -> None:
     db.write_now(lambda s: upsert_papers(s, [make_paper("1", "T", upvotes=2, num_comments=1)]))
     paper = stored(db, "1")
     assert (paper.upvotes, paper.num_comments) == (2, 3)
-
-
-def run_together(workers: int, work: Callable[[int], None]) -> list[BaseException]:
-    """Start ``work(i)`` in ``workers`` threads at the same instant; return what they raised."""
-    start, errors = threading.Barrier(workers), []
-
-    def run(index: int) -> None:
-        start.wait()
-        try:
-            work(index)
-        except BaseException as error:  # the test reports every failure
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_concurrent_upserts_of_the_same_new_papers_all_succeed_on_postgresql(

@@ -34,13 +34,20 @@ def skip_without_postgres() -> None:
 
 @contextmanager
 def migrated_database(dialect: str, tmp_dir: Path) -> Iterator[Database]:
-    if dialect == "sqlite":
-        db = Database(f"sqlite:///{tmp_dir / f'paperbot-{uuid.uuid4().hex[:8]}.db'}")
-        migrate.upgrade(db)
+    with fresh_database_url(dialect, tmp_dir) as url:
+        db = Database(url)
         try:
+            migrate.upgrade(db)
             yield db
         finally:
             db.dispose()
+
+
+@contextmanager
+def fresh_database_url(dialect: str, tmp_dir: Path) -> Iterator[str]:
+    """The URL of a new, empty (unmigrated) database: a file name, or a private schema."""
+    if dialect == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'paperbot-{uuid.uuid4().hex[:8]}.db'}"
         return
     skip_without_postgres()
     base = normalise_url(postgres_url() or "")
@@ -49,12 +56,9 @@ def migrated_database(dialect: str, tmp_dir: Path) -> Iterator[Database]:
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     joiner = "&" if "?" in base else "?"
-    db = Database(f"{base}{joiner}options={quote(f'-csearch_path={schema}')}")
     try:
-        migrate.upgrade(db)
-        yield db
+        yield f"{base}{joiner}options={quote(f'-csearch_path={schema}')}"
     finally:
-        db.dispose()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
