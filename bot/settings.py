@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
@@ -58,17 +60,77 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
+MAX_INTERACTIVE_TIMEOUT = 60.0
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, most: float) -> float:
     raw = env.get(name)
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, not {raw!r}")
+        value = math.nan
+    if not 0 < value <= most:  # also refuses nan, inf and 1e309 (which float() reads as inf)
+        raise SettingsError(
+            f"{name} must be a number of seconds above 0 and at most {most:g}, not {raw!r}"
+        )
     return value
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    """A URL that can name a lasting database: checked for shape here, opened by storage."""
+    url = env.get("PAPERBOT_DATABASE_URL") or default_database_url()
+    name = "PAPERBOT_DATABASE_URL"
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path == url:
+            raise SettingsError(f"{name} must be sqlite:///path/to/file.db, not {url!r}")
+        if path in {"", ":memory:"} or path.startswith("file::memory:"):
+            raise SettingsError(
+                f"{name} must name a database file (sqlite:///path/to/file.db); a database in "
+                f"memory vanishes with each command, not {url!r}"
+            )
+        return url
+    scheme, sep, _rest = url.partition("://")
+    if not sep or scheme not in {"postgres", "postgresql", "postgresql+psycopg"}:
+        raise SettingsError(
+            f"{name} must be a sqlite:/// or postgresql:// URL, not {url.split(':', 1)[0]!r}"
+        )
+    try:
+        urlsplit(url).port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise SettingsError(f"{name} has a port that is not a number from 1 to 65535") from None
+    return url
+
+
+def _hf_base_url(env: Mapping[str, str]) -> str:
+    url = (env.get("PAPERBOT_HF_BASE_URL") or DEFAULT_HF_BASE_URL).strip().rstrip("/")
+    problem = f"PAPERBOT_HF_BASE_URL must be an http(s) URL such as {DEFAULT_HF_BASE_URL}, not"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise SettingsError(f"{problem} {url!r}") from None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or not url.isascii()
+        or any(ch.isspace() for ch in url)
+    ):
+        raise SettingsError(f"{problem} {url!r}")
+    return url
+
+
+def _hf_token(env: Mapping[str, str]) -> str | None:
+    token = (env.get("PAPERBOT_HF_TOKEN") or "").strip()
+    if token and not (token.isascii() and token.isprintable() and " " not in token):
+        raise SettingsError(
+            "PAPERBOT_HF_TOKEN must be a Hugging Face access token (printable ASCII, no spaces)"
+        )
+    return token or None
 
 
 def _reactions(env: Mapping[str, str]) -> dict[str, int]:
@@ -131,23 +193,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"PAPERBOT_TIMEZONE must be an IANA time zone such as Europe/Berlin, not {timezone!r}"
         ) from None
-    hf_base_url = (env.get("PAPERBOT_HF_BASE_URL") or DEFAULT_HF_BASE_URL).rstrip("/")
-    if not hf_base_url.startswith(("http://", "https://")):
-        raise SettingsError(f"PAPERBOT_HF_BASE_URL must be an http(s) URL, not {hf_base_url!r}")
-    database_url = env.get("PAPERBOT_DATABASE_URL") or default_database_url()
-    if not database_url.startswith(("sqlite", "postgres")):
-        raise SettingsError(
-            "PAPERBOT_DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
-            f"not {database_url.split(':', 1)[0]!r}"
-        )
     return Settings(
-        database_url=database_url,
-        hf_base_url=hf_base_url,
-        hf_token=env.get("PAPERBOT_HF_TOKEN") or None,
+        database_url=_database_url(env),
+        hf_base_url=_hf_base_url(env),
+        hf_token=_hf_token(env),
         timezone=timezone,
         offline=_flag(env, "PAPERBOT_OFFLINE", False),
         load_sample=_flag(env, "PAPERBOT_LOAD_SAMPLE", True),
-        interactive_timeout=_number(env, "PAPERBOT_INTERACTIVE_TIMEOUT", 4.0),
+        interactive_timeout=_seconds(
+            env, "PAPERBOT_INTERACTIVE_TIMEOUT", 4.0, MAX_INTERACTIVE_TIMEOUT
+        ),
         reaction_values=_reactions(env),
         admin_channel=_admin_channel(env),
         subscription_editors=_editors(env),

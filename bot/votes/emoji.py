@@ -49,9 +49,12 @@ def parse_reaction_map(spec: str) -> dict[str, int]:
         if not item.strip():
             continue
         name, sep, raw = item.partition("=")
-        if not sep or raw.strip() not in {"1", "+1", "-1"}:
+        emoji = canonical_emoji(name)
+        if not sep or not emoji or raw.strip() not in {"1", "+1", "-1"}:
             raise ValueError(f"{item.strip()!r} should look like fire=1 or thumbsdown=-1")
-        values[canonical_emoji(name)] = int(raw.strip())
+        if emoji in values:
+            raise ValueError(f"{name.strip()!r} is listed twice (as {emoji!r})")
+        values[emoji] = int(raw.strip())
     if not values:
         raise ValueError("the reaction map is empty")
     return values

@@ -40,8 +40,44 @@ def test_values_are_read_and_normalised() -> None:
         ("PAPERBOT_OFFLINE", "maybe"),
         ("PAPERBOT_INTERACTIVE_TIMEOUT", "-1"),
         ("PAPERBOT_VOTE_REACTIONS", "fire=2"),
+        ("PAPERBOT_VOTE_REACTIONS", "=1,fire=1"),
+        ("PAPERBOT_VOTE_REACTIONS", "fire=1,🔥=-1"),
+        ("PAPERBOT_VOTE_REACTIONS", "thumbsup=1,:+1:=1"),
+        ("PAPERBOT_DATABASE_URL", "sqlite"),
+        ("PAPERBOT_DATABASE_URL", "postgres"),
+        ("PAPERBOT_DATABASE_URL", "sqlite:/x.db"),
+        ("PAPERBOT_DATABASE_URL", "sqlite:///"),
+        ("PAPERBOT_DATABASE_URL", "sqlite://"),
+        ("PAPERBOT_DATABASE_URL", "sqlite:///:memory:"),
+        ("PAPERBOT_DATABASE_URL", "postgresql://bot@db:port/papers"),
+        ("PAPERBOT_DATABASE_URL", "postgresql://bot@db:99999/papers"),
+        ("PAPERBOT_HF_BASE_URL", "http://"),
+        ("PAPERBOT_HF_BASE_URL", "https://[::1"),
+        ("PAPERBOT_HF_BASE_URL", "http://hf:port"),
+        ("PAPERBOT_HF_BASE_URL", "http://hf host"),
+        ("PAPERBOT_HF_BASE_URL", "http://hüggingface.co"),
+        ("PAPERBOT_HF_TOKEN", "hf_tökén"),
+        ("PAPERBOT_HF_TOKEN", "hf_a b"),
+        ("PAPERBOT_INTERACTIVE_TIMEOUT", "nan"),
+        ("PAPERBOT_INTERACTIVE_TIMEOUT", "inf"),
+        ("PAPERBOT_INTERACTIVE_TIMEOUT", "1e309"),
+        ("PAPERBOT_INTERACTIVE_TIMEOUT", "0"),
+        ("PAPERBOT_DIGEST_GRACE_HOURS", "nan"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value})
+
+
+def test_a_database_password_is_never_repeated_in_a_message() -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings({"PAPERBOT_DATABASE_URL": "postgresql://bot:s3cret@db:port/papers"})
+    assert "s3cret" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///relative.db", "sqlite:////abs/bot.db", "postgresql://bot@db:5433/p"]
+)
+def test_usable_database_urls_are_accepted(url: str) -> None:
+    assert load_settings({"PAPERBOT_DATABASE_URL": url}).database_url == url
