@@ -9,6 +9,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from storage.checks import (
+    DATABASE_SETTING,
+    SchemaTooNew,
+    check_database,
+    database_errors,
+    prepare_sqlite_file,
+)
 from storage.db import Database
 from storage.locks import startup_lock
 
@@ -25,21 +32,40 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
+    with database_errors(db), db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_schema(db: Database) -> str | None:
+    """The database's revision; ``SchemaTooNew`` if this paperbot does not know it."""
+    current = current_revision(db)
+    if current is not None and current not in known_revisions():
+        raise SchemaTooNew(
+            DATABASE_SETTING,
+            f"the schema (revision {current}) was created by a newer paperbot; "
+            "upgrade paperbot to use this database (it was left untouched)",
+        )
+    return current
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when it is already there.
 
     Processes starting together on a new database take turns (``storage.locks``): the first
-    migrates, the others then find the schema current.
+    migrates, the others then find the schema current. A database that cannot be used raises
+    ``storage.checks.DatabaseUnavailable`` before anything is written.
     """
-    if revision == "head" and current_revision(db) == head_revision():
+    prepare_sqlite_file(db.url)
+    check_database(db)
+    if revision == "head" and check_schema(db) == head_revision():
         return
     with startup_lock(db.engine):
-        if revision == "head" and current_revision(db) == head_revision():
+        if revision == "head" and check_schema(db) == head_revision():
             return
         config = _config()
         with db.engine.begin() as conn:

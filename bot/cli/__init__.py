@@ -16,6 +16,7 @@ from bot.cli.adapters import cmd_discord_sync
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
 from bot.settings import SettingsError, load_settings
+from storage.checks import DatabaseUnavailable
 
 DESCRIPTION = "Hugging Face Daily Papers for research teams in Slack, Discord and the terminal."
 
@@ -78,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        console.print(f"Configuration error: {error}", style="bold red", markup=False)
+        console.print(
+            f"Configuration error: {error}", style="bold red", markup=False, soft_wrap=True
+        )
         return EXIT_CONFIG
     if getattr(args, "until", None) and not args.since:
         console.print("--until goes with --since.", style="red")
@@ -87,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = asyncio.run(args.run(settings, console, args))
     except KeyboardInterrupt:
         return 130
-    except SettingsError as error:
-        console.print(f"Configuration error: {error}", style="bold red", markup=False)
+    except (SettingsError, DatabaseUnavailable) as error:
+        console.print(
+            f"Configuration error: {error}", style="bold red", markup=False, soft_wrap=True
+        )
         return EXIT_CONFIG
     return code

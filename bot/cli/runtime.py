@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.console import Console
 
@@ -65,12 +64,8 @@ async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime
 
 
 def open_database(settings: Settings, console: Console) -> Database:
-    if settings.database_url.startswith("sqlite:///"):
-        path = settings.database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
-    migrate.upgrade(db)
+    migrate.upgrade(db)  # creates a SQLite file's folder; DatabaseUnavailable if it cannot work
     if settings.load_sample:
         with console.status("First start: loading the bundled sample of real papers…"):
             loaded = load_sample_if_empty(db, utc_now())

@@ -169,3 +169,26 @@ def test_a_setting_full_of_markup_is_named_literally(fresh: dict[str, str]) -> N
     assert done.returncode == 78
     assert "PAPERBOT_OFFLINE" in done.stdout
     assert "[/x]" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("PAPERBOT_DATABASE_URL", "sqlite:///{tmp}"),  # a folder
+        ("PAPERBOT_DATABASE_URL", "sqlite:///{tmp}/notes.txt"),  # not a database
+        ("PAPERBOT_DATABASE_URL", "postgresql://bot:s3cret@127.0.0.1:1/papers"),  # server down
+        ("PAPERBOT_INTERACTIVE_TIMEOUT", "nan"),
+    ],
+)
+def test_a_database_or_setting_that_cannot_work_exits_78_with_one_line(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    (tmp_path / "notes.txt").write_text("not a database\n" * 100)
+    env = {"PAPERBOT_OFFLINE": "1", "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'ok.db'}"}
+    done = paperbot("ask", "help", env={**env, setting: value.format(tmp=tmp_path)})
+    assert done.returncode == 78
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert setting in lines[0]
+    assert "s3cret" not in lines[0]

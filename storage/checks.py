@@ -1,0 +1,92 @@
+"""Open-and-check: a database that cannot work is reported as one line naming the setting.
+
+A bad path, a file that is not a database, a server that is down, a missing database or user, or
+a schema written by a newer paperbot all surface here as ``DatabaseUnavailable``, which the
+command line turns into exit code 78 without a traceback; nothing in the database is changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from storage.db import Database
+
+DATABASE_SETTING = "PAPERBOT_DATABASE_URL"
+
+
+class DatabaseUnavailable(Exception):
+    """The database named by ``setting`` cannot be used; ``message`` says why, in one line."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting
+        self.message = message
+
+
+class SchemaTooNew(DatabaseUnavailable):
+    """The schema was migrated by a newer paperbot: left untouched rather than guessed at."""
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """Create the SQLite file's folder; refuse a path that is a folder or cannot be written."""
+    path = _sqlite_path(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise DatabaseUnavailable(DATABASE_SETTING, f"{path} is a folder, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnavailable(
+            DATABASE_SETTING, f"cannot create the folder {path.parent}: {error.strerror}"
+        ) from None
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise DatabaseUnavailable(DATABASE_SETTING, f"{target} is not writable")
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///"):
+        return None
+    raw = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return None if raw in {"", ":memory:"} else Path(raw)
+
+
+@contextmanager
+def database_errors(db: Database) -> Iterator[None]:
+    """Turn the driver's "cannot connect / not a database" errors into ``DatabaseUnavailable``."""
+    try:
+        yield
+    except DBAPIError as error:
+        if error.connection_invalidated or not isinstance(error.orig, Exception):
+            raise
+        raise DatabaseUnavailable(DATABASE_SETTING, _describe(db, error.orig)) from None
+
+
+def _describe(db: Database, error: Exception) -> str:
+    """The driver's own reason, on one line, with the place but never a password."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    reason = " ".join((lines[0] if lines else type(error).__name__).split())
+    reason = reason.rpartition(" failed: ")[2].removeprefix("FATAL: ")  # libpq's preamble
+    url = db.engine.url
+    if db.dialect == "sqlite":
+        where = url.database or "(no file)"
+    else:
+        where = f"{url.username or '(default user)'}@{url.host or 'localhost'}"
+        where += f":{url.port or 5432}/{url.database or ''}"
+    return f"cannot use the database {where}: {reason}"
+
+
+def check_database(db: Database) -> None:
+    """Connect once and read the schema catalog, so a bad database fails here, not mid-command."""
+    with database_errors(db), db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            conn.execute(text("SELECT count(*) FROM sqlite_master"))
+        else:
+            conn.execute(text("SELECT 1"))

@@ -1,0 +1,77 @@
+"""A database that cannot work fails at open with one line naming the setting, changing nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from storage import migrate
+from storage.checks import DatabaseUnavailable, SchemaTooNew
+from storage.db import Database, normalise_url
+from tests.support.databases import postgres_url, skip_without_postgres
+
+
+def open_and_upgrade(url: str) -> None:
+    db = Database(url)
+    try:
+        migrate.upgrade(db)
+    finally:
+        db.dispose()
+
+
+def assert_unavailable(url: str, *words: str) -> str:
+    with pytest.raises(DatabaseUnavailable) as raised:
+        open_and_upgrade(url)
+    message = str(raised.value)
+    assert message.startswith("PAPERBOT_DATABASE_URL: ")
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+    return message
+
+
+def test_a_folder_is_not_a_database_file(tmp_path: Path) -> None:
+    assert_unavailable(f"sqlite:///{tmp_path}", "folder")
+
+
+def test_a_path_below_a_file_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    assert_unavailable(f"sqlite:///{tmp_path / 'plain' / 'bot.db'}", "plain")
+
+
+def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"these are my notes, not a database\n" * 200)
+    assert_unavailable(f"sqlite:///{notes}", "not a database")
+    assert notes.read_bytes() == b"these are my notes, not a database\n" * 200
+
+
+def test_a_server_that_is_down_is_reported_without_the_password() -> None:
+    message = assert_unavailable("postgresql://bot:s3cret@127.0.0.1:1/papers", "127.0.0.1")
+    assert "s3cret" not in message
+
+
+@pytest.fixture
+def server_url() -> str:
+    skip_without_postgres()
+    return normalise_url(postgres_url() or "")
+
+
+def test_a_missing_database_is_reported(server_url: str) -> None:
+    url = make_url(server_url).set(database="paperbot_no_such_db")
+    assert_unavailable(url.render_as_string(hide_password=False), "paperbot_no_such_db")
+
+
+def test_a_missing_user_is_reported(server_url: str) -> None:
+    url = make_url(server_url).set(username="paperbot_no_such_user")
+    assert_unavailable(url.render_as_string(hide_password=False), "paperbot_no_such_user")
+
+
+def test_a_schema_from_a_newer_paperbot_is_reported_and_left_untouched(db: Database) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed9999'"))
+    with pytest.raises(SchemaTooNew, match="created by a newer paperbot"):
+        migrate.upgrade(db)
+    assert migrate.current_revision(db) == "f00dfeed9999"
