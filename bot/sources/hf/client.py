@@ -28,6 +28,7 @@ from bot.sources.errors import (
     RateLimited,
     UpstreamUnavailable,
 )
+from bot.sources.hf.items import describe, missing_card_fields, usable_items
 from bot.sources.hf.pacing import (
     ANONYMOUS_CALLS_PER_WINDOW,
     TOKEN_CALLS_PER_WINDOW,
@@ -48,12 +49,14 @@ log = logging.getLogger(__name__)
 USER_AGENT = "paperbot/0.1"
 PAGE_LIMIT = 100  # HF answers 400 above this
 MAX_PAGES = 1000  # a runaway guard: no real day, week or month comes close
+MAX_ANSWER_BYTES = 4_000_000  # a page of the 100 largest recorded items is 1.6 MB
+# Describe the body as sent; the body we keep is already decoded and complete.
+_BODY_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 MAX_SERVER_WAIT = WINDOW_SECONDS  # a hint beyond one quota window is not worth sleeping through
 
 T = TypeVar("T")
 
-_ITEMS = TypeAdapter(list[DailyPaperItem])
-_RAW_LIST = TypeAdapter(list[dict[str, Any]])
+_RAW_LIST = TypeAdapter(list[Any])
 
 
 def _utc_now() -> datetime:
@@ -74,6 +77,7 @@ class HuggingFaceClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 20.0,
         max_retries: int = 5,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -91,6 +95,7 @@ class HuggingFaceClient:
             follow_redirects=True,
         )
         self._max_retries = max_retries
+        self._max_answer_bytes = max_answer_bytes
         self._sleep = sleep
         quota = TOKEN_CALLS_PER_WINDOW if token else ANONYMOUS_CALLS_PER_WINDOW
         self._pacer = pacer or RequestPacer(quota, WINDOW_SECONDS, sleep=sleep, clock=clock)
@@ -127,15 +132,17 @@ class HuggingFaceClient:
 
     async def paper(self, paper_id: str) -> Paper:
         response = await self._get(f"/api/papers/{quote(paper_id, safe='')}", {}, paper_id)
-        found = self._parse(response, lambda: HfPaper.model_validate_json(response.content))
+        found = await self._parse(response, lambda: HfPaper.model_validate_json(response.content))
+        lacks = missing_card_fields(found)
+        if lacks is not None:
+            raise MalformedResponse(f"Hugging Face sent paper {paper_id} without {lacks}")
         return hf_paper_to_paper(found, self._now())
 
     async def search(self, query: str, limit: int) -> list[Paper]:
         if limit <= 0 or not query.strip():
             return []
         response = await self._get("/api/papers/search", {"q": query, "limit": str(limit)})
-        raw = self._parse(response, lambda: _RAW_LIST.validate_json(response.content))
-        hits = self._parse(response, lambda: [parse_search_hit(item) for item in raw])
+        hits = await self._items(response, parse_search_hit, await self._raw_list(response))
         fetched_at = self._now()
         return _unique(to_paper(hit, fetched_at) for hit in hits)[:limit]
 
@@ -145,9 +152,26 @@ class HuggingFaceClient:
         self, params: dict[str, str], page: int, limit: int = PAGE_LIMIT
     ) -> list[DailyPaperItem]:
         """One page of ``/api/daily_papers`` for a filter (``date``, ``week`` or ``month``)."""
+        return (await self._daily_page(params, page, limit))[0]
+
+    async def _daily_page(
+        self, params: dict[str, str], page: int, limit: int = PAGE_LIMIT
+    ) -> tuple[list[DailyPaperItem], int]:
+        """A page's usable items, and how many items it had (a short page is the last)."""
         query = {**params, "limit": str(limit), "p": str(page)}
         response = await self._get("/api/daily_papers", query)
-        return self._parse(response, lambda: _ITEMS.validate_json(response.content))
+        raw = await self._raw_list(response)
+        return await self._items(response, DailyPaperItem.model_validate, raw), len(raw)
+
+    async def _items(
+        self, response: httpx.Response, parse: Callable[[Any], DailyPaperItem], raw: list[Any]
+    ) -> list[DailyPaperItem]:
+        """A list answer's usable items, parsed off the event loop (``bot.sources.hf.items``)."""
+        where = response.request.url.path
+        return await asyncio.to_thread(usable_items, raw, parse, where)
+
+    async def _raw_list(self, response: httpx.Response) -> list[Any]:
+        return await self._parse(response, lambda: _RAW_LIST.validate_json(response.content))
 
     async def _all_pages(
         self, params: dict[str, str], *, fallback_day: date | None = None
@@ -156,7 +180,7 @@ class HuggingFaceClient:
         server that ignores ``p`` cannot keep us looping."""
         papers: dict[str, Paper] = {}
         for page in range(MAX_PAGES):
-            items = await self.daily_papers_page(params, page)
+            items, sent = await self._daily_page(params, page)
             fetched_at = self._now()
             before = len(papers)
             for item in items:
@@ -164,7 +188,7 @@ class HuggingFaceClient:
                     if fallback_day is not None and item.daily_date is None:
                         item = item.model_copy(update={"daily_date": fallback_day})
                     papers[item.paper.id] = to_paper(item, fetched_at)
-            if len(items) < PAGE_LIMIT or len(papers) == before:
+            if sent < PAGE_LIMIT or len(papers) == before:
                 break
         return list(papers.values())
 
@@ -176,7 +200,7 @@ class HuggingFaceClient:
         while True:
             await self._pacer.acquire()
             try:
-                response = await self._http.get(path, params=params)
+                response = await self._capped_get(path, params)
             except httpx.DecodingError as error:
                 raise MalformedResponse(f"undecodable answer from {path}: {error}") from error
             except httpx.TooManyRedirects as error:
@@ -207,6 +231,34 @@ class HuggingFaceClient:
             await self._wait(retry, hint, path, f"HTTP {status}")
             retry += 1
 
+    async def _capped_get(self, path: str, params: dict[str, str]) -> httpx.Response:
+        """GET, reading at most ``max_answer_bytes`` (after decompression) of the body.
+
+        A larger answer is refused as it streams in, so a huge or endless answer costs neither
+        the deadline nor the memory to hold it.
+        """
+        request = self._http.build_request("GET", path, params=params)
+        response = await self._http.send(request, stream=True)
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self._max_answer_bytes:
+                raise _too_large(path, self._max_answer_bytes)
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self._max_answer_bytes:
+                    raise _too_large(path, self._max_answer_bytes)
+        finally:
+            await response.aclose()
+        kept = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in _BODY_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code, headers=kept, content=bytes(body), request=request
+        )
+
     async def _wait(self, retry: int, hint: float | None, path: str, reason: str) -> None:
         delay = max(self._backoff.delay(retry), hint or 0.0)
         log.info("HF %s: %s; retry %d in %.1f s", path, reason, retry + 1, delay)
@@ -219,17 +271,18 @@ class HuggingFaceClient:
             self._pacer.hold(min(state.reset_after, MAX_SERVER_WAIT))
 
     @staticmethod
-    def _parse(response: httpx.Response, parse: Callable[[], T]) -> T:
+    async def _parse(response: httpx.Response, parse: Callable[[], T]) -> T:
+        """Run ``parse`` in a worker thread: a large answer must not stall the event loop."""
         try:
-            return parse()
+            return await asyncio.to_thread(parse)
         except ValidationError as error:
-            detail = "invalid"
-            for first in error.errors(include_url=False)[:1]:
-                where = ".".join(str(part) for part in first["loc"])
-                detail = first["msg"] + (f" at {where}" if where else "")
             raise MalformedResponse(
-                f"unexpected answer from {response.request.url.path}: {detail}"
+                f"unexpected answer from {response.request.url.path}: {describe(error)}"
             ) from None
+
+
+def _too_large(path: str, cap: int) -> MalformedResponse:
+    return MalformedResponse(f"the answer from {path} is larger than {cap / 1_000_000:g} MB")
 
 
 def _unique(papers: Iterable[Paper]) -> list[Paper]:
