@@ -3,7 +3,9 @@
 Every subscription is a cron job of a live ``DigestScheduler`` (APScheduler); all jobs are made
 due at once, so the 1,000 job functions start together, share one Daily Papers fetch, claim
 their runs, choose papers, post, and record. The poster answers 429 (Retry-After 1 s) to one
-post in ten, after a simulated network latency; the scheduler's sweep retries those runs. The
+post in ten, after a simulated network latency; the scheduler retries each of those runs when
+its Retry-After says (a one-off job). The scheduler and the digest policy are production's:
+the sweep every 60 s, 20 digests posting at once, the default grace window. The
 script then checks the outcome against the truth: every subscription's digest arrived, exactly
 once, each paper at most once per channel, and every run is marked posted.
 
@@ -12,7 +14,7 @@ are real waits. Runs on SQLite and, when PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST
 is set, on PostgreSQL (in a private schema, dropped afterwards). Budget (DESIGN section 8): all
 posted, none twice, while the platform answers 429 to a share of posts.
 
-    .venv/bin/python bench/digest.py [--subscriptions 1000] [--latency 0.05] [--concurrency 20]
+    .venv/bin/python bench/digest.py [--subscriptions 1000] [--latency 0.05]
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from sqlmodel import Session, col, select  # noqa: E402
 
 from bot.deps import Deps  # noqa: E402
 from bot.digests.grammar import parse_subscribe  # noqa: E402
-from bot.digests.policy import DigestPolicy  # noqa: E402
+from bot.digests.policy import policy_from  # noqa: E402
 from bot.digests.run import DigestRunner  # noqa: E402
 from bot.model import Channel, Paper  # noqa: E402
 from bot.model.digests import RunState, Subscription  # noqa: E402
@@ -151,9 +153,8 @@ async def run(url: str, args: argparse.Namespace) -> None:
     clock = BenchClock(FIRE - timedelta(minutes=1))
     deps = Deps(Settings(database_url=url), db, source, clock)
     poster = RateLimitedPoster(args.latency)
-    policy = DigestPolicy(concurrency=args.concurrency)
-    runner = DigestRunner(deps, {PLATFORM: poster}, policy=policy)
-    scheduler = DigestScheduler(runner, sweep_every=0.5)
+    runner = DigestRunner(deps, {PLATFORM: poster}, policy=policy_from(deps.settings))
+    scheduler = DigestScheduler(runner)  # production's sweep, every 60 s
     await scheduler.start()  # a minute before the fire: builds the 1,000 jobs, nothing is due
 
     clock.set(FIRE)
@@ -218,13 +219,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscriptions", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per post")
-    parser.add_argument("--concurrency", type=int, default=20, help="digests posting at once")
     parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # each 429 is logged as a warning: keep them out
     print(
         f"{args.subscriptions} subscriptions, {args.latency * 1000:g} ms per post, "
-        f"{args.concurrency} at once, 429 to one post in ten"
+        "production's scheduler and policy, 429 to one post in ten"
     )
     with tempfile.TemporaryDirectory() as tmp:
         print("sqlite")

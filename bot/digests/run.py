@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -61,6 +61,9 @@ log = logging.getLogger("paperbot.digests")
 MAX_WINDOW_PAPERS = 5_000
 
 
+RetryPlanner = Callable[[DigestRun, datetime], None]
+
+
 def window_of(kind: Kind, digest_date: date) -> DigestWindow:
     """The window a stored run covers (its digest date is the window's first day)."""
     last = digest_date if kind == "daily" else digest_date + timedelta(days=6)
@@ -94,6 +97,9 @@ class DigestRunner:
         )
         self.alerts = alerts or Alerts(posters, deps.settings.admin_channel)
         self._slots = asyncio.Semaphore(self.policy.concurrency)
+        # Told of every run that is to be tried again, and when (digest clock): the live
+        # scheduler plans a one-off retry then, rather than leaving it to its next sweep.
+        self.on_retry: RetryPlanner | None = None
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -157,15 +163,21 @@ class DigestRunner:
         ):
             await self._close(run, now)
         candidates = await self.deps.db.read(lambda s: retry_candidates(s, now, lease, due_since))
-        retries = []
-        for run in candidates:
-            sub = await self.deps.db.read(
-                partial(get_subscription, subscription_id=run.subscription_id)
-            )
-            if sub is None or sub.channel.platform not in self.posters or run.due_at is None:
-                continue
-            retries.append(self.run(sub, run.due_at, window_of(sub.spec.kind, run.digest_date)))
+        retries = [
+            self.retry(run.subscription_id, run.digest_date, run.due_at)
+            for run in candidates
+            if run.due_at is not None
+        ]
         return list(await asyncio.gather(*retries))
+
+    async def retry(
+        self, subscription_id: int, digest_date: date, due_at: datetime
+    ) -> RunState | None:
+        """Try a stored run again (if it is still due: the claim decides)."""
+        sub = await self.deps.db.read(partial(get_subscription, subscription_id=subscription_id))
+        if sub is None or sub.channel.platform not in self.posters:
+            return None
+        return await self.run(sub, due_at, window_of(sub.spec.kind, digest_date))
 
     async def _close(self, run: DigestRun, now: datetime) -> None:
         if run.state is RunState.WAITING:
@@ -342,6 +354,8 @@ class DigestRunner:
         )
         if not done:
             log.warning("digest run %d was taken over before it could be marked %s", run.id, state)
+        elif next_attempt_at is not None and self.on_retry is not None:
+            self.on_retry(run, next_attempt_at)
         return state
 
     def _lost(self, sub: Subscription, run: DigestRun) -> None:

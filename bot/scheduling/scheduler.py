@@ -4,8 +4,11 @@ The database is the source of truth. At start the jobs are built from it, every 
 caught up (``run_due_digest`` for each subscription: a fire missed while the bot was down is
 posted if still within the grace window) and unfinished runs are swept. A periodic sweep then
 re-reads the subscriptions (so a change made through another replica reaches this one within a
-minute), retries due runs and closes expired ones. Changes made in this process arrive at once
-through the ``ScheduleSink`` methods.
+minute), retries due runs and closes expired ones. A run that is to be tried again (a platform's
+Retry-After, a backoff, a day not listed yet) also gets a one-off job at that moment, so a
+rate-limited digest goes out when the platform allows, not at the next sweep; the sweep stays as
+the safety net (and serves runs that another replica left). Changes made in this process arrive
+at once through the ``ScheduleSink`` methods.
 
 Jobs use a misfire grace of hours and coalescing, so a job that could not run on time (the event
 loop was blocked, the machine slept) still runs once, late; ``digest_run`` makes any extra run a
@@ -16,16 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digests.run import DigestRunner
-from bot.model.digests import DigestSpec, Subscription
+from bot.model.digests import DigestRun, DigestSpec, Subscription
 from bot.scheduling.jobs import run_due_digest
 from bot.scheduling.triggers import digest_trigger
 from storage.subscriptions import enabled_subscriptions, get_subscription
@@ -35,6 +40,19 @@ log = logging.getLogger("paperbot.scheduler")
 SWEEP_JOB = "digest-sweep"
 
 
+async def stoppable(work: Callable[..., Awaitable[object]], *args: object) -> None:
+    """Run a job; one cancelled because the scheduler stopped mid-run ends quietly.
+
+    APScheduler logs a cancelled job as a failure, with a ``CancelledError`` traceback; stopping
+    is not a failure, and whatever the job left half done is finished by the next process's
+    sweep (``digest_run`` claims make that safe).
+    """
+    try:
+        await work(*args)
+    except asyncio.CancelledError:
+        log.info("the scheduler stopped while %s was running", getattr(work, "__name__", work))
+
+
 class DigestScheduler:
     def __init__(self, runner: DigestRunner, *, sweep_every: float = 60.0) -> None:
         self.runner = runner
@@ -42,6 +60,7 @@ class DigestScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._known: dict[int, DigestSpec] = {}  # subscription id -> the spec its job was made of
         self._tasks: set[asyncio.Task[Any]] = set()
+        runner.on_retry = self.plan_retry
 
     @property
     def running(self) -> bool:
@@ -54,9 +73,12 @@ class DigestScheduler:
 
     def job(self, subscription_id: int) -> Job | None:
         """The APScheduler job of a subscription (None when it has none)."""
+        return self.job_by_id(f"digest:{subscription_id}")
+
+    def job_by_id(self, job_id: str) -> Job | None:
         if self._scheduler is None:
             return None
-        job: Job | None = self._scheduler.get_job(f"digest:{subscription_id}")
+        job: Job | None = self._scheduler.get_job(job_id)
         return job
 
     async def start(self) -> None:
@@ -67,8 +89,9 @@ class DigestScheduler:
         self._scheduler.start()
         changed = await self.reconcile()
         self._scheduler.add_job(
-            self.sweep,
+            stoppable,
             IntervalTrigger(seconds=self._sweep_every),
+            args=(self.sweep,),
             id=SWEEP_JOB,
             replace_existing=True,
             coalesce=True,
@@ -83,6 +106,24 @@ class DigestScheduler:
         self._known.clear()
         for task in self._tasks:
             task.cancel()
+
+    def plan_retry(self, run: DigestRun, when: datetime) -> None:
+        """Try ``run`` again at ``when`` (the platform's Retry-After, or our backoff), in a
+        one-off job: a rate-limited digest should not wait for the next sweep. ``when`` is on
+        the digests' clock, the job on the wall clock; the wait between them is the same."""
+        if self._scheduler is None or run.due_at is None:
+            return
+        wait = max((when - self.runner.deps.clock()).total_seconds(), 0.0)
+        self._scheduler.add_job(
+            stoppable,
+            DateTrigger(datetime.now(UTC) + timedelta(seconds=wait)),
+            args=(self.runner.retry, run.subscription_id, run.digest_date, run.due_at),
+            id=f"retry:{run.id}",
+            name=f"retry digest run {run.id}",
+            replace_existing=True,
+            misfire_grace_time=int(self.runner.policy.grace.total_seconds()),
+            coalesce=True,
+        )
 
     async def catch_up(self, subscription_ids: list[int]) -> None:
         runs = [run_due_digest(self.runner, i) for i in subscription_ids]
@@ -110,9 +151,9 @@ class DigestScheduler:
         if self._scheduler is None or self._known.get(sub.id) == sub.spec:
             return False
         self._scheduler.add_job(
-            run_due_digest,
+            stoppable,
             digest_trigger(sub.spec),
-            args=(self.runner, sub.id),
+            args=(run_due_digest, self.runner, sub.id),
             id=sub.job_id,
             name=f"digest {sub.channel.channel} {sub.spec.kind}",
             replace_existing=True,
