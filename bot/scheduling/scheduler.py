@@ -33,11 +33,15 @@ from bot.digests.run import DigestRunner
 from bot.model.digests import DigestRun, DigestSpec, Subscription
 from bot.scheduling.jobs import run_due_digest
 from bot.scheduling.triggers import digest_trigger
+from storage import retention
 from storage.subscriptions import enabled_subscriptions, get_subscription
 
 log = logging.getLogger("paperbot.scheduler")
 
 SWEEP_JOB = "digest-sweep"
+PRUNE_JOB = "prune"
+PRUNE_EVERY = timedelta(hours=24)
+FIRST_PRUNE_AFTER = timedelta(minutes=10)  # not in the busy moment of a start
 
 
 async def stoppable(work: Callable[..., Awaitable[object]], *args: object) -> None:
@@ -97,7 +101,24 @@ class DigestScheduler:
             coalesce=True,
             max_instances=1,
         )
+        self._scheduler.add_job(
+            stoppable,
+            IntervalTrigger(seconds=PRUNE_EVERY.total_seconds()),
+            args=(self.prune,),
+            id=PRUNE_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(UTC) + FIRST_PRUNE_AFTER,
+        )
         await self.catch_up(changed)
+
+    async def prune(self) -> retention.Pruned:
+        """Drop old processed events and old reply messages (``storage.retention``)."""
+        deps = self.runner.deps
+        pruned = await deps.db.write(partial(retention.prune, now=deps.clock()))
+        log.info("pruned %d processed events, %d reply messages", pruned.events, pruned.messages)
+        return pruned
 
     def stop(self) -> None:
         if self._scheduler is not None:

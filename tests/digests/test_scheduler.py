@@ -15,7 +15,7 @@ import pytest
 from bot.commands.dispatch import Dispatcher
 from bot.digests.window import window_at
 from bot.model.digests import RunState, Subscription
-from bot.scheduling.scheduler import SWEEP_JOB, DigestScheduler
+from bot.scheduling.scheduler import PRUNE_JOB, SWEEP_JOB, DigestScheduler
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage.digest_runs import claim_run
 from storage.subscriptions import delete_subscriptions, save_subscription
@@ -47,7 +47,7 @@ async def test_jobs_are_built_from_the_database_at_start(
     desk.clock.now = DUE - minutes(60)
     await scheduler.start()
 
-    assert scheduler.job_ids() == sorted([SWEEP_JOB, first.job_id, second.job_id])
+    assert scheduler.job_ids() == sorted([PRUNE_JOB, SWEEP_JOB, first.job_id, second.job_id])
     job = scheduler.job(second.id or 0)
     assert job is not None
     assert job.misfire_grace_time == 6 * 3600
@@ -65,7 +65,7 @@ async def test_commands_reach_the_live_scheduler(
     deps = replace(desk.deps, schedule=scheduler)
     await ask(dispatcher, deps, "subscribe daily 07:15 Asia/Tokyo")
     await scheduler.settle()
-    [job_id] = [j for j in scheduler.job_ids() if j != SWEEP_JOB]
+    [job_id] = [j for j in scheduler.job_ids() if j not in (PRUNE_JOB, SWEEP_JOB)]
     job = scheduler.job(int(job_id.split(":")[1]))
     assert job is not None
     assert job.trigger.timezone == ZoneInfo("Asia/Tokyo")
@@ -77,7 +77,7 @@ async def test_commands_reach_the_live_scheduler(
     assert job.trigger.timezone == ZoneInfo("Europe/Paris")
 
     await ask(dispatcher, deps, "unsubscribe")
-    assert scheduler.job_ids() == [SWEEP_JOB]
+    assert scheduler.job_ids() == [SWEEP_JOB, PRUNE_JOB]
 
 
 async def test_the_sweep_picks_up_changes_made_through_another_replica(
@@ -90,7 +90,7 @@ async def test_the_sweep_picks_up_changes_made_through_another_replica(
     assert sub.job_id in scheduler.job_ids()
     desk.db.write_now(partial(delete_subscriptions, channel=channel(), kind=None))
     await scheduler.sweep()
-    assert scheduler.job_ids() == [SWEEP_JOB]
+    assert scheduler.job_ids() == [SWEEP_JOB, PRUNE_JOB]
 
 
 async def test_start_catches_up_on_a_digest_that_came_due_while_down(
