@@ -22,6 +22,8 @@ from storage.papers import count_papers, upsert_papers
 
 log = logging.getLogger("paperbot.ingest")
 
+GIVE_UP_AFTER = 3  # days in a row the source failed before ingest stops asking it
+
 
 @dataclass(slots=True)
 class IngestSummary:
@@ -31,6 +33,7 @@ class IngestSummary:
     updated: int = 0
     empty_days: list[date] = field(default_factory=list)
     failed_days: dict[date, str] = field(default_factory=dict)
+    not_tried: list[date] = field(default_factory=list)  # after the source kept failing
 
     def line(self) -> str:
         text = (
@@ -39,6 +42,11 @@ class IngestSummary:
         )
         if self.failed_days:
             text += f", {len(self.failed_days)} failed"
+        if self.not_tried:
+            text += (
+                f"; stopped after {GIVE_UP_AFTER} failed days in a row, "
+                f"{len(self.not_tried)} day(s) not tried"
+            )
         return text
 
 
@@ -55,16 +63,27 @@ async def ingest_days(
     days: list[date],
     on_day: Callable[[date, int, str | None], None] = lambda _d, _n, _e: None,
 ) -> IngestSummary:
-    """Fetch and store each day's Daily Papers; ``on_day(day, count, error)`` reports progress."""
+    """Fetch and store each day's Daily Papers; ``on_day(day, count, error)`` reports progress.
+
+    A circuit breaker: after ``GIVE_UP_AFTER`` days in a row that the source failed (each with
+    its own retries), the source is taken to be down and the remaining days are not tried, so an
+    outage costs minutes, not the retries of every day of a long range.
+    """
     summary = IngestSummary()
-    for day in days:
+    failures_in_a_row = 0
+    for i, day in enumerate(days):
+        if failures_in_a_row >= GIVE_UP_AFTER:
+            summary.not_tried = days[i:]
+            break
         summary.days += 1
         try:
             papers = await source.daily_papers(day)
         except SourceError as error:
+            failures_in_a_row += 1
             summary.failed_days[day] = str(error)
             on_day(day, 0, str(error))
             continue
+        failures_in_a_row = 0
         if not papers:
             summary.empty_days.append(day)
         else:

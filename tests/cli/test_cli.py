@@ -108,7 +108,7 @@ def test_run_starts_the_console_adapter_the_settings_turn_on(fresh: dict[str, st
 
 
 def test_ask_refuses_gestures_with_a_usage_error(fresh: dict[str, str]) -> None:
-    done = paperbot("ask", "vote 1 up", env=fresh)
+    done = paperbot("ask", "vote 1 up", env={**fresh, "PAPERBOT_LOAD_SAMPLE": "0"})
     assert done.returncode == 2
     assert "need the shell" in done.stdout
 
@@ -192,3 +192,28 @@ def test_a_database_or_setting_that_cannot_work_exits_78_with_one_line(
     assert len(lines) == 1
     assert setting in lines[0]
     assert "s3cret" not in lines[0]
+
+
+def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
+    sample_catalog_file: Path, tmp_path: Path
+) -> None:
+    shutil.copyfile(sample_catalog_file, tmp_path / "shared.db")
+    env = {
+        **os.environ,
+        "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+        "PAPERBOT_OFFLINE": "1",
+        "PAPERBOT_LOAD_SAMPLE": "0",
+    }
+    queries = ["lora", "diffusion", "agents", "reasoning", "video", "speech", "robot", "math"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask", f"search {q} limit:10"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for q in queries
+    ]
+    results = [(p.wait(timeout=180), p.communicate()[1]) for p in processes]
+    assert [code for code, _ in results] == [0] * len(queries), [err for _, err in results]

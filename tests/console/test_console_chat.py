@@ -96,3 +96,20 @@ async def test_a_gesture_with_markup_in_it_does_not_end_the_shell(
     out = screen.read()
     assert "Not counted: [/x] is not a vote emoji." in out
     assert "Trending" in out or "Daily" in out or "papers" in out
+
+
+class LockedRecorder:
+    async def record(self, event: object) -> object:
+        raise RuntimeError("database is locked")
+
+
+async def test_a_vote_on_a_locked_database_says_try_again_and_the_shell_lives_on(
+    deps: Deps, dispatcher: Dispatcher, screen: Screen
+) -> None:
+    chat = ConsoleChat(Core(deps, dispatcher, votes=LockedRecorder()), screen.console)  # type: ignore[arg-type]
+
+    assert await run(chat, "today 1", "vote 1 up", "today 1") == 0
+
+    out = screen.read()
+    assert "could not be saved (the database is busy); try again" in out
+    assert out.count("Trending on Hugging Face") == 2

@@ -77,3 +77,25 @@ async def test_a_day_that_cannot_be_stored_is_reported_and_the_others_still_land
     assert "could not store" in summary.failed_days[first]
     assert summary.added == 1
     assert sqlite_db.read_now(lambda s: get_paper(s, "2606.00001")) is not None
+
+
+async def test_ingest_stops_asking_a_source_that_failed_three_days_in_a_row(
+    sqlite_db: Database, hf: tuple[FakeHfServer, HuggingFaceClient]
+) -> None:
+    server, client = hf
+    server.respond_next(503, times=100)  # Hugging Face is down for good
+    summary = await ingest_days(sqlite_db, client, WEEK)
+    assert list(summary.failed_days) == WEEK[:3]
+    assert summary.not_tried == WEEK[3:]
+    assert len(server.requests) == 9  # three days, each asked once and retried twice
+    assert "stopped after 3 failed days in a row, 4 day(s) not tried" in summary.line()
+
+
+async def test_a_day_that_works_resets_the_count_of_failures(
+    sqlite_db: Database, hf: tuple[FakeHfServer, HuggingFaceClient]
+) -> None:
+    server, client = hf
+    server.respond_next(503, times=6)  # the first two days fail, then it recovers
+    summary = await ingest_days(sqlite_db, client, WEEK)
+    assert list(summary.failed_days) == WEEK[:2]
+    assert summary.not_tried == []

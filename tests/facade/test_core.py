@@ -131,3 +131,22 @@ async def test_a_replayed_event_changes_nothing_and_updates_nothing(core: Core) 
 
     assert again.result.effect is Effect.DUPLICATE
     assert again.updates == ()
+
+
+class LockedRecorder:
+    """A vote recorder whose database stays locked past its busy timeout."""
+
+    async def record(self, event: object) -> object:
+        raise RuntimeError("database is locked")
+
+
+async def test_a_vote_the_database_cannot_take_comes_back_failed_not_raised(
+    deps: Deps, dispatcher: Dispatcher
+) -> None:
+    core = Core(deps, dispatcher, votes=LockedRecorder())  # type: ignore[arg-type]
+    click = ButtonVote("test", "T1", "C1", "U2", "2606.00467", 1, "e1", AT, "m1")
+
+    outcome = await core.handle_vote(click)
+
+    assert outcome.result.effect is Effect.FAILED
+    assert outcome.updates == ()
