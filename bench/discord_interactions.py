@@ -2,10 +2,10 @@
 
 The real discord.py client logs in to the loopback fake Discord of the test suite; the script
 dispatches N ``/papers search`` interactions back to back over the gateway and measures, for
-each, the time from sending INTERACTION_CREATE to the fake receiving its initial response (the
-deferral), and to the follow-up with the results. Budget (issue 9): p99 of the initial response
-under 500 ms (Discord allows 3 s). The core runs on a temporary SQLite catalog loaded with the
-bundled sample, offline.
+each, the time from sending INTERACTION_CREATE to the fake receiving its initial response: the
+results themselves when the core is done within the adapter's 2 s, else a deferral (counted).
+Budget (issue 9): p99 of the initial response under 500 ms (Discord allows 3 s). The core runs
+on a temporary SQLite catalog loaded with the bundled sample, offline.
 
     .venv/bin/python bench/discord_interactions.py [--interactions 100]
 """
@@ -57,12 +57,13 @@ async def bench(count: int, db_dir: str) -> None:
                 token = await fake.slash("search", query=QUERIES[i % len(QUERIES)], limit=5)
                 sent[token] = sent_at
             started = time.perf_counter()
-            await fake.until("POST", f"/webhooks/{APP_ID}/", count)
+            callbacks = await fake.until("POST", "/callback", count)
+            deferred = [c.path.split("/")[3] for c in callbacks if c.body["type"] == 5]
+            await fake.until("POST", f"/webhooks/{APP_ID}/", len(deferred))
             wall = time.perf_counter() - started
         finally:
             await adapter.stop()
-    initial = [c.at - sent[c.path.split("/")[3]] for c in fake.calls_to("POST", "/callback")]
-    followup = [c.at - sent[c.path.split("/")[3]] for c in fake.calls_to("POST", "/webhooks/")]
+    initial = [c.at - sent[c.path.split("/")[3]] for c in callbacks]
     ms = 1000
     print(f"{count} concurrent /papers search interactions, SQLite sample catalog, offline")
     print(
@@ -71,8 +72,8 @@ async def bench(count: int, db_dir: str) -> None:
         "(budget p99 < 500 ms)"
     )
     print(
-        f"follow-up with results p50 {statistics.median(followup) * ms:.0f} ms, "
-        f"p99 {percentile(followup, 0.99) * ms:.0f} ms; all answered {wall:.2f} s after the last"
+        f"{count - len(deferred)} answered directly with the results, {len(deferred)} deferred; "
+        f"all answered {wall:.2f} s after the last was sent"
     )
 
 

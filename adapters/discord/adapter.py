@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import discord
 
-from adapters.discord.app import PaperbotClient
+from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.render import DISCORD_LIMITS
 from adapters.discord.translate import PLATFORM
@@ -25,6 +25,7 @@ class DiscordConfig:
     token: str
     api_url: str = DEFAULT_API_URL
     guild_ready_timeout: float = 2.0  # how long READY waits for more servers to arrive
+    answer_within: float = ANSWER_WITHIN  # how long a command may run before it is deferred
 
 
 def point_at(api_url: str) -> None:
@@ -36,7 +37,7 @@ class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
         point_at(config.api_url)
         self._config = config
-        self.client = PaperbotClient(core, config.guild_ready_timeout)
+        self.client = PaperbotClient(core, config.guild_ready_timeout, config.answer_within)
         self._poster = DiscordPoster(self.client)
         self._task: asyncio.Task[None] | None = None
 

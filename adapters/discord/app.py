@@ -1,16 +1,16 @@
 """The Discord client: slash commands, vote clicks and reactions, handed to the core.
 
 discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash command is
-deferred at once (Discord wants an answer within 3 s), run by the core, and answered by
-follow-up messages whose ids the core records; a private reply (usage error, help, failure)
-replaces the public "thinking…" message with ephemeral follow-ups. Clicks and reactions become
-vote events; each message the vote changed is edited in place. See docs/architecture.md,
-"Discord adapter".
+run by the core and, when it is done within ``answer_within`` (Discord wants a first answer
+within 3 s), answered directly, ephemerally if the reply is private; a slower one is deferred,
+then followed up (``adapters.discord.answer``). The ids of public messages go to the core.
+Clicks and reactions become vote events; each message the vote changed is edited in place.
+See docs/architecture.md, "Discord adapter".
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import logging
 import uuid
 from collections.abc import Mapping
@@ -21,10 +21,18 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
+from adapters.discord.answer import Answer
 from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
 from adapters.discord.render import ALLOWED_MENTIONS, DISCORD_LIMITS, render_reply
-from adapters.discord.translate import Option, Where, button_vote, invocation, reaction_change
+from adapters.discord.translate import (
+    PLATFORM,
+    Option,
+    Where,
+    button_vote,
+    invocation,
+    reaction_change,
+)
 from bot.facade import Channel, Core, Effect, MessageUpdate, VoteOutcome
 from bot.reply import Reply
 
@@ -32,6 +40,8 @@ log = logging.getLogger("paperbot.discord")
 
 INTERNAL_ERROR = "Something went wrong on our side; the error is in the bot's log."
 NOT_SAVED = "The vote could not be saved (the database is busy); try again."
+ANSWER_WITHIN = 2.0  # seconds to wait for the core before deferring; Discord allows 3
+PRIVATE_COMMANDS = frozenset({"help"})  # deferred ephemerally, should they ever be slow
 
 
 def where_of(interaction: discord.Interaction[Any]) -> Where:
@@ -45,13 +55,16 @@ def emoji_text(emoji: discord.PartialEmoji) -> str:
 
 
 class PaperbotClient(discord.Client):
-    def __init__(self, core: Core, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(
+        self, core: Core, guild_ready_timeout: float = 2.0, answer_within: float = ANSWER_WITHIN
+    ) -> None:
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=ALLOWED_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
         )
         self.core = core
+        self.answer_within = answer_within
         self.tree: app_commands.CommandTree[PaperbotClient] = app_commands.CommandTree(self)
         self.tree.add_command(PapersGroup(self.run_command))
 
@@ -68,28 +81,28 @@ class PaperbotClient(discord.Client):
     async def run_command(
         self, interaction: discord.Interaction[Any], subcommand: str, options: Mapping[str, Option]
     ) -> None:
-        public = subcommand != "help"
-        await interaction.response.defer(ephemeral=not public, thinking=True)
+        """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
         where = where_of(interaction)
-        channel = Channel("discord", where.workspace, str(where.channel_id))
+        channel = Channel(PLATFORM, where.workspace, str(where.channel_id))
+        answer = Answer(interaction)
+        work = asyncio.ensure_future(self.core.run_command(invocation(where, subcommand, options)))
         try:
-            reply = await self.core.run_command(invocation(where, subcommand, options))
-            private = reply.private or not public
-            if private and public:  # the "thinking…" message was public; its answer is not
-                await interaction.delete_original_response()
+            done, _ = await asyncio.wait({work}, timeout=self.answer_within)
+            if not done:  # only commands that reach Hugging Face are slow; their results are public
+                await answer.defer(ephemeral=subcommand in PRIVATE_COMMANDS)
+            reply = await work
 
             async def deliver(message: Reply) -> str | None:
-                rendered = render_reply(message).send_kwargs()
-                sent = await interaction.followup.send(**rendered, ephemeral=private, wait=True)  # type: ignore[call-overload]
-                return None if private else str(sent.id)
+                kwargs = render_reply(message).send_kwargs()
+                sent = await answer.send(kwargs, private=reply.private)
+                return None if sent is None else str(sent)
 
             await self.core.deliver(channel, reply, deliver, DISCORD_LIMITS)
         except Exception:
             log.exception("/papers %s failed", subcommand)
-            if public:  # else the first follow-up would replace "thinking…", publicly
-                with contextlib.suppress(discord.HTTPException):
-                    await interaction.delete_original_response()
-            await self._say_privately(interaction, INTERNAL_ERROR)
+            await answer.fail(INTERNAL_ERROR)
+        finally:
+            work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
 
     async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:

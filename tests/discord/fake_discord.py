@@ -4,6 +4,15 @@ It records every REST call, keeps the messages it created (so edits can be check
 test dispatch gateway events (interactions, reactions) as Discord would. Responses carry
 ``Content-Type: application/json`` exactly, as discord.py requires; a 429 carries ``Via`` so the
 client retries it instead of taking it for a Cloudflare ban.
+
+Interactions follow Discord's rules, refused as Discord refuses them: one callback per
+interaction, within 3 s of it (``10062 Unknown interaction``, ``40060 already acknowledged``);
+follow-ups and ``@original`` only after a callback and within the token's 15 minutes
+(``10015 Unknown Webhook``). A deferred callback (type 5) shows a "thinking…" message with the
+deferral's visibility; the first follow-up fills that message and keeps its visibility whatever
+flags it asks for. Once the deferred message is deleted, a follow-up is a new message with its own
+flags: that is the adapter's assumption for a slow private reply (docs/architecture.md), modelled
+here, not confirmed against Discord.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +34,9 @@ CHANNEL_ID = 900000000000000004
 USER_ID = 900000000000000005
 TIMESTAMP = "2026-06-12T09:00:00.000000+00:00"
 EPHEMERAL = 64
+LOADING = 128  # a deferred "thinking…" message not yet filled
+CALLBACK_WITHIN = 3.0  # seconds Discord gives an interaction's first response
+TOKEN_LIFETIME = 15 * 60.0
 
 BOT_USER = {
     "id": str(BOT_ID),
@@ -55,6 +67,19 @@ class Call:
 
 
 @dataclass
+class Pending:
+    """An interaction as Discord tracks it, from INTERACTION_CREATE to its token's expiry."""
+
+    token: str
+    created: float  # time.monotonic() when dispatched
+    source_message: int | None  # the message a clicked component is on
+    callback: dict[str, Any] | None = None
+    original: int | None = None  # the response's message (or the clicked one)
+    filling: bool = False  # a deferred "thinking…" message the next follow-up fills
+    shown: list[tuple[int, int]] = field(default_factory=list)  # (message id, flags) ever shown
+
+
+@dataclass
 class FakeDiscord:
     """``async with FakeDiscord() as fake``: ``fake.api_url`` is the REST base to point at."""
 
@@ -74,10 +99,10 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.sessions = 0
-        self._originals: dict[str, int] = {}
-        self.resumed: list[
-            str
-        ] = []  # session ids resumed  # interaction token -> the message it came from
+        self.interactions: dict[str, Pending] = {}  # by interaction id
+        self.deleted: list[int] = []  # message ids deleted
+        self.resumed: list[str] = []  # session ids resumed
+        self.callback_within = CALLBACK_WITHIN
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -151,17 +176,23 @@ class FakeDiscord:
         await self._send(ws, "GUILD_CREATE", guild())
         self._ready.set()
 
-    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
-        self._seq += 1
-        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+    async def _send(
+        self, ws: web.WebSocketResponse, event: str, data: dict[str, Any], seq: int | None = None
+    ) -> int:
+        if seq is None:
+            self._seq += 1
+            seq = self._seq
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
+        return seq
 
     async def connected(self) -> None:
         await asyncio.wait_for(self._ready.wait(), 10)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any], seq: int | None = None) -> int:
+        """Send a gateway event; ``seq`` repeats an earlier one's, as a replay on resume does."""
         await self.connected()
         assert self._ws is not None
-        await self._send(self._ws, event, data)
+        return await self._send(self._ws, event, data, seq)
 
     # ---- what a test sends -----------------------------------------------------------------
 
@@ -194,10 +225,11 @@ class FakeDiscord:
         self, kind: int, data: dict[str, Any], message: Any = None, clicker: int = USER_ID
     ) -> str:
         token = f"token-{self.new_id()}"
-        if message is not None:
-            self._originals[token] = int(message["id"])
+        interaction_id = str(self.new_id())
+        source = int(message["id"]) if message is not None else None
+        self.interactions[interaction_id] = Pending(token, time.monotonic(), source)
         payload = {
-            "id": str(self.new_id()),
+            "id": interaction_id,
             "application_id": str(APP_ID),
             "type": kind,
             "token": token,
@@ -229,8 +261,15 @@ class FakeDiscord:
         return token
 
     async def react(
-        self, message_id: int, emoji: str, *, added: bool = True, by: int = USER_ID
-    ) -> None:
+        self,
+        message_id: int,
+        emoji: str,
+        *,
+        added: bool = True,
+        by: int = USER_ID,
+        seq: int | None = None,
+    ) -> int:
+        """A raw reaction event; returns its gateway sequence number (pass it back to replay)."""
         data: dict[str, Any] = {
             "user_id": str(by),
             "channel_id": str(CHANNEL_ID),
@@ -249,9 +288,17 @@ class FakeDiscord:
                 "mute": False,
                 "flags": 0,
             }
-        await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+        kind = "MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE"
+        return await self.dispatch(kind, data, seq)
 
     # ---- what a test checks ----------------------------------------------------------------
+
+    def pending(self, token: str) -> Pending:
+        return next(p for p in self.interactions.values() if p.token == token)
+
+    def shown_for(self, token: str) -> list[tuple[int, int]]:
+        """(message id, flags) of every message the interaction ever showed, deleted or not."""
+        return self.pending(token).shown
 
     def calls_to(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
@@ -294,13 +341,15 @@ class FakeDiscord:
                 url = f"ws://127.0.0.1:{self.port}/gateway"
                 return reply({"url": url, "shards": 1, "session_start_limit": limit})
             case "POST", ["interactions", interaction_id, _token, "callback"]:
-                return reply(self._callback(interaction_id, body))
-            case "POST", ["webhooks", _app, _token]:
-                return reply(self._create(CHANNEL_ID, body, webhook=True))
+                return self._callback(interaction_id, body)
+            case "POST", ["webhooks", _app, token]:
+                return self._with_token(token, lambda p: self._follow_up(p, body))
+            case "GET", ["webhooks", _app, token, "messages", "@original"]:
+                return self._with_token(token, lambda p: self._original(p))
             case "PATCH", ["webhooks", _app, token, "messages", "@original"]:
-                return reply(self._edit(self._originals[token], body))
-            case "DELETE", ["webhooks", _app, _token, "messages", "@original"]:
-                return web.Response(status=204)
+                return self._with_token(token, lambda p: self._original(p, body))
+            case "DELETE", ["webhooks", _app, token, "messages", "@original"]:
+                return self._with_token(token, self._delete_original)
             case "POST", ["channels", channel_id, "messages"]:
                 return self._post(int(channel_id), body)
             case "PATCH", ["channels", channel_id, "messages", message_id]:
@@ -320,18 +369,79 @@ class FakeDiscord:
                 )
         return reply({"message": "404: Not Found", "code": 0}, status=404)
 
-    def _callback(self, interaction_id: str, body: Any) -> dict[str, Any]:
+    def _callback(self, interaction_id: str, body: Any) -> web.Response:
+        """The one initial response: a message (4), "thinking…" (5), or an update (6, 7)."""
+        pending = self.interactions.get(interaction_id)
+        if pending is None or time.monotonic() - pending.created > self.callback_within:
+            return reply({"message": "Unknown interaction", "code": 10062}, status=404)
+        if pending.callback is not None:
+            already = "Interaction has already been acknowledged."
+            return reply({"message": already, "code": 40060}, status=400)
+        pending.callback = body
         kind = body["type"]
-        flags = (body.get("data") or {}).get("flags", 0)
-        return {
+        data = body.get("data") or {}
+        ephemeral = data.get("flags", 0) & EPHEMERAL
+        message = None
+        if kind in (4, 5):
+            flags = ephemeral | (LOADING if kind == 5 else 0)
+            message = self._create(CHANNEL_ID, {**data, "flags": flags}, webhook=True)
+            pending.original, pending.filling = int(message["id"]), kind == 5
+            pending.shown.append((pending.original, flags))
+        elif pending.source_message is not None:
+            pending.original = pending.source_message
+            if kind == 7:
+                message = self._edit(pending.original, data)
+        answer: dict[str, Any] = {
             "interaction": {
                 "id": interaction_id,
-                "type": 2,
+                "type": 2 if pending.source_message is None else 3,
                 "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool(flags & EPHEMERAL),
+                "response_message_ephemeral": bool(ephemeral),
             },
             "resource": {"type": kind},
         }
+        if message is not None:
+            answer["interaction"]["response_message_id"] = message["id"]
+            answer["resource"]["message"] = message
+        return reply(answer)
+
+    def _with_token(self, token: str, then: Callable[[Pending], web.Response]) -> web.Response:
+        """Webhook routes of an interaction: only once it has a callback, for 15 minutes."""
+        pending = next((p for p in self.interactions.values() if p.token == token), None)
+        if (
+            pending is None
+            or pending.callback is None
+            or time.monotonic() - pending.created > TOKEN_LIFETIME
+        ):
+            return reply({"message": "Unknown Webhook", "code": 10015}, status=404)
+        return then(pending)
+
+    def _follow_up(self, pending: Pending, body: Any) -> web.Response:
+        """The first follow-up after a deferral fills "thinking…", keeping its visibility."""
+        if pending.filling and pending.original in self.messages:
+            pending.filling = False
+            message = self.messages[pending.original]
+            message["flags"] &= ~LOADING
+            pending.shown.append((pending.original, message["flags"]))
+            return reply(self._edit(pending.original, body))
+        message = self._create(CHANNEL_ID, body, webhook=True)
+        pending.shown.append((int(message["id"]), message["flags"]))
+        return reply(message)
+
+    def _original(self, pending: Pending, edit: Any = None) -> web.Response:
+        if pending.original not in self.messages:
+            return reply({"message": "Unknown Message", "code": 10008}, status=404)
+        assert pending.original is not None
+        found = self.messages[pending.original]
+        return reply(found if edit is None else self._edit(pending.original, edit))
+
+    def _delete_original(self, pending: Pending) -> web.Response:
+        if pending.original not in self.messages:
+            return reply({"message": "Unknown Message", "code": 10008}, status=404)
+        assert pending.original is not None
+        del self.messages[pending.original]
+        self.deleted.append(pending.original)
+        return web.Response(status=204)
 
     def _post(self, channel_id: int, body: Any) -> web.Response:
         if self.rate_limit_next_posts > 0:
@@ -371,7 +481,7 @@ class FakeDiscord:
             "components": body.get("components") or [],
             "pinned": False,
             "type": 0,
-            "flags": body.get("flags", 0),
+            "flags": body.get("flags", 0) & (EPHEMERAL | LOADING),
         }
         if webhook:
             message["webhook_id"] = str(APP_ID)

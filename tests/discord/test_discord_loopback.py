@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Channel, Core, PostRejected
+from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from tests.discord.fake_discord import (
     APP_ID,
@@ -21,8 +23,10 @@ from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,
 )
+from tests.support.fakes import FakeSource, make_paper
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
+UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))
 
 
 @pytest.fixture
@@ -33,79 +37,164 @@ def core(deps: Deps, dispatcher: Dispatcher) -> Core:
 class Bots:
     """Adapters started against the fake; every one is stopped when the test ends."""
 
-    def __init__(self, core: Core, fake: FakeDiscord) -> None:
+    def __init__(self, core: Core, fake: FakeDiscord, answer_within: float = 2.0) -> None:
         self.core, self.fake, self.running = core, fake, list[DiscordAdapter]()
+        self.answer_within = answer_within
 
     async def start(self) -> DiscordAdapter:
-        adapter = DiscordAdapter(
-            self.core, DiscordConfig("bot-token", self.fake.api_url, guild_ready_timeout=0.05)
-        )
+        config = DiscordConfig(
+            "bot-token", self.fake.api_url, guild_ready_timeout=0.05,
+            answer_within=self.answer_within,
+        )  # fmt: skip
+        adapter = DiscordAdapter(self.core, config)
         await adapter.start()
         self.running.append(adapter)
         await asyncio.wait_for(adapter.ready(), 10)
         return adapter
+
+    async def stop(self) -> None:
+        for adapter in self.running:
+            await adapter.stop()
 
 
 @pytest.fixture
 async def bots(core: Core, fake: FakeDiscord) -> AsyncIterator[Bots]:
     started = Bots(core, fake)
     yield started
-    for adapter in started.running:
-        await adapter.stop()
+    await started.stop()
+
+
+@dataclass
+class GatedSource(FakeSource):
+    """Hugging Face answering only once the test opens ``gate``: a command as slow as needed."""
+
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def paper(self, paper_id: str) -> Paper:
+        await self.gate.wait()
+        return await super().paper(paper_id)
+
+
+@pytest.fixture
+async def slow_bots(
+    deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
+) -> AsyncIterator[tuple[Bots, GatedSource]]:
+    source = GatedSource(papers={UNLISTED.id: UNLISTED})
+    started = Bots(Core(replace(deps, source=source), dispatcher), fake, answer_within=0.05)
+    yield started, source
+    await started.stop()
 
 
 def custom_ids(body: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in body.get("components", []) for c in row["components"]]
 
 
+async def answered_directly(fake: FakeDiscord, token: str) -> dict[str, Any]:
+    """The data of the interaction's callback, which must be a message (type 4)."""
+    pending = fake.pending(token)
+    for _ in range(500):
+        if pending.callback is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert pending.callback is not None, "no callback"
+    assert pending.callback["type"] == 4
+    data: dict[str, Any] = pending.callback["data"]
+    return data
+
+
 async def search_message(fake: FakeDiscord, query: str, limit: int) -> tuple[int, dict[str, Any]]:
     token = await fake.slash("search", query=query, limit=limit)
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
-    message = fake.messages[max(fake.messages)]
-    return int(message["id"]), post.body
+    body = await answered_directly(fake, token)
+    message_id = fake.pending(token).original
+    assert message_id is not None
+    return message_id, body
 
 
-async def test_a_slash_search_is_deferred_then_answered_publicly_with_one_embed_per_paper(
+async def tally_after_reacting(fake: FakeDiscord, message_id: int, emoji: str = "🔥") -> str:
+    edits = len(fake.calls_to("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}"))
+    await fake.react(message_id, emoji)
+    edit = (await fake.until("PATCH", f"/messages/{message_id}", edits + 1))[-1]
+    footer: str = edit.body["embeds"][0]["footer"]["text"]
+    return footer
+
+
+async def test_a_fast_search_is_answered_directly_in_public_and_its_message_takes_reactions(
     bots: Bots, fake: FakeDiscord
 ) -> None:
     await bots.start()
     assert fake.identified == 1
     assert fake.heartbeats >= 1
-    token = await fake.slash("search", query="lora", limit=2)
-    [callback] = await fake.until("POST", "/callback")
-    assert callback.body["type"] == 5  # deferred: "paperbot is thinking…"
-    assert not callback.body.get("data", {}).get("flags", 0) & EPHEMERAL
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
-    body = post.body
-    assert not body.get("flags", 0) & EPHEMERAL
-    cards = [e for e in body["embeds"] if e.get("url", "").startswith("https://huggingface.co/")]
-    assert len(cards) == 2
-    assert all("team votes 👍 0" in e["footer"]["text"] for e in cards)
+    token = await fake.slash("search", query="lora", limit=1)
+    body = await answered_directly(fake, token)
+    [(message_id, flags)] = fake.shown_for(token)  # no "thinking…" first
+    assert not flags & EPHEMERAL
+    [card] = body["embeds"]
+    assert card["url"].startswith("https://huggingface.co/")
+    assert "team votes 👍 0" in card["footer"]["text"]
     ids = custom_ids(body)
-    assert len(ids) == 4
+    assert len(ids) == 2
     assert all(i.startswith("vote:") and len(i) < 100 for i in ids)
     assert body["allowed_mentions"]["parse"] == []
+    # the core recorded the callback's message id: a reaction on it is a vote
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
 
 
-async def test_a_usage_error_replaces_the_public_thinking_message_with_an_ephemeral_one(
+async def test_a_usage_error_is_ephemeral_from_the_first_moment_and_never_public(
     bots: Bots, fake: FakeDiscord
 ) -> None:
     await bots.start()
     token = await fake.slash("subscribe", timezone="Mars/Olympus")
-    await fake.until("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
-    assert post.body["flags"] & EPHEMERAL
-    assert "Mars/Olympus" in post.body["content"]
+    body = await answered_directly(fake, token)
+    assert body["flags"] & EPHEMERAL
+    assert "Mars/Olympus" in body["content"]
+    assert all(flags & EPHEMERAL for _, flags in fake.shown_for(token))
+    assert not fake.calls_to("DELETE", "@original")
 
 
-async def test_help_is_deferred_ephemerally(bots: Bots, fake: FakeDiscord) -> None:
+async def test_help_is_answered_directly_and_ephemerally(bots: Bots, fake: FakeDiscord) -> None:
     await bots.start()
     token = await fake.slash("help")
-    [callback] = await fake.until("POST", "/callback")
-    assert callback.body["data"]["flags"] & EPHEMERAL
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
-    assert "/papers search" in post.body["content"]
+    body = await answered_directly(fake, token)
+    assert body["flags"] & EPHEMERAL
+    assert "/papers search" in body["content"]
     assert not fake.calls_to("DELETE", "@original")
+
+
+async def test_a_slow_command_is_deferred_in_public_then_its_follow_up_fills_the_message(
+    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord
+) -> None:
+    bots, source = slow_bots
+    await bots.start()
+    token = await fake.slash("paper", paper=UNLISTED.id)
+    [callback] = await fake.until("POST", "/callback")
+    assert callback.body["type"] == 5  # "paperbot is thinking…", for everyone
+    assert not callback.body.get("data", {}).get("flags", 0) & EPHEMERAL
+    source.gate.set()
+    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    assert post.body["embeds"][0]["title"].startswith("A paper only Hugging Face lists")
+    [(thinking, _loading), (filled, flags)] = fake.shown_for(token)
+    assert filled == thinking
+    assert not flags & EPHEMERAL
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, filled)
+
+
+async def test_a_slow_reply_that_turns_out_private_replaces_thinking_with_an_ephemeral_one(
+    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord
+) -> None:
+    bots, source = slow_bots
+    await bots.start()
+    source.papers.clear()  # Hugging Face does not list it: a private reply, known late
+    token = await fake.slash("paper", paper=UNLISTED.id)
+    await fake.until("POST", "/callback")
+    source.gate.set()
+    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    [delete] = fake.calls_to("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
+    assert delete.at < post.at
+    [(thinking, _loading), (answer, flags)] = fake.shown_for(token)
+    assert thinking in fake.deleted
+    assert answer != thinking
+    assert flags & EPHEMERAL
+    assert "does not list" in post.body["content"]
 
 
 async def test_a_click_on_a_message_sent_before_a_restart_edits_it_with_the_new_tally(
@@ -191,7 +280,7 @@ async def test_after_the_gateway_drops_the_client_resumes_and_keeps_answering(
     assert fake.resumed == ["session-1"]
     assert fake.identified == 1  # a resume, not a new session
     token = await fake.slash("search", query="lora", limit=1)
-    await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    await answered_directly(fake, token)
 
 
 class BrokenCore(Core):
@@ -206,13 +295,10 @@ async def test_an_internal_error_is_one_ephemeral_line_and_a_log_entry(
     try:
         await bots.start()
         token = await fake.slash("today")
-        await fake.until("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
-        [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+        body = await answered_directly(fake, token)
     finally:
-        for adapter in bots.running:
-            await adapter.stop()
-    assert post.body["flags"] & EPHEMERAL
-    assert (
-        post.body["content"] == "Something went wrong on our side; the error is in the bot's log."
-    )
+        await bots.stop()
+    assert body["flags"] & EPHEMERAL
+    assert body["content"] == "Something went wrong on our side; the error is in the bot's log."
+    assert all(flags & EPHEMERAL for _, flags in fake.shown_for(token))
     assert "/papers today failed" in caplog.text
