@@ -41,6 +41,7 @@ log = logging.getLogger("paperbot.discord")
 INTERNAL_ERROR = "Something went wrong on our side; the error is in the bot's log."
 NOT_SAVED = "The vote could not be saved (the database is busy); try again."
 ANSWER_WITHIN = 2.0  # seconds to wait for the core before deferring; Discord allows 3
+RAW_REACTIONS = frozenset({"raw_reaction_add", "raw_reaction_remove"})
 PRIVATE_COMMANDS = frozenset({"help"})  # deferred ephemerally, should they ever be slow
 
 
@@ -131,13 +132,32 @@ class PaperbotClient(discord.Client):
         if note := vote_note(outcome):
             await self._say_privately(interaction, note)
 
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.reacted(payload, added=True)
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        """Raw reactions get their identity here, while their gateway frame is being parsed."""
+        super().dispatch(event, *args, **kwargs)
+        if event in RAW_REACTIONS:
+            [payload] = args
+            added = event == "raw_reaction_add"
+            super().dispatch("vote_reaction", payload, added, self._gateway_position())
 
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.reacted(payload, added=False)
+    def _gateway_position(self) -> str:
+        """``reaction:<session>:<sequence>`` of the frame being parsed: a reaction's event id.
 
-    async def reacted(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        Discord gives a reaction no id, but every gateway event a sequence number in its session,
+        and a resume replays missed events with the numbers they had. So a replayed reaction has
+        the id it had the first time and the core drops it as a duplicate, even after the
+        reaction was removed again (docs/architecture.md, "Discord adapter"). Read here, inside
+        ``dispatch``, the numbers are this frame's; in the event's own task they may be a later
+        one's.
+        """
+        ws = self.ws
+        if ws is None or ws.session_id is None or ws.sequence is None:  # not from a gateway
+            return f"reaction:{uuid.uuid4().hex}"
+        return f"reaction:{ws.session_id}:{ws.sequence}"
+
+    async def on_vote_reaction(
+        self, payload: discord.RawReactionActionEvent, added: bool, event_id: str
+    ) -> None:
         """A reaction on any message, cached or not; the core decides whether it is a vote."""
         emoji = emoji_text(payload.emoji)
         if not self.core.is_vote_emoji(emoji):
@@ -145,9 +165,8 @@ class PaperbotClient(discord.Client):
         where = Where(payload.guild_id, payload.channel_id, payload.user_id)
         bot_id = self.user.id if self.user is not None else None
         event = reaction_change(
-            where, payload.message_id, emoji, added, f"reaction:{uuid.uuid4().hex}",
-            self.core.now(), bot_id,
-        )  # fmt: skip
+            where, payload.message_id, emoji, added, event_id, self.core.now(), bot_id
+        )
         outcome = await self.core.handle_vote(event)
         for update in outcome.updates:
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,
 )
-from tests.support.fakes import FakeSource, make_paper
+from tests.support.fakes import FakeSource, FixedClock, make_paper
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))
@@ -233,6 +234,32 @@ async def test_reactions_on_uncached_messages_count_and_the_bots_own_do_not(
     edits = await fake.until("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}", 2)
     assert "👍 0  👎 0" in edits[1].body["embeds"][0]["footer"]["text"]
     assert len(edits) == 2
+
+
+async def test_a_replayed_reaction_counts_once_even_after_the_reaction_was_removed(
+    bots: Bots, fake: FakeDiscord, clock: FixedClock
+) -> None:
+    await bots.start()
+    message_id, _ = await search_message(fake, "lora", 1)
+    edits = f"/channels/{CHANNEL_ID}/messages/{message_id}"
+
+    def later() -> None:  # reactions are ordered by when they are handled
+        clock.now += timedelta(seconds=1)
+
+    seq = await fake.react(message_id, "🔥")
+    await fake.until("PATCH", edits, 1)
+    later()
+    await fake.react(message_id, "🔥", added=False)
+    await fake.until("PATCH", edits, 2)
+    later()
+    await fake.react(message_id, "🔥", seq=seq)  # the same frame again, as a resume replays it
+    later()
+    await fake.react(message_id, "👎")  # then the same person, in order after the replay
+    later()
+    await fake.react(message_id, "👎", added=False)
+    last = (await fake.until("PATCH", edits, 4))[-1]
+    # a counted replay would have left 🔥 on the card: 👍 1 once 👎 is gone
+    assert "👍 0  👎 0" in last.body["embeds"][0]["footer"]["text"]
 
 
 async def test_a_digest_posts_one_message_per_paper_through_the_poster_after_a_429(
