@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass
 
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
@@ -33,13 +35,33 @@ def point_at(api_url: str) -> None:
     discord.http.Route.BASE = api_url.rstrip("/")
 
 
+@dataclass(frozen=True, slots=True)
+class Addresses:
+    """discord.py's REST base and gateway: class attributes, so one Discord per process.
+
+    The adapter points them at its Discord when it starts (the gateway from ``/gateway/bot``)
+    and puts back what it found when it stops, so what runs next in the process starts clean.
+    """
+
+    rest: str
+    gateway: yarl.URL
+
+    @classmethod
+    def current(cls) -> Addresses:
+        return cls(discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+
+    def restore(self) -> None:
+        discord.http.Route.BASE = self.rest
+        DiscordWebSocket.DEFAULT_GATEWAY = self.gateway
+
+
 class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
-        point_at(config.api_url)
         self._config = config
         self.client = PaperbotClient(core, config.guild_ready_timeout, config.answer_within)
         self._poster = DiscordPoster(self.client)
         self._task: asyncio.Task[None] | None = None
+        self._found: Addresses | None = None  # discord.py's addresses before start()
 
     @property
     def platform(self) -> str:
@@ -55,7 +77,13 @@ class DiscordAdapter:
 
     async def start(self) -> None:
         """Log in (a bad token fails here, loudly), then serve the gateway in the background."""
-        await self.client.login(self._config.token)
+        self._found = Addresses.current()
+        point_at(self._config.api_url)
+        try:
+            await self.client.login(self._config.token)
+        except BaseException:
+            self._found.restore()
+            raise
         self._task = asyncio.get_running_loop().create_task(self._connect())
 
     async def _connect(self) -> None:
@@ -78,3 +106,6 @@ class DiscordAdapter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
+        if self._found is not None:
+            self._found.restore()
+            self._found = None

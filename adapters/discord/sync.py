@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.adapter import DiscordConfig, point_at
+from adapters.discord.adapter import Addresses, DiscordConfig, point_at
 from adapters.discord.commands import PapersGroup
 from adapters.discord.translate import Option
 
@@ -29,6 +29,7 @@ async def _not_served(
 
 async def sync_commands(config: DiscordConfig, guild_id: int | None = None) -> list[str]:
     """The names Discord now has registered, e.g. ``["papers"]``."""
+    found = Addresses.current()
     point_at(config.api_url)
     client = discord.Client(intents=discord.Intents.default())
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
@@ -43,4 +44,5 @@ async def sync_commands(config: DiscordConfig, guild_id: int | None = None) -> l
         raise SyncRefused(f"Discord refused the commands: {error}") from error
     finally:
         await client.close()
+        found.restore()
     return [command.name for command in synced]

@@ -40,11 +40,12 @@ def test_a_malformed_api_url_is_a_settings_error() -> None:
 
 
 def test_paperbot_run_builds_the_discord_adapter_when_a_token_is_set(
-    deps: Deps, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+    deps: Deps, dispatcher: Dispatcher
 ) -> None:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    found = discord.http.Route.BASE
     chosen = load_adapter_settings({"PAPERBOT_DISCORD_TOKEN": "t"})
     [adapter] = configured_adapters(chosen, Core(deps, dispatcher), Console(file=io.StringIO()))
+    assert found == discord.http.Route.BASE  # pointed at Discord only once started
     assert isinstance(adapter, DiscordAdapter)
     assert adapter.platform == "discord"
     assert adapter.poster.limits.one_card_per_message
@@ -59,7 +60,9 @@ async def test_discord_sync_registers_the_papers_group(
     argv = ["discord", "sync", *(["--guild", str(guild)] if guild else [])]
     args: argparse.Namespace = build_parser().parse_args(argv)
     screen = io.StringIO()
+    found = discord.http.Route.BASE
     assert await args.run(None, Console(file=screen, width=200), args) == 0
+    assert found == discord.http.Route.BASE  # the sync's client pointed at the fake, then put back
     where = f"/applications/{APP_ID}/" + (f"guilds/{guild}/" if guild else "") + "commands"
     [put] = fake.calls_to("PUT", where)
     [papers] = put.body

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
+import discord
 import pytest
+from discord.gateway import DiscordWebSocket
 
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
@@ -308,6 +310,17 @@ async def test_after_the_gateway_drops_the_client_resumes_and_keeps_answering(
     assert fake.identified == 1  # a resume, not a new session
     token = await fake.slash("search", query="lora", limit=1)
     await answered_directly(fake, token)
+
+
+async def test_stopping_puts_back_the_process_wide_addresses_discord_py_reads(
+    bots: Bots, fake: FakeDiscord
+) -> None:
+    found = (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    adapter = await bots.start()
+    assert fake.api_url == discord.http.Route.BASE
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == f"ws://127.0.0.1:{fake.port}/gateway"
+    await adapter.stop()
+    assert found == (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
 
 class BrokenCore(Core):
