@@ -88,9 +88,32 @@ def render_spans(spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def escape_within(text: str, limit: int) -> str:
+    """``text`` on one line, escaped, and cut (with "…") so the escaped form fits ``limit``.
+
+    Escaping can double a text's length (``***`` -> ``\\*\\*\\*``), so shortening before
+    escaping would not bound what Discord counts.
+    """
+    escaped = escape(" ".join(text.split()))
+    if len(escaped) <= limit:
+        return escaped
+    out: list[str] = []
+    size = 0
+    for char in " ".join(text.split()):
+        piece = escape(char)
+        if size + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out).rstrip() + "…"
+
+
+def _fitting_url(url: str | None) -> str | None:
+    """``url`` made safe, or None when that is longer than ``MAX_URL`` (a cut URL is broken)."""
+    if not url:
+        return None
+    safe = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    return safe if len(safe) <= MAX_URL else None
 
 
 def render_text_part(part: Heading | Text | VoterList) -> str:
@@ -105,7 +128,7 @@ def render_text_part(part: Heading | Text | VoterList) -> str:
                 )
             return f"⚠️ {text}" if tone == "error" else text
         case VoterList(paper=paper, voters=voters):
-            lines = [f"**{escape(_shorten(paper.title, MAX_TITLE))}**"]
+            lines = [f"**{escape_within(paper.title, MAX_TITLE)}**"]
             for voter in voters:
                 mark = "👍" if voter.value > 0 else "👎"
                 how = f"reaction {voter.emoji}" if voter.source == "reaction" else "button"
@@ -117,18 +140,23 @@ def render_text_part(part: Heading | Text | VoterList) -> str:
 
 
 def authors_line(authors: tuple[str, ...]) -> str:
-    shown = ", ".join(escape(_shorten(a, MAX_AUTHOR_CHARS)) for a in authors[:MAX_AUTHORS])
+    shown = ", ".join(escape_within(a, MAX_AUTHOR_CHARS) for a in authors[:MAX_AUTHORS])
     more = len(authors) - MAX_AUTHORS
     return shown + (f" and {more} more" if more > 0 else "")
 
 
 def card_title(card: PaperCard) -> str:
+    """The rank and the escaped title, within Discord's 256 characters of an embed title."""
     prefix = f"{card.rank}. " if card.rank is not None else ""
-    return prefix + _shorten(card.paper.title, MAX_TITLE - len(prefix))
+    return prefix + escape_within(card.paper.title, MAX_TITLE - len(prefix))
 
 
 def card_description(card: PaperCard) -> str:
-    """Authors, HF upvotes, summary, keywords and links; at most ~2,500 characters by design."""
+    """Authors, HF upvotes, summary, keywords and links; under 4,096 characters by construction.
+
+    Every piece has a bound after escaping: authors ~520, stats ~150, summary 700, keywords ~370
+    and at most five links of ``MAX_URL`` characters (~1,600), about 3,400 in all.
+    """
     paper = card.paper
     lines: list[str] = []
     if paper.authors:
@@ -143,16 +171,16 @@ def card_description(card: PaperCard) -> str:
     lines.append(stats)
     summary = paper.ai_summary or paper.summary
     if summary:
-        lines.append("\n" + escape(_shorten(summary, MAX_SUMMARY)))
+        lines.append("\n" + escape_within(summary, MAX_SUMMARY))
     if paper.ai_keywords:
-        keywords = (escape(_shorten(k, 40)) for k in paper.ai_keywords[:MAX_KEYWORDS])
+        keywords = (escape_within(k, 40) for k in paper.ai_keywords[:MAX_KEYWORDS])
         lines.append("-# " + " · ".join(keywords))
-    links = [link(paper.hf_url, "Hugging Face"), link(paper.arxiv_url, "arXiv")]
-    links.append(link(paper.pdf_url, "PDF"))
-    if paper.github_repo:
-        links.append(link(paper.github_repo, "GitHub"))
-    if paper.project_page:
-        links.append(link(paper.project_page, "Project page"))
+    targets = [
+        (paper.hf_url, "Hugging Face"), (paper.arxiv_url, "arXiv"), (paper.pdf_url, "PDF"),
+        (paper.github_repo, "GitHub"), (paper.project_page, "Project page"),
+    ]  # fmt: skip
+    fitting = ((_fitting_url(url), label) for url, label in targets)
+    links = [f"[{label}]({url})" for url, label in fitting if url is not None]
     lines.append("\n" + " · ".join(links))
     return "\n".join(lines)
 
@@ -167,14 +195,14 @@ def card_footer(card: PaperCard) -> str:
 def render_card(card: PaperCard) -> discord.Embed:
     paper = card.paper
     embed = discord.Embed(
-        title=escape(card_title(card)),
-        url=_safe_url(paper.hf_url),
+        title=card_title(card),
+        url=_fitting_url(paper.hf_url),
         description=card_description(card),
         colour=CARD_COLOUR,
     )
     embed.set_footer(text=card_footer(card))
-    if paper.thumbnail:
-        embed.set_thumbnail(url=_safe_url(paper.thumbnail))
+    if thumbnail := _fitting_url(paper.thumbnail):
+        embed.set_thumbnail(url=thumbnail)
     return embed
 
 

@@ -104,15 +104,31 @@ def test_vote_buttons_carry_the_vote_in_a_custom_id_under_100_characters() -> No
     assert labels == ["#1 · 5", "#1 · 0"]
 
 
+LONG_LINK = "https://example.org/" + "é" * 60  # 20 + 60 * 6 characters once percent-encoded
+HUGE = paper(
+    title="T" * 400,
+    summary="word " * 3000,
+    ai_summary="summary " * 2000,
+    authors=tuple(f"Author {i} " + "x" * 200 for i in range(40)),
+    ai_keywords=tuple("k" * 100 for _ in range(30)),
+)
+MARKDOWN = paper(  # every character doubles when escaped; links grow when percent-encoded
+    title="*" * 400,
+    summary="_" * 100_000,
+    ai_summary=None,
+    authors=tuple("#" * 200 for _ in range(40)),
+    ai_keywords=tuple("-" * 100 for _ in range(30)),
+    github_repo=LONG_LINK,
+    project_page="https://example.org/" + "é" * 40,
+    thumbnail=LONG_LINK,
+    github_stars=10**12,
+    num_comments=10**12,
+)
+
+
+@pytest.mark.parametrize("huge", [HUGE, MARKDOWN], ids=["long", "markdown"])
 @pytest.mark.parametrize("limits", [DISCORD_LIMITS, DIGEST_LIMITS])
-def test_split_messages_stay_within_discords_limits(limits: MessageLimits) -> None:
-    huge = paper(
-        title="T" * 400,
-        summary="word " * 3000,
-        ai_summary="summary " * 2000,
-        authors=tuple(f"Author {i} " + "x" * 200 for i in range(40)),
-        ai_keywords=tuple("k" * 100 for _ in range(30)),
-    )
+def test_split_messages_stay_within_discords_limits(limits: MessageLimits, huge: Paper) -> None:
     parts = [Heading("Results for " + NASTY), Text("note " * 3000)]
     parts += [PaperCard(replace(huge, id=f"2606.{i:05d}"), rank=i) for i in range(1, 26)]
     messages = split_reply(Reply(tuple(parts)), limits)
@@ -127,6 +143,18 @@ def test_split_messages_stay_within_discords_limits(limits: MessageLimits) -> No
         assert len(rows) <= 5
     shown = [p for m in messages for p in m.parts if isinstance(p, PaperCard)]
     assert [c.rank for c in shown] == list(range(1, 26))
+
+
+def test_a_card_is_bounded_after_escaping_and_drops_links_too_long_to_send_whole() -> None:
+    embed = render_reply(Reply((PaperCard(MARKDOWN, rank=1),))).embeds[0]
+    assert len(embed.title or "") <= 256
+    assert (embed.title or "").startswith("1. \\*\\*")
+    description = embed.description or ""
+    assert len(description) <= 4096
+    assert "(https://example.org/%C3%A9" in description  # the project page fits
+    assert "[GitHub]" not in description  # 380 characters encoded: left out, not cut
+    assert embed.thumbnail.url is None
+    assert "[Hugging Face](https://huggingface.co/papers/2606.00001)" in description
 
 
 def test_digest_limits_put_each_paper_in_a_message_of_its_own() -> None:
