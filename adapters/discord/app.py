@@ -40,7 +40,7 @@ log = logging.getLogger("paperbot.discord")
 
 INTERNAL_ERROR = "Something went wrong on our side; the error is in the bot's log."
 NOT_SAVED = "The vote could not be saved (the database is busy); try again."
-ANSWER_WITHIN = 2.0  # seconds to wait for the core before deferring; Discord allows 3
+ANSWER_WITHIN = 0.1  # seconds the core may take before the answer is deferred (Discord allows 3)
 RAW_REACTIONS = frozenset({"raw_reaction_add", "raw_reaction_remove"})
 PRIVATE_COMMANDS = frozenset({"help"})  # deferred ephemerally, should they ever be slow
 
