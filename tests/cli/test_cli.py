@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+from tests.support.env import child_env
 
 
 def paperbot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env={**os.environ, "COLUMNS": "100", **env},
+        env=child_env(env, COLUMNS="100"),
         input=stdin,
         capture_output=True,
         text=True,

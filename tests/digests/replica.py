@@ -40,7 +40,9 @@ def wait_at_barrier(ready: Path, go: Path) -> None:
     """Say this replica is ready, then wait for the test to start both at once."""
     ready.touch()
     deadline = time.monotonic() + 30
-    while not go.exists() and time.monotonic() < deadline:
+    while not go.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("the test never said go")
         time.sleep(0.005)
 
 

@@ -40,7 +40,7 @@ def claim(db: Database, sub_id: int, at: datetime, due: datetime = DUE) -> int |
 
 def test_concurrent_claimers_have_exactly_one_winner(db: Database) -> None:
     sub_id = subscription(db)
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=30)
     wins: list[int | None] = []
 
     def contender() -> None:
@@ -51,7 +51,8 @@ def test_concurrent_claimers_have_exactly_one_winner(db: Database) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a claimer is stuck"
     assert sorted(wins, key=lambda w: w is None) == [1] + [None] * 7
 
 

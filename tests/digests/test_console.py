@@ -4,7 +4,6 @@ and ``paperbot shell`` posts a digest that came due shortly before it started.""
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -28,6 +27,7 @@ from storage.db import Database
 from storage.papers import upsert_papers
 from storage.subscriptions import save_subscription
 from tests.digests.helpers import ROOT, Desk, local, make_desk, paper
+from tests.support.env import child_env
 
 CONSOLE = Channel(PLATFORM, WORKSPACE, CHANNEL)
 
@@ -73,7 +73,7 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     db.write_now(partial(save_subscription, sub=sub, now=now - timedelta(days=2)))
     db.dispose()
 
-    env = {**os.environ, "COLUMNS": "100", "PAPERBOT_DATABASE_URL": url}
+    env = child_env(COLUMNS="100", PAPERBOT_DATABASE_URL=url)
     env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
     done = subprocess.run(
         [sys.executable, "-m", "bot", "shell"],

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.papers import upsert_papers
 from tests.digests.helpers import ROOT, local, make_desk, paper
 from tests.support.databases import migrated_database
+from tests.support.env import child_env
 
 THU = date(2026, 6, 11)
 NOW = local("2026-06-12 09:00:30", "Europe/Berlin")
@@ -43,19 +44,36 @@ def run_two(db: Database, tmp_path: Path, *extra: str, hold: float) -> list[dict
         command = [sys.executable, "-m", "tests.digests.replica", "--url", db.url]
         command += ["--now", NOW.isoformat(), "--out", str(out), "--ready", str(ready)]
         command += ["--go", str(go), "--hold", str(hold), *extra]
-        procs.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(command, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, text=True)
+        )
+    try:
+        reports = release_together(procs, tmp_path, go)
+    finally:
+        for proc in procs:  # a replica left behind by a failed assertion must not outlive us
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    posts = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+    return [*reports, {"posts": posts}]
+
+
+def release_together(
+    procs: list[subprocess.Popen[str]], tmp_path: Path, go: Path
+) -> list[dict[str, object]]:
+    """Wait (bounded) for both replicas to be ready, start them at once, read their reports."""
     deadline = time.monotonic() + 30
     while not all((tmp_path / f"ready{n}").exists() for n in range(2)):
         assert time.monotonic() < deadline, "the replicas did not start"
+        assert all(p.poll() is None for p in procs), "a replica exited before the barrier"
         time.sleep(0.01)
     go.touch()
     reports = []
     for proc in procs:
-        stdout, _ = proc.communicate(timeout=60)
+        stdout, _ = proc.communicate(timeout=45)
         assert proc.returncode == 0
         reports.append(json.loads(stdout.strip().splitlines()[-1]))
-    posts = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
-    return [*reports, {"posts": posts}]
+    return reports
 
 
 def assert_one_post_per_channel(db: Database, posts: list[dict[str, object]]) -> None:
