@@ -19,6 +19,9 @@ from storage.papers import upsert_papers
 from tests.support.databases import DIALECTS, migrated_database
 from tests.support.fakes import FakeSource, FixedClock
 
+# With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
+pytest_plugins = ["tests.support.postgres_required"]
+
 SAMPLE_FETCHED_AT = datetime(2026, 6, 13, tzinfo=UTC)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from bot.scheduling.scheduler import DigestScheduler
@@ -37,6 +38,7 @@ def terminate_lock_holder(db: Database) -> None:
     admin.dispose()
 
 
+@pytest.mark.postgres
 async def test_on_postgresql_one_process_leads_and_another_takes_over(tmp_path: Path) -> None:
     with migrated_database("postgresql", tmp_path) as db:
         await contend(db)

@@ -84,6 +84,7 @@ def assert_one_post_per_channel(db: Database, posts: list[dict[str, object]]) ->
     assert all(run is not None and run.state is RunState.POSTED for run in runs)
 
 
+@pytest.mark.postgres
 def test_two_processes_on_postgresql_one_leader_one_post_each(tmp_path: Path) -> None:
     with migrated_database("postgresql", tmp_path) as db:
         seed(db)
