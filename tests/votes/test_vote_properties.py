@@ -99,10 +99,10 @@ def tallies(desk: VoteDesk) -> dict[str, tuple[int, int]]:
 )
 @given(actions=st.lists(action, max_size=40))
 def test_in_order_delivery_matches_the_model(
-    sqlite_db: Database, actions: list[tuple[str, str, str, object]]
+    db: Database, actions: list[tuple[str, str, str, object]]
 ) -> None:
     async def scenario() -> None:
-        desk = await open_desk(sqlite_db, workspace=f"W{next(_workspaces)}")
+        desk = await open_desk(db, workspace=f"W{next(_workspaces)}")
         events, model = events_and_model(desk, actions)
         for event in events:
             await desk.send(event)
@@ -124,10 +124,10 @@ reaction = st.tuples(
 )
 @given(actions=st.lists(reaction, max_size=40), seed=st.integers(0, 2**32 - 1))
 def test_reactions_in_any_delivery_order_match_the_model(
-    sqlite_db: Database, actions: list[tuple[str, str, str, object]], seed: int
+    db: Database, actions: list[tuple[str, str, str, object]], seed: int
 ) -> None:
     async def scenario() -> None:
-        desk = await open_desk(sqlite_db, workspace=f"W{next(_workspaces)}")
+        desk = await open_desk(db, workspace=f"W{next(_workspaces)}")
         events, model = events_and_model(desk, actions)
         random.Random(seed).shuffle(events)
         for event in events:
