@@ -11,18 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.hf_server import FakeHfServer, recorded_catalog
-from tests.support.env import child_env
-
-
-def paperbot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=child_env(env, COLUMNS="100"),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support.processes import child_env
+from tests.support.processes import run_paperbot as paperbot
 
 
 @pytest.fixture
@@ -134,7 +124,7 @@ def test_export_to_a_missing_folder_or_a_directory_is_a_clear_error(
 
 
 def test_export_into_a_closed_pipe_ends_quietly(fresh: dict[str, str]) -> None:
-    env = {**os.environ, **fresh, "PAPERBOT_LOAD_SAMPLE": "0"}
+    env = child_env(fresh, PAPERBOT_LOAD_SAMPLE="0")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "export", "votes"],
         env=env,

@@ -4,8 +4,6 @@ and ``paperbot shell`` posts a digest that came due shortly before it started.""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -26,8 +24,8 @@ from storage import migrate
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.subscriptions import save_subscription
-from tests.digests.helpers import ROOT, Desk, local, make_desk, paper
-from tests.support.env import child_env
+from tests.digests.helpers import Desk, local, make_desk, paper
+from tests.support.processes import run_paperbot
 
 CONSOLE = Channel(PLATFORM, WORKSPACE, CHANNEL)
 
@@ -73,17 +71,8 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     db.write_now(partial(save_subscription, sub=sub, now=now - timedelta(days=2)))
     db.dispose()
 
-    env = child_env(COLUMNS="100", PAPERBOT_DATABASE_URL=url)
-    env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "shell"],
-        cwd=ROOT,
-        env=env,
-        input="subscriptions\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"PAPERBOT_DATABASE_URL": url, "PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
+    done = run_paperbot("shell", env=env, stdin="subscriptions\n")
     assert done.returncode == 0, done.stderr
     assert f"Daily digest: Hugging Face papers of {day:%a %d %b %Y}" in done.stdout
     assert "Paper 2699.00003" in done.stdout

@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.papers import upsert_papers
 from tests.digests.helpers import ROOT, local, make_desk, paper
 from tests.support.databases import migrated_database
-from tests.support.env import child_env
+from tests.support.processes import child_env
 
 THU = date(2026, 6, 11)
 NOW = local("2026-06-12 09:00:30", "Europe/Berlin")

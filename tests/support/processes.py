@@ -1,4 +1,4 @@
-"""The environment for a paperbot process a test starts: the caller's, minus any PAPERBOT_*.
+"""paperbot processes for tests, in the caller's environment minus any PAPERBOT_* variable.
 
 A developer's shell (or CI) may export PAPERBOT_DATABASE_URL, PAPERBOT_HF_TOKEN and the like; a
 child process that inherited them could write to a real database or reach a real host, and its
@@ -8,6 +8,8 @@ behaviour would depend on who runs the suite. Tests name every setting the child
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Mapping
 
 PREFIX = "PAPERBOT_"
@@ -17,3 +19,17 @@ def child_env(settings: Mapping[str, str] | None = None, **extra: str) -> dict[s
     """``os.environ`` without PAPERBOT_* variables, plus ``settings`` and ``extra``."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(PREFIX)}
     return {**env, **(settings or {}), **extra}
+
+
+def run_paperbot(
+    *args: str, env: Mapping[str, str], stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``paperbot ARGS`` as a user runs it, with only the settings in ``env``; 100 columns wide."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=child_env(env, COLUMNS="100"),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
