@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from bot.commands.dispatch import Dispatcher
 from bot.commands.table import build_dispatcher
@@ -21,6 +23,12 @@ from tests.support.fakes import FakeSource, FixedClock
 
 # With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
 pytest_plugins = ["tests.support.postgres_required"]
+
+# Mutation runs (docs/testing.md) only need to know that a property fails, not its smallest
+# counterexample: shrinking a failure can take a minute per mutant.
+hypothesis_settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=False
+)
 
 SAMPLE_FETCHED_AT = datetime(2026, 6, 13, tzinfo=UTC)
 
