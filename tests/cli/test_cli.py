@@ -188,12 +188,11 @@ def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
     sample_catalog_file: Path, tmp_path: Path
 ) -> None:
     shutil.copyfile(sample_catalog_file, tmp_path / "shared.db")
-    env = {
-        **os.environ,
-        "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
-        "PAPERBOT_OFFLINE": "1",
-        "PAPERBOT_LOAD_SAMPLE": "0",
-    }
+    env = child_env(
+        PAPERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'shared.db'}",
+        PAPERBOT_OFFLINE="1",
+        PAPERBOT_LOAD_SAMPLE="0",
+    )
     queries = ["lora", "diffusion", "agents", "reasoning", "video", "speech", "robot", "math"]
     processes = [
         subprocess.Popen(

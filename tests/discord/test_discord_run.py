@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
 from tests.discord.fake_discord import FakeDiscord
+from tests.support.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 async def test_paperbot_run_serves_discord_until_sigterm_and_then_closes_the_gateway(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    env = child_env(PAPERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
     env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0", "PAPERBOT_CONSOLE": "0"}
     env |= {"PAPERBOT_DISCORD_TOKEN": "bot-token", "PAPERBOT_DISCORD_API_URL": fake.api_url}
     process = await asyncio.create_subprocess_exec(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import sys
 import time
@@ -20,6 +19,7 @@ from bot.facade import Core
 from bot.settings import SettingsError
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signed import SECRET, SlackSender
+from tests.support.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_SIGNING_SECRET": "s"}
@@ -83,7 +83,7 @@ async def test_paperbot_run_serves_slack_and_answers_a_command(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
     port = free_port()
-    env = {**os.environ, "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    env = child_env(PAPERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
     env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
     env |= {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-run", "PAPERBOT_SLACK_SIGNING_SECRET": SECRET}
     env |= {"PAPERBOT_SLACK_API_URL": fake_slack.api_url, "PAPERBOT_HTTP_PORT": str(port)}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 def run_together(workers: int, work: Callable[[int], None]) -> list[BaseException]:
     """Start ``work(i)`` in ``workers`` threads at the same instant; return what they raised."""
-    start, errors = threading.Barrier(workers), []
+    start, errors = threading.Barrier(workers, timeout=30), []
 
     def run(index: int) -> None:
         start.wait()
@@ -21,5 +21,6 @@ def run_together(workers: int, work: Callable[[int], None]) -> list[BaseExceptio
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a worker is stuck"
     return errors
