@@ -34,6 +34,7 @@ NO_DATE = -(2**62)  # the "published" value of papers without a date: before any
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
 _STATE = "state.json"
+SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
 
 
 def normalise(value: str) -> str:
@@ -160,7 +161,7 @@ class SearchIndex:
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None
         writer = self._writing()
-        last_id = ""
+        last_id, written = "", 0
         while True:
             params = {"seq": self._seq, "id": last_id, "n": _BATCH}
             rows = list(session.execute(_CHANGED, params))
@@ -170,7 +171,11 @@ class SearchIndex:
                 writer.delete_documents_by_term("id", row.id)
                 writer.add_document(_document(row))
             self._seq, last_id = int(rows[-1].search_seq), rows[-1].id
+            written += len(rows)
         self._commit()
+        if written >= SETTLE_AFTER:  # a rebuild: let its segments merge before serving from it
+            writer.wait_merging_threads()
+            self._writer = None
         self._index.reload()
         self._searcher = self._index.searcher()
 
