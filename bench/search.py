@@ -168,8 +168,9 @@ def measure(url: str, index: Path, queries: int) -> None:
         by_shape[name].append((time.perf_counter() - started) * 1000)
         cpu[name].append((time.process_time() - started_cpu) * 1000)
         empty += not result.papers
-    memory = psutil.Process().memory_full_info()
-    rss, private = memory.rss / 2**20, memory.uss / 2**20
+    rss = psutil.Process().memory_info().rss / 2**20
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    anon, files = (int(status[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
     every = sorted(t for times in by_shape.values() for t in times)
     print(f"queries        {len(every)} ({empty} with no results)")
     every_cpu = sorted(t for times in cpu.values() for t in times)
@@ -189,7 +190,7 @@ def measure(url: str, index: Path, queries: int) -> None:
         wall = f"{p50:.2f} | {p99:.2f} | {times[-1]:.2f}"
         print(f"| {name} | {len(times)} | {wall} | {c50:.2f} | {c99:.2f} |")
     print(f"resident set   {rss:.0f} MB (fresh process serving the catalog)")
-    print(f"  of which     {private:.0f} MB private; the rest is index and library file pages")
+    print(f"  of which     {anon:.0f} MB anonymous, {files:.0f} MB mapped files (index, libraries)")
     db.dispose()
 
 
