@@ -2,58 +2,24 @@
 
 Nothing the user types reaches a database query language: words are reduced to runs of letters and
 digits, so FTS5 operators (AND, NEAR, ``*``, parentheses) and SQL fragments are just more words.
-Grammar: words, ``word*`` prefixes, ``"quoted phrases"``, ``-excluded`` words, and the filters
+Grammar: words, ``word*`` prefixes, ``"quoted phrases"`` (which must match), hyphenated words such
+as ``LLM-as-a-judge`` (ranked higher in that order, not required, so a pasted sentence still
+finds its paper), ``-excluded`` words, and the filters
 ``author:NAME`` (or ``author:"First Last"``), ``since:YYYY-MM-DD`` and ``limit:N``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
-from bot.model.search import DEFAULT_LIMIT, SearchQuery
+from bot.model.search import DEFAULT_LIMIT, STOPWORDS, SearchQuery
 
 MAX_LIMIT = 20
 MAX_TERMS = 24
 MAX_TERM_CHARS = 64
 
-# Words that carry no topic: dropped when a query has other words, trimmed from phrase ends.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "via",
-        "was",
-        "we",
-        "were",
-        "which",
-        "with",
-    ]
-)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(
@@ -69,20 +35,24 @@ class QueryError(ValueError):
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased runs of letters and digits, each cut to a sane length."""
-    return [w[:MAX_TERM_CHARS] for w in _WORD.findall(text.lower())]
+    """Lower-cased runs of letters and digits (NFKC, as the index stores text), cut to length."""
+    normal = unicodedata.normalize("NFKC", text)
+    return [w[:MAX_TERM_CHARS] for w in _WORD.findall(normal.lower())]
 
 
 def parse_search_query(text: str) -> SearchQuery:
     terms: list[str] = []
     prefixes: list[str] = []
     phrases: list[tuple[str, ...]] = []
+    joined: list[tuple[str, ...]] = []
     excluded: list[str] = []
     author: tuple[str, ...] = ()
     since: date | None = None
     limit = DEFAULT_LIMIT
 
-    for match in _TOKEN.finditer(text):
+    # NFKC first: decomposed accents (macOS copy-paste) and full-width letters and colons are
+    # the plain characters they look like, for the filters and for the index alike.
+    for match in _TOKEN.finditer(unicodedata.normalize("NFKC", text)):
         if match["filter"]:
             key = match["key"].lower()
             value = match["qval"] if match["qval"] is not None else match["val"]
@@ -95,14 +65,15 @@ def parse_search_query(text: str) -> SearchQuery:
         elif match["phrase"] is not None:
             _add_words(words(match["phrase"]), terms, phrases)
         else:
-            _add_word_token(match["word"], terms, prefixes, phrases, excluded)
+            _add_word_token(match["word"], terms, prefixes, joined, excluded)
 
     terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes or author))
-    total = len(terms) + len(prefixes) + len(phrases) + len(excluded)
+    total = len(terms) + len(prefixes) + len(phrases) + len(joined) + len(excluded)
     return SearchQuery(
         terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
         prefixes=tuple(dict.fromkeys(prefixes))[:MAX_TERMS],
         phrases=tuple(dict.fromkeys(phrases))[:MAX_TERMS],
+        joined=tuple(dict.fromkeys(joined))[:MAX_TERMS],
         excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
         author=author[:8],
         since=since,
@@ -133,7 +104,8 @@ def _without_stopwords(
 
 
 def _add_words(found: list[str], terms: list[str], phrases: list[tuple[str, ...]]) -> None:
-    """One word is a term; several (``"low rank"``, ``LLM-as-a-judge``) must appear in order."""
+    """One word is a term; several (``"low rank"``, or ``LLM-as-a-judge`` when ``phrases`` is the
+    joined list) are kept in order."""
     if len(found) == 1:
         terms.append(found[0])
     elif found:
@@ -144,7 +116,7 @@ def _add_word_token(
     token: str,
     terms: list[str],
     prefixes: list[str],
-    phrases: list[tuple[str, ...]],
+    joined: list[tuple[str, ...]],
     excluded: list[str],
 ) -> None:
     if token.startswith("-") and len(token) > 1:
@@ -154,7 +126,7 @@ def _add_word_token(
     if token.endswith("*") and len(found) == 1:
         prefixes.append(found[0])
         return
-    _add_words(found, terms, phrases)
+    _add_words(found, terms, joined)
 
 
 def _parse_since(value: str) -> date:

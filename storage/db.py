@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,7 +23,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from storage.common_terms import CommonTerms
+from storage.search_index import SearchIndex
+from storage.search_slots import default_search_dir
 
 T = TypeVar("T")
 
@@ -94,9 +96,13 @@ def _begin_sqlite_transaction(conn: Connection) -> None:
 
 
 class Database:
-    """The catalog database: one engine, units of work on demand."""
+    """The catalog database: one engine, units of work on demand, and this process's search index.
 
-    def __init__(self, url: str) -> None:
+    ``search_dir`` is where search index slots live (storage.search_slots); by default beside a
+    SQLite file or in the user's cache dir, and in memory for an in-memory database.
+    """
+
+    def __init__(self, url: str, search_dir: Path | Literal["default"] | None = "default") -> None:
         self.url = normalise_url(url)
         self.engine = create_db_engine(self.url)
         # Reads and writes run on separate thread pools, so queued writes never occupy the
@@ -106,7 +112,8 @@ class Database:
         sqlite = self.dialect == "sqlite"
         self._readers = ThreadPoolExecutor(4 if sqlite else 8, thread_name_prefix="paperbot-read")
         self._writers = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="paperbot-write")
-        self.common_terms = CommonTerms()  # search statistics, kept with the catalog they describe
+        base = default_search_dir(self.url) if isinstance(search_dir, str) else search_dir
+        self.search_index = SearchIndex(base)  # claims its slot at the first search
 
     @property
     def dialect(self) -> str:
@@ -138,4 +145,5 @@ class Database:
     def dispose(self) -> None:
         self._readers.shutdown(wait=True)
         self._writers.shutdown(wait=True)
+        self.search_index.close()
         self.engine.dispose()

@@ -1,4 +1,4 @@
-"""The paper catalog: upserts that keep the search index in step, lookups and trending windows.
+"""The paper catalog: upserts that stamp changes for the search index, lookups, trending windows.
 
 Every function takes the caller's ``Session`` (one unit of work per use case) and returns core
 ``Paper`` dataclasses, never ORM rows.
@@ -6,14 +6,13 @@ Every function takes the caller's ``Session`` (one unit of work per use case) an
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, case, delete, func, text, update
+from sqlalchemy import ColumnElement, Row, bindparam, case, delete, func, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -22,31 +21,6 @@ from storage.db import dialect_insert
 from storage.tables import PAPER_TABLE, PaperRow
 
 _CHUNK = 500
-
-
-_HASH_BITS = 40
-_MAX_BUCKET = (1 << 22) - 1
-
-
-def search_key(paper_id: str) -> int:
-    """A stable 40-bit number per paper id: the low bits of its search rowid."""
-    digest = hashlib.blake2b(paper_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") & ((1 << _HASH_BITS) - 1)
-
-
-def upvote_bucket(paper: Paper) -> int:
-    return min(max(paper.upvotes, 0), _MAX_BUCKET)
-
-
-def search_rowid(paper: Paper, probe: int = 0) -> int:
-    """The paper's rowid in the SQLite search index: upvotes in the high bits, an id hash below.
-
-    Walking the index in descending rowid order visits the most upvoted papers first, so a broad
-    query can stop after a few hundred candidates (see storage.search). ``probe`` steps past the
-    rare hash collision within one upvote count.
-    """
-    low = (search_key(paper.id) + probe) & ((1 << _HASH_BITS) - 1)
-    return (upvote_bucket(paper) << _HASH_BITS) | low
 
 
 def to_paper(row: PaperRow | Row[Any]) -> Paper:
@@ -99,7 +73,7 @@ def _row_values(paper: Paper) -> dict[str, Any]:
     return values
 
 
-_COLUMNS = tuple(c.name for c in PAPER_TABLE.columns if c.name != "search_rowid")
+_COLUMNS = tuple(c.name for c in PAPER_TABLE.columns if c.name != "search_seq")
 _EMPTY_LIST = "[]"  # authors and AI keywords are JSON lists
 
 
@@ -132,6 +106,7 @@ def _merged_columns(excluded: Any) -> dict[str, ColumnElement[Any]]:
         "ai_keywords": unless_empty("ai_keywords", _EMPTY_LIST),
         "thumbnail": unless_empty("thumbnail"),
         "fetched_at": unless_null("fetched_at"),
+        "search_seq": excluded.search_seq,
     }
 
 
@@ -143,20 +118,26 @@ def _upsert_statement(session: Session) -> Any:
     )
 
 
-def _index_entry(paper: Paper) -> dict[str, str]:
-    """What the search index holds of a paper: its text, and its publication time for since:."""
-    return {
-        "title": paper.title,
-        "keywords": " ; ".join(paper.ai_keywords),
-        "summary": paper.summary,
-        "authors": " ; ".join(paper.authors),
-        "published": paper.published_at.isoformat() if paper.published_at else "",
-    }
+def _stamp_from(session: Session) -> int:
+    """The first free ``search_seq``, under a lock held to commit so stamps commit in order.
+
+    Search indexes catch up by reading rows stamped after the last one they saw (see
+    storage.search_index); a stamp that committed after a higher one would be skipped. SQLite
+    writers already hold the database's write lock; PostgreSQL ones take an advisory lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_STAMP_LOCK)
+    return int(session.execute(_LAST_STAMP).scalar_one()) + 1
+
+
+_STAMP_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.paper_stamp'))")
+_LAST_STAMP = text("SELECT coalesce(max(search_seq), 0) FROM paper")
 
 
 def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
     """Insert new papers and refresh known ones (upvotes above all), search index included.
 
+    Each written row gets the next ``search_seq`` stamp, which search indexes catch up from.
     Works in chunks of executemany statements: first start loads thousands of papers. Each row is
     written by ``INSERT ... ON CONFLICT DO UPDATE`` that merges in SQL, so a paper that another
     transaction inserted or refreshed since we read it is merged into, never duplicated or lost;
@@ -164,7 +145,7 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
     """
     latest: dict[str, Paper] = {p.id: p for p in papers}
     added = updated = 0
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    stamp = _stamp_from(session) if latest else 0
     ids = list(latest)
     in_lock_order = sorted(ids)
     upsert = _upsert_statement(session)
@@ -176,60 +157,18 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
         changed = [p for p in refreshed if p != known[p.id]]
         if new or changed:
             written = sorted(new + changed, key=lambda p: p.id)
-            session.execute(upsert, [_row_values(latest[p.id]) for p in written])
+            rows = [
+                _row_values(latest[p.id]) | {"search_seq": stamp + n} for n, p in enumerate(written)
+            ]
+            session.execute(upsert, rows)
+            stamp += len(written)
         added += len(new)
         updated += len(refreshed)
-        if sqlite:
-            stale = [
-                p
-                for p in changed
-                if _index_entry(p) != _index_entry(known[p.id])
-                or upvote_bucket(p) != upvote_bucket(known[p.id])
-            ]
-            _write_sqlite_index(session, new + stale)
     return UpsertResult(added=added, updated=updated, ids=tuple(ids))
 
 
-_ROWIDS = core_select(PAPER_TABLE.c.id, PAPER_TABLE.c.search_rowid).where(
-    PAPER_TABLE.c.id.in_(bindparam("ids", expanding=True))
-)
-_SET_ROWID = (
-    update(PAPER_TABLE)
-    .where(PAPER_TABLE.c.id == bindparam("key"))
-    .values(search_rowid=bindparam("rowid"))
-)
-_FTS_DELETE = text("DELETE FROM paper_fts WHERE rowid = :rowid")
-_FTS_OWNER = text("SELECT paper_id FROM paper_fts WHERE rowid = :rowid")
-_FTS_INSERT = text(
-    "INSERT INTO paper_fts (rowid, paper_id, title, keywords, summary, authors, published) "
-    "VALUES (:rowid, :id, :title, :keywords, :summary, :authors, :published)"
-)
-
-
-def _write_sqlite_index(session: Session, papers: Sequence[Paper]) -> None:
-    """(Re)index ``papers`` under their current search rowid; old entries are removed first."""
-    if not papers:
-        return
-    old = session.execute(_ROWIDS, {"ids": [p.id for p in papers]}).all()
-    stale = [{"rowid": rowid} for _, rowid in old if rowid is not None]
-    if stale:
-        session.execute(_FTS_DELETE, stale)
-    rows, taken = [], set()
-    for paper in papers:
-        probe, rowid = 0, search_rowid(paper)
-        while rowid in taken or session.execute(_FTS_OWNER, {"rowid": rowid}).first():
-            probe += 1
-            rowid = search_rowid(paper, probe)
-        taken.add(rowid)
-        rows.append({"rowid": rowid, "id": paper.id} | _index_entry(paper))
-    session.execute(_FTS_INSERT, rows)
-    session.execute(_SET_ROWID, [{"key": r["id"], "rowid": r["rowid"]} for r in rows])
-
-
 def delete_paper(session: Session, paper_id: str) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        for _, rowid in session.execute(_ROWIDS, {"ids": [paper_id]}):
-            session.execute(_FTS_DELETE, {"rowid": rowid})
+    """Remove a paper; search indexes drop it from results at once (see storage.search)."""
     session.execute(delete(PaperRow).where(PaperRow.id == paper_id))  # type: ignore[arg-type]
 
 

@@ -1,50 +1,66 @@
-"""Full-text search over the catalog, on SQLite (FTS5) or PostgreSQL (tsvector).
+"""Catalog search: the same ranking on SQLite and PostgreSQL, from the process's search index.
 
-Both rank the title above AI keywords above the abstract above author names, break near-ties by
-Hugging Face upvotes, and are fed only by ``SearchQuery``'s sanitised words, so no user text is
-ever interpreted as query syntax. When every word together finds nothing, ``search_catalog``
-retries with any word, and says so.
+The index (``storage.search_index``) is brought up to date with the database, then ranks every
+matching paper by BM25 plus bounded bonuses (``storage.search_plan``). Scores this close count as
+a tie, broken by Hugging Face upvotes. Filter-only queries list the most upvoted matches. Only
+``SearchQuery``'s sanitised words reach the index, so no user text is ever query syntax.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
 from bot.model import Paper
 from bot.model.search import SearchQuery
-from storage import search_postgres, search_sqlite
-from storage.common_terms import CommonTerms
 from storage.papers import get_papers
+from storage.search_index import Hit, SearchIndex
+from storage.search_plan import EVERY_WORD, bonus_query, plan
+
+TIE = 0.1  # scores within the same step of this size are a near-tie, broken by upvotes
+RERANKED = 40  # candidates beyond the limit that near-ties may lift into it
+CANDIDATES = 60  # the best BM25 matches that the bonuses may reorder
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     papers: list[Paper]
-    matched_any: bool = False  # True when no paper had every word and we fell back to any word
+    matched_any: bool = False  # True when no paper had every word: these have some of them
+    scores: tuple[float, ...] = ()  # the relevance of each paper (0 for filter-only queries)
 
 
-def search_catalog(
-    session: Session, query: SearchQuery, common: CommonTerms | None = None
-) -> SearchResult:
-    """Search the catalog; ``common`` (SQLite) lets broad queries skip uninformative words."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    common_words = common.get(session) if common is not None and sqlite else frozenset()
+def search_catalog(session: Session, query: SearchQuery, index: SearchIndex) -> SearchResult:
+    index.sync(session)
+    built = plan(query, index.doc_freq, index.size)
+    if built.ranked is None:
+        if built.filtered is None:
+            return SearchResult([])
+        hits = index.search(built.filtered, query.limit + RERANKED, by_upvotes=True)
+        papers, scores = _in_catalog(session, hits, query.limit)
+        return SearchResult(papers, False, scores)
+    candidates = index.search(built.ranked, max(CANDIDATES, query.limit + RERANKED))
+    extra = index.scores(bonus_query(built, [h.paper_id for h in candidates]), candidates)
+    every = [score >= EVERY_WORD for score in extra]
+    bonus = [score - EVERY_WORD if has else score for score, has in zip(extra, every, strict=True)]
+    hits = ranked([replace(h, score=h.score + b) for h, b in zip(candidates, bonus, strict=True)])
+    papers, scores = _in_catalog(session, hits, query.limit)
+    # Told apart on the candidates: a paper with every word is among the best BM25 matches.
+    matched_any = bool(papers) and built.every_word is not None and not any(every)
+    return SearchResult(papers, matched_any, scores)
 
-    def run(any_word: bool) -> list[Paper]:
-        if sqlite:
-            ids = search_sqlite.ranked_ids(session, query, any_word=any_word, common=common_words)
-        else:
-            ids = search_postgres.ranked_ids(session, query, any_word=any_word)
-        found = get_papers(session, ids) if ids else {}
-        return [found[i] for i in ids if i in found]
 
-    papers = run(any_word=False)
-    if papers or not query.has_text or _word_count(query) < 2:
-        return SearchResult(papers)
-    return SearchResult(run(any_word=True), matched_any=True)
+def ranked(hits: list[Hit]) -> list[Hit]:
+    """Best score first; near-ties by upvotes, then by id so the order is stable."""
+    return sorted(hits, key=lambda h: (-int(h.score / TIE), -h.upvotes, h.paper_id))
 
 
-def _word_count(query: SearchQuery) -> int:
-    return len(query.terms) + len(query.prefixes) + len(query.phrases)
+def _in_catalog(
+    session: Session, hits: list[Hit], limit: int
+) -> tuple[list[Paper], tuple[float, ...]]:
+    """The first ``limit`` hits still in the catalog (another process may have deleted one)."""
+    found = get_papers(session, [h.paper_id for h in hits[:limit]])
+    if len(found) < min(limit, len(hits)):
+        found |= get_papers(session, [h.paper_id for h in hits[limit:]])
+    kept = [h for h in hits if h.paper_id in found][:limit]
+    return [found[h.paper_id] for h in kept], tuple(h.score for h in kept)

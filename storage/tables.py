@@ -2,7 +2,9 @@
 
 Lists (authors, keywords, message refs) are stored as JSON text so the same schema works on SQLite
 and PostgreSQL. Platform ids are strings: Discord snowflakes do not fit everywhere an int would.
-The search index is not here: it is dialect-specific DDL created by the migrations.
+The search index is not here: each process keeps its own (storage.search_index), fed from
+``paper.search_seq``; ``catalog_instance`` (one id made by migration 0004) tells it which catalog
+it indexes.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ class PaperRow(SQLModel, table=True):
     ai_keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     thumbnail: str | None = Field(default=None, max_length=1024)
     fetched_at: datetime
-    # SQLite only: this paper's rowid in paper_fts (see storage.papers.search_rowid).
-    search_rowid: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True))
+    # Migration 0004: when the row last changed, in commit order; search indexes catch up from it
+    # (see storage.search_index).
+    search_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, index=True))
 
 
 class SubscriptionRow(SQLModel, table=True):

@@ -71,6 +71,8 @@ def sample_catalog_file(
 ) -> Iterator[Path]:
     with migrated_database("sqlite", tmp_path_factory.mktemp("template")) as database:
         database.write_now(lambda s: upsert_papers(s, sample_papers))
+        database.read_now(database.search_index.sync)  # copies reuse this search index
+        database.search_index.close()
         path = Path(database.url.removeprefix("sqlite:///"))
         database.engine.dispose()
         yield path
@@ -81,6 +83,7 @@ def catalog_db(sample_catalog_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A private, writable SQLite copy of the sample catalog."""
     copy = tmp_path / "catalog.db"
     shutil.copyfile(sample_catalog_file, copy)
+    shutil.copytree(f"{sample_catalog_file}-search", f"{copy}-search")
     database = Database(f"sqlite:///{copy}")
     yield database
     database.dispose()

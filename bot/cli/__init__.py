@@ -13,6 +13,7 @@ from datetime import date
 from rich.console import Console
 
 from bot.cli.adapters import cmd_discord_sync
+from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
 from bot.settings import SettingsError, load_settings
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(run=cmd_db)
+    add_search_parser(sub)
     return parser
 
 

@@ -45,8 +45,7 @@ async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace
 
 async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -> int:
     async with runtime(settings, console) as rt:
-        if rt.db.dialect == "sqlite":  # a long-lived process: read search statistics up front
-            await rt.db.read(rt.db.common_terms.get)
+        await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
         adapters = configured_adapters(chosen, rt.core, console)
         started: list[Adapter] = []
         for adapter in adapters:  # posters first: the scheduler's catch-up may post at once

@@ -15,6 +15,8 @@ from bot.usage import UsageError
 from storage.papers import upsert_papers
 from storage.search import SearchResult, search_catalog
 
+FEW_WORDS = 4  # up to this many, a query that no paper matches in full asks Hugging Face too
+
 
 async def run_search(ctx: Context, args: str) -> Reply:
     try:
@@ -24,12 +26,15 @@ async def run_search(ctx: Context, args: str) -> Reply:
     if not (query.has_text or query.author or query.since):
         raise UsageError("Tell me what to search for.")
 
-    common = ctx.deps.db.common_terms
-    local: SearchResult = await ctx.deps.db.read(lambda s: search_catalog(s, query, common))
+    index = ctx.deps.db.search_index
+    local: SearchResult = await ctx.deps.db.read(lambda s: search_catalog(s, query, index))
     papers = list(local.papers)
     notes: list[Part] = []
-    if query.has_text and (len(papers) < query.limit or local.matched_any):
-        papers, note = await _fill_from_source(ctx, query, papers, exact=not local.matched_any)
+    # A few words that no paper has together: Hugging Face may know one that has them all. A
+    # sentence never matches every word; its best matches are already ranked first.
+    partial = local.matched_any and _word_count(query) <= FEW_WORDS
+    if query.has_text and (len(papers) < query.limit or partial):
+        papers, note = await _fill_from_source(ctx, query, papers, exact=not partial)
         if note:
             notes.append(Text(note, "muted"))
 
@@ -45,7 +50,7 @@ async def run_search(ctx: Context, args: str) -> Reply:
     def cards(session: Session) -> Reply:
         heading = f"Papers matching {query.describe()!r}"
         parts: list[Part] = [Heading(heading)]
-        if local.matched_any and papers == local.papers:
+        if partial and papers == local.papers:
             parts.append(Text("No paper has every word; these have some of them.", "muted"))
         if query.truncated:
             parts.append(Text("The query was long; only its first words were used.", "muted"))
@@ -54,11 +59,16 @@ async def run_search(ctx: Context, args: str) -> Reply:
     return await ctx.deps.db.read(cards)
 
 
+def _word_count(query: SearchQuery) -> int:
+    return len(query.terms) + len(query.prefixes) + len(query.phrases) + len(query.joined)
+
+
 async def _fill_from_source(
     ctx: Context, query: SearchQuery, papers: list[Paper], *, exact: bool
 ) -> tuple[list[Paper], str | None]:
     """Ask Hugging Face for more; its finds join the catalog so they can be voted on."""
-    words = " ".join([*query.terms, *query.prefixes, *(" ".join(p) for p in query.phrases)])
+    phrases = (" ".join(p) for p in (*query.phrases, *query.joined))
+    words = " ".join([*query.terms, *query.prefixes, *phrases])
     await ctx.progress("Asking Hugging Face for more papers…")
     try:
         found = await ctx.deps.source.search(words, query.limit)

@@ -9,8 +9,10 @@ import pytest
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.reply import Heading, Outcome
+from bot.search_query import parse_search_query
 from bot.sources.errors import UpstreamUnavailable
-from storage.papers import get_paper
+from storage.papers import get_paper, upsert_papers
+from storage.search import search_catalog
 from tests.support.fakes import FakeSource, FixedClock, make_paper
 from tests.support.invoke import ask, texts
 
@@ -47,6 +49,28 @@ async def test_search_fills_a_short_answer_from_hugging_face(
     reply = await ask(dispatcher, deps, "search zorbulating quillworts")
     assert [p.id for p in reply.papers] == ["2611.00001"]
     assert deps.db.read_now(lambda s: get_paper(s, "2611.00001")) is not None
+
+
+async def test_papers_fetched_at_search_time_are_searchable_at_once(
+    dispatcher: Dispatcher, deps: Deps, fake_source: FakeSource
+) -> None:
+    fake_source.search_results = [make_paper("2611.00001", "Zorbulating quillworts")]
+    await ask(dispatcher, deps, "search zorbulating quillworts")
+    query = parse_search_query("quillworts")
+    found = deps.db.read_now(lambda s: search_catalog(s, query, deps.db.search_index))
+    assert [p.id for p in found.papers] == ["2611.00001"]
+
+
+async def test_a_pasted_sentence_answers_from_the_ranked_catalog_first(
+    dispatcher: Dispatcher, deps: Deps, fake_source: FakeSource
+) -> None:
+    local = make_paper("2611.00003", "Quillwort pruning makes zorbulate networks cheaper")
+    deps.db.write_now(lambda s: upsert_papers(s, [local]))
+    fake_source.search_results = [make_paper("2611.00004", "Something else")]
+    sentence = "how can quillwort pruning make large zorbulate networks cheaper to serve limit:1"
+    reply = await ask(dispatcher, deps, f"search {sentence}")
+    assert [p.id for p in reply.papers] == ["2611.00003"]
+    assert fake_source.calls == []
 
 
 async def test_search_still_answers_when_hugging_face_is_down(

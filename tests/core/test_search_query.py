@@ -15,9 +15,10 @@ def test_plain_words_become_lowercased_terms() -> None:
     assert parse_search_query("Linear ATTENTION").terms == ("linear", "attention")
 
 
-def test_quoted_text_and_hyphenated_words_become_phrases() -> None:
+def test_quoted_text_becomes_a_phrase_and_hyphenated_words_stay_joined() -> None:
     query = parse_search_query('"low rank" LLM-as-a-judge')
-    assert query.phrases == (("low", "rank"), ("llm", "as", "a", "judge"))
+    assert query.phrases == (("low", "rank"),)
+    assert query.joined == (("llm", "as", "a", "judge"),)
 
 
 def test_prefixes_exclusions_and_filters() -> None:
@@ -71,10 +72,21 @@ def test_stopwords_drop_out_unless_they_are_the_whole_query() -> None:
     assert parse_search_query("the").terms == ("the",)
 
 
-@pytest.mark.parametrize("text", ["limit:²", "limit:١٢", "limit:99999999999999999999"])
+@pytest.mark.parametrize("text", ["limit:١٢", "limit:99999999999999999999"])
 def test_limits_are_plain_ascii_numbers(text: str) -> None:
     try:
         query = parse_search_query(f"lora {text}")
     except QueryError:
         return
     assert query.limit == MAX_LIMIT
+
+
+def test_queries_are_read_as_nfkc_text() -> None:
+    """Full-width letters and a superscript two read as what they look like (Unicode NFKC)."""
+    assert parse_search_query("lora limit:²").limit == 2
+    query = parse_search_query(
+        "\uff4c\uff4f\uff52\uff41 \uff41\uff55\uff54\uff48\uff4f\uff52\uff1a\uff44\uff41\uff4f"
+    )
+    assert query.terms == ("lora",)
+    assert query.author == ("dao",)
+    assert parse_search_query("cafe\u0301").terms == ("caf\u00e9",)

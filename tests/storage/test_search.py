@@ -1,4 +1,4 @@
-"""Catalog search, the same tests on SQLite (FTS5) and PostgreSQL (tsvector)."""
+"""Catalog search: the same tests, and the same ranking, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.model import Paper
 from bot.search_query import parse_search_query
 from storage.db import Database
 from storage.papers import delete_paper, upsert_papers
-from storage.search import search_catalog
+from storage.search import SearchResult, search_catalog
 from tests.support.fakes import make_paper
 
 FILLER = (
@@ -19,9 +19,13 @@ FILLER = (
 )
 
 
-def ids(db: Database, text: str) -> list[str]:
+def search(db: Database, text: str) -> SearchResult:
     query = parse_search_query(text)
-    return [p.id for p in db.read_now(lambda s: search_catalog(s, query)).papers]
+    return db.read_now(lambda s: search_catalog(s, query, db.search_index))
+
+
+def ids(db: Database, text: str) -> list[str]:
+    return [p.id for p in search(db, text).papers]
 
 
 def fill(db: Database, papers: list[Paper], filler: int = 30) -> None:
@@ -109,7 +113,7 @@ def test_author_since_and_limit_filters(db: Database) -> None:
 def test_when_no_paper_has_every_word_any_word_matches(db: Database) -> None:
     fill(db, [make_paper("2401.00001", "Quillwort networks")])
     query = parse_search_query("quillwort nonexistentword")
-    result = db.read_now(lambda s: search_catalog(s, query))
+    result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
     assert [p.id for p in result.papers] == ["2401.00001"]
     assert result.matched_any
 
@@ -163,14 +167,11 @@ HOSTILE = [
 def test_hostile_queries_return_results_or_nothing_never_raise(
     sample_catalog: Database, text: str
 ) -> None:
-    query = parse_search_query(text)
-    result = sample_catalog.read_now(lambda s: search_catalog(s, query))
-    assert len(result.papers) <= query.limit
+    assert len(search(sample_catalog, text).papers) <= parse_search_query(text).limit
 
 
 def test_real_sample_search_finds_titles(sample_catalog: Database) -> None:
-    query = parse_search_query("lora limit:5")
-    papers = sample_catalog.read_now(lambda s: search_catalog(s, query)).papers
+    papers = search(sample_catalog, "lora limit:5").papers
     assert len(papers) == 5
     assert all("lora" in p.title.lower() for p in papers[:3])
 
@@ -182,76 +183,6 @@ def test_trending_day_window_has_that_days_papers(sample_catalog: Database) -> N
     papers = sample_catalog.read_now(lambda s: trending(s, day, day, 50))
     assert len(papers) == 30
     assert [p.upvotes for p in papers] == sorted((p.upvotes for p in papers), reverse=True)
-
-
-def test_broad_queries_rank_the_most_upvoted_matches(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import storage.search_sqlite
-
-    monkeypatch.setattr(storage.search_sqlite, "CANDIDATES", 3)
-    fill(
-        sqlite_db,
-        [make_paper(f"2401.{i:05d}", f"Quillwort study {i}", upvotes=i) for i in range(1, 11)],
-    )
-    found = ids(sqlite_db, "quillwort limit:10")
-    assert sorted(found) == ["2401.00008", "2401.00009", "2401.00010"]
-
-
-def test_upvote_changes_move_the_paper_in_the_index(sqlite_db: Database) -> None:
-    from sqlalchemy import text
-
-    fill(sqlite_db, [make_paper("2401.00001", "Quillwort networks", upvotes=1)])
-    sqlite_db.write_now(
-        lambda s: upsert_papers(s, [make_paper("2401.00001", "Quillwort networks", upvotes=500)])
-    )
-    assert ids(sqlite_db, "quillwort") == ["2401.00001"]
-    entries = text("SELECT count(*) FROM paper_fts WHERE paper_id = '2401.00001'")
-    assert sqlite_db.read_now(lambda s: s.execute(entries).scalar()) == 1
-
-
-def test_colliding_index_keys_are_probed_apart(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import storage.papers
-
-    monkeypatch.setattr(storage.papers, "search_key", lambda _paper_id: 42)
-    fill(sqlite_db, [make_paper(f"2401.{i:05d}", f"Quillwort {i}") for i in range(5)], filler=0)
-    sqlite_db.write_now(lambda s: delete_paper(s, "2401.00002"))
-    fill(sqlite_db, [make_paper("2401.00009", "Quillwort late")], filler=0)
-    assert len(ids(sqlite_db, "quillwort limit:20")) == 5
-
-
-def test_queries_with_common_words_rank_by_title_then_upvotes(sqlite_db: Database) -> None:
-    from storage.common_terms import CommonTerms
-
-    papers = [make_paper(f"2401.{i:05d}", f"Model study {i}", upvotes=i) for i in range(1, 40)]
-    papers.append(make_paper("2402.00001", "Quillwort model", summary="quillwort quillwort"))
-    papers.append(make_paper("2402.00002", "A model", summary="on quillwort"))
-    fill(sqlite_db, papers, filler=0)
-    common = CommonTerms(threshold=20)
-    assert sqlite_db.read_now(common.get) == frozenset({"model", "studi"})
-
-    def search(text: str) -> list[str]:
-        query = parse_search_query(text)
-        return [p.id for p in sqlite_db.read_now(lambda s: search_catalog(s, query, common)).papers]
-
-    # "model" is common: title matches first, then upvotes.
-    assert search("model limit:3") == ["2401.00039", "2401.00038", "2401.00037"]
-    assert search("quillwort model") == ["2402.00001", "2402.00002"]
-    assert search("models -study") == ["2402.00001", "2402.00002"]
-    assert search("quillwort") == ["2402.00001", "2402.00002"]  # rare: bm25
-
-
-def test_title_check_sees_words_as_the_index_does() -> None:
-    from storage.search_sqlite import title_matches
-
-    title = "Low-Rank Adapters for Large Language Models"
-    assert title_matches(title, parse_search_query("adapter model"), any_word=False)
-    assert title_matches(title, parse_search_query('"language models" larg*'), any_word=False)
-    assert not title_matches(title, parse_search_query("adapter vision"), any_word=False)
-    assert title_matches(title, parse_search_query("adapter vision"), any_word=True)
-    assert not title_matches(title, parse_search_query('"models language"'), any_word=False)
 
 
 def test_since_follows_a_corrected_publication_date(db: Database) -> None:

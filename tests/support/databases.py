@@ -35,7 +35,9 @@ def skip_without_postgres() -> None:
 @contextmanager
 def migrated_database(dialect: str, tmp_dir: Path) -> Iterator[Database]:
     with fresh_database_url(dialect, tmp_dir) as url:
-        db = Database(url)
+        # SQLite: the index beside the file; PostgreSQL: in the test's folder, not the user's cache
+        search = "default" if dialect == "sqlite" else tmp_dir / f"search-{uuid.uuid4().hex[:8]}"
+        db = Database(url, search_dir=search)
         try:
             migrate.upgrade(db)
             yield db

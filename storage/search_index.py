@@ -1,0 +1,286 @@
+"""The search index: a tantivy (BM25) index of the catalog, rebuilt from it and kept in step.
+
+The database stays the source of truth. Every paper write through ``storage.papers`` stamps the
+row with the next ``paper.search_seq`` (writers take a lock for it, so the numbers commit in
+order); each process keeps its own index and, before it searches, indexes the rows stamped after
+the last number it saw. Several processes and replicas on one database therefore each converge
+on the same index without talking to each other. An index whose state file is missing, from
+another catalog (``catalog_instance``), of another format, or ahead of the database, is rebuilt.
+See docs/architecture.md, "Search".
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from sqlalchemy import text
+from sqlmodel import Session
+
+from bot.model.search import STOPWORDS
+from storage.search_slots import Slot, claim_slot
+
+FORMAT = 2  # bump when the schema or analysis below changes: indexes of another format rebuild
+NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
+_BATCH = 2_000
+_WRITER_HEAP = 32_000_000
+_STATE = "state.json"
+SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
+
+
+def normalise(value: str) -> str:
+    """NFKC: decomposed accents and full-width letters become the characters users type."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(64))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
+WORDS = _analyzer(stem=True)  # titles, keywords, abstracts: folded and stemmed
+NAMES = _analyzer(stem=False)  # author names and word* prefixes: folded only
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("text", tokenizer_name="words")  # title, keywords, abstract, authors
+    builder.add_text_field("title", tokenizer_name="words")
+    builder.add_text_field("keywords", tokenizer_name="words")
+    builder.add_text_field("authors", tokenizer_name="names")
+    builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
+    builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_integer_field("upvotes", stored=True, fast=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+_STOP_TOKENS = frozenset(token for word in STOPWORDS for token in WORDS.analyze(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    paper_id: str
+    score: float
+    upvotes: int
+    address: tuple[int, int] = (0, 0)  # segment and document in this index's current searcher
+
+
+_CATALOG_STATE = text(
+    "SELECT (SELECT id FROM catalog_instance), (SELECT max(search_seq) FROM paper)"
+)
+_CHANGED = text(
+    "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq "
+    "FROM paper WHERE search_seq > :seq OR (search_seq = :seq AND id > :id) "
+    "ORDER BY search_seq, id LIMIT :n"
+)
+
+
+class SearchIndex:
+    """One process's index of one catalog, in a slot under ``base`` (in memory when None).
+
+    The slot is claimed at the first sync, so a process that never searches claims none.
+    ``sync`` and writes are serialised by a lock; searches run on the last reloaded searcher.
+    """
+
+    def __init__(self, base: Path | None) -> None:
+        self.base = base
+        self.directory: Path | None = None
+        self._slot: Slot | None = None
+        self._lock = threading.Lock()
+        self._index: tantivy.Index | None = None
+        self._writer: tantivy.IndexWriter | None = None
+        self._searcher: tantivy.Searcher | None = None
+        self._catalog: str | None = None
+        self._seq = -1
+
+    # -- keeping in step --------------------------------------------------------------------
+
+    def sync(self, session: Session) -> None:
+        """Index every paper written since the last sync (all of them the first time)."""
+        catalog, newest = session.execute(_CATALOG_STATE).one()
+        newest = -1 if newest is None else int(newest)
+        with self._lock:
+            if self._index is None:
+                self._open(catalog)
+            if catalog != self._catalog or newest < self._seq:
+                self._reset(catalog)
+            if newest > self._seq:
+                self._catch_up(session)
+
+    def _open(self, catalog: str) -> None:
+        self._slot = claim_slot(self.base)
+        self.directory = self._slot.directory
+        state = self._read_state()
+        usable = (
+            state.get("format") == FORMAT
+            and state.get("catalog") == catalog
+            and isinstance(state.get("seq"), int)
+        )
+        if self.directory is not None:
+            if not usable:
+                shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory.mkdir(parents=True, exist_ok=True)
+        path = str(self.directory) if self.directory is not None else None
+        self._index = tantivy.Index(SCHEMA, path=path, reuse=usable)
+        self._index.register_tokenizer("words", WORDS)
+        self._index.register_tokenizer("names", NAMES)
+        self._catalog, self._seq = catalog, int(state["seq"]) if usable else -1
+        self._index.reload()
+        self._searcher = self._index.searcher()
+
+    def _writing(self) -> tantivy.IndexWriter:
+        """The index writer, opened when there is first something to write, then kept."""
+        assert self._index is not None
+        if self._writer is None:
+            self._writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+        return self._writer
+
+    def _reset(self, catalog: str) -> None:
+        self._writing().delete_all_documents()
+        self._catalog, self._seq = catalog, -1
+        self._commit()
+
+    def _catch_up(self, session: Session) -> None:
+        assert self._index is not None
+        writer = self._writing()
+        last_id, written = "", 0
+        while True:
+            params = {"seq": self._seq, "id": last_id, "n": _BATCH}
+            rows = list(session.execute(_CHANGED, params))
+            if not rows:
+                break
+            for row in rows:
+                writer.delete_documents_by_term("id", row.id)
+                writer.add_document(_document(row))
+            self._seq, last_id = int(rows[-1].search_seq), rows[-1].id
+            written += len(rows)
+        self._commit()
+        if written >= SETTLE_AFTER:  # a rebuild: let its segments merge before serving from it
+            writer.wait_merging_threads()
+            self._writer = None
+        self._index.reload()
+        self._searcher = self._index.searcher()
+
+    def _commit(self) -> None:
+        self._writing().commit()  # segments merge in the writer's background threads
+        if self.directory is not None:
+            state = {"format": FORMAT, "catalog": self._catalog, "seq": self._seq}
+            temporary = self.directory / (_STATE + ".tmp")
+            temporary.write_text(json.dumps(state), encoding="utf-8")
+            temporary.replace(self.directory / _STATE)
+
+    def _read_state(self) -> dict[str, Any]:
+        if self.directory is None:
+            return {}
+        try:
+            state = json.loads((self.directory / _STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, query: tantivy.Query, limit: int, *, by_upvotes: bool = False) -> list[Hit]:
+        """The best ``limit`` documents for ``query`` (by score, or by upvotes for filters)."""
+        searcher = self._searcher
+        if searcher is None or limit <= 0:
+            return []
+        order = "upvotes" if by_upvotes else None
+        found = searcher.search(query, limit, count=False, order_by_field=order).hits
+        hits = []
+        for score, address in found:
+            doc = searcher.doc(address)
+            upvotes = int(doc.get_first("upvotes") or 0)
+            relevance = 0.0 if by_upvotes else float(score)
+            key = (address.segment_ord, address.doc)
+            hits.append(Hit(str(doc.get_first("id")), relevance, upvotes, key))
+        return hits
+
+    def scores(self, query: tantivy.Query, hits: list[Hit]) -> list[float]:
+        """The score of ``query`` for each of ``hits`` (0 where it does not match them)."""
+        searcher = self._searcher
+        if searcher is None or not hits:
+            return [0.0 for _ in hits]
+        found = searcher.search(query, len(hits), count=False).hits
+        by_address = {(a.segment_ord, a.doc): float(s) for s, a in found}
+        return [by_address.get(h.address, 0.0) for h in hits]
+
+    def doc_freq(self, token: str) -> int:
+        """How many papers have ``token`` (an analysed word) in their text."""
+        searcher = self._searcher
+        return 0 if searcher is None else int(searcher.doc_freq("text", token))
+
+    @property
+    def size(self) -> int:
+        return 0 if self._searcher is None else int(self._searcher.num_docs)
+
+    def close(self) -> None:
+        with self._lock:
+            self._writer = self._searcher = self._index = None
+            if self._slot is not None:
+                self._slot.release()
+                self._slot = None
+
+
+def _document(row: Any) -> tantivy.Document:
+    keywords = " ; ".join(json.loads(row.ai_keywords))
+    authors = " ; ".join(json.loads(row.authors))
+    title = normalise(row.title)
+    doc = tantivy.Document()
+    doc.add_text("id", row.id)
+    doc.add_text("title", title)
+    doc.add_text("keywords", normalise(keywords))
+    doc.add_text("authors", normalise(authors))
+    prose = normalise("\n".join([title, keywords, row.summary]))
+    doc.add_text("text", prose + "\n" + normalise(authors))
+    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(prose))))
+    doc.add_integer("published", _epoch(row.published_at))
+    doc.add_integer("upvotes", int(row.upvotes))
+    return doc
+
+
+def word_pairs(tokens: list[str]) -> list[str]:
+    """Adjacent pairs of words that carry meaning (stopwords skipped), as single index terms.
+
+    A pair is one term lookup at query time where a phrase query over common words would walk
+    their positions in most of the catalog: the phrase bonuses cost tens of milliseconds that way.
+    """
+    content = [t for t in tokens if t not in _STOP_TOKENS]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(content)]
+
+
+def _epoch(value: datetime | str | None) -> int:
+    if value is None:
+        return NO_DATE
+    if isinstance(value, str):  # SQLite hands back text for raw SQL
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+def since_bound(day: Any) -> int:
+    """A ``since:`` date as the first second of that day in UTC, like the stored times."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def analyse(analyzer: tantivy.TextAnalyzer, words: Iterable[str]) -> list[str]:
+    return [token for word in words for token in analyzer.analyze(normalise(word))]

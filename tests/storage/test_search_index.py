@@ -1,0 +1,115 @@
+"""Each process's search index follows the catalog: other writers, lost or foreign indexes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.search_query import parse_search_query
+from storage import migrate
+from storage.db import Database
+from storage.papers import upsert_papers
+from storage.search import search_catalog
+from storage.search_slots import claim_slot, default_search_dir
+from tests.support.fakes import make_paper
+
+
+def ids(db: Database, words: str) -> list[str]:
+    query = parse_search_query(words)
+    return [p.id for p in db.read_now(lambda s: search_catalog(s, query, db.search_index)).papers]
+
+
+def add(db: Database, paper_id: str, title: str) -> None:
+    db.write_now(lambda s: upsert_papers(s, [make_paper(paper_id, title)]))
+
+
+def test_a_replica_sees_papers_another_process_wrote(db: Database, tmp_path: Path) -> None:
+    replica = Database(db.url, search_dir=tmp_path / "replica")
+    try:
+        add(db, "2401.00001", "Quillwort networks")
+        assert ids(replica, "quillwort") == ["2401.00001"]
+        add(replica, "2401.00002", "Zorbulate networks")
+        add(db, "2401.00001", "Renamed quillwort study")
+        assert ids(db, "zorbulate") == ["2401.00002"]
+        assert ids(replica, "renamed") == ["2401.00001"]
+        assert ids(replica, "networks") == ["2401.00002"]
+    finally:
+        replica.dispose()
+
+
+def test_writes_are_stamped_in_commit_order(db: Database) -> None:
+    add(db, "2401.00001", "Quillwort one")
+    add(db, "2401.00002", "Quillwort two")
+    add(db, "2401.00001", "Quillwort one, revised")
+    stamps = text("SELECT id, search_seq FROM paper ORDER BY search_seq")
+    rows = db.read_now(lambda s: [tuple(r) for r in s.execute(stamps)])
+    assert [r[0] for r in rows] == ["2401.00002", "2401.00001"]
+    assert rows[0][1] < rows[1][1]
+
+
+def indexed_catalog(tmp_path: Path, name: str = "catalog.db") -> str:
+    """A SQLite catalog with one paper, searched once (so indexed) in ``tmp_path / "index"``."""
+    url = f"sqlite:///{tmp_path / name}"
+    first = Database(url, search_dir=tmp_path / "index")
+    migrate.upgrade(first)
+    add(first, "2401.00001", "Quillwort networks")
+    assert ids(first, "quillwort") == ["2401.00001"]
+    first.dispose()
+    return url
+
+
+def test_a_lost_index_is_rebuilt_from_the_catalog(tmp_path: Path) -> None:
+    url = indexed_catalog(tmp_path)
+    shutil.rmtree(tmp_path / "index")
+
+    second = Database(url, search_dir=tmp_path / "index")
+    try:
+        assert ids(second, "quillwort") == ["2401.00001"]
+    finally:
+        second.dispose()
+
+
+def test_a_kept_index_catches_up_on_what_it_missed(tmp_path: Path) -> None:
+    url = indexed_catalog(tmp_path)
+    writer = Database(url, search_dir=None)
+    add(writer, "2401.00002", "Quillwort trees")
+    writer.dispose()
+
+    second = Database(url, search_dir=tmp_path / "index")
+    try:
+        assert sorted(ids(second, "quillwort")) == ["2401.00001", "2401.00002"]
+    finally:
+        second.dispose()
+
+
+def test_an_index_of_another_catalog_is_rebuilt(tmp_path: Path) -> None:
+    indexed_catalog(tmp_path, "one.db")
+    two = Database(f"sqlite:///{tmp_path / 'two.db'}", search_dir=tmp_path / "index")
+    try:
+        migrate.upgrade(two)
+        add(two, "2401.00009", "Zorbulate trees")
+        assert ids(two, "quillwort") == []
+        assert ids(two, "zorbulate") == ["2401.00009"]
+    finally:
+        two.dispose()
+
+
+def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
+    first, second = claim_slot(tmp_path, slots=2), claim_slot(tmp_path, slots=2)
+    assert first.directory is not None
+    assert second.directory not in (None, first.directory)
+    assert claim_slot(tmp_path, slots=2).directory is None  # all taken: in memory
+    first.release()
+    assert claim_slot(tmp_path, slots=2).directory == first.directory
+
+
+def test_default_index_places() -> None:
+    assert default_search_dir("sqlite:///tmp/x/paperbot.db") == Path("tmp/x/paperbot.db-search")
+    assert default_search_dir("sqlite:////tmp/paperbot.db") == Path("/tmp/paperbot.db-search")
+    assert default_search_dir("sqlite:///:memory:") is None
+    assert default_search_dir("sqlite://") is None
+    server = default_search_dir("postgresql+psycopg://u@h/db")
+    assert server is not None
+    assert server != default_search_dir("postgresql+psycopg://u@h/other")
