@@ -17,7 +17,7 @@ NEW = datetime(2025, 5, 1, 12, tzinfo=UTC)
 
 def found(db: Database, text: str) -> set[str]:
     query = parse_search_query(text)
-    return {p.id for p in db.read_now(lambda s: search_catalog(s, query)).papers}
+    return {p.id for p in db.read_now(lambda s: search_catalog(s, query, db.search_index)).papers}
 
 
 def test_since_alone_filters_by_publication_date(db: Database) -> None:
@@ -64,6 +64,6 @@ def test_excluded_words_still_exclude_when_any_word_matches(db: Database) -> Non
         )
     )
     query = parse_search_query("quillwort zorbulate -vision limit:20")
-    result = db.read_now(lambda s: search_catalog(s, query))
+    result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
     assert result.matched_any  # no paper has both words
     assert {p.id for p in result.papers} == {"2401.00002", "2401.00004"}
