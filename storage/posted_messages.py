@@ -3,10 +3,10 @@ vote can rebuild the whole message)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, tuple_
 from sqlmodel import Session, col, select
 
 from bot.model import Channel, SentMessage
@@ -55,6 +55,24 @@ def papers_of_message(session: Session, platform: str, channel: str, message_ref
     """The papers a message shows (empty when paperbot did not post it)."""
     params = {"platform": platform, "channel": channel, "message_ref": message_ref}
     return sorted(set(session.exec(_PAPERS_OF_MESSAGE, params=params)))
+
+
+MessageKey = tuple[str, str, str]  # platform, channel, message_ref
+
+
+def papers_of_messages(
+    session: Session, messages: Collection[MessageKey]
+) -> dict[MessageKey, list[str]]:
+    """``papers_of_message`` for many messages in one query; messages not posted are left out."""
+    if not messages:
+        return {}
+    row = PostedMessageRow
+    where = tuple_(col(row.platform), col(row.channel), col(row.message_ref)).in_(list(messages))
+    query = select(row.platform, row.channel, row.message_ref, row.paper_id).where(where)
+    found: dict[MessageKey, set[str]] = {}
+    for platform, channel, ref, paper_id in session.exec(query):
+        found.setdefault((platform, channel, ref), set()).add(paper_id)
+    return {message: sorted(papers) for message, papers in found.items()}
 
 
 def papers_shown_since(session: Session, channel: Channel, since: datetime) -> set[str]:

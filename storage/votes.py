@@ -7,11 +7,11 @@ serialises writers), so concurrent clicks and reactions on one paper never lose 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import bindparam, case, func, tuple_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -83,6 +83,16 @@ _INSERT_PROCESSED = {
     name: insert(_PROCESSED).on_conflict_do_nothing().returning(_PROCESSED.c.event_id)
     for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
+_INSERT_PROCESSED_MANY = {
+    name: insert(_PROCESSED)
+    .on_conflict_do_nothing()
+    .returning(_PROCESSED.c.platform, _PROCESSED.c.event_id)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_INSERT_VOTES = {
+    name: insert(VOTE_TABLE).on_conflict_do_nothing()
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 _UP = func.coalesce(func.sum(case((_V.value > 0, 1), else_=0)), 0)
 _DOWN = func.coalesce(func.sum(case((_V.value < 0, 1), else_=0)), 0)
 _TALLY = core_select(_UP, _DOWN).where(
@@ -113,6 +123,21 @@ def first_delivery(session: Session, platform: str, event_id: str, now: datetime
     statement = _INSERT_PROCESSED[session.get_bind().dialect.name]
     params = {"platform": platform, "event_id": event_id, "received_at": now}
     return session.execute(statement, params).first() is not None
+
+
+def first_deliveries(
+    session: Session, events: Collection[tuple[str, str]], now: datetime
+) -> set[tuple[str, str]]:
+    """Mark many ``(platform, event_id)`` processed at once; returns the ones that were new."""
+    if not events:
+        return set()
+    statement = _INSERT_PROCESSED_MANY[session.get_bind().dialect.name]
+    # Sorted, so transactions inserting overlapping ids take their index locks in one order.
+    rows = [
+        {"platform": platform, "event_id": event_id, "received_at": now}
+        for platform, event_id in sorted(set(events))
+    ]
+    return {(platform, event_id) for platform, event_id in session.execute(statement, rows)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +172,60 @@ def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> Vo
     return VoteState(*row)
 
 
+def lock_votes(
+    session: Session, channels: Mapping[VoteKey, str], now: datetime
+) -> dict[VoteKey, VoteState]:
+    """``lock_vote`` for many people and papers: two statements, whatever their number.
+
+    ``channels`` gives each key the channel a row created for it records. Rows are created in
+    key order and locked in id order, so batches that share rows wait for each other instead of
+    deadlocking.
+    """
+    if not channels:
+        return {}
+    dialect = session.get_bind().dialect.name
+    fresh = {"created_at": now, "updated_at": now} | _NEW_VOTE
+    rows = [
+        {
+            "platform": key.platform,
+            "workspace": key.workspace,
+            "paper_id": key.paper_id,
+            "user_id": key.user_id,
+            "channel": channel,
+        }
+        | fresh
+        for key, channel in sorted(channels.items(), key=lambda item: _key_order(item[0]))
+    ]
+    session.execute(_INSERT_VOTES[dialect], rows)
+    who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
+    query = (
+        core_select(*who, *_SELECT_VOTE.selected_columns)
+        .where(tuple_(*who).in_([_key_order(key) for key in channels]))
+        .order_by(_V.id)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    return {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
+
+
+def _key_order(key: VoteKey) -> tuple[str, str, str, str]:
+    return (key.platform, key.workspace, key.paper_id, key.user_id)
+
+
 def save_vote(session: Session, vote_id: int, **values: object) -> None:
     """Write the new opinion; ``values`` must name every column in ``_SAVED``."""
-    if set(values) != set(_SAVED):
-        raise ValueError(f"save_vote needs exactly {_SAVED}, got {sorted(values)}")
-    params = {"vote_id": vote_id} | {f"new_{name}": value for name, value in values.items()}
-    session.execute(_SAVE_VOTE, params)
+    save_votes(session, {vote_id: values})
+
+
+def save_votes(session: Session, changes: Mapping[int, Mapping[str, object]]) -> None:
+    """Write new opinions by vote row id, in one executemany; each names every ``_SAVED`` column."""
+    params = []
+    for vote_id, values in changes.items():
+        if set(values) != set(_SAVED):
+            raise ValueError(f"save_vote needs exactly {_SAVED}, got {sorted(values)}")
+        params.append({"vote_id": vote_id} | {f"new_{k}": v for k, v in values.items()})
+    if params:
+        session.execute(_SAVE_VOTE, params)
 
 
 def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) -> Tally:
@@ -183,6 +256,29 @@ def paper_with_tally(
     if row is None:
         return None
     return to_paper(row), Tally(int(row.up), int(row.down))
+
+
+TeamPaper = tuple[str, str, str]  # platform, workspace, paper_id
+
+
+def papers_with_tallies(
+    session: Session, wanted: Collection[TeamPaper]
+) -> dict[TeamPaper, tuple[Paper, Tally]]:
+    """``paper_with_tally`` for many team papers in one query; unknown papers are left out."""
+    if not wanted:
+        return {}
+    counts = (
+        core_select(_V.platform, _V.workspace, _V.paper_id, _UP.label("up"), _DOWN.label("down"))
+        .where(tuple_(_V.platform, _V.workspace, _V.paper_id).in_(list(wanted)))
+        .group_by(_V.platform, _V.workspace, _V.paper_id)
+        .subquery()
+    )
+    query = core_select(PAPER_TABLE, counts).join(counts, counts.c.paper_id == _P.id)
+    found = {}
+    for row in session.execute(query):
+        key = (row.platform, row.workspace, row.paper_id)
+        found[key] = (to_paper(row), Tally(int(row.up), int(row.down)))
+    return found
 
 
 def tallies(

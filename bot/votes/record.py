@@ -1,4 +1,8 @@
-"""Record a vote event: drop replays, find the paper, update the person's opinion under a lock."""
+"""Record a vote event: drop replays, find the paper, update the person's opinion under a lock.
+
+``record_vote`` applies one event; ``bot.votes.batch`` applies many with the same rules, which
+live here as pure functions of the stored opinion.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from bot.votes.emoji import canonical_emoji
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.opinion import Opinion, dump_reactions, load_reactions
 from storage.posted_messages import papers_of_message
-from storage.votes import VoteKey, first_delivery, lock_vote, save_vote
+from storage.votes import VoteKey, VoteState, first_delivery, lock_vote, save_vote
 
 
 def record_vote(
@@ -19,46 +23,77 @@ def record_vote(
 ) -> VoteResult:
     """Apply one event in the caller's transaction; returns what it did."""
     paper_id = _paper_of(session, event)
-    if isinstance(event, ReactionChange):
-        reason = _not_a_vote(event, paper_id, values)
-        if reason:
-            return VoteResult(Effect.IGNORED, paper_id, reason=reason)
+    ignored = ignored_result(event, paper_id, values)
+    if ignored is not None:
+        return ignored
     assert paper_id is not None
     if not first_delivery(session, event.platform, event.event_id, now):
         return VoteResult(Effect.DUPLICATE, paper_id)
 
     key = VoteKey(event.platform, event.workspace, paper_id, event.user)
     row = lock_vote(session, key, event.channel, now)
-    before = Opinion(row.button_value, row.button_at, load_reactions(row.reactions))
+    after, result = judge(opinion_of(row), event, paper_id, values)
+    if after is not None:
+        columns = saved_columns(after, values, max(row.event_at, event.at), event.channel, now)
+        save_vote(session, row.id, **columns)
+    return result
+
+
+def ignored_result(
+    event: VoteEvent, paper_id: str | None, values: Mapping[str, int]
+) -> VoteResult | None:
+    """The result of an event that is not a vote at all, or None for a vote."""
+    if not isinstance(event, ReactionChange):
+        return None
+    reason = _not_a_vote(event, paper_id, values)
+    return VoteResult(Effect.IGNORED, paper_id, reason=reason) if reason else None
+
+
+def one_paper(papers: list[str]) -> str | None:
+    """A reaction counts only on a message that shows exactly one paper."""
+    return papers[0] if len(papers) == 1 else None
+
+
+def opinion_of(row: VoteState) -> Opinion:
+    return Opinion(row.button_value, row.button_at, load_reactions(row.reactions))
+
+
+def judge(
+    before: Opinion, event: VoteEvent, paper_id: str, values: Mapping[str, int]
+) -> tuple[Opinion | None, VoteResult]:
+    """The opinion after a first delivery (None when the event is stale) and what it did."""
     if isinstance(event, ButtonVote):
         after: Opinion | None = before.click(event.value, event.at, values)
     else:
         after = before.react(canonical_emoji(event.emoji), event.added, event.at)
     if after is None:
-        return VoteResult(Effect.STALE, paper_id, before.decide(values).value)
-
+        return None, VoteResult(Effect.STALE, paper_id, before.decide(values).value)
     old, new = before.decide(values), after.decide(values)
-    save_vote(
-        session,
-        row.id,
-        button_value=after.button_value,
-        button_at=after.button_at,
-        reactions=dump_reactions(after.reactions),
-        value=new.value,
-        source=new.source,
-        emoji=new.emoji,
-        event_at=max(row.event_at, event.at),
-        channel=event.channel,
-        updated_at=now,
-    )
-    return VoteResult(_effect(old.value, new.value), paper_id, new.value)
+    return after, VoteResult(_effect(old.value, new.value), paper_id, new.value)
+
+
+def saved_columns(
+    after: Opinion, values: Mapping[str, int], event_at: datetime, channel: str, now: datetime
+) -> dict[str, object]:
+    """The vote row's columns for a new opinion (what ``storage.votes.save_vote`` writes)."""
+    decision = after.decide(values)
+    return {
+        "button_value": after.button_value,
+        "button_at": after.button_at,
+        "reactions": dump_reactions(after.reactions),
+        "value": decision.value,
+        "source": decision.source,
+        "emoji": decision.emoji,
+        "event_at": event_at,
+        "channel": channel,
+        "updated_at": now,
+    }
 
 
 def _paper_of(session: Session, event: VoteEvent) -> str | None:
     if isinstance(event, ButtonVote):
         return event.paper_id
-    papers = papers_of_message(session, event.platform, event.channel, event.message_ref)
-    return papers[0] if len(papers) == 1 else None
+    return one_paper(papers_of_message(session, event.platform, event.channel, event.message_ref))
 
 
 def _not_a_vote(event: ReactionChange, paper_id: str | None, values: Mapping[str, int]) -> str:

@@ -2,14 +2,16 @@
 
 ``handle_vote`` is one unit of work per event. ``VoteRecorder`` applies the events that arrive
 together (a burst of reactions on a digest, a gateway replay) in one transaction each batch, in
-arrival order, which is what lets PostgreSQL keep up with hundreds of events a second.
+arrival order, with a fixed number of statements per batch (``bot.votes.batch``): what lets
+PostgreSQL keep up with hundreds of events a second. A receipt's card then shows the tally after
+its whole batch (docs/architecture.md, Votes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +19,10 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.reply import PaperCard
+from bot.votes.batch import record_votes
 from bot.votes.events import Effect, VoteEvent, VoteResult
 from bot.votes.record import record_vote
-from storage.votes import paper_with_tally
+from storage.votes import paper_with_tally, papers_with_tallies
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,22 @@ def apply_vote(
     return VoteReceipt(result, PaperCard(found[0], tally=found[1]) if found else None)
 
 
+def apply_votes(
+    session: Session, events: Sequence[VoteEvent], values: Mapping[str, int], now: datetime
+) -> list[VoteReceipt]:
+    """``apply_vote`` for each event in order, with cards showing the tallies after them all."""
+    results = record_votes(session, events, values, now)
+    pairs = zip(events, results, strict=True)
+    keys = [(event.platform, event.workspace, result.paper_id or "") for event, result in pairs]
+    changed = [r.effect not in SILENT and r.paper_id is not None for r in results]
+    found = papers_with_tallies(session, {k for k, c in zip(keys, changed, strict=True) if c})
+    cards = {key: PaperCard(paper, tally=tally) for key, (paper, tally) in found.items()}
+    return [
+        VoteReceipt(result, cards.get(key) if change else None)
+        for result, key, change in zip(results, keys, changed, strict=True)
+    ]
+
+
 async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:
     values, now = deps.settings.reaction_values, deps.clock()
     return await deps.db.write(lambda s: apply_vote(s, event, values, now))
@@ -53,14 +72,14 @@ class VoteRecorder:
 
     Events are spread over ``lanes`` by person: each person's events keep their order in one
     lane, and lanes lock disjoint vote rows, so parallel batches cannot deadlock each other.
-    By default one lane on SQLite (one writer at a time anyway), four on PostgreSQL.
+    A batch costs a fixed number of round trips whatever its size, so one lane, whose batches
+    grow with the backlog, does the most per round trip; it is the default on both databases
+    (docs/benchmarks.md). More lanes suit a database server with cores of its own.
     """
 
-    def __init__(self, deps: Deps, max_batch: int = 64, lanes: int | None = None) -> None:
+    def __init__(self, deps: Deps, max_batch: int = 64, lanes: int = 1) -> None:
         self._deps = deps
         self._max_batch = max_batch
-        if lanes is None:
-            lanes = 1 if deps.db.dialect == "sqlite" else 4
         self._pending: list[list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]] = [
             [] for _ in range(max(1, lanes))
         ]
@@ -86,9 +105,7 @@ class VoteRecorder:
         values, now = self._deps.settings.reaction_values, self._deps.clock()
         events = [event for event, _ in batch]
         try:
-            receipts = await self._deps.db.write(
-                lambda s: [apply_vote(s, event, values, now) for event in events]
-            )
+            receipts = await self._deps.db.write(lambda s: apply_votes(s, events, values, now))
         except Exception:
             log.warning("a batch of %d vote events failed; applying them one by one", len(batch))
             for event, future in batch:

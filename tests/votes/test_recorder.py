@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 from datetime import timedelta
 
 import pytest
@@ -41,14 +43,20 @@ async def test_one_failing_event_does_not_fail_its_batch(
 ) -> None:
     desk = await open_desk(sqlite_db)
     broken = desk.click("U-broken", P1, 1)
-    apply = bot.votes.service.apply_vote
+    apply, apply_all = bot.votes.service.apply_vote, bot.votes.service.apply_votes
 
     def failing(session: object, event: VoteEvent, *args: object) -> object:
         if event == broken:
             raise RuntimeError("storage hiccup")
         return apply(session, event, *args)  # type: ignore[arg-type]
 
+    def failing_batch(session: object, events: list[VoteEvent], *args: object) -> object:
+        if broken in events:
+            raise RuntimeError("storage hiccup")
+        return apply_all(session, events, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(bot.votes.service, "apply_vote", failing)
+    monkeypatch.setattr(bot.votes.service, "apply_votes", failing_batch)
     recorder = VoteRecorder(desk.deps)
     events = [desk.click("U1", P1, 1), broken, desk.click("U2", P1, 1)]
     results = await asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True)
@@ -69,3 +77,32 @@ async def test_lanes_keep_each_persons_order_and_lose_nothing(db: Database) -> N
     await asyncio.gather(*(recorder.record(e) for e in events))
     assert desk.tally(P1).up == 12
     assert desk.tally(P2).up == 12
+
+
+async def test_replicas_batching_the_same_rows_at_once_land_every_batch_whole(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    desk = await open_desk(db)
+    replicas = [Database(db.url) for _ in range(3)]  # each with its own connections
+    try:
+        recorders = [
+            VoteRecorder(dataclasses.replace(desk.deps, db=replica), max_batch=6, lanes=2)
+            for replica in replicas
+        ]
+        events = []
+        for second in range(6):  # every person's reactions on both papers, the newest an add
+            at = T0 + timedelta(seconds=second)
+            events += [
+                desk.react(f"U{user}", paper, "fire", added=second % 2 == 1, at=at)
+                for user in range(8)
+                for paper in (P1, P2)
+            ]
+        with caplog.at_level(logging.WARNING, logger="bot.votes.service"):
+            await asyncio.gather(
+                *(recorders[i % 3].record(event) for i, event in enumerate(reversed(events)))
+            )
+    finally:
+        for replica in replicas:
+            replica.dispose()
+    assert (desk.tally(P1).up, desk.tally(P2).up) == (8, 8)
+    assert not [r for r in caplog.records if "failed" in r.getMessage()]
