@@ -55,9 +55,15 @@ async def test_a_rate_limited_digest_is_retried_when_retry_after_says(
     desk.poster.refuse.append(PostRejected("429 rate limited", retry_after=20))
 
     await fire_now(desk, scheduler, sub.id)
-    await eventually(lambda: getattr(desk.run(sub, THU), "state", None) is RunState.FAILED)
+
+    def retry_scheduled() -> bool:  # the run is marked failed first, then its retry is planned
+        run = desk.run(sub, THU)
+        return run is not None and scheduler.job_by_id(f"retry:{run.id}") is not None
+
+    await eventually(retry_scheduled)
     run = desk.run(sub, THU)
     assert run is not None
+    assert run.state is RunState.FAILED
     retry = scheduler.job_by_id(f"retry:{run.id}")
     assert retry is not None
     wait = (retry.next_run_time - datetime.now(UTC)).total_seconds()
