@@ -33,6 +33,7 @@ from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteRecorder
+from storage.subscriptions import disable_workspace
 
 __all__ = [
     "Adapter",
@@ -149,6 +150,17 @@ class Core:
 
     def is_vote_emoji(self, emoji: str) -> bool:
         return reaction_value(emoji, self._deps.settings.reaction_values) != 0
+
+    async def workspace_removed(self, platform: str, workspace: str) -> int:
+        """The bot was uninstalled from (or lost its token in) a workspace: stop its digests.
+        Their subscriptions are disabled, not deleted; returns how many were turned off."""
+        now = self._deps.clock()
+        ids = await self._deps.db.write(lambda s: disable_workspace(s, platform, workspace, now))
+        for subscription_id in ids:
+            self._deps.schedule.subscription_removed(subscription_id)
+        if ids:
+            log.info("%s workspace %s removed: %d digest(s) stopped", platform, workspace, len(ids))
+        return len(ids)
 
     def help(self, command: str | None = None) -> Reply:
         return self._dispatcher.help_reply(command)

@@ -117,3 +117,21 @@ def enabled_subscriptions(
     if platforms is not None:
         query = query.where(col(SubscriptionRow.platform).in_(list(platforms)))
     return [to_subscription(row) for row in session.exec(query.order_by(col(SubscriptionRow.id)))]
+
+
+def disable_workspace(session: Session, platform: str, workspace: str, now: datetime) -> list[int]:
+    """Turn off every enabled subscription in a workspace the bot was removed from; returns the
+    ids turned off. Kept, not deleted, so a reinstall can turn them back on by hand."""
+    rows = session.exec(
+        select(SubscriptionRow).where(
+            SubscriptionRow.platform == platform,
+            SubscriptionRow.workspace == workspace,
+            col(SubscriptionRow.enabled).is_(True),
+        )
+    ).all()
+    for row in rows:
+        row.enabled = False
+        row.updated_at = as_utc(now)
+        session.add(row)
+    session.flush()
+    return [row.id for row in rows if row.id is not None]
