@@ -1,5 +1,9 @@
 """Slack as an ``Adapter``: the bolt app served over HTTP by uvicorn at ``POST /slack/events``,
-or, given an app-level token, connected through Socket Mode (no public address needed)."""
+or, given an app-level token, connected through Socket Mode (no public address needed).
+
+One workspace with a bot token, or, given ``oauth``, any number of workspaces that install the
+app at ``GET /slack/install`` (served by the same uvicorn app), each with its own stored token.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from adapters.slack.app import build_app
 from adapters.slack.fast_ack import FastCommandAck
+from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.render import SLACK_LIMITS
 from adapters.slack.translate import PLATFORM
@@ -35,18 +40,22 @@ class SlackAdapter:
         self,
         core: Core,
         *,
-        bot_token: str,
+        bot_token: str | None = None,
         signing_secret: str = "",
+        oauth: SlackOAuth | None = None,
         app_token: str | None = None,
         api_url: str = DEFAULT_API_URL,
         host: str = "127.0.0.1",
         port: int = 3000,
         pacer: ChannelPacer | None = None,
     ) -> None:
+        if (bot_token is None) == (oauth is None):
+            raise ValueError("Slack needs either a bot token or OAuth settings, not both")
         self.client = web_client(bot_token, api_url)
         self._pacer = pacer or ChannelPacer()
-        self.app = build_app(core, self.client, signing_secret, self._pacer)
-        self._poster = SlackPoster(self.client, self._pacer)
+        self.app = build_app(core, self.client, signing_secret, self._pacer, oauth)
+        tokens = None if oauth is None else oauth.bot_token
+        self._poster = SlackPoster(self.client, self._pacer, tokens)
         self._host = host
         self._port = port
         self._app_token = app_token

@@ -14,15 +14,19 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackOAuth
 from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.translate import PLATFORM, button_vote, command_invocation, reaction_change
+from adapters.slack.uninstall import UninstallHandlers
 from bot.facade import Channel, Core, Deliver, Effect, MessageUpdate, VoteOutcome
 from bot.reply import Reply
 
@@ -157,18 +161,59 @@ async def _say_privately(respond: AsyncRespond, text: str) -> None:
 
 
 def build_app(
-    core: Core, client: AsyncWebClient, signing_secret: str, pacer: ChannelPacer
+    core: Core,
+    client: AsyncWebClient,
+    signing_secret: str,
+    pacer: ChannelPacer,
+    oauth: SlackOAuth | None = None,
 ) -> AsyncApp:
-    """The bolt app with paperbot's listeners, for HTTP (and any other bolt transport)."""
+    """The bolt app with paperbot's listeners, for HTTP (and any other bolt transport).
+
+    With ``oauth`` it serves the install flow and finds each workspace's bot token in the
+    installation store (checked with ``auth.test`` once per token); ``client`` carries no token
+    then, only the Web API address every call (``oauth.v2.access`` too) goes to.
+    """
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        **({} if oauth is None else _oauth_options(oauth, client)),
     )
     handlers = SlackHandlers(core, pacer)
     app.command(COMMAND)(handlers.on_command)
     app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
     app.event("reaction_added")(handlers.on_reaction)
     app.event("reaction_removed")(handlers.on_reaction)
+    if oauth is not None:
+        removal = UninstallHandlers(core, oauth.installations)
+        app.event("app_uninstalled")(removal.on_app_uninstalled)
+        app.event("tokens_revoked")(removal.on_tokens_revoked)
     return app
+
+
+def _oauth_options(oauth: SlackOAuth, client: AsyncWebClient) -> dict[str, Any]:
+    settings = AsyncOAuthSettings(
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=oauth.installations,
+        installation_store_bot_only=True,
+        state_store=oauth.states,
+    )
+    authorize = AsyncInstallationStoreAuthorize(
+        logger=log,
+        installation_store=oauth.installations,
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        bot_only=True,
+        cache_enabled=True,
+        client=client,
+    )
+    return {
+        "oauth_settings": settings,
+        "authorize": authorize,
+        "installation_store_bot_only": True,
+    }

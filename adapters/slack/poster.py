@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -27,8 +28,9 @@ DEFAULT_API_URL = "https://slack.com/api/"
 POST_INTERVAL = 1.0  # Slack allows about one message a second per channel
 
 
-def web_client(token: str, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
-    """A Web API client that retries connection errors and 429s (after ``Retry-After``)."""
+def web_client(token: str | None, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
+    """A Web API client that retries connection errors and 429s (after ``Retry-After``);
+    without a token in OAuth mode, where each call names its workspace's token."""
     return AsyncWebClient(
         token=token,
         base_url=api_url if api_url.endswith("/") else api_url + "/",
@@ -78,34 +80,58 @@ def retry_after(error: SlackApiError) -> float | None:
 
 
 async def post_message(
-    client: AsyncWebClient, pacer: ChannelPacer, channel_id: str, message: Reply
+    client: AsyncWebClient,
+    pacer: ChannelPacer,
+    channel_id: str,
+    message: Reply,
+    token: str | None = None,
 ) -> str:
-    """Post one message; returns its ``ts``. Raises ``SlackApiError`` like the client does."""
+    """Post one message; returns its ``ts``. Raises ``SlackApiError`` like the client does.
+    ``token`` overrides the client's own (a workspace's bot token in OAuth mode)."""
     rendered = render_reply(message)
+    as_bot: dict[str, Any] = {} if token is None else {"token": token}
 
     async def post() -> str:
         response = await client.chat_postMessage(
-            channel=channel_id, blocks=rendered.blocks, text=rendered.text, unfurl_links=False
+            channel=channel_id,
+            blocks=rendered.blocks,
+            text=rendered.text,
+            unfurl_links=False,
+            **as_bot,
         )
         return str(response["ts"])
 
     return await pacer.run(channel_id, post)
 
 
-class SlackPoster:
-    """The ``Poster`` for digests and alerts: a digest is a header, then one message a paper."""
+BotToken = Callable[[str], Awaitable[str | None]]
+"""A workspace id -> the bot's token there (None: not installed); for OAuth mode."""
 
-    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer) -> None:
+
+class SlackPoster:
+    """The ``Poster`` for digests and alerts: a digest is a header, then one message a paper.
+
+    Without ``bot_token`` every post uses the client's own token (single-workspace mode)."""
+
+    def __init__(
+        self, client: AsyncWebClient, pacer: ChannelPacer, bot_token: BotToken | None = None
+    ) -> None:
         self._client = client
         self._pacer = pacer
+        self._bot_token = bot_token
 
     @property
     def limits(self) -> MessageLimits:
         return DIGEST_LIMITS
 
     async def send(self, channel: Channel, message: Reply) -> str:
+        token = None
+        if self._bot_token is not None:
+            token = await self._bot_token(channel.workspace)
+            if token is None:
+                raise PostRejected(f"paperbot is not installed in workspace {channel.workspace}")
         try:
-            return await post_message(self._client, self._pacer, channel.channel, message)
+            return await post_message(self._client, self._pacer, channel.channel, message, token)
         except SlackApiError as error:
             reason = error.response.get("error") or f"HTTP {error.response.status_code}"
             raise PostRejected(f"Slack refused the post: {reason}", retry_after(error)) from error

@@ -14,7 +14,9 @@ from bot.settings import SettingsError
 
 TURN_ON = (
     "Slack: PAPERBOT_SLACK_BOT_TOKEN and PAPERBOT_SLACK_SIGNING_SECRET (or "
-    "PAPERBOT_SLACK_APP_TOKEN for Socket Mode); Discord: PAPERBOT_DISCORD_TOKEN; "
+    "PAPERBOT_SLACK_APP_TOKEN for Socket Mode, or PAPERBOT_SLACK_CLIENT_ID and "
+    "PAPERBOT_SLACK_CLIENT_SECRET to be installed in many workspaces); "
+    "Discord: PAPERBOT_DISCORD_TOKEN; "
     "a terminal chat: PAPERBOT_CONSOLE=1"
 )
 
@@ -33,14 +35,17 @@ class DiscordSettings:
 @dataclass(frozen=True, slots=True)
 class SlackSettings:
     """Single-workspace Slack: a bot token, and the signing secret and where to serve HTTP, or
-    an app-level token for Socket Mode."""
+    an app-level token for Socket Mode. Multi-workspace: the app's OAuth client id and secret
+    instead of a bot token (HTTP only; tokens are kept in the database)."""
 
-    bot_token: str
-    signing_secret: str
+    bot_token: str | None
+    signing_secret: str = field(repr=False)
     api_url: str = "https://slack.com/api/"
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     app_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +77,52 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _oauth_client(env: Mapping[str, str], token: str) -> tuple[str, str] | None:
+    """PAPERBOT_SLACK_CLIENT_ID and _SECRET, which turn on multi-workspace OAuth mode."""
+    client_id = (env.get("PAPERBOT_SLACK_CLIENT_ID") or "").strip()
+    client_secret = (env.get("PAPERBOT_SLACK_CLIENT_SECRET") or "").strip()
+    if not client_id and not client_secret:
+        return None
+    if not (client_id and client_secret):
+        raise SettingsError(
+            "PAPERBOT_SLACK_CLIENT_ID and PAPERBOT_SLACK_CLIENT_SECRET go together (OAuth mode)"
+        )
+    if token:
+        raise SettingsError(
+            "Set PAPERBOT_SLACK_BOT_TOKEN (one workspace) or PAPERBOT_SLACK_CLIENT_ID and "
+            "PAPERBOT_SLACK_CLIENT_SECRET (installed in many), not both"
+        )
+    return client_id, client_secret
+
+
 def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
     token = (env.get("PAPERBOT_SLACK_BOT_TOKEN") or "").strip()
     app_token = (env.get("PAPERBOT_SLACK_APP_TOKEN") or "").strip() or None
+    oauth = _oauth_client(env, token)
     if app_token and not token:
         raise SettingsError("PAPERBOT_SLACK_APP_TOKEN (Socket Mode) needs PAPERBOT_SLACK_BOT_TOKEN")
     if app_token and not app_token.startswith("xapp-"):
         raise SettingsError("PAPERBOT_SLACK_APP_TOKEN must be an app-level token (xapp-…)")
-    if not token:
+    if not token and oauth is None:
         return None
     secret = (env.get("PAPERBOT_SLACK_SIGNING_SECRET") or "").strip()
     if not secret and not app_token:
         raise SettingsError(
-            "PAPERBOT_SLACK_SIGNING_SECRET must be set with PAPERBOT_SLACK_BOT_TOKEN: "
-            "it verifies every request from Slack"
+            "PAPERBOT_SLACK_SIGNING_SECRET must be set with PAPERBOT_SLACK_BOT_TOKEN or the OAuth "
+            "client: it verifies every request from Slack"
         )
     api_url = (env.get("PAPERBOT_SLACK_API_URL") or "").strip() or "https://slack.com/api/"
     if not api_url.startswith(("https://", "http://")):
         raise SettingsError(f"PAPERBOT_SLACK_API_URL must be an http(s) URL, not {api_url[:60]!r}")
     return SlackSettings(
-        bot_token=token,
+        bot_token=token or None,
         signing_secret=secret,
         api_url=api_url,
         http_host=(env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
         http_port=_port(env, "PAPERBOT_HTTP_PORT", 3000),
         app_token=app_token,
+        client_id=oauth[0] if oauth else None,
+        client_secret=oauth[1] if oauth else None,
     )
 
 

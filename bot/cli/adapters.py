@@ -23,17 +23,20 @@ from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 from bot.settings import Settings
+from storage.db import Database
 
 EXIT_REFUSED = 4
 
 
-def configured_adapters(chosen: AdapterSettings, core: Core, console: Console) -> list[Adapter]:
+def configured_adapters(
+    chosen: AdapterSettings, core: Core, console: Console, db: Database | None = None
+) -> list[Adapter]:
     """Every adapter the settings configure, built but not started."""
     adapters: list[Adapter] = []
     if chosen.console:
         adapters.append(console_adapter(core, console))
     if chosen.slack is not None:
-        adapters.append(slack_adapter(core, chosen.slack))
+        adapters.append(slack_adapter(core, chosen.slack, db))
     if chosen.discord is not None:
         adapters.append(discord_adapter(core, chosen.discord))
     return adapters
@@ -45,13 +48,23 @@ def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
     return DiscordAdapter(core, DiscordConfig(settings.token, settings.api_url))
 
 
-def slack_adapter(core: Core, settings: SlackSettings) -> Adapter:
-    """Slack: slack-bolt's app served by uvicorn at POST /slack/events, or over Socket Mode."""
+def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = None) -> Adapter:
+    """Slack: slack-bolt's app served by uvicorn at POST /slack/events, or over Socket Mode.
+    In OAuth mode slack_sdk's SQLAlchemy stores keep the tokens in ``db``, the bot's own
+    database (tables from the migrations); the adapter gets the engine as an opaque handle."""
     from adapters.slack.adapter import SlackAdapter
 
+    oauth = None
+    if settings.client_id and settings.client_secret:
+        from adapters.slack.oauth_database import database_oauth
+
+        if db is None:
+            raise ValueError("Slack OAuth mode keeps its tokens in the database: pass it")
+        oauth = database_oauth(settings.client_id, settings.client_secret, db.engine)
     return SlackAdapter(
         core,
         bot_token=settings.bot_token,
+        oauth=oauth,
         signing_secret=settings.signing_secret,
         app_token=settings.app_token,
         api_url=settings.api_url,

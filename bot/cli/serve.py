@@ -46,7 +46,7 @@ async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace
 async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -> int:
     async with runtime(settings, console) as rt:
         await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
-        adapters = configured_adapters(chosen, rt.core, console)
+        adapters = configured_adapters(chosen, rt.core, console, rt.db)
         started: list[Adapter] = []
         for adapter in adapters:  # posters first: the scheduler's catch-up may post at once
             rt.core.register_poster(adapter.platform, adapter.poster)

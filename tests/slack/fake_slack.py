@@ -1,7 +1,8 @@
 """A loopback fake of Slack's Web API and response URLs that records every call.
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``) the way Slack does, and can be told to refuse: a 429 with
+``chat.postEphemeral``, and ``oauth.v2.access`` for a code in ``install_codes``) the way Slack
+does, noting the token each call was made with, and can be told to refuse: a 429 with
 ``Retry-After`` for the next calls of a method, or ``not_in_channel`` for a channel. For Socket
 Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
 delivers the envelopes a test pushes, recording the app's acknowledgements.
@@ -26,6 +27,12 @@ TEAM = "T1"
 class Call:
     method: str
     params: dict[str, Any]
+    token: str | None = None  # the bearer token the call carried
+
+
+def bot_token_for(team: str) -> str:
+    """The bot token the fake hands out when ``team`` installs the app."""
+    return f"xoxb-{team}-installed"
 
 
 @dataclass
@@ -36,6 +43,7 @@ class FakeSlack:
     channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
     rate_limited: dict[str, int] = field(default_factory=dict)  # method -> 429s still to answer
     retry_after: int = 1
+    install_codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> team id
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
@@ -93,13 +101,18 @@ class FakeSlack:
             params = await request.json()
         else:
             params = dict(await request.post())
-        self.calls.append(Call(method, params))
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        self.calls.append(Call(method, params, token or params.get("token")))
         try:
-            return self._answer(method, params)
+            return self._answer(method, params, self.calls[-1].token)
         finally:
             await self._note()
 
-    def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
+    def tokens_used(self, method: str) -> list[str | None]:
+        return [c.token for c in self.calls if c.method == method]
+
+    def _answer(self, method: str, params: dict[str, Any], token: str | None) -> web.Response:
         if self.rate_limited.get(method, 0) > 0:
             self.rate_limited[method] -= 1
             return web.json_response(
@@ -112,9 +125,12 @@ class FakeSlack:
                 {"ok": True, "url": self.base_url.replace("http", "ws") + "/socket"}
             )
         if method == "auth.test":
+            team = next((t for t in self.install_codes.values() if token == bot_token_for(t)), TEAM)
             return web.json_response(
-                {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "team": "t"}
+                {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": team, "team": "t"}
             )
+        if method == "oauth.v2.access":
+            return self._oauth_access(str(params.get("code")))
         if method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
             channel = str(params.get("channel"))
             if channel in self.not_in_channel:
@@ -124,6 +140,25 @@ class FakeSlack:
             ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    def _oauth_access(self, code: str) -> web.Response:
+        team = self.install_codes.get(code)
+        if team is None:
+            return web.json_response({"ok": False, "error": "invalid_code"})
+        return web.json_response(
+            {
+                "ok": True,
+                "app_id": "A1",
+                "authed_user": {"id": "U1"},
+                "scope": "commands,chat:write,reactions:read",
+                "token_type": "bot",
+                "access_token": bot_token_for(team),
+                "bot_user_id": BOT_USER,
+                "team": {"id": team, "name": f"team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
+        )
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())

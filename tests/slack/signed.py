@@ -104,21 +104,33 @@ class SlackSender:
             "item": {"type": "message", "channel": "C1", "ts": message_ts},
             "event_ts": f"{event_ts:.6f}",
         }
+        headers = {}
+        if retry is not None:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.event(event, event_id=event_id, headers=headers, **kw)
+
+    async def event(
+        self,
+        event: dict[str, Any],
+        *,
+        team: str = "T1",
+        event_id: str | None = None,
+        headers: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> tuple[int, str]:
+        """An Events API ``event_callback`` carrying ``event``, from workspace ``team``."""
         body = json.dumps(
             {
                 "token": "legacy",
-                "team_id": "T1",
+                "team_id": team,
                 "api_app_id": "A1",
                 "event": event,
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-                "event_time": int(event_ts),
-                "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+                "event_time": int(float(event.get("event_ts") or time.time())),
+                "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
             }
         )
-        headers = {}
-        if retry is not None:
-            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.send(body, "application/json", headers=headers, **kw)
 
 

@@ -23,6 +23,11 @@ from tests.support.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_SIGNING_SECRET": "s"}
+OAUTH = {
+    "PAPERBOT_SLACK_CLIENT_ID": "1.2",
+    "PAPERBOT_SLACK_CLIENT_SECRET": "cs",
+    "PAPERBOT_SLACK_SIGNING_SECRET": "s",
+}
 
 
 def test_a_bot_token_and_signing_secret_turn_slack_on_with_http_defaults() -> None:
@@ -59,6 +64,9 @@ def test_the_api_url_host_and_port_can_be_moved() -> None:
         (TOKENS | {"PAPERBOT_SLACK_API_URL": "slack.com"}, "PAPERBOT_SLACK_API_URL"),
         ({"PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}, "PAPERBOT_SLACK_BOT_TOKEN"),
         (TOKENS | {"PAPERBOT_SLACK_APP_TOKEN": "xoxb-2"}, "PAPERBOT_SLACK_APP_TOKEN"),
+        ({"PAPERBOT_SLACK_CLIENT_ID": "1.2"}, "PAPERBOT_SLACK_CLIENT_SECRET"),
+        (TOKENS | OAUTH, "PAPERBOT_SLACK_BOT_TOKEN"),
+        ({k: v for k, v in OAUTH.items() if "SIGNING" not in k}, "PAPERBOT_SLACK_SIGNING_SECRET"),
     ],
 )
 def test_bad_slack_settings_name_the_variable(env: dict[str, str], named: str) -> None:
@@ -71,6 +79,42 @@ def test_the_composition_root_builds_the_slack_adapter(deps: Deps, dispatcher: D
     [adapter] = configured_adapters(chosen, Core(deps, dispatcher), console=None)  # type: ignore[arg-type]
     assert isinstance(adapter, SlackAdapter)
     assert adapter.platform == "slack"
+
+
+def test_a_client_id_and_secret_without_a_bot_token_turn_on_oauth_mode() -> None:
+    slack = load_adapter_settings(OAUTH).slack
+    assert slack is not None
+    assert (slack.bot_token, slack.client_id, slack.client_secret) == (None, "1.2", "cs")
+    assert "cs" not in repr(slack)
+
+
+def test_the_composition_root_builds_oauth_mode_over_the_bots_database(
+    deps: Deps, dispatcher: Dispatcher
+) -> None:
+    chosen = load_adapter_settings(OAUTH)
+    core = Core(deps, dispatcher)
+    [adapter] = configured_adapters(chosen, core, None, deps.db)  # type: ignore[arg-type]
+    assert isinstance(adapter, SlackAdapter)
+    assert adapter.app.oauth_flow is not None
+    assert adapter.app.oauth_flow.install_path == "/slack/install"
+
+
+def test_token_mode_loads_none_of_the_oauth_stores() -> None:
+    probe = (
+        "import sys\n"
+        "from bot.cli.adapter_settings import load_adapter_settings\n"
+        "from bot.cli.adapters import slack_adapter\n"
+        f"slack_adapter(None, load_adapter_settings({TOKENS!r}).slack)\n"
+        "assert 'adapters.slack.oauth_database' not in sys.modules\n"
+        "assert 'sqlalchemy.ext.asyncio' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
 def free_port() -> int:
