@@ -1,17 +1,20 @@
-"""Acknowledge slash commands before bolt runs: Slack's deadline is 3 s, ours is 100 ms.
+"""Acknowledge slash commands and button clicks before bolt runs: Slack's deadline is 3 s,
+ours is 100 ms.
 
 bolt acknowledges a command only after its middleware and listener runner have had their turn
 on the event loop (a few milliseconds each, with ``ack()`` polled every 10 ms), so a burst of
-commands queues their acks behind one another (docs/benchmarks.md). A slash command's answer
-is an empty 200 whatever it asks, so this ASGI layer checks the signature itself, answers at
-once and hands the request to bolt in the background (bolt checks it again, and its ack goes
-nowhere). Everything else (events, whose URL check needs bolt's reply body, interactions,
-OAuth) passes straight to bolt's handler.
+commands queues their acks behind one another (docs/benchmarks.md). A slash command's answer,
+like a ``block_actions`` click's, is an empty 200 whatever it asks, so this ASGI layer checks
+the signature itself, answers at once and hands the request to bolt in the background (bolt
+checks it again, and its ack goes nowhere). Everything else (events, whose URL check needs
+bolt's reply body, other interactions such as modal submissions, OAuth) passes straight to
+bolt's handler.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -29,11 +32,18 @@ Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("paperbot.slack")
 
 
-def is_slash_command(body: bytes, content_type: str) -> bool:
+def acks_empty(body: bytes, content_type: str) -> bool:
+    """A slash command or a button click: requests whose acknowledgement is an empty 200."""
     if not content_type.startswith("application/x-www-form-urlencoded"):
         return False
     form = parse_qs(body.decode("utf-8", "replace"))
-    return "command" in form and "payload" not in form
+    if "payload" not in form:
+        return "command" in form
+    try:
+        payload = json.loads(form["payload"][0])
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and payload.get("type") == "block_actions"
 
 
 class FastCommandAck:
@@ -52,7 +62,7 @@ class FastCommandAck:
         body = await _read_body(receive)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         content_type = headers.get("content-type", "")
-        if is_slash_command(body, content_type) and self._verifier.is_valid_request(body, headers):
+        if acks_empty(body, content_type) and self._verifier.is_valid_request(body, headers):
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             request = AsyncBoltRequest(
@@ -70,10 +80,10 @@ class FastCommandAck:
         try:
             await self._app.async_dispatch(request)
         except Exception:
-            log.exception("a slash command failed after it was acknowledged")
+            log.exception("a command or click failed after it was acknowledged")
 
     async def drain(self) -> None:
-        """Let commands already acknowledged finish (at stop)."""
+        """Let commands and clicks already acknowledged finish (at stop)."""
         if self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
 
