@@ -12,6 +12,7 @@ import contextlib
 import socket
 from collections.abc import Iterator
 
+import aiohttp
 import uvicorn
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -84,6 +85,9 @@ class SlackAdapter:
         return self._port
 
     async def start(self) -> None:
+        # One connection pool for every Web API call: without it slack_sdk opens (and closes) an
+        # aiohttp session, and a TCP connection, per call. bolt's per-request clients share it.
+        self.client.session = aiohttp.ClientSession()
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
@@ -124,3 +128,5 @@ class SlackAdapter:
                 await self._task
         if self._front is not None:
             await self._front.drain()
+        if self.client.session is not None:
+            await self.client.session.close()
