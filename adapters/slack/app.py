@@ -185,10 +185,9 @@ def build_app(
     app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
     app.event("reaction_added")(handlers.on_reaction)
     app.event("reaction_removed")(handlers.on_reaction)
-    if oauth is not None:
-        removal = UninstallHandlers(core, oauth.installations)
-        app.event("app_uninstalled")(removal.on_app_uninstalled)
-        app.event("tokens_revoked")(removal.on_tokens_revoked)
+    removal = UninstallHandlers(core, None if oauth is None else oauth.installations)
+    app.event("app_uninstalled")(removal.on_app_uninstalled)
+    app.event("tokens_revoked")(removal.on_tokens_revoked)
     return app
 
 

@@ -2,7 +2,9 @@
 
 ``app_uninstalled`` removes everything; ``tokens_revoked`` naming the bot's token does the same
 (the bot can no longer post there), while one naming only people's tokens removes just theirs.
-Slack sends both without a usable token, so bolt delivers them without authorizing.
+Slack sends both without a usable token, so bolt delivers them without authorizing. In
+single-workspace token mode there is no store (the token is in the environment): only the
+digests stop.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ log = logging.getLogger("paperbot.slack")
 
 
 class UninstallHandlers:
-    def __init__(self, core: Core, installations: AsyncInstallationStore) -> None:
+    def __init__(self, core: Core, installations: AsyncInstallationStore | None) -> None:
         self._core = core
         self._installations = installations
 
@@ -33,6 +35,8 @@ class UninstallHandlers:
             await self._remove_workspace(context)
             return
         for user_id in tokens.get("oauth") or []:
+            if self._installations is None:
+                return
             await self._installations.async_delete_installation(
                 enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
             )
@@ -42,7 +46,8 @@ class UninstallHandlers:
         if not team:
             log.warning("an uninstall event without a workspace id was ignored")
             return
-        await self._installations.async_delete_all(
-            enterprise_id=context.enterprise_id, team_id=team
-        )
+        if self._installations is not None:
+            await self._installations.async_delete_all(
+                enterprise_id=context.enterprise_id, team_id=team
+            )
         await self._core.workspace_removed(PLATFORM, team)

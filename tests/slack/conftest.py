@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -77,3 +77,12 @@ def sender_for(adapter: SlackAdapter) -> SlackSender:
 @pytest.fixture
 def slack(slack_app: SlackAdapter) -> SlackSender:
     return sender_for(slack_app)
+
+
+async def eventually(check: Callable[[], bool]) -> None:
+    """Until ``check()`` holds (the app handles events after acknowledging them); 5 s at most."""
+    for _ in range(250):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the change never happened")

@@ -3,9 +3,8 @@ installed workspace with its own token, and forget a workspace that uninstalls p
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
 
@@ -27,6 +26,7 @@ from bot.reply import Heading, Reply
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.subscriptions import enabled_subscriptions, save_subscription
+from tests.slack.conftest import eventually
 from tests.slack.fake_slack import FakeSlack, bot_token_for
 from tests.slack.signed import SECRET, SlackSender
 from tests.support.fakes import FakeSource, FixedClock
@@ -132,15 +132,6 @@ async def test_a_command_from_a_workspace_that_never_installed_gets_no_answer(
     await fake_slack.wait_for(lambda: bool(fake_slack.responses))
     assert fake_slack.called("chat.postMessage") == []
     assert len(fake_slack.responses) == 1
-
-
-async def eventually(check: Callable[[], bool]) -> None:
-    """Until ``check()`` holds (the app handles events after acknowledging them); 5 s at most."""
-    for _ in range(250):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the change never happened")
 
 
 def installed_people(db: Database) -> list[str]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Core, Invocation
+from bot.facade import Channel, Core, Invocation
+from bot.model.digests import DigestSpec, Subscription
 from bot.reply import VoterList
-from tests.slack.conftest import RecordingCore
+from storage.subscriptions import enabled_subscriptions, save_subscription
+from tests.slack.conftest import RecordingCore, eventually
 from tests.slack.fake_slack import FakeSlack, blocks_text
 from tests.slack.signed import SlackSender
 
@@ -130,3 +134,13 @@ async def test_a_bad_or_stale_signature_gets_401_and_changes_nothing(
     assert status == 401
     assert await voters(deps, dispatcher) == []
     assert len(fake_slack.calls) == calls
+
+
+async def test_uninstalling_a_token_mode_app_stops_the_workspaces_digests(
+    slack: SlackSender, deps: Deps
+) -> None:
+    sub = Subscription(Channel("slack", "T1", "C1"), DigestSpec(), "U1")
+    deps.db.write_now(partial(save_subscription, sub=sub, now=datetime(2026, 6, 1, tzinfo=UTC)))
+    status, _ = await slack.event({"type": "app_uninstalled", "event_ts": "1780000000.5"})
+    assert status == 200
+    await eventually(lambda: not deps.db.read_now(enabled_subscriptions))
