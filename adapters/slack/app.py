@@ -27,7 +27,7 @@ from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.translate import PLATFORM, button_vote, command_invocation, reaction_change
 from adapters.slack.uninstall import UninstallHandlers
-from bot.facade import Channel, Core, Deliver, Effect, MessageUpdate, VoteOutcome
+from bot.facade import Channel, Core, Deliver, Effect, MessageUpdate, Progress, VoteOutcome
 from bot.reply import Reply
 
 log = logging.getLogger("paperbot.slack")
@@ -67,6 +67,20 @@ class ChannelAnswer:
         return None
 
 
+def progress_note(respond: AsyncRespond) -> Progress:
+    """The core's note on a slow step ("asking Hugging Face…"), to the caller only. One per
+    command at most: a response URL takes five answers, and the reply still needs its own."""
+    sent = False
+
+    async def progress(message: str) -> None:
+        nonlocal sent
+        if not sent:
+            sent = True
+            await _say_privately(respond, f"… {message}")
+
+    return progress
+
+
 def ephemeral(respond: AsyncRespond) -> Deliver:
     """Delivers a private reply to the caller only, through the response URL."""
 
@@ -96,7 +110,7 @@ class SlackHandlers:
         invocation = command_invocation(command)
         channel = Channel(PLATFORM, invocation.workspace, invocation.channel)
         try:
-            reply = await self.core.run_command(invocation)
+            reply = await self.core.run_command(invocation, progress_note(respond))
             if reply.private:
                 await self.core.deliver(channel, reply, ephemeral(respond), SLACK_LIMITS)
                 return

@@ -104,3 +104,14 @@ async def test_a_refused_post_reaches_the_caller_as_one_short_private_line(
     [answer] = fake_slack.responses
     assert answer["response_type"] == "ephemeral"
     assert answer["text"] == INTERNAL_ERROR
+
+
+async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    await slack.command("paper 2612.99999", fake_slack.response_url())
+    await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 2)
+    note, answer = fake_slack.responses[:2]
+    assert note["response_type"] == "ephemeral"
+    assert note["text"] == "… 2612.99999 is not in the catalog yet; asking Hugging Face…"
+    assert "does not list 2612.99999" in answer["text"]
