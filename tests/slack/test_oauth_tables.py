@@ -28,7 +28,7 @@ def test_the_migrated_database_has_every_column_the_slack_stores_use(db: Databas
 
 
 def test_downgrading_past_the_oauth_revision_drops_its_tables(db: Database) -> None:
-    migrate.downgrade(db, "0003")
+    migrate.downgrade(db, "0004")
     assert not {"slack_bots", "slack_installations"} & set(inspect(db.engine).get_table_names())
     migrate.upgrade(db)
     assert "slack_oauth_states" in inspect(db.engine).get_table_names()

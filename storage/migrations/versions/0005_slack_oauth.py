@@ -5,8 +5,8 @@ in ``slack_bots`` / ``slack_installations`` and the install flow's one-time stat
 ``slack_oauth_states``. The columns are exactly those slack_sdk's stores read and write (their
 default table names), so the migrations, not the SDK's ``create_tables``, own the schema.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
