@@ -51,7 +51,7 @@ class SlackAdapter:
         pacer: ChannelPacer | None = None,
     ) -> None:
         if (bot_token is None) == (oauth is None):
-            raise ValueError("Slack needs either a bot token or OAuth settings, not both")
+            raise ValueError("Slack needs a bot token or OAuth settings: exactly one of them")
         self.client = web_client(bot_token, api_url)
         self._pacer = pacer or ChannelPacer()
         self.app = build_app(core, self.client, signing_secret, self._pacer, oauth)
