@@ -18,10 +18,9 @@ from rich.console import Console
 from bot.cli.adapter_settings import TURN_ON, AdapterSettings, load_adapter_settings
 from bot.cli.adapters import ask_console, configured_adapters
 from bot.cli.runtime import Runtime, runtime
+from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
 from bot.settings import Settings
-
-EXIT_CONFIG = 78
 
 log = logging.getLogger("paperbot.run")
 
