@@ -45,7 +45,7 @@ async def bench(count: int, db_dir: str) -> None:
     settings = load_settings(env)
     console = Console(stderr=True)
     async with runtime(settings, console) as rt, FakeDiscord() as fake:
-        await rt.db.read(rt.db.common_terms.get)  # as paperbot run does on SQLite
+        await rt.db.read(rt.db.search_index.sync)  # as paperbot run does at start
         config = DiscordConfig("bench-token", fake.api_url, guild_ready_timeout=0.05)
         adapter = DiscordAdapter(rt.core, config)
         await adapter.start()
