@@ -12,6 +12,7 @@ the resident memory. Budgets (DESIGN section 8): p99 under 20 ms, memory under 2
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -144,15 +145,22 @@ def index_build(url: str, index: Path) -> None:
     db.dispose()
 
 
-def measure(url: str, index: Path, queries: int) -> None:
-    """Runs in a fresh process: open the kept index, serve every shape, report latency, memory."""
+def query_mix(queries: int) -> list[tuple[str, str]]:
+    """``queries`` queries of every shape, as (shape, text), the same on every run."""
+    shapes = query_shapes(load_sample_papers(NOW)[:2000])
+    rng = random.Random(3)
+    return [(name, shapes[name]()) for name in (rng.choice(list(shapes)) for _ in range(queries))]
+
+
+def measure(url: str, index: Path, mix_file: Path) -> None:
+    """Runs in a fresh process: open the kept index, serve every shape, report latency, memory.
+
+    The queries come from a file the parent wrote, so this process holds what a serving process
+    holds (not the sample papers they were made from) when its memory is read.
+    """
     import psutil
 
-    sample = load_sample_papers(NOW)[:2000]
-    shapes = query_shapes(sample)
-    rng = random.Random(3)
-    mix = [(name, shapes[name]()) for name in (rng.choice(list(shapes)) for _ in range(queries))]
-    del sample
+    mix = [(name, text) for name, text in json.loads(mix_file.read_text(encoding="utf-8"))]
     db = Database(url, search_dir=index)
     started = time.perf_counter()
     first = parse_search_query("linear attention")
@@ -205,7 +213,9 @@ def run(dialect: str, url: str, folder: Path, args: argparse.Namespace) -> None:
     print(f"catalog        {args.papers:,} papers, {size:.0f} MB in the database")
     print(f"catalog build  {elapsed:.1f} s ({args.papers / elapsed:,.0f} papers/s)")
     index = folder / f"index-{dialect}"
-    for step in (["--build-index"], ["--measure", "--queries", str(args.queries)]):
+    mix_file = folder / "queries.json"
+    mix_file.write_text(json.dumps(query_mix(args.queries)), encoding="utf-8")
+    for step in (["--build-index"], ["--measure", "--mix", str(mix_file)]):
         subprocess.run(
             [sys.executable, __file__, *step, "--url", url, "--index", str(index)], check=True
         )
@@ -220,12 +230,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-index", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mix", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_index:
         index_build(args.url, args.index)
         return
     if args.measure:
-        measure(args.url, args.index, args.queries)
+        measure(args.url, args.index, args.mix)
         return
     folder = Path(tempfile.mkdtemp(prefix="paperbot-bench-"))
     try:
