@@ -1,1 +1,1 @@
-"""Benchmarks that print figures (DESIGN section 8); run them as scripts, never as tests."""
+"""Benchmarks that print figures against the budgets in docs/benchmarks.md; never tests."""

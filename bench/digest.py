@@ -11,7 +11,7 @@ once, each paper at most once per channel, and every run is marked posted.
 
 The clock the digests see starts at the fire time and runs at real speed, so Retry-After waits
 are real waits. Runs on SQLite and, when PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST_DATABASE_URL)
-is set, on PostgreSQL (in a private schema, dropped afterwards). Budget (DESIGN section 8): all
+is set, on PostgreSQL (in a private schema, dropped afterwards). Budget (docs/benchmarks.md): all
 posted, none twice, while the platform answers 429 to a share of posts.
 
     .venv/bin/python bench/digest.py [--subscriptions 1000] [--latency 0.05]

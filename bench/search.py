@@ -4,7 +4,7 @@ For SQLite and (when PAPERBOT_TEST_DATABASE_URL is set) PostgreSQL: the time to 
 through ``upsert_papers`` and its size, the time to build a search index from it (what a process
 does when its index is missing) and the index's size, then, in a fresh process that opens the
 kept index: the first search (open and catch up), latency p50/p99/max for every query shape, and
-the resident memory. Budgets (DESIGN section 8): p99 under 20 ms, memory under 200 MB.
+the resident memory. Budgets (docs/benchmarks.md): p99 under 20 ms, memory under 200 MB.
 
     .venv/bin/python bench/search.py [--papers 200000] [--queries 600] [--db sqlite|postgresql|both]
 """

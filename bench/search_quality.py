@@ -1,8 +1,7 @@
-"""Search quality: labelled queries from the shared Daily Papers archive, paperbot against BM25.
+"""Search quality: labelled queries from the recorded Daily Papers archive, paperbot against BM25.
 
-Reads the archive of real Daily Papers from tests/fixtures/hf/archive, or else from
-../shared/fixtures/hf/archive beside this repository (or --archive); it says so and stops when
-there is none. The catalog holds each paper as paperbot stores it,
+Reads the archive of real Daily Papers from tests/fixtures/hf/archive (or --archive); it says so
+and stops when there is none. The catalog holds each paper as paperbot stores it,
 with Hugging Face's AI summary and AI keywords kept out, because the queries are made of them:
 
 - gist: a paper's AI summary (one sentence), pasted as the query; the paper is the answer;
@@ -48,11 +47,7 @@ from storage.db import Database  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
 from storage.search import search_catalog  # noqa: E402
 
-ARCHIVES = (  # the repository's copy when it has one, else the shared folder beside it
-    ROOT / "tests" / "fixtures" / "hf" / "archive",
-    ROOT.parent / "shared" / "fixtures" / "hf" / "archive",
-)
-ARCHIVE = next((path for path in ARCHIVES if path.is_dir()), ARCHIVES[-1])
+ARCHIVE = ROOT / "tests" / "fixtures" / "hf" / "archive"
 K = 10
 NOW = datetime(2026, 6, 13, tzinfo=UTC)
 
@@ -182,7 +177,7 @@ def main() -> None:
     parser.add_argument("--archive", type=Path, default=ARCHIVE, help=f"default: {ARCHIVE}")
     args = parser.parse_args()
     if not args.archive.is_dir():
-        print(f"The shared archive is not here ({args.archive}); nothing to measure.")
+        print(f"The recorded archive is not here ({args.archive}); nothing to measure.")
         return
     papers = load_archive(args.archive)
     queries = labelled_queries(papers, args.per_kind, args.seed)

@@ -1,4 +1,4 @@
-"""The whole data model (DESIGN section 3) as SQLModel tables.
+"""The whole data model (docs/architecture.md) as SQLModel tables.
 
 Lists (authors, keywords, message refs) are stored as JSON text so the same schema works on SQLite
 and PostgreSQL. Platform ids are strings: Discord snowflakes do not fit everywhere an int would.
