@@ -21,10 +21,11 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The opinion and what it comes from, as the vote row stores it."""
+
     value: int
     source: str  # button | reaction | none
     emoji: str | None
-    at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +37,13 @@ class Opinion:
     def decide(self, values: Mapping[str, int]) -> Decision:
         candidates: list[tuple[datetime, int, Decision]] = []
         if self.button_at is not None:
-            decision = Decision(self.button_value, "button", None, self.button_at)
+            decision = Decision(self.button_value, "button", None)
             candidates.append((self.button_at, 1, decision))
         for emoji, mark in self.reactions.items():
             if mark.present and values.get(emoji, 0):
-                candidates.append((mark.at, 0, Decision(values[emoji], "reaction", emoji, mark.at)))
+                candidates.append((mark.at, 0, Decision(values[emoji], "reaction", emoji)))
         if not candidates:
-            return Decision(0, "none", None, None)
+            return Decision(0, "none", None)
         return max(candidates, key=lambda c: (c[0], c[1], c[2].emoji or ""))[2]
 
     def click(self, value: int, at: datetime, values: Mapping[str, int]) -> Opinion:

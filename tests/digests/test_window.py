@@ -36,7 +36,7 @@ def test_weekly_covers_the_previous_iso_week() -> None:
     window = window_for("weekly", date(2026, 6, 10))  # a Wednesday in week 24
     assert (window.first, window.last) == (date(2026, 6, 1), date(2026, 6, 7))
     assert window.weekdays == tuple(date(2026, 6, d) for d in range(1, 6))
-    assert "week 23" in window.title()
+    assert window.title() == "Weekly digest: Hugging Face papers of week 23 (01 Jun – 07 Jun 2026)"
     new_year = window_for("weekly", date(2027, 1, 4))  # Monday of 2027-W01
     assert (new_year.first, new_year.first.isocalendar().week) == (date(2026, 12, 28), 53)
 

@@ -68,3 +68,15 @@ def test_reaction_map_parses_and_rejects_nonsense() -> None:
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_thumbs_up_and_down_at_the_same_instant_decide_the_same_in_any_arrival_order() -> None:
+    def both(first: str, second: str) -> Opinion:
+        opinion: Opinion | None = Opinion()
+        for emoji in (first, second):
+            assert opinion is not None
+            opinion = opinion.react(emoji, True, at(1))
+        assert opinion is not None
+        return opinion
+
+    assert both("thumbsup", "thumbsdown").decide(V) == both("thumbsdown", "thumbsup").decide(V)
