@@ -22,24 +22,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, text  # noqa: E402
+from sqlalchemy import func  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
+from bench.postgres import bench_server, postgres_schema  # noqa: E402
 from bot.deps import Deps  # noqa: E402
 from bot.digests.grammar import parse_subscribe  # noqa: E402
 from bot.digests.policy import policy_from  # noqa: E402
@@ -53,7 +51,7 @@ from bot.scheduling.scheduler import DigestScheduler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.sources.sample import load_sample_papers  # noqa: E402
 from storage import migrate  # noqa: E402
-from storage.db import Database, normalise_url  # noqa: E402
+from storage.db import Database  # noqa: E402
 from storage.digest_runs import runs_for_date  # noqa: E402
 from storage.subscriptions import save_subscription  # noqa: E402
 from storage.tables import DigestRunRow  # noqa: E402
@@ -229,23 +227,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print("sqlite")
         asyncio.run(run(f"sqlite:///{Path(tmp) / 'bench.db'}", args))
-    pg = os.environ.get("PAPERBOT_BENCH_PG_URL") or os.environ.get("PAPERBOT_TEST_DATABASE_URL")
-    if not pg:
-        print("postgresql skipped: set PAPERBOT_BENCH_PG_URL to a database it may write to")
+    pg = bench_server()
+    if pg is None:
         return
-    base = normalise_url(pg)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in base else "?"
+    with postgres_schema(pg) as url:
         print("postgresql")
-        asyncio.run(run(f"{base}{sep}options={quote(f'-csearch_path={schema}')}", args))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+        asyncio.run(run(url, args))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""A private PostgreSQL schema for one bench run, dropped afterwards."""
+"""Where a bench measures PostgreSQL: the server it may use, and a private schema on it."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,14 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, text
 
 from storage.db import normalise_url
+
+
+def bench_server() -> str | None:
+    """The server named by PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST_DATABASE_URL); says when none."""
+    url = os.environ.get("PAPERBOT_BENCH_PG_URL") or os.environ.get("PAPERBOT_TEST_DATABASE_URL")
+    if not url:
+        print("postgresql skipped: set PAPERBOT_BENCH_PG_URL to a database it may write to")
+    return url or None
 
 
 @contextmanager

@@ -25,16 +25,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storage.db import normalise_url  # noqa: E402
+from bench.postgres import bench_server, postgres_schema  # noqa: E402
 from tests.slack.fake_slack import FakeSlack  # noqa: E402
 from tests.slack.signed import SECRET, command_form, signature  # noqa: E402
 
@@ -176,23 +175,11 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(run(f"sqlite:///{folder}/slack.db", args.requests, args.bursts, "sqlite"))
-    pg = os.environ.get("PAPERBOT_BENCH_PG_URL") or os.environ.get("PAPERBOT_TEST_DATABASE_URL")
-    if not pg:
-        print("postgresql skipped: set PAPERBOT_BENCH_PG_URL to a database it may write to")
+    pg = bench_server()
+    if pg is None:
         return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(normalise_url(pg))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in pg else "?"
-        url = f"{pg}{sep}options={quote(f'-csearch_path={schema}')}"
+    with postgres_schema(pg) as url:
         asyncio.run(run(url, args.requests, args.bursts, "postgresql"))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -27,13 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.postgres import bench_server, postgres_schema  # noqa: E402
 from bot.deps import Deps  # noqa: E402
 from bot.model import Channel, Paper, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent  # noqa: E402
 from bot.votes.service import VoteRecorder  # noqa: E402
 from storage import migrate  # noqa: E402
-from storage.db import Database, normalise_url  # noqa: E402
+from storage.db import Database  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
 from storage.posted_messages import record_posted  # noqa: E402
 from storage.votes import paper_tally  # noqa: E402
@@ -144,23 +144,11 @@ def main() -> None:
                 args.concurrency,
             )
         )
-    pg = os.environ.get("PAPERBOT_BENCH_PG_URL") or os.environ.get("PAPERBOT_TEST_DATABASE_URL")
-    if not pg:
-        print("postgresql skipped: set PAPERBOT_BENCH_PG_URL to a database it may write to")
+    pg = bench_server()
+    if pg is None:
         return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(normalise_url(pg))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in pg else "?"
-        url = f"{pg}{sep}options=-csearch_path%3D{schema}"
+    with postgres_schema(pg) as url:
         asyncio.run(run(url, args.events, args.users, args.papers, args.concurrency))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 if __name__ == "__main__":
