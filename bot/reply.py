@@ -9,7 +9,7 @@ they are, so Slack can write ``<@U1>`` and the console can print ``@U1``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal, assert_never
@@ -141,3 +141,28 @@ def usage_error(message: str, usage: str) -> Reply:
         outcome=Outcome.USAGE,
         private=True,
     )
+
+
+# -- the wording of a card, which every renderer shares (each adds its own markup) ---------------
+
+
+def authors_line(
+    authors: Sequence[str], shown: int, name: Callable[[str], str] = lambda a: a
+) -> str:
+    """``"A, B and 3 more"``: the first ``shown`` authors, each through ``name`` (a platform's
+    escaping), and how many are left out."""
+    line = ", ".join(name(author) for author in authors[:shown])
+    more = len(authors) - shown
+    return line + (f" and {more} more" if more > 0 else "")
+
+
+def paper_facts(paper: Paper) -> tuple[str, ...]:
+    """What a card says beside the upvotes: comments, the Daily Papers day, GitHub stars."""
+    facts: list[str] = []
+    if paper.num_comments:
+        facts.append(f"{paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}")
+    if paper.hf_daily_date:
+        facts.append(f"Daily Papers {paper.hf_daily_date:%d %b %Y}")
+    if paper.github_repo:
+        facts.append(f"★ {paper.github_stars or 0} on GitHub")
+    return tuple(facts)

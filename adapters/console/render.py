@@ -24,6 +24,8 @@ from bot.reply import (
     Span,
     Text,
     VoterList,
+    authors_line,
+    paper_facts,
 )
 
 MAX_AUTHORS = 6
@@ -66,12 +68,6 @@ def render_spans(spans: tuple[Span, ...], style: str = "") -> RichText:
     return text
 
 
-def authors_line(authors: tuple[str, ...]) -> str:
-    if len(authors) <= MAX_AUTHORS:
-        return ", ".join(authors)
-    return ", ".join(authors[:MAX_AUTHORS]) + f" and {len(authors) - MAX_AUTHORS} more"
-
-
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -81,14 +77,8 @@ def render_card(card: PaperCard) -> Panel:
     paper = card.paper
     body = RichText(_shorten(paper.title, 300) + "\n", style="bold")
     if paper.authors:
-        body.append(authors_line(paper.authors) + "\n", style="italic")
-    stats = f"▲ {paper.upvotes} upvotes"
-    if paper.num_comments:
-        stats += f" · {paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}"
-    if paper.hf_daily_date:
-        stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
-    if paper.github_repo:
-        stats += f" · ★ {paper.github_stars or 0} on GitHub"
+        body.append(authors_line(paper.authors, MAX_AUTHORS) + "\n", style="italic")
+    stats = " · ".join((f"▲ {paper.upvotes} upvotes", *paper_facts(paper)))
     body.append(stats + "\n", style="yellow")
     summary = paper.ai_summary or _shorten(paper.summary, MAX_ABSTRACT)
     if summary:

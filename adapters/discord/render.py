@@ -33,6 +33,8 @@ from bot.reply import (
     Span,
     Text,
     VoterList,
+    authors_line,
+    paper_facts,
 )
 
 MAX_EMBEDS = 10
@@ -139,10 +141,8 @@ def render_text_part(part: Heading | Text | VoterList) -> str:
             assert_never(part)
 
 
-def authors_line(authors: tuple[str, ...]) -> str:
-    shown = ", ".join(escape_within(a, MAX_AUTHOR_CHARS) for a in authors[:MAX_AUTHORS])
-    more = len(authors) - MAX_AUTHORS
-    return shown + (f" and {more} more" if more > 0 else "")
+def author_name(author: str) -> str:
+    return escape_within(author, MAX_AUTHOR_CHARS)
 
 
 def card_title(card: PaperCard) -> str:
@@ -160,15 +160,10 @@ def card_description(card: PaperCard) -> str:
     paper = card.paper
     lines: list[str] = []
     if paper.authors:
-        lines.append(f"*{authors_line(paper.authors)}*")
-    stats = f"▲ **{paper.upvotes}** upvotes on Hugging Face"
-    if paper.num_comments:
-        stats += f" · {paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}"
-    if paper.hf_daily_date:
-        stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
-    if paper.github_repo:
-        stats += f" · ★ {paper.github_stars or 0} on GitHub"
-    lines.append(stats)
+        authors = authors_line(paper.authors, MAX_AUTHORS, author_name)
+        lines.append(f"*{authors}*")
+    upvotes = f"▲ **{paper.upvotes}** upvotes on Hugging Face"
+    lines.append(" · ".join((upvotes, *paper_facts(paper))))
     summary = paper.ai_summary or paper.summary
     if summary:
         lines.append("\n" + escape_within(summary, MAX_SUMMARY))

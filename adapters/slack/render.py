@@ -25,6 +25,7 @@ from bot.reply import (
     Span,
     Text,
     VoterList,
+    authors_line,
     span_text,
 )
 
@@ -129,18 +130,12 @@ def _mrkdwn(text: str, limit: int) -> Block:
     return {"type": "mrkdwn", "text": _cut(text, limit)}
 
 
-def authors_line(authors: tuple[str, ...]) -> str:
-    shown = ", ".join(authors[:MAX_AUTHORS])
-    more = len(authors) - MAX_AUTHORS
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
 def card_text(card: PaperCard) -> str:
     paper = card.paper
     rank = f"{card.rank}. " if card.rank is not None else ""
     lines = [f"*<{paper.hf_url}|{_link_label(rank + ' '.join(paper.title.split()))}>*"]
     if paper.authors:
-        lines.append(escape(authors_line(paper.authors)))
+        lines.append(escape(authors_line(paper.authors, MAX_AUTHORS)))
     stats = f"▲ {paper.upvotes} HF upvotes"
     if paper.hf_daily_date:
         stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
