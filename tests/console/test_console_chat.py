@@ -95,7 +95,7 @@ async def test_a_gesture_with_markup_in_it_does_not_end_the_shell(
     assert await run(chat, "search lora limit:1", "react 1 [/x]", "today 1") == 0
     out = screen.read()
     assert "Not counted: [/x] is not a vote emoji." in out
-    assert "Trending" in out or "Daily" in out or "papers" in out
+    assert out.count("Trending on Hugging Face") == 1  # the line after it still ran
 
 
 class LockedRecorder:
