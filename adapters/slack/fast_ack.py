@@ -8,14 +8,13 @@ like a ``block_actions`` click's, is an empty 200 whatever it asks, so this ASGI
 the signature itself, answers at once and hands the request to bolt in the background (bolt
 checks it again, and its ack goes nowhere). Everything else (events, whose URL check needs
 bolt's reply body, other interactions such as modal submissions, OAuth) passes straight to
-bolt's handler.
+bolt's handler. Acknowledged requests wait in an ``AckFirstQueue`` until their burst has been
+acknowledged (ack_first.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,13 +22,13 @@ from urllib.parse import parse_qs
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.slack.ack_first import AckFirstQueue
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-log = logging.getLogger("paperbot.slack")
 
 
 def acks_empty(body: bytes, content_type: str) -> bool:
@@ -53,7 +52,7 @@ class FastCommandAck:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret)
         self._path = path
-        self._running: set[asyncio.Task[Any]] = set()
+        self._acknowledged = AckFirstQueue(self._app.async_dispatch)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self._path:
@@ -70,22 +69,13 @@ class FastCommandAck:
                 query=scope.get("query_string", b"").decode(),
                 headers=headers,
             )
-            task = asyncio.get_running_loop().create_task(self._dispatch(request))
-            self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            self._acknowledged.add(request)
             return
         await self._inner(scope, _replay(body), send)
 
-    async def _dispatch(self, request: AsyncBoltRequest) -> None:
-        try:
-            await self._app.async_dispatch(request)
-        except Exception:
-            log.exception("a command or click failed after it was acknowledged")
-
     async def drain(self) -> None:
         """Let commands and clicks already acknowledged finish (at stop)."""
-        if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        await self._acknowledged.drain()
 
 
 async def _read_body(receive: Receive) -> bytes:
