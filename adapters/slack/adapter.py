@@ -102,6 +102,7 @@ class SlackAdapter:
             log_level="warning",
             access_log=False,
             timeout_keep_alive=30,
+            http="httptools",  # C parser: h11 costs a burst of 100 acks ~10 ms more at p50
         )
         self._server = _Server(config)
         self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))

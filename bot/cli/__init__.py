@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import date
+from typing import Any
 
 from rich.console import Console
 
@@ -29,6 +30,19 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(
             f"expected a date like 2026-06-12, not {value!r}"
         ) from None
+
+
+def _run_to_completion(main: Coroutine[Any, Any, int], *, serving: bool) -> int:
+    """``paperbot run`` serves on uvloop where it is installed (not on Windows): with it a burst
+    of Slack commands is acknowledged sooner (docs/benchmarks.md). The rest use asyncio's loop."""
+    if serving:
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print("--until goes with --since.", style="red")
         return 2
     try:
-        code: int = asyncio.run(args.run(settings, console, args))
+        code = _run_to_completion(args.run(settings, console, args), serving=args.command == "run")
     except KeyboardInterrupt:
         return 130
     except (SettingsError, DatabaseUnavailable) as error:
