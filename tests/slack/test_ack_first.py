@@ -91,6 +91,5 @@ async def test_drain_at_stop_runs_what_is_still_waiting_for_quiet() -> None:
     assert journal.events == []  # still waiting for the burst to end
     await asyncio.wait_for(queue.drain(), WAIT)
     assert journal.started() == [1, 2]
-    assert (
-        journal.running == 0 and journal.events.count("end 1") == journal.events.count("end 2") == 1
-    )
+    assert journal.running == 0
+    assert journal.events.count("end 1") == journal.events.count("end 2") == 1
