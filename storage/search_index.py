@@ -16,7 +16,7 @@ import json
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,10 +26,11 @@ import tantivy
 from sqlalchemy import text
 from sqlmodel import Session
 
+from bot.model import Paper
 from bot.model.search import STOPWORDS
 from storage.search_slots import Slot, claim_slot
 
-FORMAT = 2  # bump when the schema or analysis below changes: indexes of another format rebuild
+FORMAT = 3  # bump when the schema or analysis below changes: indexes of another format rebuild
 NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
@@ -60,11 +61,12 @@ NAMES = _analyzer(stem=False)  # author names and word* prefixes: folded only
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("text", tokenizer_name="words")  # title, keywords, abstract, authors
-    builder.add_text_field("title", tokenizer_name="words")
-    builder.add_text_field("keywords", tokenizer_name="words")
-    builder.add_text_field("authors", tokenizer_name="names")
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    # No positions in the combined field (a third of the index): phrases there are word pairs.
+    builder.add_text_field("text", tokenizer_name="words", index_option="freq")
+    builder.add_text_field("title", tokenizer_name="words")  # positions: the title phrase bonus
+    builder.add_text_field("keywords", tokenizer_name="words", index_option="basic")
+    builder.add_text_field("authors", tokenizer_name="names")  # author:"First Last" is a phrase
     builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("upvotes", stored=True, fast=True)
@@ -240,18 +242,34 @@ class SearchIndex:
                 self._slot = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """A paper's text as the index analyses it: ``prose`` is title, keywords and abstract."""
+
+    title: str
+    keywords: str
+    authors: str
+    prose: str
+
+    @classmethod
+    def of(
+        cls, title: str, keywords: Sequence[str], summary: str, authors: Sequence[str]
+    ) -> _Texts:
+        joined = " ; ".join(keywords)
+        title = normalise(title)
+        prose = normalise("\n".join([title, joined, summary]))
+        return cls(title, normalise(joined), normalise(" ; ".join(authors)), prose)
+
+
 def _document(row: Any) -> tantivy.Document:
-    keywords = " ; ".join(json.loads(row.ai_keywords))
-    authors = " ; ".join(json.loads(row.authors))
-    title = normalise(row.title)
+    texts = _Texts.of(row.title, json.loads(row.ai_keywords), row.summary, json.loads(row.authors))
     doc = tantivy.Document()
     doc.add_text("id", row.id)
-    doc.add_text("title", title)
-    doc.add_text("keywords", normalise(keywords))
-    doc.add_text("authors", normalise(authors))
-    prose = normalise("\n".join([title, keywords, row.summary]))
-    doc.add_text("text", prose + "\n" + normalise(authors))
-    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(prose))))
+    doc.add_text("title", texts.title)
+    doc.add_text("keywords", texts.keywords)
+    doc.add_text("authors", texts.authors)
+    doc.add_text("text", texts.prose + "\n" + texts.authors)
+    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
     doc.add_integer("published", _epoch(row.published_at))
     doc.add_integer("upvotes", int(row.upvotes))
     return doc
@@ -263,8 +281,20 @@ def word_pairs(tokens: list[str]) -> list[str]:
     A pair is one term lookup at query time where a phrase query over common words would walk
     their positions in most of the catalog: the phrase bonuses cost tens of milliseconds that way.
     """
-    content = [t for t in tokens if t not in _STOP_TOKENS]
-    return [f"{a}_{b}" for a, b in itertools.pairwise(content)]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(_content(tokens))]
+
+
+def has_in_order(paper: Paper, runs: Iterable[list[str]]) -> bool:
+    """Whether each run of analysed words is in ``paper``'s text, adjacent once stopwords are
+    skipped (what a chain of word pairs means): the check of a quoted phrase of three words or
+    more, which the index, having no positions, can match with pairs from different places."""
+    texts = _Texts.of(paper.title, paper.ai_keywords, paper.summary, paper.authors)
+    content = "_".join(_content(WORDS.analyze(texts.prose + "\n" + texts.authors)))
+    return all(f"_{'_'.join(_content(run))}_" in f"_{content}_" for run in runs)
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in _STOP_TOKENS]
 
 
 def _epoch(value: datetime | str | None) -> int:
