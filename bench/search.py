@@ -142,6 +142,11 @@ def index_build(url: str, index: Path) -> None:
     size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"index build    {elapsed:.1f} s, {size / 2**20:.0f} MB on disk, peak RSS {peak:.0f} MB")
+    parts: dict[str, int] = defaultdict(int)
+    for path in index.rglob("*.*"):
+        parts[path.suffix] += path.stat().st_size
+    shown = ", ".join(f"{k[1:]} {v / 2**20:.1f}" for k, v in sorted(parts.items()) if v > 2**16)
+    print(f"  in MB        {shown} ({db.search_index.segments} segments)")
     db.dispose()
 
 

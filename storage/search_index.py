@@ -34,6 +34,8 @@ FORMAT = 3  # bump when the schema or analysis below changes: indexes of another
 NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
+_REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
+_MERGED_TOGETHER = 8  # segments of about one size that tantivy's merge policy merges into one
 _STATE = "state.json"
 SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
 
@@ -88,6 +90,7 @@ class Hit:
 _CATALOG_STATE = text(
     "SELECT (SELECT id FROM catalog_instance), (SELECT max(search_seq) FROM paper)"
 )
+_COUNT = text("SELECT count(*) FROM paper")
 _CHANGED = text(
     "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq "
     "FROM paper WHERE search_seq > :seq OR (search_seq = :seq AND id > :id) "
@@ -162,6 +165,7 @@ class SearchIndex:
 
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None
+        per_segment = self._rebuilding(session) if self._seq < 0 else 0
         writer = self._writing()
         last_id, written = "", 0
         while True:
@@ -172,14 +176,38 @@ class SearchIndex:
             for row in rows:
                 writer.delete_documents_by_term("id", row.id)
                 writer.add_document(_document(row))
-            self._seq, last_id = int(rows[-1].search_seq), rows[-1].id
-            written += len(rows)
+                self._seq, last_id = int(row.search_seq), row.id
+                written += 1
+                if per_segment and written % per_segment == 0:
+                    self._commit()
         self._commit()
         if written >= SETTLE_AFTER:  # a rebuild: let its segments merge before serving from it
-            writer.wait_merging_threads()
-            self._writer = None
+            self._settle()
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def _rebuilding(self, session: Session) -> int:
+        """Before indexing a large catalog from scratch: how many papers to put in a segment.
+
+        tantivy merges segments only when ``_MERGED_TOGETHER`` of one size are there, and each
+        segment has its own term dictionary (the pairs make it large): written in the
+        writer's small segments, 200,000 papers ended as one large segment and six small ones
+        whose term dictionaries alone were 13 MB. So a rebuild writes exactly that many segments
+        with a writer large enough to hold one, and they merge into one.
+        """
+        total = int(session.execute(_COUNT).scalar_one())
+        if total < SETTLE_AFTER:
+            return 0
+        self._settle()
+        assert self._index is not None
+        self._writer = self._index.writer(heap_size=_REBUILD_HEAP, num_threads=1)
+        return -(-total // _MERGED_TOGETHER)
+
+    def _settle(self) -> None:
+        """Let the writer's merges finish, and close it (its next use opens a new one)."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
 
     def _commit(self) -> None:
         self._writing().commit()  # segments merge in the writer's background threads
@@ -233,6 +261,10 @@ class SearchIndex:
     @property
     def size(self) -> int:
         return 0 if self._searcher is None else int(self._searcher.num_docs)
+
+    @property
+    def segments(self) -> int:
+        return 0 if self._searcher is None else int(self._searcher.num_segments)
 
     def close(self) -> None:
         with self._lock:

@@ -13,7 +13,7 @@ from storage import migrate
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search import search_catalog
-from storage.search_index import FORMAT
+from storage.search_index import FORMAT, SETTLE_AFTER
 from storage.search_slots import claim_slot, default_search_dir
 from tests.support.fakes import make_paper
 
@@ -115,6 +115,13 @@ def test_an_index_of_another_format_is_rebuilt(tmp_path: Path) -> None:
         assert ids(second, "quillwort") == []
     finally:
         second.dispose()
+
+
+def test_a_large_catalog_is_indexed_into_one_segment(sample_catalog: Database) -> None:
+    assert ids(sample_catalog, "lora limit:1")
+    index = sample_catalog.search_index
+    assert index.size >= SETTLE_AFTER  # so its first sync was the rebuild of a large catalog
+    assert index.segments == 1  # one term dictionary, not one per segment
 
 
 def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
