@@ -142,6 +142,11 @@ def index_build(url: str, index: Path) -> None:
     size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"index build    {elapsed:.1f} s, {size / 2**20:.0f} MB on disk, peak RSS {peak:.0f} MB")
+    parts: dict[str, int] = defaultdict(int)
+    for path in index.rglob("*.*"):
+        parts[path.suffix] += path.stat().st_size
+    shown = ", ".join(f"{k[1:]} {v / 2**20:.1f}" for k, v in sorted(parts.items()) if v > 2**16)
+    print(f"  in MB        {shown} ({db.search_index.segments} segments)")
     db.dispose()
 
 
@@ -199,7 +204,21 @@ def measure(url: str, index: Path, mix_file: Path) -> None:
         print(f"| {name} | {len(times)} | {wall} | {c50:.2f} | {c99:.2f} |")
     print(f"resident set   {rss:.0f} MB (fresh process serving the catalog)")
     print(f"  of which     {anon:.0f} MB anonymous, {files:.0f} MB mapped files (index, libraries)")
+    print(f"  index parts  {_resident_parts(index)} MB resident")
     db.dispose()
+
+
+def _resident_parts(index: Path) -> str:
+    """How much of each kind of index file is resident, from /proc/self/smaps (Linux)."""
+    resident: dict[str, int] = defaultdict(int)
+    mapped = ""
+    for line in Path("/proc/self/smaps").read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        if "-" in fields[0] and not fields[0].endswith(":"):
+            mapped = fields[-1] if len(fields) >= 6 else ""
+        elif fields[0] == "Rss:" and mapped.startswith(str(index)):
+            resident[Path(mapped).suffix[1:]] += int(fields[1])
+    return ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(resident.items()))
 
 
 def _percentiles(ordered: list[float]) -> tuple[float, float]:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.model import Paper
 from bot.model.search import SearchQuery
 from storage.papers import get_papers
-from storage.search_index import Hit, SearchIndex
+from storage.search_index import Hit, SearchIndex, has_in_order
 from storage.search_plan import EVERY_WORD, bonus_query, plan
 
 TIE = 0.1  # scores within the same step of this size are a near-tie, broken by upvotes
@@ -44,7 +44,7 @@ def search_catalog(session: Session, query: SearchQuery, index: SearchIndex) -> 
     every = [score >= EVERY_WORD for score in extra]
     bonus = [score - EVERY_WORD if has else score for score, has in zip(extra, every, strict=True)]
     hits = ranked([replace(h, score=h.score + b) for h, b in zip(candidates, bonus, strict=True)])
-    papers, scores = _in_catalog(session, hits, query.limit)
+    papers, scores = _in_catalog(session, hits, query.limit, built.in_order)
     # Told apart on the candidates: a paper with every word is among the best BM25 matches.
     matched_any = bool(papers) and built.every_word is not None and not any(every)
     return SearchResult(papers, matched_any, scores)
@@ -56,11 +56,17 @@ def ranked(hits: list[Hit]) -> list[Hit]:
 
 
 def _in_catalog(
-    session: Session, hits: list[Hit], limit: int
+    session: Session, hits: list[Hit], limit: int, in_order: tuple[list[str], ...] = ()
 ) -> tuple[list[Paper], tuple[float, ...]]:
-    """The first ``limit`` hits still in the catalog (another process may have deleted one)."""
-    found = get_papers(session, [h.paper_id for h in hits[:limit]])
+    """The first ``limit`` hits still in the catalog (another process may have deleted one)
+    whose text has the runs of words ``in_order`` (see ``has_in_order``)."""
+
+    def read(chosen: list[Hit]) -> dict[str, Paper]:
+        found = get_papers(session, [h.paper_id for h in chosen])
+        return {k: p for k, p in found.items() if not in_order or has_in_order(p, in_order)}
+
+    found = read(hits[:limit])
     if len(found) < min(limit, len(hits)):
-        found |= get_papers(session, [h.paper_id for h in hits[limit:]])
+        found |= read(hits[limit:])
     kept = [h for h in hits if h.paper_id in found][:limit]
     return [found[h.paper_id] for h in kept], tuple(h.score for h in kept)

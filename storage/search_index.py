@@ -16,7 +16,7 @@ import json
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,13 +26,16 @@ import tantivy
 from sqlalchemy import text
 from sqlmodel import Session
 
+from bot.model import Paper
 from bot.model.search import STOPWORDS
 from storage.search_slots import Slot, claim_slot
 
-FORMAT = 2  # bump when the schema or analysis below changes: indexes of another format rebuild
+FORMAT = 3  # bump when the schema or analysis below changes: indexes of another format rebuild
 NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
+_REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
+_MERGED_TOGETHER = 8  # segments of about one size that tantivy's merge policy merges into one
 _STATE = "state.json"
 SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
 
@@ -60,11 +63,12 @@ NAMES = _analyzer(stem=False)  # author names and word* prefixes: folded only
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("text", tokenizer_name="words")  # title, keywords, abstract, authors
-    builder.add_text_field("title", tokenizer_name="words")
-    builder.add_text_field("keywords", tokenizer_name="words")
-    builder.add_text_field("authors", tokenizer_name="names")
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    # No positions in the combined field (a third of the index): phrases there are word pairs.
+    builder.add_text_field("text", tokenizer_name="words", index_option="freq")
+    builder.add_text_field("title", tokenizer_name="words")  # positions: the title phrase bonus
+    builder.add_text_field("keywords", tokenizer_name="words", index_option="basic")
+    builder.add_text_field("authors", tokenizer_name="names")  # author:"First Last" is a phrase
     builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("upvotes", stored=True, fast=True)
@@ -86,6 +90,7 @@ class Hit:
 _CATALOG_STATE = text(
     "SELECT (SELECT id FROM catalog_instance), (SELECT max(search_seq) FROM paper)"
 )
+_COUNT = text("SELECT count(*) FROM paper")
 _CHANGED = text(
     "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq "
     "FROM paper WHERE search_seq > :seq OR (search_seq = :seq AND id > :id) "
@@ -160,6 +165,7 @@ class SearchIndex:
 
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None
+        per_segment = self._rebuilding(session) if self._seq < 0 else 0
         writer = self._writing()
         last_id, written = "", 0
         while True:
@@ -170,14 +176,38 @@ class SearchIndex:
             for row in rows:
                 writer.delete_documents_by_term("id", row.id)
                 writer.add_document(_document(row))
-            self._seq, last_id = int(rows[-1].search_seq), rows[-1].id
-            written += len(rows)
+                self._seq, last_id = int(row.search_seq), row.id
+                written += 1
+                if per_segment and written % per_segment == 0:
+                    self._commit()
         self._commit()
         if written >= SETTLE_AFTER:  # a rebuild: let its segments merge before serving from it
-            writer.wait_merging_threads()
-            self._writer = None
+            self._settle()
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def _rebuilding(self, session: Session) -> int:
+        """Before indexing a large catalog from scratch: how many papers to put in a segment.
+
+        tantivy merges segments only when ``_MERGED_TOGETHER`` of one size are there, and each
+        segment has its own term dictionary (the pairs make it large): written in the
+        writer's small segments, 200,000 papers ended as one large segment and six small ones
+        whose term dictionaries alone were 13 MB. So a rebuild writes exactly that many segments
+        with a writer large enough to hold one, and they merge into one.
+        """
+        total = int(session.execute(_COUNT).scalar_one())
+        if total < SETTLE_AFTER:
+            return 0
+        self._settle()
+        assert self._index is not None
+        self._writer = self._index.writer(heap_size=_REBUILD_HEAP, num_threads=1)
+        return -(-total // _MERGED_TOGETHER)
+
+    def _settle(self) -> None:
+        """Let the writer's merges finish, and close it (its next use opens a new one)."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
 
     def _commit(self) -> None:
         self._writing().commit()  # segments merge in the writer's background threads
@@ -232,6 +262,10 @@ class SearchIndex:
     def size(self) -> int:
         return 0 if self._searcher is None else int(self._searcher.num_docs)
 
+    @property
+    def segments(self) -> int:
+        return 0 if self._searcher is None else int(self._searcher.num_segments)
+
     def close(self) -> None:
         with self._lock:
             self._writer = self._searcher = self._index = None
@@ -240,18 +274,34 @@ class SearchIndex:
                 self._slot = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """A paper's text as the index analyses it: ``prose`` is title, keywords and abstract."""
+
+    title: str
+    keywords: str
+    authors: str
+    prose: str
+
+    @classmethod
+    def of(
+        cls, title: str, keywords: Sequence[str], summary: str, authors: Sequence[str]
+    ) -> _Texts:
+        joined = " ; ".join(keywords)
+        title = normalise(title)
+        prose = normalise("\n".join([title, joined, summary]))
+        return cls(title, normalise(joined), normalise(" ; ".join(authors)), prose)
+
+
 def _document(row: Any) -> tantivy.Document:
-    keywords = " ; ".join(json.loads(row.ai_keywords))
-    authors = " ; ".join(json.loads(row.authors))
-    title = normalise(row.title)
+    texts = _Texts.of(row.title, json.loads(row.ai_keywords), row.summary, json.loads(row.authors))
     doc = tantivy.Document()
     doc.add_text("id", row.id)
-    doc.add_text("title", title)
-    doc.add_text("keywords", normalise(keywords))
-    doc.add_text("authors", normalise(authors))
-    prose = normalise("\n".join([title, keywords, row.summary]))
-    doc.add_text("text", prose + "\n" + normalise(authors))
-    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(prose))))
+    doc.add_text("title", texts.title)
+    doc.add_text("keywords", texts.keywords)
+    doc.add_text("authors", texts.authors)
+    doc.add_text("text", texts.prose + "\n" + texts.authors)
+    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
     doc.add_integer("published", _epoch(row.published_at))
     doc.add_integer("upvotes", int(row.upvotes))
     return doc
@@ -263,8 +313,20 @@ def word_pairs(tokens: list[str]) -> list[str]:
     A pair is one term lookup at query time where a phrase query over common words would walk
     their positions in most of the catalog: the phrase bonuses cost tens of milliseconds that way.
     """
-    content = [t for t in tokens if t not in _STOP_TOKENS]
-    return [f"{a}_{b}" for a, b in itertools.pairwise(content)]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(_content(tokens))]
+
+
+def has_in_order(paper: Paper, runs: Iterable[list[str]]) -> bool:
+    """Whether each run of analysed words is in ``paper``'s text, adjacent once stopwords are
+    skipped (what a chain of word pairs means): the check of a quoted phrase of three words or
+    more, which the index, having no positions, can match with pairs from different places."""
+    texts = _Texts.of(paper.title, paper.ai_keywords, paper.summary, paper.authors)
+    content = "_".join(_content(WORDS.analyze(texts.prose + "\n" + texts.authors)))
+    return all(f"_{'_'.join(_content(run))}_" in f"_{content}_" for run in runs)
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in _STOP_TOKENS]
 
 
 def _epoch(value: datetime | str | None) -> int:

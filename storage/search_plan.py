@@ -44,6 +44,7 @@ class Plan:
     bonuses: tuple[tantivy.Query, ...]  # scored on the candidates only (see ``bonus_query``)
     every_word: tantivy.Query | None  # papers with every word (to tell "matched any" apart)
     filtered: tantivy.Query | None  # filters and exclusions alone, for filter-only queries
+    in_order: tuple[list[str], ...] = ()  # quoted phrases of 3+ words, checked on the papers
 
 
 def bonus_query(built: Plan, paper_ids: list[str]) -> tantivy.Query:
@@ -66,12 +67,14 @@ def plan(query: SearchQuery, doc_freq: Callable[[str], int] | None = None, size:
     words = [w for w in words if w]
     ranked_words = _informative(words, doc_freq, size)
     prefixes = [p for p in (analyse(NAMES, [p]) for p in query.prefixes) if len(p) == 1]
-    phrases = [p for p in (analyse(WORDS, phrase) for phrase in query.phrases) if p]
+    quoted = [(analyse(WORDS, phrase), phrase) for phrase in query.phrases]
+    phrases = [p for p, _ in quoted if p]
+    raws = [raw for p, raw in quoted if p]
     joined = [j for j in (analyse(WORDS, j) for j in query.joined) if len(j) > 1]
-    optional = [_words("text", w) for w in words] + [_words("text", j) for j in joined]
+    optional = [_words(w) for w in words] + [_words(j) for j in joined]
     optional += [_prefix(p[0]) for p in prefixes]
-    rank_by = [_words("text", w) for w in ranked_words] + optional[len(words) :]
-    required = [_words("text", p) for p in phrases]
+    rank_by = [_words(w) for w in ranked_words] + optional[len(words) :]
+    required = [_quoted(p, analyse(NAMES, raw)) for p, raw in zip(phrases, raws, strict=True)]
     if not optional and not required:
         filtered = _boolean(filters) if any(o == MUST for o, _ in filters) else None
         return Plan(None, (), None, filtered)
@@ -88,6 +91,7 @@ def plan(query: SearchQuery, doc_freq: Callable[[str], int] | None = None, size:
         bonuses=tuple(_bonuses(flat)),
         every_word=_boolean(every) if len(optional) + len(required) > 1 else None,
         filtered=None,
+        in_order=tuple(p for p in phrases if len(word_pairs(p)) > 1),
     )
 
 
@@ -110,7 +114,7 @@ def _informative(
 def _filters(query: SearchQuery) -> list[Clause]:
     found: list[Clause] = []
     if author := analyse(NAMES, query.author):
-        found.append((MUST, tantivy.Query.boost_query(_words("authors", author), 0.0)))
+        found.append((MUST, tantivy.Query.boost_query(_in_order("authors", author), 0.0)))
     if query.since:
         bound = tantivy.Query.range_query(
             SCHEMA, "published", tantivy.FieldType.Integer, lower_bound=since_bound(query.since)
@@ -118,7 +122,7 @@ def _filters(query: SearchQuery) -> list[Clause]:
         found.append((MUST, tantivy.Query.boost_query(bound, 0.0)))
     for word in query.excluded:
         if tokens := analyse(WORDS, [word]):
-            found.append((MUST_NOT, _words("text", tokens)))
+            found.append((MUST_NOT, _words(tokens)))
     return found
 
 
@@ -137,7 +141,30 @@ def _bonuses(tokens: list[str]) -> list[tantivy.Query]:
     return found
 
 
-def _words(field: str, tokens: list[str]) -> tantivy.Query:
+def _words(tokens: list[str]) -> tantivy.Query:
+    """One word, or several adjacent in the combined field.
+
+    That field has no positions (they were a third of the index): words are adjacent when each
+    pair of neighbours is an indexed word pair, so stopwords between them are skipped (``"model
+    for code"`` matches "model of code") and a chain of three or more words can, rarely, match
+    pairs from different places; ``storage.search`` checks those on the papers' own text.
+    """
+    if len(tokens) == 1:
+        return _term("text", tokens[0])
+    pairs = word_pairs(tokens)
+    if pairs:
+        return _boolean([(MUST, _term("pairs", p)) for p in dict.fromkeys(pairs)])
+    return _boolean([(MUST, _term("text", t)) for t in dict.fromkeys(tokens)])  # stopwords
+
+
+def _quoted(tokens: list[str], names: list[str]) -> tantivy.Query:
+    """A quoted phrase: adjacent in the text (see ``_words``), or in order in an author's name."""
+    if len(names) < 2:
+        return _words(tokens)
+    return _boolean([(SHOULD, _words(tokens)), (SHOULD, _in_order("authors", names))])
+
+
+def _in_order(field: str, tokens: list[str]) -> tantivy.Query:
     return _term(field, tokens[0]) if len(tokens) == 1 else _phrase(field, tokens, 0)
 
 

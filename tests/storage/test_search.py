@@ -77,6 +77,42 @@ def test_quoted_phrases_need_the_words_in_order(db: Database) -> None:
     assert sorted(ids(db, "low rank experts")) == ["2401.00001", "2401.00002"]
 
 
+def test_a_quoted_phrase_of_three_words_needs_them_adjacent(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "A quillwort root growth model"),
+            make_paper("2401.00002", "Root causes of quillwort growth"),
+            # every adjacent pair of the phrase is here, but not the three words in a row
+            make_paper("2401.00003", "Quillwort root systems and root growth"),
+        ],
+    )
+    assert ids(db, '"quillwort root growth"') == ["2401.00001"]
+    assert sorted(ids(db, "quillwort root growth")) == ["2401.00001", "2401.00002", "2401.00003"]
+
+
+def test_a_quoted_phrase_skips_stopwords_between_its_words(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Language models of code"),
+            make_paper("2401.00002", "Code for language models"),
+        ],
+    )
+    assert ids(db, '"models for code"') == ["2401.00001"]
+
+
+def test_a_quoted_phrase_matches_an_author_name(db: Database) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillwort one", authors=("Tri Dao",)),
+            make_paper("2401.00002", "Quillwort two", authors=("Dao Tri",)),
+        ],
+    )
+    assert ids(db, '"tri dao"') == ["2401.00001"]
+
+
 def test_prefix_terms_match_word_beginnings(db: Database) -> None:
     fill(db, [make_paper("2401.00001", "Zorbulation at scale"), make_paper("2401.00002", "Zorb")])
     assert sorted(ids(db, "zorbu*")) == ["2401.00001"]

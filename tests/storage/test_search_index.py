@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from storage import migrate
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search import search_catalog
+from storage.search_index import FORMAT, SETTLE_AFTER
 from storage.search_slots import claim_slot, default_search_dir
 from tests.support.fakes import make_paper
 
@@ -94,6 +96,32 @@ def test_an_index_of_another_catalog_is_rebuilt(tmp_path: Path) -> None:
         assert ids(two, "zorbulate") == ["2401.00009"]
     finally:
         two.dispose()
+
+
+def test_an_index_of_another_format_is_rebuilt(tmp_path: Path) -> None:
+    url = indexed_catalog(tmp_path)
+    # The row changes behind the index's back (no new stamp): only a rebuild can see it.
+    rename = text("UPDATE paper SET title = 'Zorbulate networks'")
+    writer = Database(url, search_dir=None)
+    writer.write_now(lambda s: s.execute(rename))
+    writer.dispose()
+    state = tmp_path / "index" / "slot-0" / "state.json"
+    kept = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps(kept | {"format": FORMAT - 1}), encoding="utf-8")
+
+    second = Database(url, search_dir=tmp_path / "index")
+    try:
+        assert ids(second, "zorbulate") == ["2401.00001"]
+        assert ids(second, "quillwort") == []
+    finally:
+        second.dispose()
+
+
+def test_a_large_catalog_is_indexed_into_one_segment(sample_catalog: Database) -> None:
+    assert ids(sample_catalog, "lora limit:1")
+    index = sample_catalog.search_index
+    assert index.size >= SETTLE_AFTER  # so its first sync was the rebuild of a large catalog
+    assert index.segments == 1  # one term dictionary, not one per segment
 
 
 def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
