@@ -1,4 +1,5 @@
-"""``subscribe`` arguments: liberal in order and spelling, clear about what is wrong."""
+"""``subscribe`` arguments: liberal in order and spelling, strict about limits, clear about what is
+wrong."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.digests.grammar import parse_kind, parse_subscribe
+from bot.digests.subscription import (
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    MAX_MIN_UPVOTES,
+    MAX_TOP_N,
+    SubscriptionError,
+    validate_spec,
+)
 from bot.model.digests import MON_FRI, DigestSpec
 from bot.usage import UsageError
 
@@ -91,6 +100,77 @@ def test_kind_argument() -> None:
     assert parse_kind(" Weekly ") == "weekly"
     with pytest.raises(UsageError):
         parse_kind("monthly")
+
+
+LONGEST_KEYWORD = "k" * MAX_KEYWORD_LENGTH
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        DigestSpec(top_n=1, min_upvotes=0, weekdays=(0,)),
+        DigestSpec(top_n=MAX_TOP_N, min_upvotes=MAX_MIN_UPVOTES, weekdays=tuple(range(7))),
+        DigestSpec(kind="weekly", weekdays=(6,), timezone="America/Indiana/Knox"),
+        DigestSpec(keywords=(LONGEST_KEYWORD, *(f"k{i}" for i in range(MAX_KEYWORDS - 1)))),
+    ],
+)
+def test_specs_at_the_limits_are_accepted(spec: DigestSpec) -> None:
+    assert validate_spec(spec) is spec
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            DigestSpec(timezone="europe/berlin"),  # stored names are canonical
+            "'europe/berlin' is not a time zone I know. Did you mean Europe/Berlin or "
+            "Europe/Dublin?",
+        ),
+        (
+            DigestSpec(timezone="Europe/Berln"),
+            "'Europe/Berln' is not a time zone I know. Did you mean Europe/Berlin or "
+            "Europe/Dublin?",
+        ),
+        (
+            DigestSpec(timezone="Mars/Olympus"),
+            "'Mars/Olympus' is not a time zone I know. Use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC.",
+        ),
+        (DigestSpec(kind="monthly"), "A digest is daily or weekly, not 'monthly'."),  # type: ignore[arg-type]
+        (DigestSpec(weekdays=()), "Pick at least one day of the week."),
+        (DigestSpec(weekdays=(7,)), "Each day of the week may appear once."),
+        (DigestSpec(weekdays=(-1,)), "Each day of the week may appear once."),
+        (DigestSpec(weekdays=(2, 2)), "Each day of the week may appear once."),
+        (
+            DigestSpec(kind="weekly", weekdays=(0, 3)),
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
+            "for several days a week, subscribe daily.",
+        ),
+        (DigestSpec(top_n=0), f"top takes a number from 1 to {MAX_TOP_N}."),
+        (DigestSpec(top_n=MAX_TOP_N + 1), f"top takes a number from 1 to {MAX_TOP_N}."),
+        (DigestSpec(min_upvotes=-1), "min-upvotes takes a number from 0 to 100,000."),
+        (
+            DigestSpec(min_upvotes=MAX_MIN_UPVOTES + 1),
+            "min-upvotes takes a number from 0 to 100,000.",
+        ),
+        (
+            DigestSpec(keywords=tuple(f"k{i}" for i in range(MAX_KEYWORDS + 1))),
+            f"Give at most {MAX_KEYWORDS} keywords.",
+        ),
+        (
+            DigestSpec(keywords=(LONGEST_KEYWORD + "k",)),
+            f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas.",
+        ),
+        (
+            DigestSpec(keywords=("rlhf", " ")),
+            f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas.",
+        ),
+    ],
+)
+def test_impossible_specs_are_refused_saying_what_to_change(spec: DigestSpec, message: str) -> None:
+    with pytest.raises(SubscriptionError) as refused:
+        validate_spec(spec)
+    assert str(refused.value) == message
 
 
 words = st.sampled_from(
