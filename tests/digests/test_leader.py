@@ -55,8 +55,10 @@ def test_the_lock_rests_on_an_idle_connection_and_is_given_back_cleanly(
         lock, rival = LeaderLock(db), LeaderLock(db)
         admin = create_engine(db.url)
         try:
+            assert not lock.still_held()  # never won
             assert lock.try_acquire()
             assert lock.try_acquire()  # already held: nothing more to do
+            assert lock.still_held()  # its connection answers
             with admin.begin() as conn:
                 key, where = scheduler_lock(conn)
                 activity = f"SELECT state FROM pg_stat_activity WHERE pid IN ({HOLDERS})"
@@ -64,6 +66,7 @@ def test_the_lock_rests_on_an_idle_connection_and_is_given_back_cleanly(
             # Autocommit: no transaction left open for an idle-in-transaction timeout to end.
             assert states == ["idle"]
             lock.release()
+            assert not lock.still_held()
             assert rival.try_acquire()
         finally:
             lock.release()
@@ -73,9 +76,12 @@ def test_the_lock_rests_on_an_idle_connection_and_is_given_back_cleanly(
 
 
 @pytest.mark.postgres
-async def test_on_postgresql_one_process_leads_and_another_takes_over(tmp_path: Path) -> None:
+async def test_on_postgresql_one_process_leads_and_another_takes_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with migrated_database("postgresql", tmp_path) as db:
         await contend(db)
+    assert "lost the connection holding the digest scheduler lock" in caplog.messages
 
 
 async def contend(db: Database) -> None:
