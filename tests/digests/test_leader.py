@@ -47,7 +47,7 @@ def terminate_lock_holder(db: Database) -> None:
 
 
 @pytest.mark.postgres
-def test_the_lock_rests_on_an_idle_connection_and_is_given_back_cleanly(
+def test_the_lock_rests_on_an_idle_connection_and_release_unlocks_or_says_why_not(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="paperbot.leader")
@@ -68,11 +68,15 @@ def test_the_lock_rests_on_an_idle_connection_and_is_given_back_cleanly(
             lock.release()
             assert not lock.still_held()
             assert rival.try_acquire()
+            terminate_lock_holder(db)  # the rival's connection dies: it cannot unlock, only close
+            rival.release()
         finally:
             lock.release()
             rival.release()
             admin.dispose()
-    assert caplog.messages == [f"won the digest scheduler lock (key {key})"] * 2  # no warnings
+    won = f"won the digest scheduler lock (key {key})"
+    unlock_failed = "could not unlock the digest scheduler lock; closing its connection"
+    assert caplog.messages == [won, won, unlock_failed]  # and no other warning
 
 
 @pytest.mark.postgres
