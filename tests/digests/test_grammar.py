@@ -197,6 +197,11 @@ def test_specs_at_the_limits_are_accepted(spec: DigestSpec) -> None:
             "'Europe/Berln' is not a time zone I know. Did you mean Europe/Berlin or "
             "Europe/Dublin?",
         ),
+        (  # no far-fetched guess: MST and HST are close in spelling, hours away in time
+            DigestSpec(timezone="PST"),
+            "'PST' is not a time zone I know. Use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC.",
+        ),
         (
             DigestSpec(timezone="Mars/Olympus"),
             "'Mars/Olympus' is not a time zone I know. Use an IANA name such as Europe/Berlin, "
