@@ -139,13 +139,17 @@ async def test_downtime_longer_than_the_grace_is_missed_and_reported_once(desk: 
     assert await desk.fire(sub, back) is RunState.MISSED
     assert await desk.restarted().fire(sub, back + minutes(5)) is RunState.MISSED
     assert desk.poster.in_channel() == []
+    reason = (
+        "missed: paperbot was not running between 2026-06-12 07:00 UTC and the end of the 6 h "
+        "grace window"
+    )
     assert desk.poster.alerts() == [
-        "paperbot: digest trouble\nThe digest test:T1:C1 (daily 09:00) for Thu 11 Jun was missed: "
-        "paperbot was not running between 2026-06-12 07:00 UTC and the end of the 6 h grace window."
+        "paperbot: digest trouble\n"
+        f"The digest test:T1:C1 (daily 09:00) for Thu 11 Jun was {reason}."
     ]
     run = desk.run(sub, THU)
     assert run is not None
-    assert run.state is RunState.MISSED
+    assert (run.state, run.error) == (RunState.MISSED, reason)
     # Monday's digest goes out as usual.
     desk.add_papers(paper("2606.00011", FRI, 1))
     assert await desk.fire(sub, local("2026-06-15 09:00", "Europe/Berlin")) is RunState.POSTED
