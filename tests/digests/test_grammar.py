@@ -119,6 +119,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("min-upvotes", "Say the minimum, e.g. min-upvotes 10."),
         ("keywords", 'Say which keywords, e.g. keywords "rlhf, reward model".'),
         ("days", "Say which days, e.g. mon-fri or mon,wed,fri."),
+        ("daily every", "Say which days, e.g. mon-fri or mon,wed,fri."),
         ("on mon-xyz", "Say which days, e.g. mon-fri or mon,wed,fri."),
     ],
 )
