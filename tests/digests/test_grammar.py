@@ -120,6 +120,11 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("keywords", 'Say which keywords, e.g. keywords "rlhf, reward model".'),
         ("days", "Say which days, e.g. mon-fri or mon,wed,fri."),
         ("daily every", "Say which days, e.g. mon-fri or mon,wed,fri."),
+        (  # 'weekdays' alone is Monday to Friday, which a weekly digest cannot be
+            "weekly weekdays",
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
+            "for several days a week, subscribe daily.",
+        ),
         ("on mon-xyz", "Say which days, e.g. mon-fri or mon,wed,fri."),
     ],
 )
