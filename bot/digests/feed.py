@@ -9,6 +9,7 @@ news soon). An explicit object owned by the digest runner, not a module-level ca
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -37,15 +38,16 @@ class DayFeed:
         self._empty_for = empty_for
         self._failure_for = failure_for
         self._clock = clock
+        # day -> (stale from, its fetch); a fetch is never stale before it has settled (math.inf)
         self._entries: dict[date, tuple[float, asyncio.Task[list[Paper]]]] = {}
 
     async def day(self, day: date) -> list[Paper]:
         """The papers listed for ``day``; raises the source's ``SourceError`` when it fails."""
         entry = self._entries.get(day)
-        if entry is None or (entry[1].done() and self._clock() >= entry[0]):
+        if entry is None or self._clock() >= entry[0]:
             self._forget_stale()
             task = asyncio.get_running_loop().create_task(self._fetch(day))
-            entry = (float("inf"), task)
+            entry = (math.inf, task)
             self._entries[day] = entry
             task.add_done_callback(lambda t: self._settled(day, t))
         return list(await asyncio.shield(entry[1]))
@@ -58,14 +60,12 @@ class DayFeed:
 
     def _forget_stale(self) -> None:
         now = self._clock()
-        for day in [
-            d for d, (until, task) in self._entries.items() if task.done() and now >= until
-        ]:
+        for day in [d for d, (until, _task) in self._entries.items() if now >= until]:
             del self._entries[day]
 
     def _settled(self, day: date, task: asyncio.Task[list[Paper]]) -> None:
-        if self._entries.get(day, (0.0, None))[1] is not task:
-            return
+        """Start the clock on a finished fetch. Its entry is still the one ``day`` made: an entry
+        is replaced or forgotten only once stale, and it is stale only after this has run."""
         if task.cancelled() or task.exception() is not None:
             keep = self._failure_for
         else:

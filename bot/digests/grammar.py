@@ -52,6 +52,8 @@ _KEYS = {
 _TIME = re.compile(
     r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE | re.ASCII
 )
+# Any word that looks like a time (09:00, 9am, 9:30pm), or like a badly written one (9.30, 9h30,
+# 25:00): a time of day, or the time's own error message.
 _TIME_LIKE = re.compile(r"\d{1,2}(:\d*|[.h]\d{2}|:?\d*\s*[ap]m?)", re.IGNORECASE | re.ASCII)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
@@ -67,10 +69,10 @@ class _Draft:
     min_upvotes: int | None = None
     seen: set[str] = field(default_factory=set)
 
-    def set_once(self, name: str, label: str) -> None:
-        if name in self.seen:
-            raise UsageError(f"Give the {label} once.")
-        self.seen.add(name)
+    def set_once(self, what: str) -> None:
+        if what in self.seen:
+            raise UsageError(f"Give the {what} once.")
+        self.seen.add(what)
 
 
 def tokens_of(text: str) -> list[str]:
@@ -81,8 +83,8 @@ def tokens_of(text: str) -> list[str]:
     out: list[str] = []
     for word in words:
         key, sep, value = word.partition(":") if ":" in word else word.partition("=")
-        if sep and key.lower() in _KEYS and not _TIME.match(word):
-            out.append(key.lower())
+        if sep and key.lower() in _KEYS:
+            out.append(key)
             if value:
                 out.append(value)
         else:
@@ -167,27 +169,27 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
         key = _KEYS.get(lower)
         i += 1
         if lower in ("daily", "weekly"):
-            draft.set_once("kind", "kind (daily or weekly)")
+            draft.set_once("kind (daily or weekly)")
             draft.kind = "daily" if lower == "daily" else "weekly"
         elif key == "time":
-            draft.set_once("time", "time")
+            draft.set_once("time")
             draft.local_time = parse_time(_need(tokens, i, "the time, e.g. at 09:00"))
             i += 1
         elif key == "timezone":
-            draft.set_once("timezone", "time zone")
+            draft.set_once("time zone")
             draft.timezone = _timezone(_need(tokens, i, "the time zone, e.g. Europe/Berlin"))
             i += 1
         elif key == "top":
-            draft.set_once("top", "number of papers (top N)")
+            draft.set_once("number of papers (top N)")
             draft.top_n = _number(_need(tokens, i, "how many papers, e.g. top 5"), "top")
             i += 1
         elif key == "min_upvotes":
-            draft.set_once("min_upvotes", "minimum upvotes")
+            draft.set_once("minimum upvotes")
             value = _need(tokens, i, "the minimum, e.g. min-upvotes 10")
             draft.min_upvotes = _number(value, "min-upvotes")
             i += 1
         elif key == "keywords":
-            draft.set_once("keywords", "keywords")
+            draft.set_once("keywords")
             start = i
             while i < len(tokens) and not (i > start and _is_option(tokens[i])):
                 i += 1
@@ -195,7 +197,7 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             if not draft.keywords:
                 raise UsageError('Say which keywords, e.g. keywords "rlhf, reward model".')
         elif key == "days":
-            draft.set_once("days", "days of the week")
+            draft.set_once("days of the week")
             days = parse_days(tokens[i]) if i < len(tokens) else None
             if lower == "every" and i < len(tokens) and tokens[i].lower() == "day":
                 days = tuple(range(7))
@@ -207,16 +209,13 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
                 raise UsageError("Say which days, e.g. mon-fri or mon,wed,fri.")
             draft.weekdays = days
         elif (days := parse_days(word)) is not None:
-            draft.set_once("days", "days of the week")
+            draft.set_once("days of the week")
             draft.weekdays = days
-        elif _TIME.match(word) and (":" in word or word[-2:].lower() in ("am", "pm")):
-            draft.set_once("time", "time")
-            draft.local_time = parse_time(word)
         elif "/" in word or resolve_timezone(word) is not None:
-            draft.set_once("timezone", "time zone")
+            draft.set_once("time zone")
             draft.timezone = _timezone(word)
         elif _TIME_LIKE.fullmatch(word):
-            draft.set_once("time", "time")
+            draft.set_once("time")
             draft.local_time = parse_time(word)
         else:
             raise UsageError(

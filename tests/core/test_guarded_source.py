@@ -11,15 +11,7 @@ import pytest
 from bot.model import Paper
 from bot.sources.errors import PaperNotFound, UpstreamUnavailable
 from bot.sources.guarded import GuardedSource
-from tests.support.fakes import FakeSource, make_paper
-
-
-@dataclass
-class Clock:
-    now: float = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.fakes import FakeSource, MonotonicClock, make_paper
 
 
 @dataclass
@@ -39,7 +31,7 @@ class SlowSource:
 
 
 async def test_a_slow_source_times_out_then_is_skipped_until_the_cool_down_ends() -> None:
-    clock, slow = Clock(), SlowSource()
+    clock, slow = MonotonicClock(), SlowSource()
     guarded = GuardedSource(slow, timeout=0.05, cool_down=60, clock=clock)
     with pytest.raises(UpstreamUnavailable, match="did not answer"):
         await guarded.paper("2401.00001")
@@ -54,7 +46,7 @@ async def test_a_slow_source_times_out_then_is_skipped_until_the_cool_down_ends(
 
 async def test_answers_and_not_found_pass_through_without_tripping() -> None:
     source = FakeSource(papers={"2401.00001": make_paper("2401.00001", "Known")})
-    guarded = GuardedSource(source, timeout=1, clock=Clock())
+    guarded = GuardedSource(source, timeout=1, clock=MonotonicClock())
     assert (await guarded.paper("2401.00001")).title == "Known"
     with pytest.raises(PaperNotFound):
         await guarded.paper("2401.99999")

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.model.digests import DigestSpec, RunState, Subscription
 from storage.db import Database
-from storage.digest_runs import claim_run, finish_run, record_chunk, record_missed
+from storage.digest_runs import (
+    as_utc,
+    claim_run,
+    finish_run,
+    get_run,
+    record_chunk,
+    record_missed,
+)
 from storage.subscriptions import save_subscription
 from tests.digests.helpers import channel
 
@@ -105,3 +117,29 @@ def test_a_missed_run_is_reported_once_and_a_later_fire_may_still_post_it(db: Da
     assert claim(db, sub_id, DUE + timedelta(hours=8)) is None  # the same fire: no
     later_fire = DUE + timedelta(days=1)  # e.g. Saturday's fire of an every-day subscription
     assert claim(db, sub_id, later_fire, due=later_fire) == 1
+
+
+@pytest.fixture
+def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone is not UTC (as on a laptop), for as long as the test runs."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_new_york")
+def test_times_are_kept_as_the_same_instants_in_utc(db: Database) -> None:
+    """A zoned time is converted (not relabelled), a time without a zone is UTC (not local)."""
+    berlin = DUE.astimezone(ZoneInfo("Europe/Berlin"))
+    for given in (berlin, DUE.replace(tzinfo=None)):
+        assert as_utc(given) == DUE
+        assert as_utc(given).tzinfo is UTC
+    sub_id = subscription(db)
+    claim = partial(claim_run, subscription_id=sub_id, digest_date=DAY, lease=LEASE)
+    db.write_now(partial(claim, due_at=berlin, now=berlin))
+    run = db.read_now(lambda s: get_run(s, sub_id, DAY))
+    assert run is not None
+    assert (run.due_at, run.claimed_at) == (DUE, DUE)
+    assert run.due_at.tzinfo is UTC

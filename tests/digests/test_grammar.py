@@ -1,8 +1,8 @@
-"""``subscribe`` arguments: liberal in order and spelling, clear about what is wrong."""
+"""``subscribe`` arguments: liberal in order and spelling, strict about limits, clear about what is
+wrong."""
 
 from __future__ import annotations
 
-import re
 from datetime import time
 
 import pytest
@@ -10,6 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.digests.grammar import parse_kind, parse_subscribe
+from bot.digests.subscription import (
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    MAX_MIN_UPVOTES,
+    MAX_TOP_N,
+    SubscriptionError,
+    validate_spec,
+)
 from bot.model.digests import MON_FRI, DigestSpec
 from bot.usage import UsageError
 
@@ -61,36 +69,185 @@ def test_days_and_keywords() -> None:
     assert parse_subscribe("kw:'state space'", "UTC").keywords == ("state space",)
 
 
+NOT_A_TIME = " is not a time of day: write it as HH:MM from 00:00 to 23:59, e.g. 09:00."
+NO_ZONE = " is not a time zone I know. "
+IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("daily 25:00", "'25:00' is not a time of day"),
-        ("at 9.30", "'9.30' is not a time of day"),
-        ("at 13pm", "is not a time of day"),
-        ("daily Europe/Berln", "Did you mean Europe/Berlin"),
-        ("tz Mars/Olympus", "not a time zone I know"),
-        ("weekly mon,thu", "one day of the week"),
-        ("top 0", "from 1 to 20"),
-        ("top many", "top takes a whole number"),
-        ("min-upvotes -1", "min-upvotes takes a whole number"),
-        ('keywords "rlhf', "quote is not closed"),
-        ("daily weekly", "kind (daily or weekly) once"),
-        ("at 9 at 10", "time once"),
-        ("fortnightly", "I don't know what 'fortnightly' means"),
-        ("keywords", "Say which keywords"),
-        ("days", "Say which days"),
+        ("daily 25:00", f"'25:00'{NOT_A_TIME}"),
+        ("at 24:00", f"'24:00'{NOT_A_TIME}"),
+        ("9:60", f"'9:60'{NOT_A_TIME}"),
+        ("at 9.30", f"'9.30'{NOT_A_TIME}"),
+        ("at 13pm", f"'13pm'{NOT_A_TIME}"),
+        ("0am", f"'0am'{NOT_A_TIME}"),
+        (
+            "daily Europe/Berln",
+            f"'Europe/Berln'{NO_ZONE}Did you mean Europe/Berlin or Europe/Dublin?",
+        ),
+        ("tz Mars/Olympus", f"'Mars/Olympus'{NO_ZONE}{IANA}"),
+        (
+            "weekly mon,thu",
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
+            "for several days a week, subscribe daily.",
+        ),
+        ("top 0", "top takes a number from 1 to 20."),
+        ("top many", "top takes a whole number, not 'many'."),
+        ("top ²", "top takes a whole number, not '²'."),  # a digit to isdigit(), not to int()
+        ("top 99999999", "top takes a whole number, not '99999999'."),
+        ("min-upvotes -1", "min-upvotes takes a whole number, not '-1'."),
+        ("min-upvotes 1000000", "min-upvotes takes a number from 0 to 100,000."),
+        ('keywords "rlhf', "A quote is not closed; put keywords in matching quotes."),
+        ("daily weekly", "Give the kind (daily or weekly) once."),
+        ("at 9 at 10", "Give the time once."),
+        ("at 9 9h30", "Give the time once."),
+        ("utc tz Europe/Berlin", "Give the time zone once."),
+        ("days mon fri", "Give the days of the week once."),
+        ("top 3 count 4", "Give the number of papers (top N) once."),
+        ("min-upvotes 1 upvotes 2", "Give the minimum upvotes once."),
+        ("kw a daily keywords b", "Give the keywords once."),
+        (
+            "fortnightly",
+            "I don't know what 'fortnightly' means here. Options: daily|weekly, a time (09:00), "
+            'a time zone (Europe/Berlin), days (mon-fri), top N, keywords "a, b", min-upvotes N.',
+        ),
+        ("daily at", "Say the time, e.g. at 09:00."),
+        ("tz", "Say the time zone, e.g. Europe/Berlin."),
+        ("top", "Say how many papers, e.g. top 5."),
+        ("min-upvotes", "Say the minimum, e.g. min-upvotes 10."),
+        ("keywords", 'Say which keywords, e.g. keywords "rlhf, reward model".'),
+        ("days", "Say which days, e.g. mon-fri or mon,wed,fri."),
+        ("daily every", "Say which days, e.g. mon-fri or mon,wed,fri."),
+        (  # 'weekdays' alone is Monday to Friday, which a weekly digest cannot be
+            "weekly weekdays",
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
+            "for several days a week, subscribe daily.",
+        ),
+        ("on mon-xyz", "Say which days, e.g. mon-fri or mon,wed,fri."),
     ],
 )
 def test_bad_input_says_what_is_wrong(text: str, message: str) -> None:
-    with pytest.raises(UsageError, match=re.escape(message)):
+    with pytest.raises(UsageError) as refused:
         parse_subscribe(text, "UTC")
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12am", {"local_time": time(0, 0)}),
+        ("1am", {"local_time": time(1, 0)}),
+        ("7pm", {"local_time": time(19, 0)}),
+        ("9:30PM", {"local_time": time(21, 30)}),
+        ("at 12:30", {"local_time": time(12, 30)}),
+        ("at:09:30", {"local_time": time(9, 30)}),
+        ("utc", {"timezone": "UTC"}),
+        ("every sat", {"weekdays": (5,)}),
+        ("Every Day", {"weekdays": tuple(range(7))}),
+        ("days mon,wed,", {"weekdays": (0, 2)}),
+        ("weekdays 10:00", {"weekdays": MON_FRI, "local_time": time(10, 0)}),
+        ('keywords "Reward Model"', {"keywords": ("Reward Model",)}),
+        ("keywords rlhf, reward model top 3", {"keywords": ("rlhf", "reward model"), "top_n": 3}),
+        ("kw=e=mc2", {"keywords": ("e=mc2",)}),
+        ("keywords gpt 4 re:act", {"keywords": ("gpt", "4", "re:act")}),
+        ("keywords weekly", {"keywords": ("weekly",), "kind": "daily"}),  # the next word is one
+        ("keywords rlhf weekly", {"keywords": ("rlhf",), "kind": "weekly"}),
+        ("keywords rlhf daily", {"keywords": ("rlhf",), "kind": "daily"}),
+        ("keywords rlhf 09:30", {"keywords": ("rlhf",), "local_time": time(9, 30)}),
+        ("keywords rlhf Asia/Tokyo", {"keywords": ("rlhf",), "timezone": "Asia/Tokyo"}),
+    ],
+)
+def test_what_each_way_of_writing_an_option_sets(text: str, expected: dict[str, object]) -> None:
+    spec = parse_subscribe(text, "UTC")
+    assert {name: getattr(spec, name) for name in expected} == expected
 
 
 def test_kind_argument() -> None:
     assert parse_kind("") is None
     assert parse_kind(" Weekly ") == "weekly"
-    with pytest.raises(UsageError):
-        parse_kind("monthly")
+    assert parse_kind("DAILY") == "daily"
+    for text in ("monthly", "daily weekly"):
+        with pytest.raises(UsageError) as refused:
+            parse_kind(text)
+        assert str(refused.value) == "Say daily or weekly, or nothing for both."
+
+
+LONGEST_KEYWORD = "k" * MAX_KEYWORD_LENGTH
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        DigestSpec(top_n=1, min_upvotes=0, weekdays=(0,)),
+        DigestSpec(top_n=MAX_TOP_N, min_upvotes=MAX_MIN_UPVOTES, weekdays=tuple(range(7))),
+        DigestSpec(kind="weekly", weekdays=(6,), timezone="America/Indiana/Knox"),
+        DigestSpec(keywords=(LONGEST_KEYWORD, *(f"k{i}" for i in range(MAX_KEYWORDS - 1)))),
+    ],
+)
+def test_specs_at_the_limits_are_accepted(spec: DigestSpec) -> None:
+    assert validate_spec(spec) is spec
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            DigestSpec(timezone="europe/berlin"),  # stored names are canonical
+            "'europe/berlin' is not a time zone I know. Did you mean Europe/Berlin or "
+            "Europe/Dublin?",
+        ),
+        (
+            DigestSpec(timezone="Europe/Berln"),
+            "'Europe/Berln' is not a time zone I know. Did you mean Europe/Berlin or "
+            "Europe/Dublin?",
+        ),
+        (  # no far-fetched guess: MST and HST are close in spelling, hours away in time
+            DigestSpec(timezone="PST"),
+            "'PST' is not a time zone I know. Use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC.",
+        ),
+        (
+            DigestSpec(timezone="Mars/Olympus"),
+            "'Mars/Olympus' is not a time zone I know. Use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC.",
+        ),
+        (DigestSpec(kind="monthly"), "A digest is daily or weekly, not 'monthly'."),  # type: ignore[arg-type]
+        (DigestSpec(weekdays=()), "Pick at least one day of the week."),
+        (DigestSpec(weekdays=(7,)), "Each day of the week may appear once."),
+        (DigestSpec(weekdays=(-1,)), "Each day of the week may appear once."),
+        (DigestSpec(weekdays=(2, 2)), "Each day of the week may appear once."),
+        (
+            DigestSpec(kind="weekly", weekdays=(0, 3)),
+            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
+            "for several days a week, subscribe daily.",
+        ),
+        (DigestSpec(top_n=0), f"top takes a number from 1 to {MAX_TOP_N}."),
+        (DigestSpec(top_n=MAX_TOP_N + 1), f"top takes a number from 1 to {MAX_TOP_N}."),
+        (DigestSpec(min_upvotes=-1), "min-upvotes takes a number from 0 to 100,000."),
+        (
+            DigestSpec(min_upvotes=MAX_MIN_UPVOTES + 1),
+            "min-upvotes takes a number from 0 to 100,000.",
+        ),
+        (
+            DigestSpec(keywords=tuple(f"k{i}" for i in range(MAX_KEYWORDS + 1))),
+            f"Give at most {MAX_KEYWORDS} keywords.",
+        ),
+        (
+            DigestSpec(keywords=(LONGEST_KEYWORD + "k",)),
+            f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas.",
+        ),
+        (
+            DigestSpec(keywords=("rlhf", " ")),
+            f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas.",
+        ),
+    ],
+)
+def test_impossible_specs_are_refused_saying_what_to_change(spec: DigestSpec, message: str) -> None:
+    with pytest.raises(SubscriptionError) as refused:
+        validate_spec(spec)
+    assert str(refused.value) == message
 
 
 words = st.sampled_from(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from bot.scheduling.scheduler import DigestScheduler
 from bot.scheduling.service import DigestService
@@ -22,26 +23,69 @@ def test_on_sqlite_every_process_leads(sqlite_db: Database) -> None:
     assert first.still_held()
 
 
+# The backends holding the scheduler lock of the schema, given scheduler_lock's parameters.
+HOLDERS = (
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
+    "AND classid = :hi AND objid = :lo AND objsubid = 1"
+)
+
+
+def scheduler_lock(conn: Connection) -> tuple[int, dict[str, int]]:
+    """The scheduler lock's key in this connection's schema, and its parameters for HOLDERS."""
+    key = lock_key(LOCK_NAME, str(conn.execute(text("SELECT current_schema()")).scalar_one()))
+    unsigned = key & 0xFFFF_FFFF_FFFF_FFFF
+    return key, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFF_FFFF}
+
+
 def terminate_lock_holder(db: Database) -> None:
     """Kill the backend holding this schema's scheduler lock, as a network cut would."""
     admin = create_engine(db.url)
     with admin.begin() as conn:
-        schema = str(conn.execute(text("SELECT current_schema()")).scalar_one())
-        key = lock_key(LOCK_NAME, schema) & 0xFFFF_FFFF_FFFF_FFFF
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                "AND classid = :hi AND objid = :lo AND objsubid = 1"
-            ),
-            {"hi": key >> 32, "lo": key & 0xFFFF_FFFF},
-        )
+        _key, where = scheduler_lock(conn)
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM ({HOLDERS}) AS h"), where)
     admin.dispose()
 
 
 @pytest.mark.postgres
-async def test_on_postgresql_one_process_leads_and_another_takes_over(tmp_path: Path) -> None:
+def test_the_lock_rests_on_an_idle_connection_and_release_unlocks_or_says_why_not(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="paperbot.leader")
+    with migrated_database("postgresql", tmp_path) as db:
+        lock, rival = LeaderLock(db), LeaderLock(db)
+        admin = create_engine(db.url)
+        try:
+            assert not lock.still_held()  # never won
+            assert lock.try_acquire()
+            assert lock.try_acquire()  # already held: nothing more to do
+            assert lock.still_held()  # its connection answers
+            with admin.begin() as conn:
+                key, where = scheduler_lock(conn)
+                activity = f"SELECT state FROM pg_stat_activity WHERE pid IN ({HOLDERS})"
+                states = conn.execute(text(activity), where).scalars().all()
+            # Autocommit: no transaction left open for an idle-in-transaction timeout to end.
+            assert states == ["idle"]
+            lock.release()
+            assert not lock.still_held()
+            assert rival.try_acquire()
+            terminate_lock_holder(db)  # the rival's connection dies: it cannot unlock, only close
+            rival.release()
+        finally:
+            lock.release()
+            rival.release()
+            admin.dispose()
+    won = f"won the digest scheduler lock (key {key})"
+    unlock_failed = "could not unlock the digest scheduler lock; closing its connection"
+    assert caplog.messages == [won, won, unlock_failed]  # and no other warning
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_one_process_leads_and_another_takes_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with migrated_database("postgresql", tmp_path) as db:
         await contend(db)
+    assert "lost the connection holding the digest scheduler lock" in caplog.messages
 
 
 async def contend(db: Database) -> None:

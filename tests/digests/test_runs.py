@@ -5,10 +5,15 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
+from bot.model import Tally
 from bot.model.digests import RunState
+from bot.reply import PaperCard, Text
 from bot.scheduling.triggers import digest_trigger, fires_between, next_fire
+from bot.votes.events import ButtonVote
+from bot.votes.service import handle_vote
+from storage.papers import upsert_papers
 from storage.posted_messages import papers_of_message
-from tests.digests.helpers import Desk, local, minutes, paper
+from tests.digests.helpers import CREATED, PLATFORM, WORKSPACE, Desk, local, minutes, paper
 
 THU = date(2026, 6, 11)
 FRI = date(2026, 6, 12)
@@ -45,6 +50,27 @@ async def test_a_due_digest_posts_the_previous_weekdays_top_papers_once(desk: De
     # The same fire again (a second replica, a retried job): nothing more.
     assert await desk.fire(sub, FRI_0900_BERLIN + minutes(0.5)) is None
     assert len(desk.poster.in_channel()) == 1
+
+
+async def test_a_digest_states_its_filters_and_its_cards_show_the_teams_votes(desk: Desk) -> None:
+    thursday_papers(desk)
+    desk.db.write_now(lambda s: upsert_papers(s, list(desk.source.papers.values())))
+    votes = [("U1", WORKSPACE, 1), ("U2", WORKSPACE, 1), ("U3", WORKSPACE, -1), ("U1", "T2", -1)]
+    for n, (user, workspace, value) in enumerate(votes):
+        click = ButtonVote(PLATFORM, workspace, "C9", user, "2606.00002", value, f"e{n}", CREATED)
+        await handle_vote(desk.deps, click)
+    sub = desk.subscribe("daily 09:00 Europe/Berlin top 2 keywords paper min-upvotes 20")
+    assert await desk.fire(sub, FRI_0900_BERLIN) is RunState.POSTED
+    [post] = desk.poster.in_channel()
+    assert post.reply.parts[1] == Text(
+        "Top 2 by Hugging Face upvotes · keywords: paper · at least 20 upvotes", "muted"
+    )
+    cards = [part for part in post.reply.parts if isinstance(part, PaperCard)]
+    # The votes of this workspace, not of another (T2); a paper nobody voted on shows none.
+    assert [(c.paper.id, c.tally) for c in cards] == [
+        ("2606.00002", Tally(up=2, down=1)),
+        ("2606.00003", Tally()),
+    ]
 
 
 async def test_monday_covers_friday_and_the_weekend_posts_nothing(desk: Desk) -> None:
@@ -113,12 +139,17 @@ async def test_downtime_longer_than_the_grace_is_missed_and_reported_once(desk: 
     assert await desk.fire(sub, back) is RunState.MISSED
     assert await desk.restarted().fire(sub, back + minutes(5)) is RunState.MISSED
     assert desk.poster.in_channel() == []
-    [alert] = desk.poster.alerts()
-    assert "Thu 11 Jun" in alert
-    assert "missed" in alert
+    reason = (
+        "missed: paperbot was not running between 2026-06-12 07:00 UTC and the end of the 6 h "
+        "grace window"
+    )
+    assert desk.poster.alerts() == [
+        "paperbot: digest trouble\n"
+        f"The digest test:T1:C1 (daily 09:00) for Thu 11 Jun was {reason}."
+    ]
     run = desk.run(sub, THU)
     assert run is not None
-    assert run.state is RunState.MISSED
+    assert (run.state, run.error) == (RunState.MISSED, reason)
     # Monday's digest goes out as usual.
     desk.add_papers(paper("2606.00011", FRI, 1))
     assert await desk.fire(sub, local("2026-06-15 09:00", "Europe/Berlin")) is RunState.POSTED

@@ -38,6 +38,21 @@ def test_keywords_match_title_ai_keywords_and_abstract_at_word_starts() -> None:
     assert ids(DigestSpec(keywords=("rlhf", "robots"), top_n=10)) == ["2", "1", "5"]
 
 
+def test_any_of_the_ai_keywords_may_match() -> None:
+    tagged = paper("6", THU, 1, "Scaling laws", ai_keywords=("scaling", "reward modeling"))
+    spec = DigestSpec(keywords=("reward model",))
+    assert [p.id for p in select_papers([tagged], spec, set()).papers] == ["6"]
+
+
+def test_equal_upvotes_rank_by_comments_then_by_id() -> None:
+    tied = [
+        paper("b", THU, 7, num_comments=1),
+        paper("c", THU, 7, num_comments=4),
+        paper("a", THU, 7, num_comments=1),
+    ]
+    assert [p.id for p in select_papers(tied, DigestSpec(), set()).papers] == ["c", "a", "b"]
+
+
 def test_minimum_upvotes_and_the_seven_day_rule() -> None:
     assert ids(DigestSpec(min_upvotes=40, top_n=10)) == ["2", "4", "1"]
     selection = select_papers(PAPERS, DigestSpec(min_upvotes=40, top_n=10), {"2"})

@@ -8,7 +8,9 @@ from datetime import date
 from bot.model import Paper
 from bot.model.digests import RunState
 from bot.ports import PostRejected
+from bot.reply import Text
 from bot.sources.errors import UpstreamUnavailable
+from storage.digest_runs import claim_run
 from storage.papers import upsert_papers
 from tests.digests.helpers import Desk, local, minutes, paper
 
@@ -63,9 +65,10 @@ async def test_failing_source_with_nothing_in_the_catalog_fails_alerts_and_retri
     assert run.state is RunState.FAILED
     assert run.error == "HF answered 503 three times"
     assert run.next_attempt_at == DUE + minutes(1)
-    [alert] = desk.poster.alerts()
-    assert "HF answered 503" in alert
-    assert "retrying" in alert
+    assert desk.poster.alerts() == [
+        "paperbot: digest trouble\nThe digest test:T1:C1 (daily 09:00) for Thu 11 Jun failed "
+        "(attempt 1): HF answered 503 three times; retrying at 07:01:00 UTC."
+    ]
 
     assert await desk.sweep(DUE + minutes(1)) == [RunState.FAILED]  # still down: backs off
     run = desk.run(sub, THU)
@@ -84,7 +87,8 @@ async def test_failing_source_falls_back_to_the_catalogs_copy_of_the_day(desk: D
     assert await desk.fire(sub, DUE) is RunState.POSTED
     [post] = desk.poster.in_channel()
     assert post.paper_ids == ["2606.00105", "2606.00104"]
-    assert "HF is down" in post.text
+    note = Text("Hugging Face did not answer (HF is down); upvotes may be a little old.", "muted")
+    assert post.reply.parts[2] == note
 
 
 async def test_a_429_is_retried_after_retry_after_and_posts_once(desk: Desk) -> None:
@@ -119,7 +123,9 @@ async def test_repeated_429s_alert_and_give_up_when_the_grace_ends(desk: Desk) -
     assert desk.poster.in_channel() == []
     alerts = desk.poster.alerts()
     assert any("attempt 3" in a for a in alerts)
-    assert "will not be retried" in alerts[-1]
+    assert alerts[-1].endswith(
+        ": the platform refused the post: 429; the grace window is over, so it will not be retried."
+    )
     assert await desk.sweep(at + minutes(60)) == []
 
 
@@ -175,3 +181,50 @@ async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(desk: Desk
     assert any("socket closed" in a for a in desk.poster.alerts())
     assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
     assert len(desk.poster.in_channel()) == 1
+
+
+async def test_the_sweep_closes_what_the_grace_window_left_open_once_and_says_why(
+    desk: Desk,
+) -> None:
+    """Down from just after the fires until past the grace window: a waiting run is skipped, a
+    failed one and one left claimed by a crash are failed and reported, each once."""
+    waiting = desk.subscribe("daily 09:00 Europe/Berlin", "C1")
+    failing = desk.subscribe("daily 09:00 Europe/Berlin", "C2")
+    crashed = desk.subscribe("daily 09:00 Europe/Berlin", "C3")
+    assert await desk.fire(waiting, DUE) is RunState.WAITING
+    desk.add_papers(*five_papers())
+    desk.poster.refuse.append(PostRejected("503 from the platform"))
+    assert await desk.fire(failing, DUE + minutes(2)) is RunState.FAILED
+    crashed_id = crashed.id
+    assert crashed_id is not None
+    lease = desk.runner.policy.lease
+    desk.db.write_now(lambda s: claim_run(s, crashed_id, THU, DUE, DUE, lease))
+    before = len(desk.poster.alerts())
+
+    assert await desk.sweep(DUE + minutes(6 * 60 + 1)) == []  # closed, not retried
+    refused = "the platform refused the post: 503 from the platform"
+    closed = {}
+    for sub in (waiting, failing, crashed):
+        run = desk.run(sub, THU)
+        assert run is not None
+        assert run.next_attempt_at is None
+        closed[sub.channel.channel] = (run.state, run.error)
+    assert closed == {
+        "C1": (
+            RunState.SKIPPED,
+            "Hugging Face lists no papers for Thu 11 Jun yet; gave up at grace end",
+        ),
+        "C2": (RunState.FAILED, f"gave up at grace end; last error: {refused}"),
+        "C3": (RunState.FAILED, "interrupted, and not finished within the grace window"),
+    }
+    assert [
+        a.removeprefix("paperbot: digest trouble\n") for a in desk.poster.alerts()[before:]
+    ] == [
+        f"The digest test:T1:C2 (daily 09:00) for 2026-06-11 gave up at grace end; last error: "
+        f"{refused}.",
+        "The digest test:T1:C3 (daily 09:00) for 2026-06-11 interrupted, and not finished within "
+        "the grace window.",
+    ]
+    assert await desk.sweep(DUE + minutes(7 * 60)) == []
+    assert len(desk.poster.alerts()) == before + 2
+    assert desk.poster.in_channel("C2") == []

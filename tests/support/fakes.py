@@ -41,6 +41,16 @@ class FakeSource:
 
 
 @dataclass
+class MonotonicClock:
+    """A monotonic clock, in seconds, that the test moves by hand."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
 class FixedClock:
     now: datetime = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 
