@@ -38,3 +38,14 @@ def test_a_phrase_of_stopwords_keeps_a_word_to_search_for() -> None:
 def test_a_phrase_keeps_its_first_eight_words() -> None:
     query = parse_search_query('"one two three four five six seven eight nine ten"')
     assert query.phrases == (("one", "two", "three", "four", "five", "six", "seven", "eight"),)
+
+
+@pytest.mark.parametrize("text", ['"lora of the"', '"of the lora"', '"the lora of"'])
+def test_a_phrase_sheds_every_stopword_at_its_ends_down_to_its_one_content_word(text: str) -> None:
+    query = parse_search_query(text)
+    assert (query.terms, query.phrases) == (("lora",), ())
+
+
+def test_a_phrase_sheds_stopwords_at_both_ends_and_keeps_those_inside() -> None:
+    query = parse_search_query('"the state of the art of"')
+    assert (query.terms, query.phrases) == ((), (("state", "of", "the", "art"),))
