@@ -25,8 +25,6 @@ class DatabaseUnavailable(Exception):
 
     def __init__(self, setting: str, message: str) -> None:
         super().__init__(f"{setting}: {message}")
-        self.setting = setting
-        self.message = message
 
 
 class SchemaTooNew(DatabaseUnavailable):
