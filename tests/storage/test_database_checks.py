@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from sqlite3 import OperationalError
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import URL, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from storage import migrate
-from storage.checks import DatabaseUnavailable, SchemaTooNew
+from storage.checks import DatabaseUnavailable, SchemaTooNew, database_errors
 from storage.db import Database, normalise_url
 from tests.support.databases import postgres_url, skip_without_postgres
 
@@ -44,13 +46,25 @@ def test_a_path_below_a_file_cannot_be_created(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path: Path) -> None:
     notes = tmp_path / "notes.db"
     notes.write_bytes(b"these are my notes, not a database\n" * 200)
-    assert_unavailable(f"sqlite:///{notes}", "not a database")
+    message = assert_unavailable(f"sqlite:///{notes}")
+    assert (
+        message == f"PAPERBOT_DATABASE_URL: cannot use the database {notes}: file is not a database"
+    )
     assert notes.read_bytes() == b"these are my notes, not a database\n" * 200
 
 
 def test_a_server_that_is_down_is_reported_without_the_password() -> None:
-    message = assert_unavailable("postgresql://bot:s3cret@127.0.0.1:1/papers", "127.0.0.1")
+    message = assert_unavailable("postgresql://bot:s3cret@127.0.0.1:1/papers")
     assert "s3cret" not in message
+    assert "cannot use the database bot@127.0.0.1:1/papers: " in message
+    assert "failed" not in message  # libpq's 'connection to server at ... failed:' is cut
+
+
+def test_an_address_left_to_the_defaults_is_reported_with_the_defaults_filled_in() -> None:
+    assert_unavailable(
+        "postgresql:///paperbot_no_such_db",
+        "cannot use the database (default user)@localhost:5432/paperbot_no_such_db: ",
+    )
 
 
 @pytest.fixture
@@ -61,12 +75,21 @@ def server_url() -> str:
 
 def test_a_missing_database_is_reported(server_url: str) -> None:
     url = make_url(server_url).set(database="paperbot_no_such_db")
-    assert_unavailable(url.render_as_string(hide_password=False), "paperbot_no_such_db")
+    message = assert_unavailable(url.render_as_string(hide_password=False))
+    assert message.endswith(
+        f"@{url.host}:{url.port or 5432}/paperbot_no_such_db: "
+        'database "paperbot_no_such_db" does not exist'
+    )  # without libpq's "FATAL:"
 
 
 def test_a_missing_user_is_reported(server_url: str) -> None:
-    url = make_url(server_url).set(username="paperbot_no_such_user")
-    assert_unavailable(url.render_as_string(hide_password=False), "paperbot_no_such_user")
+    server = make_url(server_url)  # the same server, with no database named
+    url = URL.create(server.drivername, "paperbot_no_such_user", host=server.host, port=server.port)
+    message = assert_unavailable(url.render_as_string(hide_password=False))
+    assert message.endswith(
+        f"paperbot_no_such_user@{url.host}:{url.port or 5432}/: "
+        'role "paperbot_no_such_user" does not exist'
+    )
 
 
 def test_a_schema_from_a_newer_paperbot_is_reported_and_left_untouched(db: Database) -> None:
@@ -75,3 +98,15 @@ def test_a_schema_from_a_newer_paperbot_is_reported_and_left_untouched(db: Datab
     with pytest.raises(SchemaTooNew, match="created by a newer paperbot"):
         migrate.upgrade(db)
     assert migrate.current_revision(db) == "f00dfeed9999"
+
+
+def test_a_driver_error_without_a_message_is_reported_by_its_kind() -> None:
+    db = Database("sqlite://", search_dir=None)
+    try:
+        with pytest.raises(DatabaseUnavailable) as raised, database_errors(db):
+            raise DBAPIError("SELECT 1", None, OperationalError())
+    finally:
+        db.dispose()
+    assert str(raised.value) == (
+        "PAPERBOT_DATABASE_URL: cannot use the database (no file): OperationalError"
+    )
