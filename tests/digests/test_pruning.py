@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from bot.model import Channel, SentMessage
@@ -19,7 +20,7 @@ from storage.posted_messages import (
     record_posted,
 )
 from storage.retention import EVENT_RETENTION, REPLY_RETENTION, prune
-from storage.tables import ProcessedEventRow
+from storage.tables import PostedMessageRow, ProcessedEventRow
 from tests.digests.helpers import Desk, channel, local, paper
 
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
@@ -98,3 +99,21 @@ def test_bookkeeping_exactly_as_old_as_its_retention_is_kept(desk: Desk) -> None
     assert events(desk) == ["kept-event"]
     assert papers_of(desk, "kept-reply") == ["2606.00101"]
     assert papers_of(desk, "stale-reply") == []
+
+
+def test_over_a_thousand_stale_replies_all_go(desk: Desk) -> None:
+    """They are deleted in batches (of 500 keys); every batch is deleted, once."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    old = now - REPLY_RETENTION - timedelta(days=1)
+    rows = [
+        {"platform": "test", "workspace": "T1", "channel": "C1", "message_ref": f"r{n}"}
+        | {"paper_id": "2606.00101", "posted_at": old}
+        for n in range(1001)
+    ]
+    desk.db.write_now(lambda s: s.execute(insert(PostedMessageRow), rows))
+
+    pruned = desk.db.write_now(lambda s: prune(s, now))
+
+    assert pruned.messages == 1001
+    count = select(func.count()).select_from(PostedMessageRow)
+    assert desk.db.read_now(lambda s: s.exec(count).one()) == 0
