@@ -49,3 +49,8 @@ def test_a_phrase_sheds_every_stopword_at_its_ends_down_to_its_one_content_word(
 def test_a_phrase_sheds_stopwords_at_both_ends_and_keeps_those_inside() -> None:
     query = parse_search_query('"the state of the art of"')
     assert (query.terms, query.phrases) == ((), (("state", "of", "the", "art"),))
+
+
+@pytest.mark.parametrize("text", ["the author:dao", "the adapt*"])
+def test_a_stopword_beside_an_author_filter_or_a_prefix_is_dropped(text: str) -> None:
+    assert parse_search_query(text).terms == ()
