@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search_query import MAX_LIMIT, QueryError, parse_search_query
+from bot.search_query import MAX_LIMIT, MAX_TERMS, QueryError, parse_search_query
 
 
 def test_limit_takes_one_and_clamps_six_digit_numbers() -> None:
@@ -54,3 +54,14 @@ def test_a_phrase_sheds_stopwords_at_both_ends_and_keeps_those_inside() -> None:
 @pytest.mark.parametrize("text", ["the author:dao", "the adapt*"])
 def test_a_stopword_beside_an_author_filter_or_a_prefix_is_dropped(text: str) -> None:
     assert parse_search_query(text).terms == ()
+
+
+def test_a_long_query_is_reported_cut_only_when_words_were_left_out() -> None:
+    repeated = parse_search_query("lora " * (MAX_TERMS + 6))
+    assert (repeated.terms, repeated.truncated) == (("lora",), False)
+    mixed = " ".join([f"w{i}" for i in range(MAX_TERMS)] + [f"-x{i}" for i in range(MAX_TERMS)])
+    every_kind_full = parse_search_query(f'{mixed} p* "low rank" llm-as-judge')
+    assert len(every_kind_full.terms) == len(every_kind_full.excluded) == MAX_TERMS
+    assert not every_kind_full.truncated
+    one_too_many = parse_search_query(" ".join(f"-x{i}" for i in range(MAX_TERMS + 1)))
+    assert (len(one_too_many.excluded), one_too_many.truncated) == (MAX_TERMS, True)
