@@ -65,3 +65,8 @@ def test_a_long_query_is_reported_cut_only_when_words_were_left_out() -> None:
     assert not every_kind_full.truncated
     one_too_many = parse_search_query(" ".join(f"-x{i}" for i in range(MAX_TERMS + 1)))
     assert (len(one_too_many.excluded), one_too_many.truncated) == (MAX_TERMS, True)
+
+
+def test_an_author_filter_keeps_its_first_eight_words() -> None:
+    query = parse_search_query('lora author:"a b c d e f g h i j"')
+    assert query.author == ("a", "b", "c", "d", "e", "f", "g", "h")
