@@ -70,3 +70,13 @@ def test_a_long_query_is_reported_cut_only_when_words_were_left_out() -> None:
 def test_an_author_filter_keeps_its_first_eight_words() -> None:
     query = parse_search_query('lora author:"a b c d e f g h i j"')
     assert query.author == ("a", "b", "c", "d", "e", "f", "g", "h")
+
+
+def test_a_stopword_beside_only_words_or_only_a_phrase_is_dropped() -> None:
+    assert parse_search_query("the lora").terms == ("lora",)
+    beside_a_phrase = parse_search_query('the "low rank"')
+    assert (beside_a_phrase.terms, beside_a_phrase.phrases) == ((), (("low", "rank"),))
+
+
+def test_a_hyphenated_exclusion_excludes_its_first_word_only() -> None:
+    assert parse_search_query("lora -vision-language").excluded == ("vision",)
