@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from sqlite3 import OperationalError
 
@@ -10,7 +11,12 @@ from sqlalchemy import URL, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from storage import migrate
-from storage.checks import DatabaseUnavailable, SchemaTooNew, database_errors
+from storage.checks import (
+    DatabaseUnavailable,
+    SchemaTooNew,
+    database_errors,
+    prepare_sqlite_file,
+)
 from storage.db import Database, normalise_url
 from tests.support.databases import postgres_url, skip_without_postgres
 
@@ -35,12 +41,44 @@ def assert_unavailable(url: str, *words: str) -> str:
 
 
 def test_a_folder_is_not_a_database_file(tmp_path: Path) -> None:
-    assert_unavailable(f"sqlite:///{tmp_path}", "folder")
+    message = assert_unavailable(f"sqlite:///{tmp_path}?timeout=5")
+    assert message == f"PAPERBOT_DATABASE_URL: {tmp_path} is a folder, not a database file"
 
 
 def test_a_path_below_a_file_cannot_be_created(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
-    assert_unavailable(f"sqlite:///{tmp_path / 'plain' / 'bot.db'}", "plain")
+    message = assert_unavailable(f"sqlite:///{tmp_path / 'plain' / 'bot.db'}")
+    assert message == (
+        f"PAPERBOT_DATABASE_URL: cannot create the folder {tmp_path / 'plain'}: File exists"
+    )
+
+
+def test_the_missing_folders_of_a_new_database_file_are_created(tmp_path: Path) -> None:
+    prepare_sqlite_file(f"sqlite:///{tmp_path / 'data' / 'paperbot' / 'bot.db'}")
+    assert (tmp_path / "data" / "paperbot").is_dir()
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_database_file_or_folder_that_cannot_be_written_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    database = tmp_path / "bot.db"
+    if existing:
+        database.write_bytes(b"")
+    read_only = database if existing else tmp_path
+    monkeypatch.setattr(os, "access", lambda path, _mode: Path(path) != read_only)
+    with pytest.raises(DatabaseUnavailable) as raised:
+        prepare_sqlite_file(f"sqlite:///{database}")
+    assert str(raised.value) == f"PAPERBOT_DATABASE_URL: {read_only} is not writable"
+
+
+def test_an_in_memory_database_needs_no_file_or_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
+        prepare_sqlite_file(url)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path: Path) -> None:
