@@ -133,9 +133,22 @@ def test_a_missing_user_is_reported(server_url: str) -> None:
 def test_a_schema_from_a_newer_paperbot_is_reported_and_left_untouched(db: Database) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed9999'"))
-    with pytest.raises(SchemaTooNew, match="created by a newer paperbot"):
+    with pytest.raises(SchemaTooNew) as raised:
         migrate.upgrade(db)
+    assert str(raised.value) == (
+        "PAPERBOT_DATABASE_URL: the schema (revision f00dfeed9999) was created by a newer "
+        "paperbot; upgrade paperbot to use this database (it was left untouched)"
+    )
     assert migrate.current_revision(db) == "f00dfeed9999"
+
+
+def test_asking_a_server_that_is_down_for_its_schema_revision_is_reported() -> None:
+    db = Database("postgresql://bot@127.0.0.1:1/papers", search_dir=None)
+    try:
+        with pytest.raises(DatabaseUnavailable, match=r"bot@127\.0\.0\.1:1/papers"):
+            migrate.current_revision(db)
+    finally:
+        db.dispose()
 
 
 def test_a_driver_error_without_a_message_is_reported_by_its_kind() -> None:

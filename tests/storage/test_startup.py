@@ -4,6 +4,7 @@ sample, the others wait for it and find the work done."""
 from __future__ import annotations
 
 import fcntl
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,3 +81,20 @@ def test_lock_keys_fit_a_signed_bigint_and_differ_by_name_and_schema() -> None:
     assert len(set(keys)) == len(keys)
     assert all(-(2**63) <= key < 2**63 for key in keys)
     assert min(keys) < 0  # the whole signed range is used, as pg_advisory_lock takes it
+
+
+def test_a_database_already_at_the_head_is_left_without_waiting_for_the_lock(
+    sqlite_db: Database,
+) -> None:
+    """Starting on a current schema needs nobody's turn: it returns while another holds the lock."""
+    upgraded = threading.Event()
+
+    def upgrade() -> None:
+        migrate.upgrade(sqlite_db)
+        upgraded.set()
+
+    with startup_lock(sqlite_db.engine):
+        thread = threading.Thread(target=upgrade, daemon=True)
+        thread.start()
+        assert upgraded.wait(timeout=10)
+    thread.join(timeout=10)
