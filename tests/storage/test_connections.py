@@ -24,6 +24,7 @@ def test_both_spellings_of_a_postgresql_url_use_the_psycopg_driver(scheme: str) 
 @pytest.mark.postgres
 def test_a_connection_the_server_dropped_is_replaced_before_the_next_read(tmp_path: Path) -> None:
     with migrated_database("postgresql", tmp_path) as db:
+        db.engine.dispose()  # one pooled connection from here: the one the server drops
         pid = db.read_now(lambda s: s.execute(text("SELECT pg_backend_pid()")).scalar_one())
         admin = create_engine(db.url)
         with admin.begin() as conn:
