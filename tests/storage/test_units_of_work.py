@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,16 @@ async def test_a_read_completes_while_eight_slow_writes_are_still_queued(
     release = threading.Event()
     started = threading.Event()
 
-    def slow_write(session: object) -> None:
+    def slow_write(session: Session, n: int) -> None:
+        insert = "INSERT INTO processed_event VALUES ('t', :id, '2026-06-01')"
+        session.execute(text(insert), {"id": f"e{n}"})  # holds SQLite's write lock from here
         started.set()
         assert release.wait(timeout=30), "the test never released the writes"
 
-    writes = [asyncio.ensure_future(sqlite_db.write(slow_write)) for _ in range(QUEUED_WRITES)]
+    writes = [
+        asyncio.ensure_future(sqlite_db.write(partial(slow_write, n=n)))
+        for n in range(QUEUED_WRITES)
+    ]
     try:
         assert await asyncio.to_thread(started.wait, 10)
         read = await asyncio.wait_for(
