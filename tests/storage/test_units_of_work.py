@@ -105,7 +105,8 @@ def test_a_sqlite_write_takes_the_write_lock_before_it_reads(sqlite_db: Database
         other.dispose()
 
 
-async def test_disposing_waits_for_the_work_in_flight(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["read", "write"])
+async def test_disposing_waits_for_the_work_in_flight(tmp_path: Path, kind: str) -> None:
     db = Database(f"sqlite:///{tmp_path / 'bot.db'}", search_dir=None)
     started, release = threading.Event(), threading.Event()
     order: list[str] = []
@@ -115,7 +116,7 @@ async def test_disposing_waits_for_the_work_in_flight(tmp_path: Path) -> None:
         assert release.wait(timeout=10)
         order.append("work done")
 
-    write = asyncio.ensure_future(db.write(slow))
+    write = asyncio.ensure_future(db.read(slow) if kind == "read" else db.write(slow))
     assert await asyncio.to_thread(started.wait, 10)
     disposing = asyncio.ensure_future(asyncio.to_thread(db.dispose))
     await asyncio.sleep(0.2)  # a dispose that does not wait has returned by now
