@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TypeVar
 
 from bot.model.search import DEFAULT_LIMIT, STOPWORDS, SearchQuery
 
 MAX_LIMIT = 20
 MAX_TERMS = 24
 MAX_TERM_CHARS = 64
+
+T = TypeVar("T")
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -68,18 +71,29 @@ def parse_search_query(text: str) -> SearchQuery:
             _add_word_token(match["word"], terms, prefixes, joined, excluded)
 
     terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes or author))
-    total = len(terms) + len(prefixes) + len(phrases) + len(joined) + len(excluded)
+    kinds = (
+        _unique(terms),
+        _unique(prefixes),
+        _unique(phrases),
+        _unique(joined),
+        _unique(excluded),
+    )
     return SearchQuery(
-        terms=tuple(dict.fromkeys(terms))[:MAX_TERMS],
-        prefixes=tuple(dict.fromkeys(prefixes))[:MAX_TERMS],
-        phrases=tuple(dict.fromkeys(phrases))[:MAX_TERMS],
-        joined=tuple(dict.fromkeys(joined))[:MAX_TERMS],
-        excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
+        terms=kinds[0][:MAX_TERMS],
+        prefixes=kinds[1][:MAX_TERMS],
+        phrases=kinds[2][:MAX_TERMS],
+        joined=kinds[3][:MAX_TERMS],
+        excluded=kinds[4][:MAX_TERMS],
         author=author[:8],
         since=since,
         limit=limit,
-        truncated=total > MAX_TERMS,
+        truncated=any(len(kind) > MAX_TERMS for kind in kinds),  # some words were left out
     )
+
+
+def _unique(items: list[T]) -> tuple[T, ...]:
+    """The items in order, each once."""
+    return tuple(dict.fromkeys(items))
 
 
 def _without_stopwords(

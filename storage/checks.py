@@ -25,8 +25,6 @@ class DatabaseUnavailable(Exception):
 
     def __init__(self, setting: str, message: str) -> None:
         super().__init__(f"{setting}: {message}")
-        self.setting = setting
-        self.message = message
 
 
 class SchemaTooNew(DatabaseUnavailable):
@@ -84,9 +82,7 @@ def _describe(db: Database, error: Exception) -> str:
 
 
 def check_database(db: Database) -> None:
-    """Connect once and read the schema catalog, so a bad database fails here, not mid-command."""
+    """Connect once, so a bad database fails here, not mid-command (on SQLite, connecting reads
+    the file: storage.db switches it to WAL)."""
     with database_errors(db), db.engine.connect() as conn:
-        if db.dialect == "sqlite":
-            conn.execute(text("SELECT count(*) FROM sqlite_master"))
-        else:
-            conn.execute(text("SELECT 1"))
+        conn.execute(text("SELECT 1"))

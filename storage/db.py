@@ -53,9 +53,8 @@ def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    )
+    # SQLAlchemy already lets a file's connections move between threads (check_same_thread).
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
@@ -67,19 +66,19 @@ def _configure_sqlite_connection(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    _use_wal(cursor)
+    use_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def _use_wal(cursor: Any) -> None:
+def use_wal(cursor: Any, patience: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
     """Switch the file to WAL once; the switch needs a moment alone with a new file.
 
-    SQLite does not call the busy handler for it, so processes starting together on a new file
-    would fail with "database is locked"; they retry within the busy timeout instead.
+    SQLite does not always call the busy handler for it, so processes starting together on a new
+    file could fail with "database is locked"; they retry for ``patience`` seconds instead.
     """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + patience
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")

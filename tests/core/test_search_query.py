@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.model.search import SearchQuery
 from bot.search_query import MAX_LIMIT, MAX_TERMS, QueryError, parse_search_query
 
 
-def test_plain_words_become_lowercased_terms() -> None:
-    assert parse_search_query("Linear ATTENTION").terms == ("linear", "attention")
+def test_plain_words_become_lowercased_terms_and_nothing_else() -> None:
+    assert parse_search_query("Linear ATTENTION") == SearchQuery(terms=("linear", "attention"))
 
 
 def test_quoted_text_becomes_a_phrase_and_hyphenated_words_stay_joined() -> None:

@@ -4,9 +4,10 @@ after 30 days, reply messages after 90; digest messages stay."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from bot.model import Channel, SentMessage
@@ -18,7 +19,8 @@ from storage.posted_messages import (
     record_layout,
     record_posted,
 )
-from storage.tables import ProcessedEventRow
+from storage.retention import EVENT_RETENTION, REPLY_RETENTION, prune
+from storage.tables import PostedMessageRow, ProcessedEventRow
 from tests.digests.helpers import Desk, channel, local, paper
 
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
@@ -80,3 +82,38 @@ async def test_the_prune_job_keeps_what_reactions_and_replays_still_need(
     assert desk.db.read_now(lambda s: layout_of_message(s, channel(), "old-reply")) is None
     assert papers_of(desk, "new-reply") == ["2606.00101"]
     assert papers_of(desk, digest.ref) == ["2606.00101"]  # a digest message is kept
+
+
+def test_bookkeeping_exactly_as_old_as_its_retention_is_kept(desk: Desk) -> None:
+    """Only what is older than its retention goes: a second past the limit, not at it."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    second = timedelta(seconds=1)
+    reply(desk, channel(), "kept-reply", now - REPLY_RETENTION)
+    reply(desk, channel(), "stale-reply", now - REPLY_RETENTION - second)
+    event(desk, "kept-event", now - EVENT_RETENTION)
+    event(desk, "stale-event", now - EVENT_RETENTION - second)
+
+    pruned = desk.db.write_now(lambda s: prune(s, now))
+
+    assert (pruned.events, pruned.messages) == (1, 1)
+    assert events(desk) == ["kept-event"]
+    assert papers_of(desk, "kept-reply") == ["2606.00101"]
+    assert papers_of(desk, "stale-reply") == []
+
+
+def test_over_a_thousand_stale_replies_all_go(desk: Desk) -> None:
+    """They are deleted in batches (of 500 keys); every batch is deleted, once."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    old = now - REPLY_RETENTION - timedelta(days=1)
+    rows = [
+        {"platform": "test", "workspace": "T1", "channel": "C1", "message_ref": f"r{n}"}
+        | {"paper_id": "2606.00101", "posted_at": old}
+        for n in range(1001)
+    ]
+    desk.db.write_now(lambda s: s.execute(insert(PostedMessageRow), rows))
+
+    pruned = desk.db.write_now(lambda s: prune(s, now))
+
+    assert pruned.messages == 1001
+    count = select(func.count()).select_from(PostedMessageRow)
+    assert desk.db.read_now(lambda s: s.exec(count).one()) == 0

@@ -3,6 +3,8 @@ sample, the others wait for it and find the work done."""
 
 from __future__ import annotations
 
+import fcntl
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +13,8 @@ import pytest
 from bot.ingest import SAMPLE_BATCH, load_sample_if_empty
 from bot.model import Paper
 from storage import migrate
-from storage.db import Database
+from storage.db import Database, create_db_engine
+from storage.locks import STARTUP_LOCK, lock_key, startup_lock
 from storage.papers import count_papers
 from tests.support.concurrency import run_together
 from tests.support.databases import DIALECTS, fresh_database_url
@@ -42,3 +45,56 @@ def test_six_processes_starting_at_once_on_a_new_database_all_succeed(
         finally:
             for db in databases:
                 db.dispose()
+
+
+def test_a_sqlite_file_is_locked_at_startup_through_a_lock_file_beside_it(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    try:
+        with (
+            startup_lock(engine),
+            open(tmp_path / "bot.db.startup-lock") as other,
+            pytest.raises(BlockingIOError),  # another open file cannot take it meanwhile
+        ):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        engine.dispose()
+
+
+def test_an_in_memory_database_needs_no_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        engine = create_db_engine(url)
+        with startup_lock(engine):
+            pass
+        engine.dispose()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_lock_keys_fit_a_signed_bigint_and_differ_by_name_and_schema() -> None:
+    keys = [
+        lock_key(name, schema)
+        for name in (STARTUP_LOCK, "paperbot:leader")
+        for schema in ("public", "bot_a", "bot_b", "t_0123456789ab")
+    ]
+    assert len(set(keys)) == len(keys)
+    assert all(-(2**63) <= key < 2**63 for key in keys)
+    assert min(keys) < 0  # the whole signed range is used, as pg_advisory_lock takes it
+
+
+def test_a_database_already_at_the_head_is_left_without_waiting_for_the_lock(
+    sqlite_db: Database,
+) -> None:
+    """Starting on a current schema needs nobody's turn: it returns while another holds the lock."""
+    upgraded = threading.Event()
+
+    def upgrade() -> None:
+        migrate.upgrade(sqlite_db)
+        upgraded.set()
+
+    with startup_lock(sqlite_db.engine):
+        thread = threading.Thread(target=upgrade, daemon=True)
+        thread.start()
+        assert upgraded.wait(timeout=10)
+    thread.join(timeout=10)
