@@ -38,8 +38,8 @@ async def test_events_keep_their_arrival_order_within_a_burst(db: Database) -> N
     assert desk.tally(P1).up == 1
 
 
-async def test_one_failing_event_does_not_fail_its_batch(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+async def test_one_failing_event_does_not_fail_its_batch_and_the_fallback_is_logged(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     desk = await open_desk(sqlite_db)
     broken = desk.click("U-broken", P1, 1)
@@ -59,9 +59,15 @@ async def test_one_failing_event_does_not_fail_its_batch(
     monkeypatch.setattr(bot.votes.service, "apply_votes", failing_batch)
     recorder = VoteRecorder(desk.deps)
     events = [desk.click("U1", P1, 1), broken, desk.click("U2", P1, 1)]
-    results = await asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True)
+    with caplog.at_level(logging.WARNING, logger="bot.votes.service"):
+        results = await asyncio.gather(
+            *(recorder.record(e) for e in events), return_exceptions=True
+        )
     assert isinstance(results[1], RuntimeError)
     assert desk.tally(P1).up == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "a batch of 3 vote events failed; applying them one by one"
+    ]
 
 
 async def test_lanes_keep_each_persons_order_and_lose_nothing(db: Database) -> None:
