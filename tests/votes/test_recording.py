@@ -15,7 +15,7 @@ P1, P2, _ = PAPERS
 async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> None:
     desk = await open_desk(db)
     first = await desk.send(desk.click("U1", P1, 1))
-    assert first.result.effect is Effect.RECORDED
+    assert first.result == VoteResult(Effect.RECORDED, P1, 1)  # the opinion it leaves
     assert first.card is not None
     assert (first.card.tally.up, first.card.tally.down) == (1, 0)
     again = await desk.send(desk.click("U1", P1, 1))
@@ -26,7 +26,8 @@ async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> N
 async def test_the_other_button_switches_the_vote(db: Database) -> None:
     desk = await open_desk(db)
     await desk.send(desk.click("U1", P1, 1))
-    await desk.send(desk.click("U1", P1, -1))
+    switched = await desk.send(desk.click("U1", P1, -1))
+    assert switched.result == VoteResult(Effect.RECORDED, P1, -1)
     assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
 
 
