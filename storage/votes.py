@@ -64,7 +64,7 @@ _SAME_PERSON = (
 _SELECT_VOTE = core_select(_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at).where(
     _SAME_PERSON
 )
-_LOCK_VOTE = _SELECT_VOTE.with_for_update()
+_LOCK_VOTE = _SELECT_VOTE.with_for_update()  # SQLite leaves FOR UPDATE out (BEGIN IMMEDIATE)
 _NEW_VOTE = {
     "value": 0,
     "source": "none",
@@ -154,21 +154,20 @@ class VoteState:
 def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> VoteState:
     """The person's vote row, created empty if need be, locked for this transaction."""
     dialect = session.get_bind().dialect.name
-    query = _LOCK_VOTE if dialect == "postgresql" else _SELECT_VOTE
     who = {
         "platform": key.platform,
         "workspace": key.workspace,
         "paper_id": key.paper_id,
         "user_id": key.user_id,
     }
-    row = session.execute(query, who).first()
+    row = session.execute(_LOCK_VOTE, who).first()
     if row is None:
         # First opinion of this person on this paper: the inserted row is ours (and locked).
         # If a concurrent transaction inserted it first, nothing returns and we wait on its lock.
         values = who | _NEW_VOTE | {"channel": channel, "created_at": now, "updated_at": now}
         row = session.execute(_INSERT_VOTE[dialect], values).first()
         if row is None:
-            row = session.execute(query, who).one()
+            row = session.execute(_LOCK_VOTE, who).one()
     return VoteState(*row)
 
 
@@ -202,9 +201,8 @@ def lock_votes(
         core_select(*who, *_SELECT_VOTE.selected_columns)
         .where(tuple_(*who).in_([_key_order(key) for key in channels]))
         .order_by(_V.id)
+        .with_for_update()
     )
-    if dialect == "postgresql":
-        query = query.with_for_update()
     return {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
 
 
@@ -309,7 +307,8 @@ def leaderboard(
     channel: str | None,
     limit: int,
 ) -> list[LeaderboardEntry]:
-    """Papers by the team's score (up minus down), then by up votes, then by voters."""
+    """Papers by the team's score (up minus down), then by up votes (equal score and up votes
+    mean equal down votes), then by id."""
     up, down = _UP, _DOWN
     query = select(VoteRow.paper_id, up, down).where(
         VoteRow.platform == platform, VoteRow.workspace == workspace, VoteRow.value != 0
@@ -320,7 +319,7 @@ def leaderboard(
         query = query.where(VoteRow.channel == channel)
     query = (
         query.group_by(VoteRow.paper_id)
-        .order_by((up - down).desc(), up.desc(), (up + down).desc(), VoteRow.paper_id)
+        .order_by((up - down).desc(), up.desc(), VoteRow.paper_id)
         .limit(limit)
     )
     return [

@@ -48,9 +48,9 @@ def parse_reaction_map(spec: str) -> dict[str, int]:
     for item in spec.split(","):
         if not item.strip():
             continue
-        name, sep, raw = item.partition("=")
+        name, _, raw = item.partition("=")  # no "=": raw is "", which is no value
         emoji = canonical_emoji(name)
-        if not sep or not emoji or raw.strip() not in {"1", "+1", "-1"}:
+        if not emoji or raw.strip() not in {"1", "+1", "-1"}:
             raise ValueError(f"{item.strip()!r} should look like fire=1 or thumbsdown=-1")
         if emoji in values:
             raise ValueError(f"{name.strip()!r} is listed twice (as {emoji!r})")

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.votes.emoji import canonical_emoji
+from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.opinion import Opinion, dump_reactions, load_reactions
 from storage.posted_messages import papers_of_message
@@ -101,7 +101,7 @@ def _not_a_vote(event: ReactionChange, paper_id: str | None, values: Mapping[str
         return "the bot's own reaction"
     if paper_id is None:
         return "the message does not show exactly one paper"
-    if not values.get(canonical_emoji(event.emoji), 0):
+    if not reaction_value(event.emoji, values):
         return f"{event.emoji} is not a vote emoji"
     return ""
 

@@ -22,7 +22,7 @@ from bot.reply import PaperCard
 from bot.votes.batch import record_votes
 from bot.votes.events import Effect, VoteEvent, VoteResult
 from bot.votes.record import record_vote
-from storage.votes import paper_with_tally, papers_with_tallies
+from storage.votes import TeamPaper, paper_with_tally, papers_with_tallies
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +51,18 @@ def apply_votes(
 ) -> list[VoteReceipt]:
     """``apply_vote`` for each event in order, with cards showing the tallies after them all."""
     results = record_votes(session, events, values, now)
-    pairs = zip(events, results, strict=True)
-    keys = [(event.platform, event.workspace, result.paper_id or "") for event, result in pairs]
-    changed = [r.effect not in SILENT and r.paper_id is not None for r in results]
-    found = papers_with_tallies(session, {k for k, c in zip(keys, changed, strict=True) if c})
-    cards = {key: PaperCard(paper, tally=tally) for key, (paper, tally) in found.items()}
-    return [
-        VoteReceipt(result, cards.get(key) if change else None)
-        for result, key, change in zip(results, keys, changed, strict=True)
+    # The team paper whose card each event changed, or None (as in ``apply_vote``).
+    keys = [
+        None
+        if result.effect in SILENT or result.paper_id is None
+        else (event.platform, event.workspace, result.paper_id)
+        for event, result in zip(events, results, strict=True)
     ]
+    found = papers_with_tallies(session, {key for key in keys if key is not None})
+    cards: dict[TeamPaper | None, PaperCard] = {
+        key: PaperCard(paper, tally=tally) for key, (paper, tally) in found.items()
+    }
+    return [VoteReceipt(r, cards.get(key)) for r, key in zip(results, keys, strict=True)]
 
 
 async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:

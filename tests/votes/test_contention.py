@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from bot.votes.events import ButtonVote, Effect
 from bot.votes.service import VoteRecorder
 from storage.db import Database
-from storage.votes import paper_tally, voters
+from storage.votes import VoteKey, lock_vote, lock_votes, paper_tally, voters
+from tests.support.databases import migrated_database
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
 
 P1, P2, P3 = PAPERS
@@ -104,3 +112,35 @@ async def test_event_ids_are_unique_per_platform_not_across_platforms(db: Databa
     for platform in ("slack", "discord"):
         tally = db.read_now(lambda s, p=platform: paper_tally(s, p, "T1", P3))  # type: ignore[misc]
         assert tally.up == 1
+
+
+def lock_one(session: Session, key: VoteKey) -> None:
+    lock_vote(session, key, "C1", T0)
+
+
+def lock_batch(session: Session, key: VoteKey) -> None:
+    lock_votes(session, {key: "C1"}, T0)
+
+
+def lock_without_waiting(
+    db: Database, lock: Callable[[Session, VoteKey], None], key: VoteKey
+) -> None:
+    with db.session(write=True) as session:
+        session.execute(text("SET LOCAL lock_timeout = '20ms'"))
+        lock(session, key)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("lock", [lock_one, lock_batch])
+def test_on_postgresql_a_vote_row_read_for_a_change_is_locked_until_the_change_ends(
+    tmp_path: Path, lock: Callable[[Session, VoteKey], None]
+) -> None:
+    """Without the row lock, a second event reads the same opinion and one update is lost. The
+    second reader gives up at once (lock_timeout) instead of waiting: no threads, no timing."""
+    key = VoteKey("test", "T1", P1, "U1")
+    with migrated_database("postgresql", tmp_path) as db:
+        db.write_now(lambda s: lock(s, key))  # the row exists and is committed
+        with db.session(write=True) as first:
+            lock(first, key)
+            with pytest.raises(OperationalError, match="lock timeout"):
+                lock_without_waiting(db, lock, key)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.votes.emoji import DEFAULT_REACTION_VALUES, canonical_emoji, parse_reaction_map
+import pytest
+
+from bot.votes.emoji import (
+    DEFAULT_REACTION_VALUES,
+    canonical_emoji,
+    parse_reaction_map,
+    reaction_value,
+)
 from bot.votes.opinion import Opinion
 
 T = datetime(2026, 1, 1, tzinfo=UTC)
@@ -58,16 +65,36 @@ def test_emoji_spellings_are_normalised() -> None:
         assert canonical_emoji(spelling) == "thumbsup"
     assert canonical_emoji("❤️") == canonical_emoji("heart") == "heart"
     assert canonical_emoji("fire::skin-tone-2") == "fire"
+    assert canonical_emoji(":Xray:") == "xray"  # a custom emoji keeps every letter of its name
+
+
+def test_a_reaction_is_worth_its_maps_value_in_any_spelling_and_nothing_when_unmapped() -> None:
+    assert reaction_value("👍🏽", V) == 1
+    assert reaction_value(":-1:", V) == -1
+    assert reaction_value("eyes", V) == 0
 
 
 def test_reaction_map_parses_and_rejects_nonsense() -> None:
     assert parse_reaction_map("tada=1, 👎=-1") == {"tada": 1, "thumbsdown": -1}
-    for bad in ("tada", "tada=2", ""):
+    for bad in ("tada", "tada=2", "", "fire==1", "=1"):
         try:
             parse_reaction_map(bad)
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_reaction_map_skips_empty_items_and_reads_plus_one_as_up() -> None:
+    assert parse_reaction_map("fire=+1,, thumbsdown=-1,") == {"fire": 1, "thumbsdown": -1}
+
+
+def test_reaction_map_errors_say_what_is_wrong() -> None:
+    with pytest.raises(ValueError, match=r"^'fire=2' should look like fire=1 or thumbsdown=-1$"):
+        parse_reaction_map("tada=1, fire=2 ")
+    with pytest.raises(ValueError, match=r"^'🔥' is listed twice \(as 'fire'\)$"):
+        parse_reaction_map("fire=1, 🔥 =-1")
+    with pytest.raises(ValueError, match=r"^the reaction map is empty$"):
+        parse_reaction_map(" , ")
 
 
 def test_thumbs_up_and_down_at_the_same_instant_decide_the_same_in_any_arrival_order() -> None:

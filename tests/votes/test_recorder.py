@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 
 import bot.votes.service
-from bot.votes.events import Effect, VoteEvent
-from bot.votes.service import VoteRecorder
+from bot.deps import Deps
+from bot.settings import Settings
+from bot.votes.events import ButtonVote, Effect, VoteEvent, VoteResult
+from bot.votes.service import VoteReceipt, VoteRecorder
 from storage.db import Database
+from tests.support.fakes import FakeSource, FixedClock
 from tests.votes.helpers import PAPERS, T0, open_desk
 
 P1, P2, _ = PAPERS
@@ -38,8 +43,8 @@ async def test_events_keep_their_arrival_order_within_a_burst(db: Database) -> N
     assert desk.tally(P1).up == 1
 
 
-async def test_one_failing_event_does_not_fail_its_batch(
-    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+async def test_one_failing_event_does_not_fail_its_batch_and_the_fallback_is_logged(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     desk = await open_desk(sqlite_db)
     broken = desk.click("U-broken", P1, 1)
@@ -59,9 +64,15 @@ async def test_one_failing_event_does_not_fail_its_batch(
     monkeypatch.setattr(bot.votes.service, "apply_votes", failing_batch)
     recorder = VoteRecorder(desk.deps)
     events = [desk.click("U1", P1, 1), broken, desk.click("U2", P1, 1)]
-    results = await asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True)
+    with caplog.at_level(logging.WARNING, logger="bot.votes.service"):
+        results = await asyncio.gather(
+            *(recorder.record(e) for e in events), return_exceptions=True
+        )
     assert isinstance(results[1], RuntimeError)
     assert desk.tally(P1).up == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "a batch of 3 vote events failed; applying them one by one"
+    ]
 
 
 async def test_lanes_keep_each_persons_order_and_lose_nothing(db: Database) -> None:
@@ -106,3 +117,54 @@ async def test_replicas_batching_the_same_rows_at_once_land_every_batch_whole(
             replica.dispose()
     assert (desk.tally(P1).up, desk.tally(P2).up) == (8, 8)
     assert not [r for r in caplog.records if "failed" in r.getMessage()]
+
+
+@dataclass
+class BatchLog:
+    """Stands in for the database: records each batch and how many were in it at once."""
+
+    sizes: list[int] = field(default_factory=list)
+    in_flight: int = 0
+    most_at_once: int = 0
+
+    async def write(self, work: Callable[[None], list[VoteReceipt]]) -> list[VoteReceipt]:
+        self.in_flight += 1
+        self.most_at_once = max(self.most_at_once, self.in_flight)
+        await asyncio.sleep(0)  # the batch is "in the database": other tasks run meanwhile
+        self.in_flight -= 1
+        return work(None)
+
+
+def recorder_over(log: BatchLog, monkeypatch: pytest.MonkeyPatch, **options: int) -> VoteRecorder:
+    def apply_votes(session: None, events: list[VoteEvent], *args: object) -> list[VoteReceipt]:
+        log.sizes.append(len(events))
+        return [VoteReceipt(VoteResult(Effect.RECORDED), None) for _ in events]
+
+    monkeypatch.setattr(bot.votes.service, "apply_votes", apply_votes)
+    settings = Settings(database_url="sqlite:///unused.db")  # the BatchLog is the database
+    deps = Deps(settings, log, FakeSource(), FixedClock())  # type: ignore[arg-type]
+    return VoteRecorder(deps, **options)
+
+
+def click(user: str, n: int) -> ButtonVote:
+    return ButtonVote("test", "T1", "C1", user, PAPERS[0], 1, f"{user}-{n}", T0)
+
+
+async def test_a_lane_applies_one_batch_at_a_time_of_at_most_max_batch_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    log = BatchLog()
+    recorder = recorder_over(log, monkeypatch, max_batch=4)
+    await asyncio.gather(*(recorder.record(click("U1", n)) for n in range(7)))
+    assert (log.sizes, log.most_at_once) == ([4, 3], 1)
+
+
+async def test_people_in_different_lanes_have_their_batches_applied_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lane = {u: hash(("test", "T1", u)) % 2 for u in (f"U{n}" for n in range(40))}
+    first, second = next(u for u in lane if lane[u] == 0), next(u for u in lane if lane[u] == 1)
+    log = BatchLog()
+    recorder = recorder_over(log, monkeypatch, lanes=2)
+    await asyncio.gather(recorder.record(click(first, 0)), recorder.record(click(second, 0)))
+    assert (log.sizes, log.most_at_once) == ([1, 1], 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.votes.events import Effect
+from bot.votes.events import Effect, VoteResult
 from storage.db import Database
 from tests.votes.helpers import PAPERS, T0, open_desk
 
@@ -15,7 +15,7 @@ P1, P2, _ = PAPERS
 async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> None:
     desk = await open_desk(db)
     first = await desk.send(desk.click("U1", P1, 1))
-    assert first.result.effect is Effect.RECORDED
+    assert first.result == VoteResult(Effect.RECORDED, P1, 1)  # the opinion it leaves
     assert first.card is not None
     assert (first.card.tally.up, first.card.tally.down) == (1, 0)
     again = await desk.send(desk.click("U1", P1, 1))
@@ -26,7 +26,8 @@ async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> N
 async def test_the_other_button_switches_the_vote(db: Database) -> None:
     desk = await open_desk(db)
     await desk.send(desk.click("U1", P1, 1))
-    await desk.send(desk.click("U1", P1, -1))
+    switched = await desk.send(desk.click("U1", P1, -1))
+    assert switched.result == VoteResult(Effect.RECORDED, P1, -1)
     assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
 
 
@@ -39,16 +40,25 @@ async def test_reactions_on_a_one_paper_message_count_and_removal_uncounts(db: D
     assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
 
 
-async def test_reactions_that_are_not_votes_are_ignored(db: Database) -> None:
+async def test_reactions_that_are_not_votes_are_ignored_and_say_why(db: Database) -> None:
     desk = await open_desk(db)
+    no_paper = VoteResult(
+        Effect.IGNORED, None, reason="the message does not show exactly one paper"
+    )
     ignored = [
-        desk.react("U1", P1, "fire", message="digest"),  # the message shows three papers
-        desk.react("U1", P1, "fire", message="unknown-message"),
-        desk.react("BOT", P1, "thumbsup", by_bot=True),
-        desk.react("U1", P1, "eyes"),
+        (desk.react("U1", P1, "fire", message="digest"), no_paper),  # it shows three papers
+        (desk.react("U1", P1, "fire", message="unknown-message"), no_paper),
+        (
+            desk.react("BOT", P1, "thumbsup", by_bot=True),
+            VoteResult(Effect.IGNORED, P1, reason="the bot's own reaction"),
+        ),
+        (
+            desk.react("U1", P1, "eyes"),
+            VoteResult(Effect.IGNORED, P1, reason="eyes is not a vote emoji"),
+        ),
     ]
-    for event in ignored:
-        assert (await desk.send(event)).result.effect is Effect.IGNORED
+    for event, expected in ignored:
+        assert (await desk.send(event)).result == expected
     assert desk.tally(P1).up == 0
 
 
@@ -67,6 +77,14 @@ async def test_one_opinion_per_person_per_paper_whatever_the_source(db: Database
     await desk.send(desk.react("U1", P1, "thumbsdown", at=T0 + timedelta(seconds=5)))
     assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
     assert desk.tally(P2).up == 0
+
+
+async def test_a_stale_event_reports_the_opinion_it_left_in_place(db: Database) -> None:
+    desk = await open_desk(db)
+    await desk.send(desk.react("U1", P1, "fire", at=T0 + timedelta(seconds=2)))
+    stale = await desk.send(desk.react("U1", P1, "fire", added=False, at=T0))
+    assert stale.result == VoteResult(Effect.STALE, P1, 1)
+    assert stale.card is None
 
 
 async def test_add_and_remove_out_of_order_within_a_second(db: Database) -> None:
