@@ -13,7 +13,7 @@ from bot.digests.grammar import parse_subscribe
 from bot.digests.policy import DigestPolicy
 from bot.digests.run import DigestRunner
 from bot.model import Channel, Paper
-from bot.model.digests import DigestRun, RunState, Subscription
+from bot.model.digests import DigestRun, DigestSpec, RunState, Subscription
 from bot.ports import PostRejected
 from bot.reply import Heading, Reply, Text
 from bot.reply_split import MessageLimits
@@ -33,6 +33,14 @@ CREATED = datetime(2026, 6, 1, tzinfo=UTC)
 
 def channel(name: str = "C1") -> Channel:
     return Channel(PLATFORM, WORKSPACE, name)
+
+
+def subscribed(db: Database, name: str = "C1") -> int:
+    """The id of a default daily subscription of channel ``name``, saved at ``CREATED``."""
+    sub = Subscription(channel(name), DigestSpec(), created_by="U1")
+    saved = db.write_now(partial(save_subscription, sub=sub, now=CREATED))
+    assert saved.id is not None
+    return saved.id
 
 
 def paper(paper_id: str, day: date, upvotes: int, title: str = "", **fields: object) -> Paper:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.model.digests import DigestSpec, RunState, Subscription
+from bot.model.digests import RunState
 from storage.db import Database
 from storage.digest_runs import (
     as_utc,
@@ -21,19 +21,11 @@ from storage.digest_runs import (
     record_chunk,
     record_missed,
 )
-from storage.subscriptions import save_subscription
-from tests.digests.helpers import channel
+from tests.digests.helpers import subscribed
 
 DAY = date(2026, 6, 11)
 DUE = datetime(2026, 6, 12, 7, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
-
-
-def subscription(db: Database) -> int:
-    sub = Subscription(channel(), DigestSpec(), created_by="U1")
-    saved = db.write_now(partial(save_subscription, sub=sub, now=DUE - timedelta(days=9)))
-    assert saved.id is not None
-    return saved.id
 
 
 def claim(db: Database, sub_id: int, at: datetime, due: datetime = DUE) -> int | None:
@@ -51,7 +43,7 @@ def claim(db: Database, sub_id: int, at: datetime, due: datetime = DUE) -> int |
 
 
 def test_concurrent_claimers_have_exactly_one_winner(db: Database) -> None:
-    sub_id = subscription(db)
+    sub_id = subscribed(db)
     barrier = threading.Barrier(8, timeout=30)
     wins: list[int | None] = []
 
@@ -69,7 +61,7 @@ def test_concurrent_claimers_have_exactly_one_winner(db: Database) -> None:
 
 
 def test_a_stale_claim_is_taken_over_and_the_old_owner_is_fenced_off(db: Database) -> None:
-    sub_id = subscription(db)
+    sub_id = subscribed(db)
     first = db.write_now(
         partial(
             claim_run, subscription_id=sub_id, digest_date=DAY, due_at=DUE, now=DUE, lease=LEASE
@@ -84,7 +76,7 @@ def test_a_stale_claim_is_taken_over_and_the_old_owner_is_fenced_off(db: Databas
 
 
 def test_posted_and_skipped_runs_are_never_claimed_again(db: Database) -> None:
-    sub_id = subscription(db)
+    sub_id = subscribed(db)
     for state, day in ((RunState.POSTED, DAY), (RunState.SKIPPED, DAY + timedelta(days=1))):
         run = db.write_now(
             partial(
@@ -108,7 +100,7 @@ def test_posted_and_skipped_runs_are_never_claimed_again(db: Database) -> None:
 
 
 def test_a_missed_run_is_reported_once_and_a_later_fire_may_still_post_it(db: Database) -> None:
-    sub_id = subscription(db)
+    sub_id = subscribed(db)
     record = partial(
         record_missed, subscription_id=sub_id, digest_date=DAY, due_at=DUE, reason="down"
     )
@@ -136,7 +128,7 @@ def test_times_are_kept_as_the_same_instants_in_utc(db: Database) -> None:
     for given in (berlin, DUE.replace(tzinfo=None)):
         assert as_utc(given) == DUE
         assert as_utc(given).tzinfo is UTC
-    sub_id = subscription(db)
+    sub_id = subscribed(db)
     claim = partial(claim_run, subscription_id=sub_id, digest_date=DAY, lease=LEASE)
     db.write_now(partial(claim, due_at=berlin, now=berlin))
     run = db.read_now(lambda s: get_run(s, sub_id, DAY))
