@@ -220,9 +220,13 @@ def test_closing_an_expired_run_records_why_unless_it_changed_since_read(db: Dat
     sub_id = subscribed(db)
     retry_at = DUE + timedelta(hours=1)
     failed = finished(db, claimed(db, sub_id, DUE), RunState.FAILED, retry_at=retry_at)
+    neighbour_day = DAY - timedelta(days=1)  # the same state and attempts: left alone
+    neighbour = claimed(db, sub_id, DUE, day=neighbour_day)
+    finished(db, neighbour, RunState.FAILED, retry_at=retry_at)
     later = DUE + timedelta(days=1)
     close = partial(close_expired, state=RunState.SKIPPED, reason="gave up", now=later)
     assert db.write_now(partial(close, run=failed))
+    assert read(db, sub_id, neighbour_day).state is RunState.FAILED
     closed = read(db, sub_id)
     assert (closed.state, closed.error, closed.next_attempt_at) == (
         RunState.SKIPPED,
