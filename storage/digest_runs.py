@@ -83,7 +83,7 @@ def claim_run(
         due, next_at = col(DigestRunRow.due_at), col(DigestRunRow.next_attempt_at)
         takeover = or_(
             and_(state == RunState.CLAIMED.value, col(DigestRunRow.claimed_at) < now - lease),
-            and_(state.in_(RETRYABLE), next_at.is_not(None), next_at <= now),
+            and_(state.in_(RETRYABLE), next_at <= now),  # NULL <= now matches nothing
             and_(state.in_(UNFINISHED), or_(due.is_(None), due < due_at)),
         )
         taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]
