@@ -262,3 +262,17 @@ def test_runs_for_a_date_are_that_dates_only_in_the_order_they_were_made(db: Dat
     # An update moves a row to the table's end on PostgreSQL; the order must not follow it.
     finished(db, read(db, first), RunState.POSTED)
     assert [run.id for run in db.read_now(partial(runs_for_date, digest_date=DAY))] == ids
+
+
+@pytest.mark.parametrize("state", [RunState.POSTED, RunState.SKIPPED])
+def test_a_finished_run_is_not_retried_even_with_a_retry_time_on_it(
+    db: Database, state: RunState
+) -> None:
+    """Only a failed or waiting run is retried, whatever a caller left in next_attempt_at."""
+    sub_id = subscribed(db)
+    finished(db, claimed(db, sub_id, DUE), state, retry_at=DUE + SECOND)
+    later = DUE + timedelta(hours=1)
+    window = partial(retry_candidates, now=later, lease=LEASE, due_since=DUE)
+    assert db.read_now(window) == []
+    assert claim(db, sub_id, later) is None
+    assert read(db, sub_id).state is state
