@@ -274,5 +274,16 @@ def test_a_finished_run_is_not_retried_even_with_a_retry_time_on_it(
     later = DUE + timedelta(hours=1)
     window = partial(retry_candidates, now=later, lease=LEASE, due_since=DUE)
     assert db.read_now(window) == []
+    ended = partial(expired_runs, now=later, lease=LEASE, due_before=later)
+    assert db.read_now(ended) == []
     assert claim(db, sub_id, later) is None
     assert read(db, sub_id).state is state
+
+
+def test_a_takeover_takes_only_that_subscriptions_run(db: Database) -> None:
+    sub_id, other = subscribed(db), subscribed(db, "C2")
+    for each in (sub_id, other):
+        finished(db, claimed(db, each, DUE), RunState.FAILED, retry_at=DUE + SECOND)
+    assert claimed(db, sub_id, DUE + SECOND).attempts == 2
+    left = read(db, other)
+    assert (left.state, left.attempts) == (RunState.FAILED, 1)
