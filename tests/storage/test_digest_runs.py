@@ -287,3 +287,15 @@ def test_a_takeover_takes_only_that_subscriptions_run(db: Database) -> None:
     assert claimed(db, sub_id, DUE + SECOND).attempts == 2
     left = read(db, other)
     assert (left.state, left.attempts) == (RunState.FAILED, 1)
+
+
+def test_a_claim_the_sweep_closed_fences_its_owner_off(db: Database) -> None:
+    sub_id = subscribed(db)
+    run = claimed(db, sub_id, DUE)
+    later = DUE + timedelta(days=1)
+    close = partial(close_expired, run=run, state=RunState.FAILED, reason="crashed", now=later)
+    assert db.write_now(close)
+    # The owner wakes up with the same attempt number: the closed run is no longer its claim.
+    assert not db.write_now(partial(record_chunk, run=run, chunks=[["m1"]], now=later))
+    assert not db.write_now(partial(finish_run, run=run, state=RunState.POSTED, now=later))
+    assert read(db, sub_id).state is RunState.FAILED
