@@ -49,10 +49,9 @@ class FastCommandAck:
     def __init__(self, inner: Any, app: AsyncApp, signing_secret: str, path: str) -> None:
         """``inner`` is bolt's ASGI handler (typed loosely by bolt)."""
         self._inner: Asgi = inner
-        self._app = app
         self._verifier = SignatureVerifier(signing_secret)
         self._path = path
-        self._acknowledged = AckFirstQueue(self._app.async_dispatch)
+        self._acknowledged = AckFirstQueue(app.async_dispatch)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self._path:
