@@ -15,10 +15,10 @@ from functools import partial
 from bot.model import Paper
 from bot.ports import PaperSource
 from bot.sources.errors import SourceError
-from bot.sources.sample import load_sample_papers
+from bot.sources.sample import first_sample_id, last_sample_id, load_sample_papers
 from storage.db import Database
 from storage.locks import startup_lock
-from storage.papers import count_papers, upsert_papers
+from storage.papers import count_papers, get_paper, upsert_papers
 
 log = logging.getLogger("paperbot.ingest")
 
@@ -105,23 +105,40 @@ async def ingest_days(
 SAMPLE_BATCH = 250  # papers per transaction: each holds SQLite's write lock for a moment only
 
 
-def load_sample_if_empty(
-    db: Database,
-    now: datetime,
-    sample: Callable[[datetime], list[Paper]] = load_sample_papers,
-) -> int:
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """The bundled sample as the first start reads it: its papers, and its first and last ids."""
+
+    papers: Callable[[datetime], list[Paper]] = load_sample_papers
+    first_id: Callable[[], str] = first_sample_id
+    last_id: Callable[[], str] = last_sample_id
+
+
+def load_sample_until_complete(db: Database, now: datetime, sample: Sample = Sample()) -> int:
     """On first start, fill an empty catalog with the bundled sample; returns papers loaded.
 
     Processes starting together take turns (``storage.locks``), so one loads and the others then
     find the catalog filled. The sample goes in as many short, idempotent transactions rather
-    than one long one, so commands and votes of running processes are not held up meanwhile.
+    than one long one, so commands and votes of running processes are not held up meanwhile; a
+    process stopped half-way leaves the sample's first paper stored but not its last (they go in
+    in file order), and the next start loads it again, which refreshes the stored part in place.
     """
-    if db.read_now(count_papers) > 0:
+    if not _sample_unfinished(db, sample):
         return 0
     with startup_lock(db.engine):
-        if db.read_now(count_papers) > 0:
+        if not _sample_unfinished(db, sample):
             return 0
-        papers = sample(now)
+        papers = sample.papers(now)
         for start in range(0, len(papers), SAMPLE_BATCH):
             db.write_now(partial(upsert_papers, papers=papers[start : start + SAMPLE_BATCH]))
     return len(papers)
+
+
+def _sample_unfinished(db: Database, sample: Sample) -> bool:
+    """An empty catalog, or one holding the sample's first paper but not its last."""
+    if db.read_now(count_papers) == 0:
+        return True
+    first = sample.first_id()
+    if db.read_now(partial(get_paper, paper_id=first)) is None:
+        return False  # a catalog of its own: the sample was never loaded into it
+    return db.read_now(partial(get_paper, paper_id=sample.last_id())) is None

@@ -16,7 +16,7 @@ from rich.console import Console
 from bot.commands.table import build_dispatcher
 from bot.deps import Deps, utc_now
 from bot.facade import Core, Posters
-from bot.ingest import load_sample_if_empty
+from bot.ingest import load_sample_until_complete
 from bot.ports import PaperSource
 from bot.scheduling.service import DigestService, build_digest_service
 from bot.settings import Settings
@@ -68,7 +68,7 @@ def open_database(settings: Settings, console: Console) -> Database:
     migrate.upgrade(db)  # creates a SQLite file's folder; DatabaseUnavailable if it cannot work
     if settings.load_sample:
         with console.status("First start: loading the bundled sample of real papers…"):
-            loaded = load_sample_if_empty(db, utc_now())
+            loaded = load_sample_until_complete(db, utc_now())
         if loaded:
             console.print(f"Loaded {loaded:,} sample papers into the catalog.", style="dim")
     return db

@@ -10,7 +10,7 @@ from importlib import resources
 from types import ModuleType
 
 from bot.model import Paper
-from bot.sources.sample import SAMPLE_FILE, SAMPLE_PACKAGE
+from bot.sources.sample import SAMPLE_FILE, SAMPLE_PACKAGE, first_sample_id, last_sample_id
 from tests.fakes.fixtures import FIXTURES, REPO_ROOT
 
 
@@ -67,3 +67,8 @@ def test_build_sample_output_is_deterministic() -> None:
     assert first == second
     assert first[4:8] == b"\0\0\0\0"  # gzip header mtime
     assert gzip.decompress(first).decode().splitlines() == lines
+
+
+def test_the_sample_names_its_first_and_last_paper(sample_papers: list[Paper]) -> None:
+    """How a start tells a sample load cut short from a finished one (bot.ingest)."""
+    assert (first_sample_id(), last_sample_id()) == (sample_papers[0].id, sample_papers[-1].id)

@@ -6,21 +6,29 @@ from __future__ import annotations
 import fcntl
 import threading
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bot.ingest import SAMPLE_BATCH, load_sample_if_empty
+from bot.ingest import SAMPLE_BATCH, Sample, load_sample_until_complete
 from bot.model import Paper
 from storage import migrate
 from storage.db import Database, create_db_engine
 from storage.locks import STARTUP_LOCK, lock_key, startup_lock
-from storage.papers import count_papers
+from storage.papers import count_papers, upsert_papers
 from tests.support.concurrency import run_together
 from tests.support.databases import DIALECTS, fresh_database_url
 
 NOW = datetime(2026, 6, 13, tzinfo=UTC)
 STARTERS = 6
+
+
+def listed(papers: list[Paper]) -> Sample:
+    """A sample made of ``papers``, in their order."""
+    return Sample(
+        papers=lambda _now: papers, first_id=lambda: papers[0].id, last_id=lambda: papers[-1].id
+    )
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -35,7 +43,7 @@ def test_six_processes_starting_at_once_on_a_new_database_all_succeed(
         def start(index: int) -> None:
             db = databases[index]
             migrate.upgrade(db)
-            loaded.append(load_sample_if_empty(db, NOW, lambda _now: sample))
+            loaded.append(load_sample_until_complete(db, NOW, listed(sample)))
 
         try:
             assert run_together(STARTERS, start) == []
@@ -45,6 +53,32 @@ def test_six_processes_starting_at_once_on_a_new_database_all_succeed(
         finally:
             for db in databases:
                 db.dispose()
+
+
+def test_a_start_after_a_sample_load_cut_short_loads_the_rest(
+    db: Database, sample_papers: list[Paper]
+) -> None:
+    sample = sample_papers[: SAMPLE_BATCH * 2 + 3]
+    db.write_now(partial(upsert_papers, papers=sample[:SAMPLE_BATCH]))  # then the process stopped
+
+    assert load_sample_until_complete(db, NOW, listed(sample)) == len(sample)
+    assert db.read_now(count_papers) == len(sample)
+
+
+def test_a_finished_sample_is_not_loaded_again(db: Database, sample_papers: list[Paper]) -> None:
+    sample = sample_papers[:SAMPLE_BATCH]
+    load_sample_until_complete(db, NOW, listed(sample))
+
+    assert load_sample_until_complete(db, NOW, listed(sample)) == 0
+
+
+def test_a_catalog_of_its_own_gets_no_sample(db: Database, sample_papers: list[Paper]) -> None:
+    """Papers ingested from Hugging Face, none of them the sample's first: the sample stays out."""
+    own = sample_papers[-5:]
+    db.write_now(partial(upsert_papers, papers=own))
+
+    assert load_sample_until_complete(db, NOW, listed(sample_papers[:SAMPLE_BATCH])) == 0
+    assert db.read_now(count_papers) == len(own)
 
 
 def test_a_sqlite_file_is_locked_at_startup_through_a_lock_file_beside_it(tmp_path: Path) -> None:
