@@ -88,6 +88,8 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
             f"'Europe/Berln'{NO_ZONE}Did you mean Europe/Berlin or Europe/Dublin?",
         ),
         ("tz Mars/Olympus", f"'Mars/Olympus'{NO_ZONE}{IANA}"),
+        ("tz Berlin", f"'Berlin'{NO_ZONE}Did you mean Europe/Berlin?"),  # a city on its own
+        ("tz kolkata", f"'kolkata'{NO_ZONE}Did you mean Asia/Kolkata?"),
         (
             "weekly mon,thu",
             "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
