@@ -62,7 +62,11 @@ class Bots:
 
 @pytest.fixture
 async def bots(core: Core, fake: FakeDiscord) -> AsyncIterator[Bots]:
-    started = Bots(core, fake)
+    """Bots for which every command is fast: a loaded machine can slow the first search (it builds
+    the index) past any real budget, and must not turn a direct answer into a deferred one. The
+    deferred path has its own tests, with a source that holds each call until the test lets go."""
+    fake.callback_within = 60.0
+    started = Bots(core, fake, answer_within=30.0)
     yield started
     await started.stop()
 
