@@ -29,6 +29,10 @@ PLATFORM = "test"
 WORKSPACE = "T1"
 ADMIN = Channel(PLATFORM, WORKSPACE, "admin")
 CREATED = datetime(2026, 6, 1, tzinfo=UTC)
+# The ledger tests' run: its digest date, the fire that claims it, and the claim's lease.
+DAY = date(2026, 6, 11)
+DUE = datetime(2026, 6, 12, 7, tzinfo=UTC)
+LEASE = timedelta(minutes=10)
 
 
 def channel(name: str = "C1") -> Channel:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -21,11 +21,7 @@ from storage.digest_runs import (
     record_chunk,
     record_missed,
 )
-from tests.digests.helpers import subscribed
-
-DAY = date(2026, 6, 11)
-DUE = datetime(2026, 6, 12, 7, tzinfo=UTC)
-LEASE = timedelta(minutes=10)
+from tests.digests.helpers import DAY, DUE, LEASE, subscribed
 
 
 def claim(db: Database, sub_id: int, at: datetime, due: datetime = DUE) -> int | None:

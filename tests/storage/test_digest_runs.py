@@ -3,7 +3,7 @@ should, and the sweep's queries stop exactly at their boundaries."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 import pytest
@@ -26,11 +26,8 @@ from storage.digest_runs import (
     runs_for_date,
 )
 from storage.tables import DigestRunRow
-from tests.digests.helpers import subscribed
+from tests.digests.helpers import DAY, DUE, LEASE, subscribed
 
-DAY = date(2026, 6, 11)
-DUE = datetime(2026, 6, 12, 7, tzinfo=UTC)
-LEASE = timedelta(minutes=10)
 SECOND = timedelta(seconds=1)
 
 
