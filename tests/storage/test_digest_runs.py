@@ -93,12 +93,14 @@ def test_a_run_reads_back_every_field_as_written(db: Database) -> None:
     )
 
 
-def test_freezing_the_selection_marks_the_run_updated(db: Database) -> None:
+def test_freezing_the_selection_and_recording_a_chunk_mark_the_run_updated(db: Database) -> None:
     sub_id = subscribed(db)
     run = claimed(db, sub_id, DUE)
     assert db.write_now(partial(freeze_selection, run=run, paper_ids=["p1"], now=DUE + SECOND))
     assert read(db, sub_id).updated_at == DUE + SECOND
     assert read(db, sub_id).claimed_at == DUE
+    assert db.write_now(partial(record_chunk, run=run, chunks=[["m1"]], now=DUE + 2 * SECOND))
+    assert read(db, sub_id).updated_at == DUE + 2 * SECOND
 
 
 def test_a_run_is_never_finished_into_the_claimed_state(db: Database) -> None:
