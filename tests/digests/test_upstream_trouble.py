@@ -15,6 +15,7 @@ from storage.papers import upsert_papers
 from tests.digests.helpers import Desk, local, minutes, paper
 
 THU = date(2026, 6, 11)
+FRI = date(2026, 6, 12)
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
 
 
@@ -30,9 +31,11 @@ async def test_an_empty_weekday_waits_and_posts_when_the_papers_arrive(desk: Des
     assert run.next_attempt_at == DUE + minutes(15)
     assert "no papers for Thu 11 Jun yet" in (run.error or "")
     assert await desk.sweep(DUE + minutes(10)) == []  # not due yet
-    desk.add_papers(*five_papers())
+    desk.add_papers(*five_papers(), paper("2606.00201", FRI, 999))
     assert await desk.sweep(DUE + minutes(16)) == [RunState.POSTED]
-    assert len(desk.poster.in_channel()) == 1
+    [post] = desk.poster.in_channel()
+    # The retry covers the stored run's day, Thursday, not the days after it.
+    assert post.paper_ids == [f"2606.0010{i}" for i in range(5, 0, -1)]
     assert desk.poster.alerts() == []  # waiting for Hugging Face is normal, not an alert
 
 
@@ -78,6 +81,28 @@ async def test_failing_source_with_nothing_in_the_catalog_fails_alerts_and_retri
     desk.source.failure = None
     assert await desk.sweep(DUE + minutes(3)) == [RunState.POSTED]
     assert len(desk.poster.in_channel()) == 1
+
+
+async def test_a_weekly_digest_retried_after_a_failing_source_covers_its_whole_week(
+    desk: Desk,
+) -> None:
+    desk.add_papers(
+        paper("2606.00020", date(2026, 6, 1), 7),  # Mon of week 23
+        paper("2606.00021", date(2026, 6, 5), 70),  # Fri of week 23
+        paper("2606.00022", date(2026, 6, 8), 700),  # Mon of week 24: not this digest's
+    )
+    sub = desk.subscribe("weekly mon 08:30 UTC")
+    due = local("2026-06-08 08:30", "UTC")
+    desk.source.failure = UpstreamUnavailable("HF is down")
+    assert await desk.fire(sub, due) is RunState.FAILED
+    desk.source.failure = None
+    desk.source.calls.clear()
+    assert await desk.sweep(due + minutes(1)) == [RunState.POSTED]
+    [post] = desk.poster.in_channel()
+    assert post.heading == "Weekly digest: Hugging Face papers of week 23 (01 Jun – 07 Jun 2026)"
+    assert post.paper_ids == ["2606.00021", "2606.00020"]
+    asked = {day for name, day in desk.source.calls if name == "daily_papers"}
+    assert asked == {date(2026, 6, d) for d in range(1, 6)}
 
 
 async def test_failing_source_falls_back_to_the_catalogs_copy_of_the_day(desk: Desk) -> None:
