@@ -3,8 +3,6 @@ never breaks the run that raised it."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from bot.digests.alerts import Alerts
@@ -12,12 +10,6 @@ from bot.model import Channel
 from bot.reply import Heading, Reply, Text
 from bot.reply_split import MessageLimits
 from tests.digests.helpers import ADMIN, PLATFORM, RecordingPoster
-
-
-@pytest.fixture
-def log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG, logger="paperbot.digests")
-    return caplog
 
 
 class BrokenPoster:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
+import pytest
+
 from bot.model import Tally
 from bot.model.digests import RunState
 from bot.reply import PaperCard, Text
@@ -29,7 +31,9 @@ def thursday_papers(desk: Desk) -> None:
     )
 
 
-async def test_a_due_digest_posts_the_previous_weekdays_top_papers_once(desk: Desk) -> None:
+async def test_a_due_digest_posts_the_previous_weekdays_top_papers_once(
+    desk: Desk, log: pytest.LogCaptureFixture
+) -> None:
     thursday_papers(desk)
     sub = desk.subscribe("daily 09:00 Europe/Berlin top 2")
 
@@ -50,6 +54,10 @@ async def test_a_due_digest_posts_the_previous_weekdays_top_papers_once(desk: De
     # The same fire again (a second replica, a retried job): nothing more.
     assert await desk.fire(sub, FRI_0900_BERLIN + minutes(0.5)) is None
     assert len(desk.poster.in_channel()) == 1
+    assert log.messages == [
+        "digest test:T1:C1 (daily 09:00) for Thu 11 Jun posted in 1 message(s)",
+        "digest test:T1:C1 (daily 09:00) for 2026-06-11: not claimed",
+    ]
 
 
 async def test_a_digest_states_its_filters_and_its_cards_show_the_teams_votes(desk: Desk) -> None:

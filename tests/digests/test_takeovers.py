@@ -3,7 +3,6 @@ posts nothing more, marks nothing, and says so in the log; the new owner finishe
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -21,12 +20,6 @@ from tests.support.fakes import FakeSource
 THU = date(2026, 6, 11)
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
 LOST = "digest test:T1:C1 (daily 09:00): run {} was taken over by another process"
-
-
-@pytest.fixture
-def log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.WARNING, logger="paperbot.digests")
-    return caplog
 
 
 def take_over(desk: Desk, sub: Subscription) -> None:

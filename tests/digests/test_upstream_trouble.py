@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.model import Paper
 from bot.model.digests import RunState
 from bot.ports import PostRejected
@@ -198,11 +200,16 @@ async def test_a_digest_of_one_message_a_card_refused_at_the_fourth_sends_every_
     assert len(run.message_refs) == 6
 
 
-async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(desk: Desk) -> None:
+async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(
+    desk: Desk, log: pytest.LogCaptureFixture
+) -> None:
     sub = desk.subscribe("daily 09:00 Europe/Berlin")
     desk.add_papers(*five_papers())
     desk.poster.refuse.append(RuntimeError("socket closed"))
     assert await desk.fire(sub, DUE) is RunState.FAILED
+    [crash] = [r for r in log.records if r.exc_info is not None]
+    crashed = "digest test:T1:C1 (daily 09:00) for Thu 11 Jun failed unexpectedly"
+    assert crash.getMessage() == crashed
     assert any("socket closed" in a for a in desk.poster.alerts())
     assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
     assert len(desk.poster.in_channel()) == 1
