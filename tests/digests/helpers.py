@@ -120,9 +120,11 @@ class Desk:
         for p in papers:
             self.source.papers[p.id] = p
 
-    def subscribe(self, text: str, name: str = "C1", *, at: datetime = CREATED) -> Subscription:
+    def subscribe(
+        self, text: str, name: str = "C1", *, at: datetime = CREATED, platform: str = PLATFORM
+    ) -> Subscription:
         spec = parse_subscribe(text, "UTC")
-        sub = Subscription(channel(name), spec, created_by="U1")
+        sub = Subscription(Channel(platform, WORKSPACE, name), spec, created_by="U1")
         return self.db.write_now(partial(save_subscription, sub=sub, now=at))
 
     async def fire(self, sub: Subscription, at: datetime) -> RunState | None:

@@ -4,6 +4,7 @@ are honoured, and a digest split over several messages is finished, never repeat
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 
@@ -12,7 +13,7 @@ from bot.model.digests import RunState
 from bot.ports import PostRejected
 from bot.reply import Text
 from bot.sources.errors import UpstreamUnavailable
-from storage.digest_runs import claim_run
+from storage.digest_runs import claim_run, finish_run
 from storage.papers import upsert_papers
 from tests.digests.helpers import Desk, local, minutes, paper
 
@@ -105,6 +106,42 @@ async def test_a_weekly_digest_retried_after_a_failing_source_covers_its_whole_w
     assert post.paper_ids == ["2606.00021", "2606.00020"]
     asked = {day for name, day in desk.source.calls if name == "daily_papers"}
     assert asked == {date(2026, 6, d) for d in range(1, 6)}
+
+
+async def test_a_retry_finishes_the_stored_day_after_the_subscription_moved_zone(
+    desk: Desk,
+) -> None:
+    """The retry covers the run it retries, not the day the new zone would give its fire time
+    (Thursday 21:00 in Honolulu: Wednesday's digest)."""
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.add_papers(*five_papers())
+    desk.source.failure = UpstreamUnavailable("HF is down")
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    desk.source.failure = None
+    assert desk.subscribe("daily 09:00 Pacific/Honolulu").id == sub.id
+    assert await desk.sweep(DUE + minutes(1)) == [RunState.POSTED]
+    [post] = desk.poster.in_channel()
+    assert post.paper_ids == [f"2606.0010{i}" for i in range(5, 0, -1)]
+    assert [(run.digest_date, run.state) for run in desk.runs(sub)] == [(THU, RunState.POSTED)]
+
+
+async def test_the_sweep_leaves_another_platforms_retries_to_that_platforms_runner(
+    desk: Desk,
+) -> None:
+    """The Slack and the Discord process share the database: each retries its own digests."""
+    sub = desk.subscribe("daily 09:00 Europe/Berlin", platform="elsewhere")
+    assert sub.id is not None
+    sub_id, lease = sub.id, desk.runner.policy.lease
+    run = desk.db.write_now(lambda s: claim_run(s, sub_id, THU, DUE, DUE, lease))
+    assert run is not None
+    failed = partial(finish_run, run=run, state=RunState.FAILED, now=DUE, error="HF is down")
+    assert desk.db.write_now(partial(failed, next_attempt_at=DUE + minutes(1)))
+    desk.add_papers(*five_papers())
+    assert await desk.sweep(DUE + minutes(1)) == [None]
+    left = desk.run(sub, THU)
+    assert left is not None
+    assert (left.state, left.attempts) == (RunState.FAILED, 1)
+    assert desk.poster.posts == []
 
 
 async def test_failing_source_falls_back_to_the_catalogs_copy_of_the_day(desk: Desk) -> None:
