@@ -144,6 +144,15 @@ async def test_the_sweep_leaves_another_platforms_retries_to_that_platforms_runn
     assert desk.poster.posts == []
 
 
+async def test_a_source_failure_without_a_message_is_named_by_its_kind(desk: Desk) -> None:
+    sub = desk.subscribe("daily 09:00 Europe/Berlin")
+    desk.source.failure = UpstreamUnavailable()
+    assert await desk.fire(sub, DUE) is RunState.FAILED
+    run = desk.run(sub, THU)
+    assert run is not None
+    assert run.error == "UpstreamUnavailable"
+
+
 async def test_failing_source_falls_back_to_the_catalogs_copy_of_the_day(desk: Desk) -> None:
     sub = desk.subscribe("daily 09:00 Europe/Berlin top 2")
     desk.db.write_now(lambda s: upsert_papers(s, five_papers()))
