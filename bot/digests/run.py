@@ -221,7 +221,7 @@ class DigestRunner:
             if not listed and failure:
                 return await self._fail(sub, window, run, failure, None)
             if not listed:
-                return await self._not_ready(sub, window, run)
+                return await self._not_ready(window, run)
             selection = select_papers(listed, sub.spec, shown)
             if not selection.papers:
                 reason = f"{selection.why_empty()} for {window.label()}"
@@ -299,7 +299,7 @@ class DigestRunner:
                 failure = failure or str(error) or type(error).__name__
         return failure
 
-    async def _not_ready(self, sub: Subscription, window: DigestWindow, run: DigestRun) -> RunState:
+    async def _not_ready(self, window: DigestWindow, run: DigestRun) -> RunState:
         now = self.deps.clock()
         assert run.due_at is not None
         retry_at = now + self.policy.wait_retry
