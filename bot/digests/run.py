@@ -193,8 +193,10 @@ class DigestRunner:
             sub = await self.deps.db.read(
                 partial(get_subscription, subscription_id=run.subscription_id)
             )
-            name = where(sub) if sub else f"subscription {run.subscription_id}"
-            await self.alerts.send(f"The digest {name} for {run.digest_date} {reason}.")
+            if sub is None:  # unsubscribed just now: its runs went with it, nobody to tell
+                return
+            when = window_of(sub.spec.kind, run.digest_date).label()
+            await self.alerts.send(f"The digest {where(sub)} for {when} {reason}.")
 
     async def _attempt(
         self, sub: Subscription, window: DigestWindow, run: DigestRun

@@ -298,9 +298,9 @@ async def test_the_sweep_closes_what_the_grace_window_left_open_once_and_says_wh
     assert [
         a.removeprefix("paperbot: digest trouble\n") for a in desk.poster.alerts()[before:]
     ] == [
-        f"The digest test:T1:C2 (daily 09:00) for 2026-06-11 gave up at grace end; last error: "
+        f"The digest test:T1:C2 (daily 09:00) for Thu 11 Jun gave up at grace end; last error: "
         f"{refused}.",
-        "The digest test:T1:C3 (daily 09:00) for 2026-06-11 interrupted, and not finished within "
+        "The digest test:T1:C3 (daily 09:00) for Thu 11 Jun interrupted, and not finished within "
         "the grace window.",
     ]
     assert await desk.sweep(DUE + minutes(7 * 60)) == []
