@@ -29,7 +29,7 @@ UNFINISHED = (*RETRYABLE, RunState.MISSED.value)
 
 
 def as_utc(value: datetime) -> datetime:
-    """SQLite hands datetimes back naive; every datetime paperbot stores is UTC."""
+    """SQLite hands datetimes back naive, PostgreSQL in the session's zone; paperbot stores UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
