@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.search_query import parse_search_query
@@ -124,6 +126,20 @@ def test_a_large_catalog_is_indexed_into_one_segment(sample_catalog: Database) -
     assert index.segments == 1  # one term dictionary, not one per segment
 
 
+def test_without_a_folder_the_index_lives_in_memory(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    memory = Database(url, search_dir=None)
+    try:
+        migrate.upgrade(memory)
+        add(memory, "2401.00001", "Quillwort networks")
+        assert ids(memory, "quillwort") == ["2401.00001"]
+        add(memory, "2401.00002", "Quillwort trees")
+        assert sorted(ids(memory, "quillwort")) == ["2401.00001", "2401.00002"]
+    finally:
+        memory.dispose()
+    assert not list(tmp_path.glob("*search*"))  # no index folder beside the file
+
+
 def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
     first, second = claim_slot(tmp_path, slots=2), claim_slot(tmp_path, slots=2)
     assert first.directory is not None
@@ -131,6 +147,12 @@ def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
     assert claim_slot(tmp_path, slots=2).directory is None  # all taken: in memory
     first.release()
     assert claim_slot(tmp_path, slots=2).directory == first.directory
+
+
+def test_a_slot_folder_is_made_with_its_missing_parents(tmp_path: Path) -> None:
+    """A server's index lives deep in a user cache that may not exist yet."""
+    base = tmp_path / "cache" / "paperbot" / "search"
+    assert claim_slot(base).directory == base / "slot-0"
 
 
 def test_default_index_places() -> None:
@@ -141,3 +163,12 @@ def test_default_index_places() -> None:
     server = default_search_dir("postgresql+psycopg://u@h/db")
     assert server is not None
     assert server != default_search_dir("postgresql+psycopg://u@h/other")
+
+
+def test_a_server_index_lives_in_the_users_cache_under_a_digest_of_its_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    url = "postgresql+psycopg://u@h/db"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    assert default_search_dir(url) == tmp_path / "paperbot" / "search" / digest

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.search_query import parse_search_query
@@ -36,6 +37,19 @@ def test_the_best_match_wins_over_many_more_upvoted_partial_matches(db: Database
     db.write_now(lambda s: upsert_papers(s, [*popular, target]))
     sentence = "how can we prune sparse zorbulate networks with quillwort to make them cheaper"
     assert ids(db, sentence)[0] == "2401.00001"
+
+
+def test_the_best_match_is_found_among_more_matches_than_the_bonuses_reorder(
+    db: Database,
+) -> None:
+    """The candidates are the best BM25 matches, not the most upvoted of all matches."""
+    popular = [
+        make_paper(f"2301.{i:05d}", f"Study {i}", summary="Quillwort " + FILLER, upvotes=1000 + i)
+        for i in range(100)
+    ]
+    target = make_paper("2401.00001", "Quillwort", summary=FILLER, upvotes=0)
+    db.write_now(lambda s: upsert_papers(s, [*popular, target]))
+    assert ids(db, "quillwort")[0] == "2401.00001"
 
 
 def test_upvotes_break_near_ties_only(db: Database) -> None:
@@ -122,7 +136,8 @@ def test_author_matches_names_only(db: Database) -> None:
     assert ids(db, 'author:"tri dao"') == ["2401.00002"]
 
 
-def test_since_is_a_utc_day_whatever_the_database_time_zone(db: Database) -> None:
+@pytest.mark.usefixtures("machine_in_new_york")
+def test_since_is_a_utc_day_whatever_the_database_or_machine_time_zone(db: Database) -> None:
     if db.dialect == "postgresql":  # a server far east of UTC moved the old bound by 14 hours
         db.engine.dispose()
         event.listen(db.engine, "connect", _kiritimati)
