@@ -146,6 +146,13 @@ def test_author_since_and_limit_filters(db: Database) -> None:
     assert len(ids(db, "quillwort limit:2")) == 2
 
 
+def test_the_largest_limit_lists_that_many_matches(db: Database) -> None:
+    new = datetime(2025, 5, 1, tzinfo=UTC)
+    fill(db, [make_paper(f"2401.{i:05d}", f"Quillwort {i}", published_at=new) for i in range(25)])
+    assert len(ids(db, "quillwort limit:20")) == 20
+    assert len(ids(db, "since:2024-01-01 limit:20")) == 20
+
+
 def test_when_no_paper_has_every_word_any_word_matches(db: Database) -> None:
     fill(db, [make_paper("2401.00001", "Quillwort networks")])
     query = parse_search_query("quillwort nonexistentword")

@@ -60,10 +60,12 @@ def test_upvotes_break_near_ties_only(db: Database) -> None:
                 make_paper("2401.00001", "Quillwort zorbulate networks", summary=FILLER),
                 make_paper("2401.00002", "Quillwort networks", summary=FILLER, upvotes=5000),
                 make_paper("2401.00003", "Quillwort zorbulate networks", summary=FILLER, upvotes=9),
+                make_paper("2401.00004", "Quillwort zorbulate networks", summary=FILLER, upvotes=1),
             ],
         )
     )
-    assert ids(db, "quillwort zorbulate networks") == ["2401.00003", "2401.00001", "2401.00002"]
+    expected = ["2401.00003", "2401.00004", "2401.00001", "2401.00002"]
+    assert ids(db, "quillwort zorbulate networks") == expected  # one upvote is more than none
 
 
 def test_the_query_as_a_phrase_ranks_above_its_words_scattered(db: Database) -> None:
@@ -180,4 +182,7 @@ def test_filter_only_queries_list_the_most_upvoted_matches(db: Database) -> None
             ],
         )
     )
-    assert ids(db, "since:2024-01-01 limit:3") == ["2401.00008", "2401.00007", "2401.00006"]
+    query = parse_search_query("since:2024-01-01 limit:3")
+    result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
+    assert [p.id for p in result.papers] == ["2401.00008", "2401.00007", "2401.00006"]
+    assert result.scores == (0.0, 0.0, 0.0)  # listed, not ranked: no relevance to show
