@@ -49,6 +49,20 @@ def test_title_outranks_keywords_outranks_abstract(db: Database) -> None:
     assert ids(db, "zorbulate") == ["2401.00001", "2401.00002", "2401.00003"]
 
 
+def test_a_word_said_more_often_ranks_higher_than_upvotes(db: Database) -> None:
+    """Nothing but BM25 tells these apart: no title, keyword or phrase bonus applies."""
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "A study", summary=f"{FILLER} Zorbulate.", upvotes=90),
+            make_paper(
+                "2401.00002", "A study", summary=f"{FILLER} Zorbulate, zorbulate, zorbulate."
+            ),
+        ],
+    )
+    assert ids(db, "zorbulate") == ["2401.00002", "2401.00001"]
+
+
 def test_equal_matches_are_ordered_by_upvotes(db: Database) -> None:
     fill(
         db,
