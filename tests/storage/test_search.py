@@ -63,6 +63,15 @@ def test_a_word_said_more_often_ranks_higher_than_upvotes(db: Database) -> None:
     assert ids(db, "zorbulate") == ["2401.00002", "2401.00001"]
 
 
+def test_equal_papers_score_alike_however_many_match(db: Database) -> None:
+    """Every candidate gets its bonuses, not only the first ten (tantivy's default top-k)."""
+    same = [make_paper(f"2401.{i:05d}", "Quillwort zorbulate networks") for i in range(15)]
+    fill(db, same)
+    scores = search(db, "quillwort zorbulate limit:15").scores
+    assert len(scores) == 15
+    assert len(set(scores)) == 1
+
+
 def test_equal_matches_are_ordered_by_upvotes(db: Database) -> None:
     fill(
         db,

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import tantivy
 from sqlalchemy import text
 
 from bot.search_query import parse_search_query
@@ -15,7 +16,7 @@ from storage import migrate
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search import search_catalog
-from storage.search_index import FORMAT, SETTLE_AFTER
+from storage.search_index import FORMAT, SETTLE_AFTER, Hit, SearchIndex
 from storage.search_slots import claim_slot, default_search_dir
 from tests.support.fakes import make_paper
 
@@ -138,6 +139,14 @@ def test_without_a_folder_the_index_lives_in_memory(tmp_path: Path) -> None:
     finally:
         memory.dispose()
     assert not list(tmp_path.glob("*search*"))  # no index folder beside the file
+
+
+def test_an_index_that_never_synced_is_empty() -> None:
+    index = SearchIndex(None)
+    everything = tantivy.Query.all_query()
+    assert (index.size, index.segments, index.doc_freq("quillwort")) == (0, 0, 0)
+    assert index.search(everything, 5) == []
+    assert index.scores(everything, [Hit("2401.00001", 1.0, 0)]) == [0.0]
 
 
 def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
