@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tantivy
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.search_query import parse_search_query
 from storage import migrate
@@ -101,16 +103,42 @@ def test_an_index_of_another_catalog_is_rebuilt(tmp_path: Path) -> None:
         two.dispose()
 
 
-def test_an_index_of_another_format_is_rebuilt(tmp_path: Path) -> None:
-    url = indexed_catalog(tmp_path)
-    # The row changes behind the index's back (no new stamp): only a rebuild can see it.
-    rename = text("UPDATE paper SET title = 'Zorbulate networks'")
+def rename_behind_its_back(url: str) -> None:
+    """The row changes without a new stamp: only an index rebuilt from the catalog sees it."""
     writer = Database(url, search_dir=None)
-    writer.write_now(lambda s: s.execute(rename))
+    writer.write_now(lambda s: s.execute(text("UPDATE paper SET title = 'Zorbulate networks'")))
     writer.dispose()
+
+
+def test_a_kept_index_is_reused_not_rebuilt(tmp_path: Path) -> None:
+    url = indexed_catalog(tmp_path)
+    rename_behind_its_back(url)
+
+    second = Database(url, search_dir=tmp_path / "index")
+    try:
+        assert ids(second, "quillwort") == ["2401.00001"]  # the kept index, as it was
+        assert ids(second, "zorbulate") == []
+    finally:
+        second.dispose()
+
+
+@pytest.mark.parametrize(
+    "state_text",
+    [
+        lambda kept: json.dumps(kept | {"format": FORMAT - 1}),
+        lambda kept: json.dumps(kept | {"seq": str(kept["seq"])}),
+        lambda kept: json.dumps([kept]),
+        lambda kept: "{",
+    ],
+    ids=["older format", "seq not a number", "not an object", "not JSON"],
+)
+def test_an_index_of_another_format_or_an_unreadable_state_is_rebuilt(
+    tmp_path: Path, state_text: Callable[[dict[str, Any]], str]
+) -> None:
+    url = indexed_catalog(tmp_path)
+    rename_behind_its_back(url)
     state = tmp_path / "index" / "slot-0" / "state.json"
-    kept = json.loads(state.read_text(encoding="utf-8"))
-    state.write_text(json.dumps(kept | {"format": FORMAT - 1}), encoding="utf-8")
+    state.write_text(state_text(json.loads(state.read_text(encoding="utf-8"))), encoding="utf-8")
 
     second = Database(url, search_dir=tmp_path / "index")
     try:
@@ -118,6 +146,44 @@ def test_an_index_of_another_format_is_rebuilt(tmp_path: Path) -> None:
         assert ids(second, "quillwort") == []
     finally:
         second.dispose()
+
+
+def catch_up_reads(db: Database, words: str) -> list[str]:
+    """The statements a search runs to bring its index up to date beyond the newest stamp."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        ids(db, words)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert [s for s in statements if "max(search_seq)" in s]
+    return [s for s in statements if "search_seq >" in s or "count(*)" in s]
+
+
+def test_a_search_with_nothing_new_indexes_nothing(db: Database) -> None:
+    """Only the newest stamp is read: no changed rows are asked for, no catalog is counted."""
+    add(db, "2401.00001", "Quillwort networks")
+    assert ids(db, "quillwort") == ["2401.00001"]
+    assert catch_up_reads(db, "quillwort") == []
+
+
+def test_a_catalog_behind_its_index_is_indexed_again(db: Database) -> None:
+    """A database restored from a backup: its newest stamp is older than the index's."""
+    add(db, "2401.00001", "Quillwort networks")
+    add(db, "2401.00002", "Zorbulate trees")
+    assert ids(db, "quillwort") == ["2401.00001"]
+    restore = [
+        "DELETE FROM paper WHERE id = '2401.00002'",
+        "UPDATE paper SET title = 'Fennel networks' WHERE id = '2401.00001'",
+    ]
+    db.write_now(lambda s: [s.execute(text(sql)) for sql in restore])
+    assert ids(db, "fennel") == ["2401.00001"]
+    assert ids(db, "quillwort") == []
+    assert catch_up_reads(db, "fennel") == []  # indexed again once, not at every search
 
 
 def test_a_large_catalog_is_indexed_into_one_segment(sample_catalog: Database) -> None:
