@@ -52,6 +52,15 @@ def test_the_best_match_is_found_among_more_matches_than_the_bonuses_reorder(
     assert ids(db, "quillwort")[0] == "2401.00001"
 
 
+def test_a_long_query_leaves_out_words_most_papers_have(db: Database) -> None:
+    """Past six words, a word in more than 5% of the papers no longer finds papers alone."""
+    common = [make_paper(f"2301.{i:05d}", f"Networks {i}", summary=FILLER) for i in range(40)]
+    target = make_paper("2401.00001", "Quillwort zorbulate fennel borage chervil sorrel")
+    db.write_now(lambda s: upsert_papers(s, [*common, target]))
+    query = "quillwort zorbulate fennel borage chervil sorrel networks"
+    assert ids(db, query) == ["2401.00001"]
+
+
 def test_upvotes_break_near_ties_only(db: Database) -> None:
     db.write_now(
         lambda s: upsert_papers(
