@@ -221,6 +221,7 @@ def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
     assert second.directory not in (None, first.directory)
     assert claim_slot(tmp_path, slots=2).directory is None  # all taken: in memory
     first.release()
+    first.release()  # a second release changes nothing
     assert claim_slot(tmp_path, slots=2).directory == first.directory
 
 
