@@ -39,7 +39,9 @@ def test_title_outranks_keywords_outranks_abstract(db: Database) -> None:
     fill(
         db,
         [
-            make_paper("2401.00003", "A study of methods", summary=f"{FILLER} Zorbulate here."),
+            make_paper(  # the most upvoted: only the keyword bonus puts 00002 above it
+                "2401.00003", "A study of methods", summary=f"{FILLER} Zorbulate.", upvotes=50
+            ),
             make_paper(
                 "2401.00002", "A study of methods", summary=FILLER, ai_keywords=("zorbulate",)
             ),
