@@ -171,6 +171,12 @@ def test_a_search_with_nothing_new_indexes_nothing(db: Database) -> None:
     assert catch_up_reads(db, "quillwort") == []
 
 
+def test_an_empty_catalog_finds_nothing_and_stays_indexed(db: Database) -> None:
+    """A new install searched before its first ingest."""
+    assert ids(db, "quillwort") == []
+    assert catch_up_reads(db, "since:2024-01-01") == []
+
+
 def test_a_catalog_behind_its_index_is_indexed_again(db: Database) -> None:
     """A database restored from a backup: its newest stamp is older than the index's."""
     add(db, "2401.00001", "Quillwort networks")
