@@ -171,6 +171,17 @@ def test_a_search_with_nothing_new_indexes_nothing(db: Database) -> None:
     assert catch_up_reads(db, "quillwort") == []
 
 
+def test_a_catch_up_reads_the_changed_rows_without_counting_the_catalog(db: Database) -> None:
+    """Counting the catalog is for a rebuild only (it sizes the rebuild's segments)."""
+    add(db, "2401.00001", "Quillwort networks")
+    assert ids(db, "quillwort") == ["2401.00001"]
+    add(db, "2401.00002", "Quillwort trees")
+    reads = catch_up_reads(db, "trees")
+    assert [s for s in reads if "search_seq >" in s]
+    assert not [s for s in reads if "count(*)" in s]
+    assert ids(db, "quillwort") == ["2401.00001", "2401.00002"]
+
+
 def test_an_empty_catalog_finds_nothing_and_stays_indexed(db: Database) -> None:
     """A new install searched before its first ingest."""
     assert ids(db, "quillwort") == []
