@@ -224,6 +224,17 @@ def test_without_a_folder_the_index_lives_in_memory(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*search*"))  # no index folder beside the file
 
 
+def test_after_a_large_rebuild_new_papers_are_still_indexed(catalog_db: Database) -> None:
+    """The rebuild's own writer is closed once its segments merged; the next write opens one."""
+    shutil.rmtree(catalog_db.url.removeprefix("sqlite:///") + "-search")
+    assert ids(catalog_db, "lora limit:1")
+    assert (
+        catalog_db.search_index.size >= SETTLE_AFTER
+    )  # so that was the rebuild of a large catalog
+    add(catalog_db, "2401.99999", "Quillwort networks")
+    assert ids(catalog_db, "quillwort") == ["2401.99999"]
+
+
 def test_an_index_that_never_synced_is_empty() -> None:
     index = SearchIndex(None)
     everything = tantivy.Query.all_query()
