@@ -65,6 +65,15 @@ def test_an_author_is_one_name_not_the_end_of_one_and_the_start_of_the_next(db: 
     assert found(db, '"li wei" limit:20') == {"2401.00002"}
 
 
+def test_author_names_match_without_their_accents(db: Database) -> None:
+    db.write_now(
+        lambda s: upsert_papers(
+            s, [make_paper("2401.00001", "Quillwort", authors=("José Müller",))]
+        )
+    )
+    assert found(db, 'author:"jose muller"') == {"2401.00001"}
+
+
 def test_excluded_words_still_exclude_when_any_word_matches(db: Database) -> None:
     db.write_now(
         lambda s: upsert_papers(
