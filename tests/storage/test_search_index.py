@@ -16,7 +16,7 @@ from sqlalchemy import event, text
 from bot.search_query import parse_search_query
 from storage import migrate
 from storage.db import Database
-from storage.papers import upsert_papers
+from storage.papers import count_papers, upsert_papers
 from storage.search import search_catalog
 from storage.search_index import FORMAT, SCHEMA, SETTLE_AFTER, Hit, SearchIndex
 from storage.search_slots import claim_slot, default_search_dir
@@ -224,15 +224,30 @@ def test_without_a_folder_the_index_lives_in_memory(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*search*"))  # no index folder beside the file
 
 
-def test_after_a_large_rebuild_new_papers_are_still_indexed(catalog_db: Database) -> None:
-    """The rebuild's own writer is closed once its segments merged; the next write opens one."""
+def test_a_large_rebuild_commits_eighths_and_later_writes_are_still_indexed(
+    catalog_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight commits of an eighth of the catalog each: tantivy merges eight segments of one size
+    into one (docs/architecture.md). Then the rebuild's writer is closed; a catch-up opens one
+    and commits once."""
+    commits: list[int] = []
+    commit = SearchIndex._commit
+
+    def counted(index: SearchIndex) -> None:
+        commits.append(index.size)
+        commit(index)
+
+    monkeypatch.setattr(SearchIndex, "_commit", counted)
+    add(catalog_db, "2401.99998", "Fennel study")  # the sample is a multiple of eight: no longer
     shutil.rmtree(catalog_db.url.removeprefix("sqlite:///") + "-search")
     assert ids(catalog_db, "lora limit:1")
-    assert (
-        catalog_db.search_index.size >= SETTLE_AFTER
-    )  # so that was the rebuild of a large catalog
+    assert catalog_db.search_index.size >= SETTLE_AFTER  # so that was a large rebuild
+    rebuilt = len(commits)
+    eighth = -(-catalog_db.read_now(count_papers) // 8)
+    assert rebuilt == catalog_db.search_index.size // eighth + 1  # and once at the end
     add(catalog_db, "2401.99999", "Quillwort networks")
     assert ids(catalog_db, "quillwort") == ["2401.99999"]
+    assert len(commits) == rebuilt + 1
 
 
 def test_an_index_that_never_synced_is_empty() -> None:
