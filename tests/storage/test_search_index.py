@@ -224,20 +224,34 @@ def test_without_a_folder_the_index_lives_in_memory(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*search*"))  # no index folder beside the file
 
 
+@pytest.fixture
+def commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry (the searcher's size before it) for each commit of any search index."""
+    seen: list[int] = []
+    commit = SearchIndex._commit
+
+    def counted(index: SearchIndex) -> None:
+        seen.append(index.size)
+        commit(index)
+
+    monkeypatch.setattr(SearchIndex, "_commit", counted)
+    return seen
+
+
+def test_a_small_rebuild_commits_once(db: Database, commits: list[int]) -> None:
+    db.write_now(
+        lambda s: upsert_papers(s, [make_paper(f"2401.0000{i}", "Quillwort") for i in range(3)])
+    )
+    assert len(ids(db, "quillwort")) == 3
+    assert len(commits) == 1
+
+
 def test_a_large_rebuild_commits_eighths_and_later_writes_are_still_indexed(
-    catalog_db: Database, monkeypatch: pytest.MonkeyPatch
+    catalog_db: Database, commits: list[int]
 ) -> None:
     """Eight commits of an eighth of the catalog each: tantivy merges eight segments of one size
     into one (docs/architecture.md). Then the rebuild's writer is closed; a catch-up opens one
     and commits once."""
-    commits: list[int] = []
-    commit = SearchIndex._commit
-
-    def counted(index: SearchIndex) -> None:
-        commits.append(index.size)
-        commit(index)
-
-    monkeypatch.setattr(SearchIndex, "_commit", counted)
     add(catalog_db, "2401.99998", "Fennel study")  # the sample is a multiple of eight: no longer
     shutil.rmtree(catalog_db.url.removeprefix("sqlite:///") + "-search")
     assert ids(catalog_db, "lora limit:1")
@@ -248,6 +262,15 @@ def test_a_large_rebuild_commits_eighths_and_later_writes_are_still_indexed(
     add(catalog_db, "2401.99999", "Quillwort networks")
     assert ids(catalog_db, "quillwort") == ["2401.99999"]
     assert len(commits) == rebuilt + 1
+
+
+def test_a_search_lists_at_most_its_limit(db: Database) -> None:
+    db.write_now(
+        lambda s: upsert_papers(s, [make_paper(f"2401.0000{i}", "Quillwort") for i in range(3)])
+    )
+    db.read_now(db.search_index.sync)
+    everything = tantivy.Query.all_query()
+    assert [len(db.search_index.search(everything, n)) for n in (0, 1, 2, 5)] == [0, 1, 2, 3]
 
 
 def test_an_index_that_never_synced_is_empty() -> None:
