@@ -142,7 +142,7 @@ class SearchIndex:
         if self.directory is not None:
             if not usable:
                 shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(exist_ok=True)  # claim_slot made its parent
         path = str(self.directory) if self.directory is not None else None
         self._index = tantivy.Index(SCHEMA, path=path, reuse=usable)
         self._index.register_tokenizer("words", WORDS)
