@@ -6,6 +6,8 @@ whole selection. This runs the mutants that ``mutmut run`` generated in ``mutant
 switched on by ``MUTANT_UNDER_TEST``, as mutmut does) against the test files you name, and prints
 one JSON line per mutant: its name, pytest's exit code (0: survived, 1: killed), seconds, and
 the first test that failed. A narrower selection can only miss kills, never invent them.
+A function that runs only at import time (a module constant built by a call) is never switched
+on here, as the module is imported once: run its mutants in a fresh pytest each.
 
     cd mutants && ../.venv/bin/python ../scripts/run_mutants.py storage.db \\
         tests/storage/test_units_of_work.py tests/storage/test_connections.py

@@ -30,7 +30,7 @@ from bot.model import Paper
 from bot.model.search import STOPWORDS
 from storage.search_slots import Slot, claim_slot
 
-FORMAT = 3  # bump when the schema or analysis below changes: indexes of another format rebuild
+FORMAT = 4  # bump when the schema or analysis below changes: indexes of another format rebuild
 NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
@@ -142,7 +142,7 @@ class SearchIndex:
         if self.directory is not None:
             if not usable:
                 shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(exist_ok=True)  # claim_slot made its parent
         path = str(self.directory) if self.directory is not None else None
         self._index = tantivy.Index(SCHEMA, path=path, reuse=usable)
         self._index.register_tokenizer("words", WORDS)
@@ -294,12 +294,14 @@ class _Texts:
 
 
 def _document(row: Any) -> tantivy.Document:
-    texts = _Texts.of(row.title, json.loads(row.ai_keywords), row.summary, json.loads(row.authors))
+    names = json.loads(row.authors)
+    texts = _Texts.of(row.title, json.loads(row.ai_keywords), row.summary, names)
     doc = tantivy.Document()
     doc.add_text("id", row.id)
     doc.add_text("title", texts.title)
     doc.add_text("keywords", texts.keywords)
-    doc.add_text("authors", texts.authors)
+    for name in names:  # one value each: tantivy leaves a gap, so no phrase spans two names
+        doc.add_text("authors", normalise(name))
     doc.add_text("text", texts.prose + "\n" + texts.authors)
     doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
     doc.add_integer("published", _epoch(row.published_at))

@@ -22,7 +22,7 @@ SLOTS = 8
 class Slot:
     """A claimed directory (or None: in memory); ``release`` gives it back."""
 
-    def __init__(self, directory: Path | None, lock: IO[str] | None) -> None:
+    def __init__(self, directory: Path | None, lock: IO[bytes] | None) -> None:
         self.directory = directory
         self._lock = lock
 
@@ -37,7 +37,7 @@ def claim_slot(base: Path | None, slots: int = SLOTS) -> Slot:
         return Slot(None, None)
     base.mkdir(parents=True, exist_ok=True)
     for number in range(slots):
-        handle = (base / f"slot-{number}.lock").open("a", encoding="utf-8")
+        handle = (base / f"slot-{number}.lock").open("ab")  # only locked, never written
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,3 +109,13 @@ def deps(catalog_db: Database, fake_source: FakeSource, clock: FixedClock) -> De
 @pytest.fixture(scope="session")
 def dispatcher() -> Dispatcher:
     return build_dispatcher()
+
+
+@pytest.fixture
+def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone is not UTC (as on a laptop), for as long as the test runs."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

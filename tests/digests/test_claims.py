@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -105,16 +103,6 @@ def test_a_missed_run_is_reported_once_and_a_later_fire_may_still_post_it(db: Da
     assert claim(db, sub_id, DUE + timedelta(hours=8)) is None  # the same fire: no
     later_fire = DUE + timedelta(days=1)  # e.g. Saturday's fire of an every-day subscription
     assert claim(db, sub_id, later_fire, due=later_fire) == 1
-
-
-@pytest.fixture
-def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local zone is not UTC (as on a laptop), for as long as the test runs."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("machine_in_new_york")

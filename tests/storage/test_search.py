@@ -39,7 +39,9 @@ def test_title_outranks_keywords_outranks_abstract(db: Database) -> None:
     fill(
         db,
         [
-            make_paper("2401.00003", "A study of methods", summary=f"{FILLER} Zorbulate here."),
+            make_paper(  # the most upvoted: only the keyword bonus puts 00002 above it
+                "2401.00003", "A study of methods", summary=f"{FILLER} Zorbulate.", upvotes=50
+            ),
             make_paper(
                 "2401.00002", "A study of methods", summary=FILLER, ai_keywords=("zorbulate",)
             ),
@@ -47,6 +49,29 @@ def test_title_outranks_keywords_outranks_abstract(db: Database) -> None:
         ],
     )
     assert ids(db, "zorbulate") == ["2401.00001", "2401.00002", "2401.00003"]
+
+
+def test_a_word_said_more_often_ranks_higher_than_upvotes(db: Database) -> None:
+    """Nothing but BM25 tells these apart: no title, keyword or phrase bonus applies."""
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "A study", summary=f"{FILLER} Zorbulate.", upvotes=90),
+            make_paper(
+                "2401.00002", "A study", summary=f"{FILLER} Zorbulate, zorbulate, zorbulate."
+            ),
+        ],
+    )
+    assert ids(db, "zorbulate") == ["2401.00002", "2401.00001"]
+
+
+def test_equal_papers_score_alike_however_many_match(db: Database) -> None:
+    """Every candidate gets its bonuses, not only the first ten (tantivy's default top-k)."""
+    same = [make_paper(f"2401.{i:05d}", "Quillwort zorbulate networks") for i in range(15)]
+    fill(db, same)
+    scores = search(db, "quillwort zorbulate limit:15").scores
+    assert len(scores) == 15
+    assert len(set(scores)) == 1
 
 
 def test_equal_matches_are_ordered_by_upvotes(db: Database) -> None:
@@ -144,6 +169,13 @@ def test_author_since_and_limit_filters(db: Database) -> None:
     assert sorted(ids(db, "quillwort since:2024-01-01")) == ["2401.00002", "2401.00003"]
     assert ids(db, 'author:"Tri Dao" since:2024-01-01') == ["2401.00003"]
     assert len(ids(db, "quillwort limit:2")) == 2
+
+
+def test_the_largest_limit_lists_that_many_matches(db: Database) -> None:
+    new = datetime(2025, 5, 1, tzinfo=UTC)
+    fill(db, [make_paper(f"2401.{i:05d}", f"Quillwort {i}", published_at=new) for i in range(25)])
+    assert len(ids(db, "quillwort limit:20")) == 20
+    assert len(ids(db, "since:2024-01-01 limit:20")) == 20
 
 
 def test_when_no_paper_has_every_word_any_word_matches(db: Database) -> None:

@@ -51,6 +51,29 @@ def test_author_matches_author_names_only(db: Database) -> None:
     assert found(db, "quillwort author:dao limit:20") == {"2401.00001"}
 
 
+def test_an_author_is_one_name_not_the_end_of_one_and_the_start_of_the_next(db: Database) -> None:
+    db.write_now(
+        lambda s: upsert_papers(
+            s,
+            [
+                make_paper("2401.00001", "Quillwort", authors=("Xiang Li", "Wei Zhang")),
+                make_paper("2401.00002", "Zorbulate", authors=("Li Wei",)),
+            ],
+        )
+    )
+    assert found(db, 'author:"li wei" limit:20') == {"2401.00002"}
+    assert found(db, '"li wei" limit:20') == {"2401.00002"}
+
+
+def test_author_names_match_without_their_accents(db: Database) -> None:
+    db.write_now(
+        lambda s: upsert_papers(
+            s, [make_paper("2401.00001", "Quillwort", authors=("José Müller",))]
+        )
+    )
+    assert found(db, 'author:"jose muller"') == {"2401.00001"}
+
+
 def test_excluded_words_still_exclude_when_any_word_matches(db: Database) -> None:
     db.write_now(
         lambda s: upsert_papers(

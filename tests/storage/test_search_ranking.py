@@ -6,6 +6,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.search_query import parse_search_query
@@ -38,6 +39,28 @@ def test_the_best_match_wins_over_many_more_upvoted_partial_matches(db: Database
     assert ids(db, sentence)[0] == "2401.00001"
 
 
+def test_the_best_match_is_found_among_more_matches_than_the_bonuses_reorder(
+    db: Database,
+) -> None:
+    """The candidates are the best BM25 matches, not the most upvoted of all matches."""
+    popular = [
+        make_paper(f"2301.{i:05d}", f"Study {i}", summary="Quillwort " + FILLER, upvotes=1000 + i)
+        for i in range(100)
+    ]
+    target = make_paper("2401.00001", "Quillwort", summary=FILLER, upvotes=0)
+    db.write_now(lambda s: upsert_papers(s, [*popular, target]))
+    assert ids(db, "quillwort")[0] == "2401.00001"
+
+
+def test_a_long_query_leaves_out_words_most_papers_have(db: Database) -> None:
+    """Past six words, a word in more than 5% of the papers no longer finds papers alone."""
+    common = [make_paper(f"2301.{i:05d}", f"Networks {i}", summary=FILLER) for i in range(40)]
+    target = make_paper("2401.00001", "Quillwort zorbulate fennel borage chervil sorrel")
+    db.write_now(lambda s: upsert_papers(s, [*common, target]))
+    query = "quillwort zorbulate fennel borage chervil sorrel networks"
+    assert ids(db, query) == ["2401.00001"]
+
+
 def test_upvotes_break_near_ties_only(db: Database) -> None:
     db.write_now(
         lambda s: upsert_papers(
@@ -46,10 +69,12 @@ def test_upvotes_break_near_ties_only(db: Database) -> None:
                 make_paper("2401.00001", "Quillwort zorbulate networks", summary=FILLER),
                 make_paper("2401.00002", "Quillwort networks", summary=FILLER, upvotes=5000),
                 make_paper("2401.00003", "Quillwort zorbulate networks", summary=FILLER, upvotes=9),
+                make_paper("2401.00004", "Quillwort zorbulate networks", summary=FILLER, upvotes=1),
             ],
         )
     )
-    assert ids(db, "quillwort zorbulate networks") == ["2401.00003", "2401.00001", "2401.00002"]
+    expected = ["2401.00003", "2401.00004", "2401.00001", "2401.00002"]
+    assert ids(db, "quillwort zorbulate networks") == expected  # one upvote is more than none
 
 
 def test_the_query_as_a_phrase_ranks_above_its_words_scattered(db: Database) -> None:
@@ -122,7 +147,8 @@ def test_author_matches_names_only(db: Database) -> None:
     assert ids(db, 'author:"tri dao"') == ["2401.00002"]
 
 
-def test_since_is_a_utc_day_whatever_the_database_time_zone(db: Database) -> None:
+@pytest.mark.usefixtures("machine_in_new_york")
+def test_since_is_a_utc_day_whatever_the_database_or_machine_time_zone(db: Database) -> None:
     if db.dialect == "postgresql":  # a server far east of UTC moved the old bound by 14 hours
         db.engine.dispose()
         event.listen(db.engine, "connect", _kiritimati)
@@ -165,4 +191,7 @@ def test_filter_only_queries_list_the_most_upvoted_matches(db: Database) -> None
             ],
         )
     )
-    assert ids(db, "since:2024-01-01 limit:3") == ["2401.00008", "2401.00007", "2401.00006"]
+    query = parse_search_query("since:2024-01-01 limit:3")
+    result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
+    assert [p.id for p in result.papers] == ["2401.00008", "2401.00007", "2401.00006"]
+    assert result.scores == (0.0, 0.0, 0.0)  # listed, not ranked: no relevance to show
