@@ -186,6 +186,43 @@ def test_when_no_paper_has_every_word_any_word_matches(db: Database) -> None:
     assert result.matched_any
 
 
+def test_a_paper_with_every_word_is_not_a_partial_match(db: Database) -> None:
+    fill(db, [make_paper("2401.00001", "Quillwort zorbulate networks")])
+    assert not search(db, "quillwort zorbulate").matched_any
+    assert not search(db, "quillwort").matched_any  # one word: found means every word
+    assert search(db, "nonexistentword otherword").papers == []
+    assert not search(db, "nonexistentword otherword").matched_any
+
+
+def test_a_hyphenated_word_ranks_its_words_together_first_without_needing_them(
+    db: Database,
+) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Zorbulate methods for quillwort", upvotes=50),
+            make_paper("2401.00002", "Quillwort zorbulate methods"),
+            make_paper("2401.00003", "Quillwort methods", upvotes=90),
+            make_paper("2401.00004", "Plinth methods"),
+        ],
+    )
+    assert ids(db, "quillwort-zorbulate") == ["2401.00002", "2401.00001", "2401.00003"]
+    assert sorted(ids(db, "plinth quillwort-zorbulate")) == [
+        "2401.00001",
+        "2401.00002",
+        "2401.00003",
+        "2401.00004",
+    ]
+
+
+def test_a_hyphenated_word_found_only_apart_is_a_partial_match(db: Database) -> None:
+    """The paper has both words, but not the hyphenated word as such."""
+    fill(db, [make_paper("2401.00001", "Zorbulate methods for quillwort")])
+    result = search(db, "quillwort-zorbulate")
+    assert [p.id for p in result.papers] == ["2401.00001"]
+    assert result.matched_any
+
+
 def test_index_follows_updates_and_deletes(db: Database) -> None:
     fill(db, [make_paper("2401.00001", "Quillwort networks")])
     db.write_now(lambda s: upsert_papers(s, [make_paper("2401.00001", "Zorbulate networks")]))

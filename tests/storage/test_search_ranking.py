@@ -61,6 +61,23 @@ def test_a_long_query_leaves_out_words_most_papers_have(db: Database) -> None:
     assert ids(db, query) == ["2401.00001"]
 
 
+def test_a_long_query_keeps_its_six_rarest_words_and_those_in_5_percent(db: Database) -> None:
+    """The six rarest by how many papers have them, not the first six by name; a word in
+    exactly 5% of the papers still finds papers on its own, one in more does not."""
+    fillers = [make_paper(f"2301.{i:05d}", f"Study {i}", summary=FILLER) for i in range(37)]
+    target = make_paper("2401.00001", "Quillwort zorbulate plinth gloam snarkle")
+    exactly_five_percent = [
+        make_paper("2401.00002", "Frobnic one"),
+        make_paper("2401.00003", "Frobnic two"),
+    ]
+    db.write_now(lambda s: upsert_papers(s, [*fillers, target, *exactly_five_percent]))
+    # "accuracy" is in the 37 fillers' abstracts, and sorts first by name
+    sentence = "accuracy quillwort zorbulate plinth gloam snarkle wuggle frobnic limit:20"
+    assert sorted(ids(db, sentence)) == ["2401.00001", "2401.00002", "2401.00003"]
+    six_words = ids(db, "accuracy quillwort zorbulate plinth gloam snarkle")
+    assert six_words[:2] == ["2401.00001", "2301.00000"]  # six words: every one counts
+
+
 def test_upvotes_break_near_ties_only(db: Database) -> None:
     db.write_now(
         lambda s: upsert_papers(
