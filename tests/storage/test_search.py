@@ -116,6 +116,21 @@ def test_a_quoted_phrase_of_three_words_needs_them_adjacent(db: Database) -> Non
     assert sorted(ids(db, "quillwort root growth")) == ["2401.00001", "2401.00002", "2401.00003"]
 
 
+def test_a_three_word_phrase_answer_looks_past_papers_without_it_in_a_row(db: Database) -> None:
+    """The index finds the phrase's pairs anywhere in a paper; the papers read for the answer
+    are checked, and those without the words in a row are replaced by the next matches."""
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillwort root growth", upvotes=100),
+            make_paper("2401.00002", "Quillwort root systems and root growth", upvotes=50),
+            make_paper("2401.00003", "A quillwort root growth model", summary=FILLER),
+        ],
+    )
+    assert ids(db, '"quillwort root growth" limit:2') == ["2401.00001", "2401.00003"]
+    assert ids(db, '"quillwort root growth" limit:1') == ["2401.00001"]
+
+
 def test_a_quoted_phrase_skips_stopwords_between_its_words(db: Database) -> None:
     fill(
         db,

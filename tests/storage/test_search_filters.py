@@ -32,6 +32,10 @@ def test_since_alone_filters_by_publication_date(db: Database) -> None:
         )
     )
     assert found(db, "since:2024-01-01 limit:20") == {"2505.00001", "2505.00002"}
+    query = parse_search_query("since:2024-01-01")
+    result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
+    assert result.scores == (0.0, 0.0)  # no relevance: listed by upvotes
+    assert not result.matched_any
 
 
 def test_author_matches_author_names_only(db: Database) -> None:
@@ -90,3 +94,23 @@ def test_excluded_words_still_exclude_when_any_word_matches(db: Database) -> Non
     result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
     assert result.matched_any  # no paper has both words
     assert {p.id for p in result.papers} == {"2401.00002", "2401.00004"}
+
+
+def test_author_is_the_name_in_order_with_nothing_between(db: Database) -> None:
+    db.write_now(
+        lambda s: upsert_papers(
+            s,
+            [
+                make_paper("2401.00001", "Quillwort one", authors=("Tri Dao",)),
+                make_paper("2401.00002", "Quillwort two", authors=("Tri Quoc Dao",)),
+                make_paper("2401.00003", "Quillwort three", authors=("Dao Tri",)),
+            ],
+        )
+    )
+    assert found(db, 'author:"tri dao" limit:20') == {"2401.00001"}
+    assert found(db, '"tri dao" limit:20') == {"2401.00001"}
+
+
+def test_exclusions_alone_find_nothing(db: Database) -> None:
+    db.write_now(lambda s: upsert_papers(s, [make_paper("2401.00001", "Quillwort networks")]))
+    assert found(db, "-vision") == set()

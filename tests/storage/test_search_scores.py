@@ -69,6 +69,17 @@ def test_the_words_in_order_earn_3_points_in_the_title_and_2_anywhere(db: Databa
     assert got == pytest.approx([7.0, 2.0], abs=1e-3)
 
 
+def test_the_words_in_order_in_the_title_may_have_two_words_between(db: Database) -> None:
+    papers = [
+        paper(1, "Quillwort of the zorbulate", "plain study alpha"),
+        paper(2, "Plain study", "quillwort of the alpha zorbulate"),
+    ]
+    # the title's words (1 + 1), in order there with "of the" between (3), and the pair in the
+    # text, which skips stopwords (2)
+    got = points_over_the_last(db, "quillwort zorbulate", papers)
+    assert got == pytest.approx([7.0], abs=1e-3)
+
+
 def test_each_adjacent_pair_of_a_longer_query_earns_its_share_of_1_point(db: Database) -> None:
     papers = [
         paper(1, "Plain study", "alpha quillwort zorbulate plinth"),
