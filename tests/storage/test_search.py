@@ -230,6 +230,20 @@ def test_a_hyphenated_word_ranks_its_words_together_first_without_needing_them(
     ]
 
 
+def test_a_hyphenated_word_of_stopwords_only_needs_both_words(db: Database) -> None:
+    """Its words make no pair (pairs skip stopwords), so it is the two words, anywhere."""
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Quillworts of the north"),
+            make_paper("2401.00002", "Quillworts of note"),
+        ],
+    )
+    result = search(db, "of-the")
+    assert [p.id for p in result.papers] == ["2401.00001", "2401.00002"]
+    assert not result.matched_any
+
+
 def test_a_hyphenated_word_found_only_apart_is_a_partial_match(db: Database) -> None:
     """The paper has both words, but not the hyphenated word as such."""
     fill(db, [make_paper("2401.00001", "Zorbulate methods for quillwort")])

@@ -35,7 +35,7 @@ def test_since_alone_filters_by_publication_date(db: Database) -> None:
     query = parse_search_query("since:2024-01-01")
     result = db.read_now(lambda s: search_catalog(s, query, db.search_index))
     assert result.scores == (0.0, 0.0)  # no relevance: listed by upvotes
-    assert not result.matched_any
+    assert result.matched_any is False  # false, not None: the CLI prints it
 
 
 def test_author_matches_author_names_only(db: Database) -> None:
