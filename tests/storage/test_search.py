@@ -209,6 +209,15 @@ def test_a_paper_with_every_word_is_not_a_partial_match(db: Database) -> None:
     assert not search(db, "nonexistentword otherword").matched_any
 
 
+def test_a_quoted_phrase_found_with_some_of_the_other_words_is_a_partial_match(
+    db: Database,
+) -> None:
+    fill(db, [make_paper("2401.00001", "Low-rank experts")])
+    result = search(db, '"low rank" zorbulate experts')
+    assert [p.id for p in result.papers] == ["2401.00001"]
+    assert result.matched_any
+
+
 def test_a_hyphenated_word_ranks_its_words_together_first_without_needing_them(
     db: Database,
 ) -> None:
