@@ -131,6 +131,12 @@ def test_a_three_word_phrase_answer_looks_past_papers_without_it_in_a_row(db: Da
     assert ids(db, '"quillwort root growth" limit:1') == ["2401.00001"]
 
 
+def test_a_quoted_phrase_left_with_one_word_for_the_index_is_that_word(db: Database) -> None:
+    """The grammar keeps ``_`` as a word (``\\w``); the index's words are letters and digits."""
+    fill(db, [make_paper("2401.00001", "Quillwort networks")])
+    assert ids(db, '"quillwort _"') == ["2401.00001"]
+
+
 def test_a_quoted_phrase_skips_stopwords_between_its_words(db: Database) -> None:
     fill(
         db,
