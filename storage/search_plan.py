@@ -6,7 +6,8 @@ in the title, in the AI keywords, all of them in order (a phrase) in the title o
 adjacent pairs of them in order. Measured on real Daily Papers (docs/benchmarks.md), scoring
 fields separately and summing lets one title word outscore three abstract words, while bounded
 bonuses keep BM25's recall and lift topic queries. Quoted phrases, ``author:`` and ``since:``
-must match; ``-words`` must not; every other word (and hyphenated words, as phrases) may.
+must match; ``-words`` must not; of every other word (and hyphenated words, as phrases) at
+least one must, so ``"low rank" zorbulate`` finds nothing when no paper says zorbulate.
 """
 
 from __future__ import annotations
