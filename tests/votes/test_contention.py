@@ -11,18 +11,20 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.votes.events import ButtonVote, Effect
 from bot.votes.service import VoteRecorder
 from storage.db import Database
+from storage.tables import VOTE_TABLE
 from storage.votes import VoteKey, lock_vote, lock_votes, paper_tally, voters
 from tests.support.databases import migrated_database
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
@@ -144,3 +146,63 @@ def test_on_postgresql_a_vote_row_read_for_a_change_is_locked_until_the_change_e
             lock(first, key)
             with pytest.raises(OperationalError, match="lock timeout"):
                 lock_without_waiting(db, lock, key)
+
+
+def keys_of(*users: str) -> list[VoteKey]:
+    return [VoteKey("test", "T1", P1, user) for user in users]
+
+
+def row_ids(db: Database) -> dict[str, int]:
+    """Each stored vote row's id, by person."""
+    rows = db.read_now(lambda s: s.execute(select(VOTE_TABLE.c.user_id, VOTE_TABLE.c.id)).all())
+    return {user: vote_id for user, vote_id in rows}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_first_vote_another_transaction_creates_first_is_taken_over_not_doubled(
+    tmp_path: Path,
+) -> None:
+    """Two first opinions of one person at once: both look and find no row, and the first
+    creates it. The second's insert then does nothing (the row exists by then), so it must read
+    and lock the row the first made. The first commits right after the second has looked."""
+    (key,) = keys_of("U1")
+    with migrated_database("postgresql", tmp_path) as db, ExitStack() as first_block:
+        first = first_block.enter_context(db.session(write=True))
+        made = lock_vote(first, key, "C1", T0)
+        with db.session(write=True) as second:
+
+            def commit_first(*_: object) -> None:
+                first_block.close()
+
+            event.listen(second.connection(), "after_cursor_execute", commit_first, once=True)
+            taken = lock_vote(second, key, "C2", T0 + timedelta(seconds=1))
+        assert taken == made
+        assert row_ids(db) == {"U1": made.id}
+
+
+def test_a_batch_creates_its_new_rows_in_key_order_whatever_order_it_is_given(
+    db: Database,
+) -> None:
+    """Batches that create overlapping rows insert them in one order, so neither waits on a row
+    the other inserted while holding one it needs. Row ids show the order of creation."""
+    u1, u2, u3 = keys_of("U1", "U2", "U3")
+    channels = {u2: "C2", u3: "C1", u1: "C3"}  # neither given nor channel order is key order
+    db.write_now(lambda s: lock_votes(s, channels, T0))
+    ids = row_ids(db)
+    assert ids["U1"] < ids["U2"] < ids["U3"]
+
+
+def test_a_batch_locks_its_rows_in_id_order(db: Database) -> None:
+    """Rows are locked as the query returns them, so batches sharing rows lock them in one order
+    (by id) and wait for each other instead of deadlocking. Here no order the database could
+    otherwise return them in is id order: not the key's (the unique index), nor their update
+    times' (another index), nor the table's (PostgreSQL moves an updated row to the end)."""
+    u1, u2, u3 = keys_of("U1", "U2", "U3")
+    for key, seconds in ((u3, 2), (u2, 0), (u1, 1)):  # ids in reverse key order
+        at = T0 + timedelta(seconds=seconds)
+        db.write_now(lambda s, k=key, t=at: lock_vote(s, k, "C1", t))  # type: ignore[misc]
+    moved = update(VOTE_TABLE).where(VOTE_TABLE.c.user_id == "U3").values(channel="C9")
+    db.write_now(lambda s: s.execute(moved))
+    locked = db.write_now(lambda s: lock_votes(s, dict.fromkeys((u1, u2, u3), "C1"), T0))
+    ids = row_ids(db)
+    assert [state.id for state in locked.values()] == [ids["U3"], ids["U2"], ids["U1"]]
