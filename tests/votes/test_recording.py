@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.model import Tally
 from bot.votes.events import Effect, VoteResult
 from storage.db import Database
 from tests.votes.helpers import PAPERS, T0, open_desk
@@ -23,12 +24,17 @@ async def test_click_records_and_the_same_click_takes_it_back(db: Database) -> N
     assert desk.tally(P1).up == 0
 
 
-async def test_the_other_button_switches_the_vote(db: Database) -> None:
+async def test_the_other_button_switches_the_vote_and_the_card_shows_both_counts(
+    db: Database,
+) -> None:
     desk = await open_desk(db)
+    await desk.send(desk.click("U2", P1, 1))
     await desk.send(desk.click("U1", P1, 1))
     switched = await desk.send(desk.click("U1", P1, -1))
     assert switched.result == VoteResult(Effect.RECORDED, P1, -1)
-    assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
+    assert (desk.tally(P1).up, desk.tally(P1).down) == (1, 1)
+    assert switched.card is not None
+    assert (switched.card.paper.id, switched.card.tally) == (P1, Tally(1, 1))
 
 
 async def test_reactions_on_a_one_paper_message_count_and_removal_uncounts(db: Database) -> None:
