@@ -159,12 +159,27 @@ async def test_a_lane_applies_one_batch_at_a_time_of_at_most_max_batch_events(
     assert (log.sizes, log.most_at_once) == ([4, 3], 1)
 
 
+def people_two_lanes_part() -> tuple[str, str]:
+    """Two people whose events two lanes would apply apart."""
+    lane = {u: hash(("test", "T1", u)) % 2 for u in (f"U{n}" for n in range(40))}
+    return next(u for u in lane if lane[u] == 0), next(u for u in lane if lane[u] == 1)
+
+
 async def test_people_in_different_lanes_have_their_batches_applied_side_by_side(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    lane = {u: hash(("test", "T1", u)) % 2 for u in (f"U{n}" for n in range(40))}
-    first, second = next(u for u in lane if lane[u] == 0), next(u for u in lane if lane[u] == 1)
+    first, second = people_two_lanes_part()
     log = BatchLog()
     recorder = recorder_over(log, monkeypatch, lanes=2)
     await asyncio.gather(recorder.record(click(first, 0)), recorder.record(click(second, 0)))
     assert (log.sizes, log.most_at_once) == ([1, 1], 2)
+
+
+async def test_by_default_everyone_shares_one_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One lane, whose batches grow with the backlog, does the most per round trip (the class
+    docstring; docs/benchmarks.md): people two lanes would part share a batch."""
+    first, second = people_two_lanes_part()
+    log = BatchLog()
+    recorder = recorder_over(log, monkeypatch)
+    await asyncio.gather(recorder.record(click(first, 0)), recorder.record(click(second, 0)))
+    assert log.sizes == [2]
