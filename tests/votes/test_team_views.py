@@ -184,3 +184,16 @@ async def test_voters_are_listed_up_votes_first_then_oldest_first(db: Database) 
         Voter("U1", 1, "button", None, "C1", T0 + timedelta(minutes=30)),
         Voter("U3", -1, "button", None, "C1", T0),
     ]
+
+
+async def test_the_leaderboard_lists_papers_of_equal_score_and_up_votes_by_id(db: Database) -> None:
+    """The id is the last sort key. Without it, tied papers keep whatever order the database
+    groups and sorts them in: two ranks of twelve tied papers, ids interleaved, show it."""
+    desk = await open_desk(db)
+    papers = [f"2607.{n:05d}" for n in range(1, 25)]
+    for paper in papers:
+        await desk.send(desk.click("U1", paper, 1))
+    for paper in papers[1::2]:
+        await desk.send(desk.click("U2", paper, 1))
+    board = db.read_now(lambda s: leaderboard(s, "test", "T1", since=None, channel=None, limit=99))
+    assert [entry.paper_id for entry in board] == papers[1::2] + papers[::2]
