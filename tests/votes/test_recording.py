@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.model import Tally
 from bot.votes.events import Effect, VoteResult
+from bot.votes.service import VoteReceipt
 from storage.db import Database
 from tests.votes.helpers import PAPERS, T0, open_desk
 
@@ -75,6 +76,15 @@ async def test_a_replayed_event_counts_once(db: Database) -> None:
     replay = await desk.send(event)
     assert replay.result.effect is Effect.DUPLICATE
     assert desk.tally(P1).up == 1  # a second delivery of the click did not take it back
+
+
+async def test_a_vote_on_a_paper_the_catalog_lacks_counts_and_has_no_card(db: Database) -> None:
+    """A click on an old card whose paper the catalog no longer has: nothing to redraw."""
+    desk = await open_desk(db)
+    unknown = "2606.99999"
+    receipt = await desk.send(desk.click("U1", unknown, 1))
+    assert receipt == VoteReceipt(VoteResult(Effect.RECORDED, unknown, 1), None)
+    assert desk.tally(unknown).up == 1
 
 
 async def test_one_opinion_per_person_per_paper_whatever_the_source(db: Database) -> None:
