@@ -102,7 +102,12 @@ class VoteRecorder:
         while pending:
             batch = pending[: self._max_batch]
             del pending[: self._max_batch]
-            await self._apply(batch)
+            try:
+                await self._apply(batch)
+            except Exception as error:  # a bug, as the database's failures are handled inside:
+                log.exception("recording a batch of %d vote events failed", len(batch))
+                for _, future in batch:  # its callers hear of it, and the lane goes on
+                    _settle(future, error=error)
 
     async def _apply(self, batch: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]) -> None:
         values, now = self._deps.settings.reaction_values, self._deps.clock()

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -183,3 +183,34 @@ async def test_by_default_everyone_shares_one_lane(monkeypatch: pytest.MonkeyPat
     recorder = recorder_over(log, monkeypatch)
     await asyncio.gather(recorder.record(click(first, 0)), recorder.record(click(second, 0)))
     assert log.sizes == [2]
+
+
+class ClockFailingOnce(FixedClock):
+    """A clock whose first reading raises: a failure outside the database's own handling."""
+
+    failed = False
+
+    def __call__(self) -> datetime:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("clock broke")
+        return super().__call__()
+
+
+async def test_a_batch_failing_outside_the_database_fails_its_callers_and_the_lane_goes_on(
+    sqlite_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nobody waits forever for a vote: the first batch's callers get the error, and the events
+    queued behind it are still recorded."""
+    desk = await open_desk(sqlite_db)
+    recorder = VoteRecorder(dataclasses.replace(desk.deps, clock=ClockFailingOnce()), max_batch=2)
+    events = [desk.click(f"U{n}", P1, 1) for n in range(4)]
+    with caplog.at_level(logging.ERROR, logger="bot.votes.service"):
+        results = await asyncio.wait_for(
+            asyncio.gather(*(recorder.record(e) for e in events), return_exceptions=True), 10
+        )
+    assert [type(r).__name__ for r in results] == [
+        "RuntimeError", "RuntimeError", "VoteReceipt", "VoteReceipt"
+    ]  # fmt: skip
+    assert desk.tally(P1).up == 2
+    assert [r.getMessage() for r in caplog.records] == ["recording a batch of 2 vote events failed"]
