@@ -19,6 +19,7 @@ from bot.digests.subscription import (
     resolve_timezone,
     timezone_hint,
     validate_spec,
+    zones_of_city,
 )
 from bot.model.digests import MON_FRI, DigestSpec, Kind
 from bot.usage import UsageError
@@ -152,7 +153,9 @@ def _number(word: str, name: str) -> int:
 
 
 def _timezone(word: str) -> str:
-    zone = resolve_timezone(word)
+    """An IANA name in any case, or a city only one zone is named after (the reply shows which)."""
+    cities = zones_of_city(word)
+    zone = resolve_timezone(word) or (cities[0] if len(cities) == 1 else None)
     if zone is None:
         raise UsageError(f"{word[:64]!r} is not a time zone I know. {timezone_hint(word)}")
     return zone
@@ -211,7 +214,7 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
         elif (days := parse_days(word)) is not None:
             draft.set_once("days of the week")
             draft.weekdays = days
-        elif "/" in word or resolve_timezone(word) is not None:
+        elif "/" in word or resolve_timezone(word) is not None or zones_of_city(word):
             draft.set_once("time zone")
             draft.timezone = _timezone(word)
         elif _TIME_LIKE.fullmatch(word):

@@ -29,13 +29,20 @@ def resolve_timezone(name: str) -> str | None:
     return _zones().get(name.strip().lower())
 
 
+def zones_of_city(name: str) -> list[str]:
+    """The zones a city on its own names (``berlin``: Europe/Berlin), canonical and sorted."""
+    wanted = name.strip().lower().replace(" ", "_")[:64]
+    return sorted(zone for key, zone in _zones().items() if key.rsplit("/", 1)[-1] == wanted != key)
+
+
 def timezone_hint(name: str) -> str:
     """``Did you mean Europe/Berlin?`` for a city on its own or a misspelt zone, else an example."""
-    wanted = name.strip().lower().replace(" ", "_")[:64]
-    in_place = sorted(key for key in _zones() if key.rsplit("/", 1)[-1] == wanted and "/" in key)
-    close = in_place[:2] or difflib.get_close_matches(wanted, list(_zones()), n=2, cutoff=0.75)
+    close = zones_of_city(name)[:2] or [
+        _zones()[c]
+        for c in difflib.get_close_matches(name.lower()[:64], list(_zones()), n=2, cutoff=0.75)
+    ]
     if close:
-        return "Did you mean " + " or ".join(_zones()[c] for c in close) + "?"
+        return "Did you mean " + " or ".join(close) + "?"
     return "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
 
 

@@ -61,6 +61,12 @@ def test_order_and_spelling_are_free(text: str, expected: tuple[str, str, int, i
     assert (spec.kind, f"{spec.local_time:%H:%M}", spec.top_n, spec.min_upvotes) == expected
 
 
+def test_a_city_only_one_zone_is_named_after_stands_for_that_zone() -> None:
+    """The reply to the subscription names the zone, so the reading is never hidden."""
+    assert parse_subscribe("daily 09:00 Berlin", "UTC").timezone == "Europe/Berlin"
+    assert parse_subscribe("tz new_york", "UTC").timezone == "America/New_York"
+
+
 def test_days_and_keywords() -> None:
     assert parse_subscribe("on fri-mon", "UTC").weekdays == (0, 4, 5, 6)
     assert parse_subscribe("every day", "UTC").weekdays == tuple(range(7))
@@ -88,8 +94,10 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
             f"'Europe/Berln'{NO_ZONE}Did you mean Europe/Berlin or Europe/Dublin?",
         ),
         ("tz Mars/Olympus", f"'Mars/Olympus'{NO_ZONE}{IANA}"),
-        ("tz Berlin", f"'Berlin'{NO_ZONE}Did you mean Europe/Berlin?"),  # a city on its own
-        ("tz kolkata", f"'kolkata'{NO_ZONE}Did you mean Asia/Kolkata?"),
+        (  # a city two zones are named after: the reply names both
+            "daily Louisville",
+            f"'Louisville'{NO_ZONE}Did you mean America/Kentucky/Louisville or America/Louisville?",
+        ),
         (
             "weekly mon,thu",
             "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
@@ -199,6 +207,10 @@ def test_specs_at_the_limits_are_accepted(spec: DigestSpec) -> None:
             DigestSpec(timezone="europe/berlin"),  # stored names are canonical
             "'europe/berlin' is not a time zone I know. Did you mean Europe/Berlin or "
             "Europe/Dublin?",
+        ),
+        (  # stored names are whole IANA names: a city alone is only suggested
+            DigestSpec(timezone="Berlin"),
+            "'Berlin' is not a time zone I know. Did you mean Europe/Berlin?",
         ),
         (
             DigestSpec(timezone="Europe/Berln"),
