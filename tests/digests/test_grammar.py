@@ -64,7 +64,7 @@ def test_order_and_spelling_are_free(text: str, expected: tuple[str, str, int, i
 def test_a_city_only_one_zone_is_named_after_stands_for_that_zone() -> None:
     """The reply to the subscription names the zone, so the reading is never hidden."""
     assert parse_subscribe("daily 09:00 Berlin", "UTC").timezone == "Europe/Berlin"
-    assert parse_subscribe("tz new_york", "UTC").timezone == "America/New_York"
+    assert parse_subscribe('tz "New York"', "UTC").timezone == "America/New_York"
 
 
 def test_days_and_keywords() -> None:
