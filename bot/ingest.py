@@ -119,9 +119,11 @@ def load_sample_until_complete(db: Database, now: datetime, sample: Sample = Sam
 
     Processes starting together take turns (``storage.locks``), so one loads and the others then
     find the catalog filled. The sample goes in as many short, idempotent transactions rather
-    than one long one, so commands and votes of running processes are not held up meanwhile; a
-    process stopped half-way leaves the sample's first paper stored but not its last (they go in
-    in file order), and the next start loads it again, which refreshes the stored part in place.
+    than one long one, so commands and votes of running processes are not held up meanwhile.
+    They go in from the end of the file, so the sample's first paper is stored last: a start
+    finds it (one short read) once the sample is complete, while a process stopped half-way
+    leaves the sample's last paper without its first, and the next start loads it again, which
+    refreshes the stored part in place.
     """
     if not _sample_unfinished(db, sample):
         return 0
@@ -129,16 +131,15 @@ def load_sample_until_complete(db: Database, now: datetime, sample: Sample = Sam
         if not _sample_unfinished(db, sample):
             return 0
         papers = sample.papers(now)
-        for start in range(0, len(papers), SAMPLE_BATCH):
+        for start in reversed(range(0, len(papers), SAMPLE_BATCH)):
             db.write_now(partial(upsert_papers, papers=papers[start : start + SAMPLE_BATCH]))
     return len(papers)
 
 
 def _sample_unfinished(db: Database, sample: Sample) -> bool:
-    """An empty catalog, or one holding the sample's first paper but not its last."""
+    """An empty catalog, or one holding the sample's last paper (stored first) but not its first."""
     if db.read_now(count_papers) == 0:
         return True
-    first = sample.first_id()
-    if db.read_now(partial(get_paper, paper_id=first)) is None:
-        return False  # a catalog of its own: the sample was never loaded into it
-    return db.read_now(partial(get_paper, paper_id=sample.last_id())) is None
+    if db.read_now(partial(get_paper, paper_id=sample.first_id())) is not None:
+        return False  # the sample is complete (or the catalog's own papers include its first)
+    return db.read_now(partial(get_paper, paper_id=sample.last_id())) is not None

@@ -10,9 +10,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+import bot.ingest
 from bot.ingest import SAMPLE_BATCH, Sample, load_sample_until_complete
-from bot.model import Paper
+from bot.model import Paper, UpsertResult
 from storage import migrate
 from storage.db import Database, create_db_engine
 from storage.locks import STARTUP_LOCK, lock_key, startup_lock
@@ -59,10 +61,29 @@ def test_a_start_after_a_sample_load_cut_short_loads_the_rest(
     db: Database, sample_papers: list[Paper]
 ) -> None:
     sample = sample_papers[: SAMPLE_BATCH * 2 + 3]
-    db.write_now(partial(upsert_papers, papers=sample[:SAMPLE_BATCH]))  # then the process stopped
+    # the batches go in from the end of the sample: two were in when the process stopped
+    db.write_now(partial(upsert_papers, papers=sample[SAMPLE_BATCH:]))
 
     assert load_sample_until_complete(db, NOW, listed(sample)) == len(sample)
     assert db.read_now(count_papers) == len(sample)
+
+
+def test_the_samples_first_paper_goes_in_with_the_last_batch(
+    db: Database, sample_papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its being stored is what tells a finished load from one cut short."""
+    sample = sample_papers[: SAMPLE_BATCH * 2 + 3]
+    batches: list[list[str]] = []
+
+    def recording(session: Session, papers: list[Paper]) -> UpsertResult:
+        batches.append([p.id for p in papers])
+        return upsert_papers(session, papers)
+
+    monkeypatch.setattr(bot.ingest, "upsert_papers", recording)
+    load_sample_until_complete(db, NOW, listed(sample))
+
+    assert len(batches) == 3
+    assert sample[0].id in batches[-1]
 
 
 def test_a_finished_sample_is_not_loaded_again(db: Database, sample_papers: list[Paper]) -> None:
