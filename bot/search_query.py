@@ -16,6 +16,7 @@ from datetime import date
 from typing import TypeVar
 
 from bot.model.search import DEFAULT_LIMIT, STOPWORDS, SearchQuery
+from bot.usage import UsageError
 
 MAX_LIMIT = 20
 MAX_TERMS = 24
@@ -31,10 +32,6 @@ _TOKEN = re.compile(
     r"""|(?P<word>\S+)""",
     re.IGNORECASE,
 )
-
-
-class QueryError(ValueError):
-    """The query cannot be run as typed; the message says why, in the user's terms."""
 
 
 def words(text: str) -> list[str]:
@@ -147,10 +144,10 @@ def _parse_since(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise QueryError(f"since: takes a date like 2025-01-31, not {value[:40]!r}") from None
+        raise UsageError(f"since: takes a date like 2025-01-31, not {value[:40]!r}") from None
 
 
 def _parse_limit(value: str) -> int:
     if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) < 1:
-        raise QueryError(f"limit: takes a number from 1 to {MAX_LIMIT}, not {value[:40]!r}")
+        raise UsageError(f"limit: takes a number from 1 to {MAX_LIMIT}, not {value[:40]!r}")
     return min(int(value), MAX_LIMIT)

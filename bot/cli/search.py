@@ -17,8 +17,9 @@ from typing import IO, Any
 from rich.console import Console
 
 from bot.cli.runtime import open_database
-from bot.search_query import QueryError, parse_search_query
+from bot.search_query import parse_search_query
 from bot.settings import Settings
+from bot.usage import UsageError
 from storage.db import Database
 from storage.search import search_catalog
 
@@ -55,8 +56,8 @@ def answer(db: Database, text: str, as_json: bool, out: IO[str]) -> int:
     try:
         query = parse_search_query(text)
         if query.is_empty:
-            raise QueryError("Tell me what to search for.")
-    except QueryError as error:
+            raise UsageError("Tell me what to search for.")
+    except UsageError as error:
         _write(out, {"query": text, "error": str(error)} if as_json else f"error: {error}")
         return EXIT_USAGE
     result = db.read_now(lambda s: search_catalog(s, query, db.search_index))

@@ -9,7 +9,7 @@ from bot.commands.spec import Command, Context
 from bot.model import Paper
 from bot.model.search import SearchQuery
 from bot.reply import Heading, Part, Reply, Text
-from bot.search_query import MAX_LIMIT, QueryError, parse_search_query
+from bot.search_query import MAX_LIMIT, parse_search_query
 from bot.sources.errors import SourceError
 from bot.usage import UsageError
 from storage.papers import upsert_papers
@@ -19,10 +19,7 @@ FEW_WORDS = 4  # up to this many, a query that no paper matches in full asks Hug
 
 
 async def run_search(ctx: Context, args: str) -> Reply:
-    try:
-        query = parse_search_query(args)
-    except QueryError as error:
-        raise UsageError(str(error)) from None
+    query = parse_search_query(args)
     if not (query.has_text or query.author or query.since):
         raise UsageError("Tell me what to search for.")
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from bot.digests.subscription import (
-    SubscriptionError,
     resolve_timezone,
     timezone_hint,
     validate_spec,
@@ -243,10 +242,7 @@ def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
         keywords=draft.keywords or (),
         min_upvotes=draft.min_upvotes or 0,
     )
-    try:
-        return validate_spec(spec)
-    except SubscriptionError as error:
-        raise UsageError(str(error)) from None
+    return validate_spec(spec)
 
 
 def parse_kind(text: str) -> Kind | None:

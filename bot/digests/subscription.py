@@ -7,15 +7,12 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot.model.digests import KINDS, DigestSpec
+from bot.usage import UsageError
 
 MAX_TOP_N = 20
 MAX_KEYWORDS = 10
 MAX_KEYWORD_LENGTH = 60
 MAX_MIN_UPVOTES = 100_000
-
-
-class SubscriptionError(ValueError):
-    """A subscription that cannot work as given; the message says why, in the user's terms."""
 
 
 @cache
@@ -47,33 +44,33 @@ def timezone_hint(name: str) -> str:
 
 
 def validate_spec(spec: DigestSpec) -> DigestSpec:
-    """Return ``spec`` if it can work, else raise ``SubscriptionError`` saying what to change."""
+    """Return ``spec`` if it can work, else raise ``UsageError`` saying what to change."""
     if resolve_timezone(spec.timezone) != spec.timezone:
-        raise SubscriptionError(
+        raise UsageError(
             f"{spec.timezone[:64]!r} is not a time zone I know. {timezone_hint(spec.timezone)}"
         )
     if spec.kind not in KINDS:
-        raise SubscriptionError(f"A digest is daily or weekly, not {spec.kind!r}.")
+        raise UsageError(f"A digest is daily or weekly, not {spec.kind!r}.")
     if not spec.weekdays:
-        raise SubscriptionError("Pick at least one day of the week.")
+        raise UsageError("Pick at least one day of the week.")
     if any(d not in range(7) for d in spec.weekdays) or len(set(spec.weekdays)) != len(
         spec.weekdays
     ):
-        raise SubscriptionError("Each day of the week may appear once.")
+        raise UsageError("Each day of the week may appear once.")
     if spec.kind == "weekly" and len(spec.weekdays) != 1:
-        raise SubscriptionError(
+        raise UsageError(
             "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
             "for several days a week, subscribe daily."
         )
     if not 1 <= spec.top_n <= MAX_TOP_N:
-        raise SubscriptionError(f"top takes a number from 1 to {MAX_TOP_N}.")
+        raise UsageError(f"top takes a number from 1 to {MAX_TOP_N}.")
     if not 0 <= spec.min_upvotes <= MAX_MIN_UPVOTES:
-        raise SubscriptionError(f"min-upvotes takes a number from 0 to {MAX_MIN_UPVOTES:,}.")
+        raise UsageError(f"min-upvotes takes a number from 0 to {MAX_MIN_UPVOTES:,}.")
     if len(spec.keywords) > MAX_KEYWORDS:
-        raise SubscriptionError(f"Give at most {MAX_KEYWORDS} keywords.")
+        raise UsageError(f"Give at most {MAX_KEYWORDS} keywords.")
     for keyword in spec.keywords:
         if not keyword.strip() or len(keyword) > MAX_KEYWORD_LENGTH:
-            raise SubscriptionError(
+            raise UsageError(
                 f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas."
             )
     return spec

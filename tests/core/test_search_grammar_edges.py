@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search_query import MAX_LIMIT, MAX_TERMS, QueryError, parse_search_query
+from bot.search_query import MAX_LIMIT, MAX_TERMS, parse_search_query
+from bot.usage import UsageError
 
 
 def test_limit_takes_one_and_clamps_six_digit_numbers() -> None:
@@ -20,7 +21,7 @@ def test_limit_takes_one_and_clamps_six_digit_numbers() -> None:
     [("lora limit:0", "limit:"), ("lora limit:1234567", "limit:"), ("lora since:soon", "since:")],
 )
 def test_bad_filter_values_raise_an_error_naming_the_filter(text: str, named: str) -> None:
-    with pytest.raises(QueryError, match=named):
+    with pytest.raises(UsageError, match=named):
         parse_search_query(text)
 
 

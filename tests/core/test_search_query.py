@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.model.search import SearchQuery
-from bot.search_query import MAX_LIMIT, MAX_TERMS, QueryError, parse_search_query
+from bot.search_query import MAX_LIMIT, MAX_TERMS, parse_search_query
+from bot.usage import UsageError
 
 
 def test_plain_words_become_lowercased_terms_and_nothing_else() -> None:
@@ -37,7 +38,7 @@ def test_limit_is_capped() -> None:
 
 @pytest.mark.parametrize("text", ["since:yesterday", "since:2024-13-01", "limit:0", "limit:many"])
 def test_bad_filters_are_explained(text: str) -> None:
-    with pytest.raises(QueryError):
+    with pytest.raises(UsageError):
         parse_search_query(text)
 
 
@@ -60,7 +61,7 @@ def test_huge_queries_are_truncated() -> None:
 def test_any_text_parses_or_raises_a_query_error(text: str) -> None:
     try:
         query = parse_search_query(text)
-    except QueryError:
+    except UsageError:
         return
     assert 1 <= query.limit <= MAX_LIMIT
     assert all(w and all(c.isalnum() or c == "_" for c in w) for w in query.terms)
@@ -77,7 +78,7 @@ def test_stopwords_drop_out_unless_they_are_the_whole_query() -> None:
 def test_limits_are_plain_ascii_numbers(text: str) -> None:
     try:
         query = parse_search_query(f"lora {text}")
-    except QueryError:
+    except UsageError:
         return
     assert query.limit == MAX_LIMIT
 

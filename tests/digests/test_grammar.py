@@ -15,7 +15,6 @@ from bot.digests.subscription import (
     MAX_KEYWORDS,
     MAX_MIN_UPVOTES,
     MAX_TOP_N,
-    SubscriptionError,
     validate_spec,
 )
 from bot.model.digests import MON_FRI, DigestSpec
@@ -259,7 +258,7 @@ def test_specs_at_the_limits_are_accepted(spec: DigestSpec) -> None:
     ],
 )
 def test_impossible_specs_are_refused_saying_what_to_change(spec: DigestSpec, message: str) -> None:
-    with pytest.raises(SubscriptionError) as refused:
+    with pytest.raises(UsageError) as refused:
         validate_spec(spec)
     assert str(refused.value) == message
 
