@@ -1,20 +1,22 @@
 """The core as adapters see it: the one module, with ``bot.reply`` and ``bot.model``, they import.
 
-An adapter turns platform input into neutral invocations and vote events, hands them to ``Core``
-and renders what comes back. The core does the rest: it splits every reply to the adapter's
-limits, records each message the adapter says it sent (so reactions and vote updates work,
-without the adapter having to remember), and after a vote rebuilds every affected message whole.
+An adapter turns platform input into neutral invocations and vote events and hands each to
+``Core`` with a small object that talks to the platform (a ``Responder`` for a command, a
+``VoteResponder`` for a click or a reaction). The core does the rest, the same way for every
+platform: it runs the command, splits the reply to the responder's limits, sends each message
+(privately when the reply is private), records the ones that show papers (so reactions and vote
+updates work without the adapter remembering anything), says a failure in one private line, and
+after a vote sends the voter's note and every affected message rebuilt whole.
 
     core.register_poster(adapter.platform, adapter.poster)
-    reply = await core.handle_command(invocation, deliver, adapter.limits, progress)
-    outcome = await core.handle_vote(event)
-    for update in outcome.updates: ...edit update.message_ref to show update.message...
+    await core.handle_command(invocation, responder)
+    await core.handle_vote(event, vote_responder)
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -22,7 +24,8 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.commands.dispatch import Dispatcher
-from bot.deps import Deps, Progress, no_progress
+from bot.deps import Deps, Progress
+from bot.failures import COMMAND_FAILED, command_failed, vote_note
 from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
 from bot.outbox.record import record_sent
@@ -36,11 +39,11 @@ from bot.votes.service import SILENT, VoteRecorder
 from storage.subscriptions import disable_workspace
 
 __all__ = [
+    "COMMAND_FAILED",
     "Adapter",
     "ButtonVote",
     "Channel",
     "Core",
-    "Deliver",
     "Effect",
     "Invocation",
     "MessageLimits",
@@ -51,8 +54,10 @@ __all__ = [
     "Posters",
     "Progress",
     "ReactionChange",
+    "Responder",
     "VoteEvent",
     "VoteOutcome",
+    "VoteResponder",
     "canonical_emoji",
     "parse_vote_action",
     "vote_action_id",
@@ -60,9 +65,37 @@ __all__ = [
 
 log = logging.getLogger("paperbot.core")
 
-Deliver = Callable[[Reply], Awaitable[str | None]]
-"""Sends one message of a reply; returns its platform reference, or None when the message
-cannot be referred to later (ephemeral, a response URL, stdout)."""
+
+class Responder(Protocol):
+    """The adapter's side of one command: where its answer goes. Talks to the platform only."""
+
+    @property
+    def limits(self) -> MessageLimits:
+        """What one message may carry on this platform."""
+        ...
+
+    async def send(self, message: Reply) -> str | None:
+        """Send one message, privately when ``message.private``. Returns its platform reference
+        (a Slack ``ts``, a Discord message id), or None when it cannot be referred to later
+        (ephemeral, a response URL, stdout)."""
+        ...
+
+    async def progress(self, note: str) -> None:
+        """Tell the person who asked about a slow step ("asking Hugging Face…"), or ignore it."""
+        ...
+
+
+class VoteResponder(Protocol):
+    """The adapter's side of one click or reaction: where its effects go."""
+
+    async def send(self, message: Reply) -> str | None:
+        """Tell the voter privately (a vote that failed or did not count); a platform with no
+        private channel back to the voter (a reaction on Slack or Discord) drops it."""
+        ...
+
+    async def edit(self, update: MessageUpdate) -> None:
+        """Replace a message the bot sent with ``update.message``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +113,17 @@ class VoteOutcome:
     updates: tuple[MessageUpdate, ...] = ()
     card: PaperCard | None = None  # the voted paper with its new tally, for a confirmation
 
+    @property
+    def note(self) -> Reply | None:
+        """What the voter is told privately: a vote that failed or did not count."""
+        return vote_note(self.result)
+
 
 class Adapter(Protocol):
     """A platform connection that ``paperbot run`` starts beside the digest scheduler."""
 
     @property
     def platform(self) -> str: ...
-
-    @property
-    def limits(self) -> MessageLimits:
-        """What one interactive reply message may carry."""
-        ...
 
     @property
     def poster(self) -> Poster:
@@ -162,37 +195,39 @@ class Core:
             log.info("%s workspace %s removed: %d digest(s) stopped", platform, workspace, len(ids))
         return len(ids)
 
-    def help(self, command: str | None = None) -> Reply:
-        return self._dispatcher.help_reply(command)
+    def private_command(self, name: str) -> bool:
+        """Whether ``name``'s answer is always private (``help``): for a platform that must
+        choose a visibility before the answer is ready (a Discord deferral)."""
+        command = self._dispatcher.find(name)
+        return command is not None and command.private
 
-    async def run_command(self, invocation: Invocation, progress: Progress = no_progress) -> Reply:
-        """The whole reply, unsent: for adapters that answer before they know where it goes."""
-        return await self._dispatcher.handle(self._deps, invocation, progress)
+    async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
+        """Run a command and send its reply through ``responder``; returns what was sent.
 
-    async def handle_command(
-        self,
-        invocation: Invocation,
-        deliver: Deliver,
-        limits: MessageLimits,
-        progress: Progress = no_progress,
-    ) -> Reply:
-        """Run a command and deliver its reply split to ``limits``; returns the whole reply."""
-        reply = await self.run_command(invocation, progress)
+        Whatever fails on the way (the platform refusing a message, say) is logged and told to
+        the person who asked in one private line.
+        """
         channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
-        await self.deliver(channel, reply, deliver, limits)
+        try:
+            reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
+            await self._send(channel, reply, responder)
+        except Exception:
+            log.exception("%r failed in %s", invocation.text[:80], channel)
+            reply = command_failed()
+            await _send_quietly(responder, reply)
         return reply
 
-    async def deliver(
-        self, channel: Channel, reply: Reply, deliver: Deliver, limits: MessageLimits
-    ) -> None:
-        """Send ``reply`` as messages within ``limits`` and record the ones that show papers."""
+    async def _send(self, channel: Channel, reply: Reply, responder: Responder) -> None:
+        """Send ``reply`` as messages within the limits and record the ones that show papers."""
         sent: list[tuple[str, Reply]] = []
-        for message in split_reply(reply, limits):
-            ref = await deliver(message)
-            if ref is not None and message.papers:
-                sent.append((ref, message))
-        if sent:
-            await self._record(channel, sent)
+        try:
+            for message in split_reply(reply, responder.limits):
+                ref = await responder.send(message)
+                if ref is not None and message.papers:
+                    sent.append((ref, message))
+        finally:  # what went out is recorded even when a later message fails
+            if sent:
+                await self._record(channel, sent)
 
     async def _record(self, channel: Channel, sent: list[tuple[str, Reply]]) -> None:
         now = self._deps.clock()
@@ -206,8 +241,22 @@ class Core:
         except Exception:  # the messages are out; only votes by reaction on them are lost
             log.exception("could not record %d sent message(s) in %s", len(sent), channel)
 
-    async def handle_vote(self, event: VoteEvent) -> VoteOutcome:
-        """Record a click or a reaction; the messages it changed come back rebuilt whole."""
+    async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
+        """Record a click or a reaction, tell the voter what did not count, and replace every
+        message it changed, rebuilt whole with current tallies."""
+        outcome = await self._vote(event)
+        if outcome.note is not None:
+            await _send_quietly(responder, outcome.note)
+        for update in outcome.updates:
+            try:
+                await responder.edit(update)
+            except Exception:  # the vote is saved; the next one shows it
+                log.exception(
+                    "could not update message %s in %s", update.message_ref, update.channel
+                )
+        return outcome
+
+    async def _vote(self, event: VoteEvent) -> VoteOutcome:
         try:
             receipt = await self._votes.record(event)
         except Exception:
@@ -225,3 +274,11 @@ class Core:
             message = None
         updates = () if message is None else (MessageUpdate(channel, ref, message),)
         return VoteOutcome(result, updates, receipt.card)
+
+
+async def _send_quietly(responder: Responder | VoteResponder, message: Reply) -> None:
+    """A private line that must not raise: the platform may be what failed."""
+    try:
+        await responder.send(message)
+    except Exception:
+        log.exception("could not tell the user: %s", message.parts)

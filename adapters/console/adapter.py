@@ -7,10 +7,10 @@ import contextlib
 
 from rich.console import Console
 
-from adapters.console.app import CONSOLE_LIMITS, ConsoleChat, ReadLine
+from adapters.console.app import ConsoleChat, ReadLine
 from adapters.console.poster import ConsolePoster
 from adapters.console.translate import PLATFORM
-from bot.facade import Core, MessageLimits, Poster
+from bot.facade import Core, Poster
 
 
 class ConsoleAdapter:
@@ -26,10 +26,6 @@ class ConsoleAdapter:
     @property
     def platform(self) -> str:
         return PLATFORM
-
-    @property
-    def limits(self) -> MessageLimits:
-        return CONSOLE_LIMITS
 
     @property
     def poster(self) -> Poster:

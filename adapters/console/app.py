@@ -1,8 +1,9 @@
 """The console adapter's glue: read a line, hand it to the core, print what comes back.
 
-Each card the console shows is its own message (``CONSOLE_LIMITS``), so ``react 2 :fire:``
-behaves like a reaction on a Slack or Discord message that shows one paper, and ``vote 2 up``
-like a click on its button; the core records every message and rebuilds it after a vote.
+The chat is the core's ``Responder`` and ``VoteResponder``: every message, public or private,
+is printed. Each card is its own message (``CONSOLE_LIMITS``), so ``react 2 :fire:`` behaves like
+a reaction on a Slack or Discord message that shows one paper, and ``vote 2 up`` like a click on
+its button; the core records every message and sends it rebuilt after a vote.
 Text from users and from Hugging Face is always printed literally, never as terminal markup.
 """
 
@@ -30,15 +31,17 @@ from adapters.console.translate import (
     ConsoleInput,
     GestureError,
     Quit,
+    invocation,
     translate_line,
 )
 from bot.facade import (
+    COMMAND_FAILED,
     ButtonVote,
     Channel,
     Core,
-    Effect,
     Invocation,
     MessageLimits,
+    MessageUpdate,
     Outcome,
     ReactionChange,
     VoteEvent,
@@ -83,10 +86,14 @@ class ConsoleChat:
         """Print ``text`` literally: brackets in it are never read as markup."""
         self.console.print(RichText(text, style=style))
 
-    async def _progress(self, message: str) -> None:
-        self.say(f"… {message}", "dim")
+    @property
+    def limits(self) -> MessageLimits:
+        return CONSOLE_LIMITS
 
-    async def show(self, message: Reply) -> str | None:
+    async def progress(self, note: str) -> None:
+        self.say(f"… {note}", "dim")
+
+    async def send(self, message: Reply) -> str | None:
         """Print one message; a message with a card becomes one that ``vote N`` acts on."""
         for renderable in render_reply(message):
             self.console.print(renderable)
@@ -97,28 +104,34 @@ class ConsoleChat:
         self._cards += [ShownCard(ref, paper.id) for paper in message.papers]
         return ref
 
+    async def edit(self, update: MessageUpdate) -> None:
+        """A message rebuilt after a vote is printed again, with its new tallies."""
+        for renderable in render_reply(update.message):
+            self.console.print(renderable)
+
     def new_reply(self) -> None:
         """The cards of the reply about to be shown replace the last reply's."""
         self._cards = []
 
     async def ask(self, text: str) -> Reply:
         """Run one command line through the core, print the reply and return it."""
-        self.new_reply()
         action = translate_line(text, self.user)
-        if not isinstance(action, Invocation):
-            reply = self.core.help()
-            if isinstance(action, CardVote | CardReaction):
-                reply = Reply(reply.parts, Outcome.USAGE, private=True)
-                self.say("Votes and reactions need the shell: paperbot shell", "bold red")
-            await self.core.deliver(CONSOLE_CHANNEL, reply, self.show, CONSOLE_LIMITS)
-            return reply
-        return await self.core.handle_command(action, self.show, CONSOLE_LIMITS, self._progress)
+        if isinstance(action, Invocation):
+            return await self.command(action)
+        if isinstance(action, CardVote | CardReaction):
+            self.say("Votes and reactions need the shell: paperbot shell", "bold red")
+        reply = await self.command(invocation("help", self.user))
+        usage = isinstance(action, CardVote | CardReaction)
+        return Reply(reply.parts, Outcome.USAGE, private=True) if usage else reply
+
+    async def command(self, action: Invocation) -> Reply:
+        self.new_reply()
+        return await self.core.handle_command(action, self)
 
     async def handle(self, action: ConsoleInput) -> None:
         match action:
             case Invocation():
-                self.new_reply()
-                await self.core.handle_command(action, self.show, CONSOLE_LIMITS, self._progress)
+                await self.command(action)
             case CardVote() | CardReaction():
                 await self.gesture(action)
             case GestureError(message=message):
@@ -148,17 +161,9 @@ class ConsoleChat:
                 PLATFORM, WORKSPACE, CHANNEL, card.message_ref, self.user, action.emoji,
                 action.added, event_id, at,
             )  # fmt: skip
-        outcome = await self.core.handle_vote(event)
-        result = outcome.result
-        if result.effect is Effect.FAILED:
-            self.say("The vote could not be saved (the database is busy); try again.", "red")
-        elif result.effect is Effect.IGNORED:
-            self.say(f"Not counted: {result.reason}.", "yellow")
-        elif outcome.updates:
-            self.say(VERDICTS[result.value], "green")
-            for update in outcome.updates:  # the message, rebuilt with the new tallies
-                for renderable in render_reply(update.message):
-                    self.console.print(renderable)
+        outcome = await self.core.handle_vote(event, self)
+        if outcome.updates:
+            self.say(VERDICTS[outcome.result.value], "green")
 
     async def run(self, read_line: ReadLine) -> int:
         """The interactive loop; Ctrl-D (end of input) or ``quit`` ends it."""
@@ -183,7 +188,7 @@ class ConsoleChat:
                 await self.handle(action)
             except Exception:  # the shell lives on; the log has the details
                 log.exception("console line failed")
-                self.say("Something went wrong on our side; the error is in the log.", "red")
+                self.say(COMMAND_FAILED, "red")
 
 
 def prompt_reader(history_file: Path) -> ReadLine:

@@ -29,5 +29,5 @@ class ConsolePoster:
             self._chat.say(f"── #{channel.channel} ──", "dim")
         if message.parts and isinstance(message.parts[0], Heading):
             self._chat.new_reply()
-        ref = await self._chat.show(message)
+        ref = await self._chat.send(message)
         return ref or f"console-{uuid.uuid4().hex[:12]}"

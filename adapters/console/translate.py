@@ -58,14 +58,12 @@ def translate_line(line: str, user: str) -> ConsoleInput:
     first, _, rest = text.partition(" ")
     if first.lower() in {"vote", "react", "unreact"}:
         return translate_gesture(first.lower(), rest.split())
-    return Invocation(
-        platform=PLATFORM,
-        workspace=WORKSPACE,
-        channel=CHANNEL,
-        user=user,
-        text=text,
-        user_name=user,
-    )
+    return invocation(text, user)
+
+
+def invocation(text: str, user: str) -> Invocation:
+    """``text`` as a command of ``user`` in the console's one channel."""
+    return Invocation(PLATFORM, WORKSPACE, CHANNEL, user, text, user_name=user)
 
 
 def translate_gesture(verb: str, args: list[str]) -> ConsoleInput:

@@ -13,9 +13,8 @@ from discord.gateway import DiscordWebSocket
 
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
-from adapters.discord.render import DISCORD_LIMITS
 from adapters.discord.translate import PLATFORM
-from bot.facade import Core, MessageLimits, Poster
+from bot.facade import Core, Poster
 
 log = logging.getLogger("paperbot.discord")
 
@@ -66,10 +65,6 @@ class DiscordAdapter:
     @property
     def platform(self) -> str:
         return PLATFORM
-
-    @property
-    def limits(self) -> MessageLimits:
-        return DISCORD_LIMITS
 
     @property
     def poster(self) -> Poster:

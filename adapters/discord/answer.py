@@ -1,56 +1,63 @@
-"""How one slash command's messages reach Discord, given how the interaction was acknowledged.
+"""How the core's messages reach Discord: one slash command's answer, one vote's effects.
 
 Discord wants a callback within 3 s, and a message's visibility is fixed by the callback that
 creates it. A reply ready in time is the callback itself (``send_message``, ephemeral when the
 reply is private), so a usage error is never public, not even for a moment; later messages are
-follow-ups. A slow command is deferred publicly first ("thinking…"): only commands that reach
-Hugging Face are slow, and their results are public. See docs/architecture.md, "Discord adapter".
+follow-ups. A slow command is deferred first ("thinking…"), publicly unless the command is always
+private: only commands that reach Hugging Face are slow, and their results are public. See
+docs/architecture.md, "Discord adapter".
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-log = logging.getLogger("paperbot.discord")
+from adapters.discord.render import DISCORD_LIMITS, render_reply
+from bot.facade import MessageLimits, MessageUpdate
+from bot.reply import Reply
+
+EditMessage = Callable[[MessageUpdate], Awaitable[None]]
 
 
-class Answer:
-    """The messages of one interaction's answer, in order; each ``send`` is one message."""
+class CommandAnswer:
+    """The messages of one interaction's answer, in order (the core's ``Responder``)."""
 
     def __init__(self, interaction: discord.Interaction[Any]) -> None:
         self._interaction = interaction
+        self._callback = asyncio.Lock()  # a deferral and the first message never cross
         self._thinking_in_public = False  # a public "thinking…" no message has filled yet
 
+    @property
+    def limits(self) -> MessageLimits:
+        return DISCORD_LIMITS
+
     async def defer(self, *, ephemeral: bool) -> None:
-        await self._interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        self._thinking_in_public = not ephemeral
-
-    async def send(self, kwargs: dict[str, Any], *, private: bool) -> int | None:
-        """Send one message; its id when it is public (the core records it), else None."""
-        response = self._interaction.response
-        if not response.is_done():
-            callback = await response.send_message(**kwargs, ephemeral=private)
-            return None if private else await self._message_id(callback)
-        await self._leave_thinking(private=private)
-        followup = self._interaction.followup
-        sent = await followup.send(**kwargs, ephemeral=private, wait=True)
-        return None if private else sent.id
-
-    async def fail(self, text: str) -> None:
-        """One private line, whatever was sent before; never a public "thinking…" left behind."""
-        try:
-            if not self._interaction.response.is_done():
-                await self._interaction.response.send_message(text, ephemeral=True)
+        """Show "thinking…", unless the answer has started meanwhile."""
+        async with self._callback:
+            if self._interaction.response.is_done():
                 return
-            with contextlib.suppress(discord.HTTPException):
-                await self._leave_thinking(private=True)
-            await self._interaction.followup.send(text, ephemeral=True)
-        except discord.HTTPException:
-            log.exception("could not tell the user that their interaction failed")
+            await self._interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            self._thinking_in_public = not ephemeral
+
+    async def send(self, message: Reply) -> str | None:
+        """Send one message; its id when it is public (the core records it), else None."""
+        kwargs: dict[str, Any] = render_reply(message).send_kwargs()
+        private = message.private
+        async with self._callback:
+            response = self._interaction.response
+            if not response.is_done():
+                callback = await response.send_message(**kwargs, ephemeral=private)
+                return None if private else str(await self._message_id(callback))
+        await self._leave_thinking(private=private)
+        sent = await self._interaction.followup.send(**kwargs, ephemeral=private, wait=True)
+        return None if private else str(sent.id)
+
+    async def progress(self, note: str) -> None:
+        """Nothing to add: a slow command shows Discord's own "thinking…"."""
 
     async def _leave_thinking(self, *, private: bool) -> None:
         """Before a private message, remove a public "thinking…" that nothing has filled.
@@ -60,11 +67,12 @@ class Answer:
         whole channel. Deleting "thinking…" first leaves the follow-up to stand alone, as
         ephemeral as it asks. That Discord honours the flag after such a deletion is not
         confirmed; only a slow private reply (Hugging Face slow, then not found or failing)
-        takes this path, and fast ones never do (docs/architecture.md).
+        takes this path, and fast ones never do (docs/architecture.md). Tried once: should the
+        deletion fail, the core's failure line that follows fills "thinking…" instead.
         """
-        if self._thinking_in_public and private:
+        thinking, self._thinking_in_public = self._thinking_in_public, False
+        if thinking and private:
             await self._interaction.delete_original_response()
-        self._thinking_in_public = False
 
     async def _message_id(self, callback: discord.InteractionCallbackResponse[Any]) -> int:
         """The id of the message a callback created: in its ``with_response`` answer, or asked."""
@@ -73,3 +81,35 @@ class Answer:
         if isinstance(callback.resource, discord.InteractionMessage):
             return callback.resource.id
         return (await self._interaction.original_response()).id
+
+
+class VoteAnswer:
+    """A click's or a reaction's effects (the core's ``VoteResponder``).
+
+    The clicked message is edited through the interaction (already acknowledged with a deferred
+    update); any other message through ``edit_message``. A note goes to a clicker as an
+    ephemeral follow-up; a reaction has nobody to tell privately.
+    """
+
+    def __init__(
+        self,
+        edit_message: EditMessage,
+        interaction: discord.Interaction[Any] | None = None,
+        clicked: str | None = None,
+    ) -> None:
+        self._edit_message = edit_message
+        self._interaction = interaction
+        self._clicked = clicked
+
+    async def send(self, message: Reply) -> str | None:
+        if self._interaction is not None:
+            kwargs: dict[str, Any] = render_reply(message).send_kwargs()
+            await self._interaction.followup.send(**kwargs, ephemeral=True)
+        return None
+
+    async def edit(self, update: MessageUpdate) -> None:
+        if self._interaction is not None and update.message_ref == self._clicked:
+            kwargs = render_reply(update.message).send_kwargs()
+            await self._interaction.edit_original_response(**kwargs)  # type: ignore[arg-type]
+        else:
+            await self._edit_message(update)

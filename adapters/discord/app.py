@@ -1,10 +1,11 @@
 """The Discord client: slash commands, vote clicks and reactions, handed to the core.
 
 discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash command is
-run by the core and, when it is done within ``answer_within`` (Discord wants a first answer
-within 3 s), answered directly, ephemerally if the reply is private; a slower one is deferred,
-then followed up (``adapters.discord.answer``). The ids of public messages go to the core.
-Clicks and reactions become vote events; each message the vote changed is edited in place.
+handed to ``Core.handle_command`` with a ``CommandAnswer``: when the core is done within
+``answer_within`` (Discord wants a first answer within 3 s) the answer is the callback itself,
+ephemeral if the reply is private; a slower one is deferred, then followed up
+(``adapters.discord.answer``). Clicks and reactions go to ``Core.handle_vote`` with a
+``VoteAnswer`` that edits each changed message in place.
 See docs/architecture.md, "Discord adapter".
 """
 
@@ -21,28 +22,23 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.answer import Answer
+from adapters.discord.answer import CommandAnswer, VoteAnswer
 from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
-from adapters.discord.render import ALLOWED_MENTIONS, DISCORD_LIMITS, render_reply
+from adapters.discord.render import ALLOWED_MENTIONS, render_reply
 from adapters.discord.translate import (
-    PLATFORM,
     Option,
     Where,
     button_vote,
     invocation,
     reaction_change,
 )
-from bot.facade import Channel, Core, Effect, MessageUpdate, VoteOutcome
-from bot.reply import Reply
+from bot.facade import Core, MessageUpdate
 
 log = logging.getLogger("paperbot.discord")
 
-INTERNAL_ERROR = "Something went wrong on our side; the error is in the bot's log."
-NOT_SAVED = "The vote could not be saved (the database is busy); try again."
 ANSWER_WITHIN = 0.1  # seconds the core may take before the answer is deferred (Discord allows 3)
 RAW_REACTIONS = frozenset({"raw_reaction_add", "raw_reaction_remove"})
-PRIVATE_COMMANDS = frozenset({"help"})  # deferred ephemerally, should they ever be slow
 
 
 def where_of(interaction: discord.Interaction[Any]) -> Where:
@@ -83,33 +79,19 @@ class PaperbotClient(discord.Client):
         self, interaction: discord.Interaction[Any], subcommand: str, options: Mapping[str, Option]
     ) -> None:
         """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
-        where = where_of(interaction)
-        channel = Channel(PLATFORM, where.workspace, str(where.channel_id))
-        answer = Answer(interaction)
-        work = asyncio.ensure_future(self.core.run_command(invocation(where, subcommand, options)))
+        answer = CommandAnswer(interaction)
+        asked = invocation(where_of(interaction), subcommand, options)
+        work = asyncio.ensure_future(self.core.handle_command(asked, answer))
         try:
             done, _ = await asyncio.wait({work}, timeout=self.answer_within)
-            if not done:  # only commands that reach Hugging Face are slow; their results are public
-                await answer.defer(ephemeral=subcommand in PRIVATE_COMMANDS)
-            reply = await work
-
-            async def deliver(message: Reply) -> str | None:
-                kwargs = render_reply(message).send_kwargs()
-                sent = await answer.send(kwargs, private=reply.private)
-                return None if sent is None else str(sent)
-
-            await self.core.deliver(channel, reply, deliver, DISCORD_LIMITS)
-        except Exception:
-            log.exception("/papers %s failed", subcommand)
-            await answer.fail(INTERNAL_ERROR)
+            if not done:
+                try:
+                    await answer.defer(ephemeral=self.core.private_command(subcommand))
+                except discord.HTTPException:  # the answer itself may still get through
+                    log.exception("could not defer /papers %s", subcommand)
+            await work
         finally:
             work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
-
-    async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
-        try:
-            await interaction.followup.send(text, ephemeral=True)
-        except discord.HTTPException:
-            log.exception("could not tell the user that their interaction failed")
 
     async def vote_clicked(
         self, interaction: discord.Interaction[Any], paper_id: str, value: int
@@ -119,18 +101,7 @@ class PaperbotClient(discord.Client):
         event = button_vote(
             where_of(interaction), paper_id, value, interaction.id, message_id, self.core.now()
         )
-        outcome = await self.core.handle_vote(event)
-        try:
-            for update in outcome.updates:
-                if update.message_ref == str(message_id):
-                    kwargs = render_reply(update.message).send_kwargs()
-                    await interaction.edit_original_response(**kwargs)  # type: ignore[arg-type]
-                else:
-                    await self.edit(update)
-        except discord.HTTPException:
-            log.exception("could not show the new tally of %s", paper_id)
-        if note := vote_note(outcome):
-            await self._say_privately(interaction, note)
+        await self.core.handle_vote(event, VoteAnswer(self.edit, interaction, str(message_id)))
 
     def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
         """Raw reactions get their identity here, while their gateway frame is being parsed."""
@@ -167,25 +138,10 @@ class PaperbotClient(discord.Client):
         event = reaction_change(
             where, payload.message_id, emoji, added, event_id, self.core.now(), bot_id
         )
-        outcome = await self.core.handle_vote(event)
-        for update in outcome.updates:
-            try:
-                await self.edit(update)
-            except discord.HTTPException:
-                log.exception("could not update message %s after a reaction", update.message_ref)
+        await self.core.handle_vote(event, VoteAnswer(self.edit))
 
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent, without needing it in the cache."""
         channel = self.get_partial_messageable(int(update.channel.channel))
         message = channel.get_partial_message(int(update.message_ref))
         await message.edit(**render_reply(update.message).send_kwargs())  # type: ignore[arg-type]
-
-
-def vote_note(outcome: VoteOutcome) -> str | None:
-    """A private line for a click that changed nothing visible; None when the edit says it all."""
-    result = outcome.result
-    if result.effect is Effect.FAILED:
-        return NOT_SAVED
-    if result.effect is Effect.IGNORED:
-        return f"Not counted: {result.reason}." if result.reason else "Not counted."
-    return None

@@ -21,9 +21,8 @@ from adapters.slack.app import build_app
 from adapters.slack.fast_ack import FastCommandAck
 from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
-from adapters.slack.render import SLACK_LIMITS
 from adapters.slack.translate import PLATFORM
-from bot.facade import Core, MessageLimits, Poster
+from bot.facade import Core, Poster
 
 EVENTS_PATH = "/slack/events"
 
@@ -70,10 +69,6 @@ class SlackAdapter:
     @property
     def platform(self) -> str:
         return PLATFORM
-
-    @property
-    def limits(self) -> MessageLimits:
-        return SLACK_LIMITS
 
     @property
     def poster(self) -> Poster:

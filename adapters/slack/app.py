@@ -1,10 +1,11 @@
 """The Slack glue: one set of slack-bolt listeners that hand Slack input to the core.
 
-``/papers`` is acknowledged at once and answered afterwards: replies for the channel go out with
-``chat.postMessage`` (so each message's ``ts`` is known for reactions and updates), private ones
-(usage, help, failures) are ephemeral through the command's ``response_url``. A click or a
-reaction goes to ``Core.handle_vote`` and every message it changed is replaced with
-``chat.update``. Slack's retries of an event reuse its ``event_id``, which the core counts once.
+``/papers`` is acknowledged at once and answered afterwards by ``Core.handle_command`` through a
+``CommandAnswer``: replies for the channel go out with ``chat.postMessage`` (so each message's
+``ts`` is known for reactions and updates), private ones (usage, help, failures) are ephemeral
+through the command's ``response_url``. A click or a reaction goes to ``Core.handle_vote``
+with a ``VoteAnswer`` that replaces each changed message with ``chat.update``. Slack's retries
+of an event reuse its ``event_id``, which the core counts once.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackOAuth
 from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
-from adapters.slack.translate import PLATFORM, button_vote, command_invocation, reaction_change
+from adapters.slack.translate import button_vote, command_invocation, reaction_change
 from adapters.slack.uninstall import UninstallHandlers
-from bot.facade import Channel, Core, Deliver, Effect, MessageUpdate, Progress, VoteOutcome
-from bot.reply import Reply
+from bot.facade import Core, MessageUpdate
+from bot.reply import Reply, text_reply
 
 log = logging.getLogger("paperbot.slack")
 
@@ -38,12 +39,14 @@ INVITE_HINT = (
     "I am not in this channel, so only you and this answer see it: invite me with "
     "`/invite @paperbot` to post here and count votes and reactions."
 )
-INTERNAL_ERROR = "Something went wrong on our side; it is in our log. Please try again."
-VOTE_FAILED = "Your vote could not be saved just now; please click again."
 
 
-class ChannelAnswer:
-    """Delivers a public reply: ``chat.postMessage``, or the response URL when not a member."""
+class CommandAnswer:
+    """One ``/papers``'s answer (the core's ``Responder``): channel messages by
+    ``chat.postMessage``, so each ``ts`` is known for votes; private ones, and everything once
+    the bot turns out not to be in the channel, through the command's response URL."""
+
+    limits = SLACK_LIMITS
 
     def __init__(
         self, client: AsyncWebClient, pacer: ChannelPacer, respond: AsyncRespond, channel: str
@@ -52,9 +55,13 @@ class ChannelAnswer:
         self._pacer = pacer
         self._respond = respond
         self._channel = channel
+        self._progress_told = False
         self.fell_back = False
 
-    async def deliver(self, message: Reply) -> str | None:
+    async def send(self, message: Reply) -> str | None:
+        if message.private:
+            await respond_with(self._respond, message, "ephemeral")
+            return None
         if not self.fell_back:
             try:
                 return await post_message(self._client, self._pacer, self._channel, message)
@@ -62,34 +69,49 @@ class ChannelAnswer:
                 if error.response.get("error") not in NOT_IN_CHANNEL:
                     raise
                 self.fell_back = True
-        rendered = render_reply(message)
-        await self._respond(text=rendered.text, blocks=rendered.blocks, response_type="in_channel")
+        await respond_with(self._respond, message, "in_channel")
         return None
 
-
-def progress_note(respond: AsyncRespond) -> Progress:
-    """The core's note on a slow step ("asking Hugging Face…"), to the caller only. One per
-    command at most: a response URL takes five answers, and the reply still needs its own."""
-    sent = False
-
-    async def progress(message: str) -> None:
-        nonlocal sent
-        if not sent:
-            sent = True
-            await _say_privately(respond, f"… {message}")
-
-    return progress
+    async def progress(self, note: str) -> None:
+        """The first slow step's note, to the caller only: a response URL takes five answers,
+        and the reply still needs its own."""
+        if not self._progress_told:
+            self._progress_told = True
+            await respond_with(self._respond, text_reply(f"… {note}", private=True), "ephemeral")
 
 
-def ephemeral(respond: AsyncRespond) -> Deliver:
-    """Delivers a private reply to the caller only, through the response URL."""
+class VoteAnswer:
+    """A click's or reaction's effects (the core's ``VoteResponder``): each changed message by
+    ``chat.update``; a note to a clicker through the click's response URL (a reaction has none)."""
 
-    async def deliver(message: Reply) -> str | None:
-        rendered = render_reply(message)
-        await respond(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
+    def __init__(self, client: AsyncWebClient, respond: AsyncRespond | None) -> None:
+        self._client = client
+        self._respond = respond
+
+    async def send(self, message: Reply) -> str | None:
+        if self._respond is not None:
+            await respond_with(self._respond, message, "ephemeral")
         return None
 
-    return deliver
+    async def edit(self, update: MessageUpdate) -> None:
+        rendered = render_reply(update.message)
+        await self._client.chat_update(
+            channel=update.channel.channel,
+            ts=update.message_ref,
+            blocks=rendered.blocks,
+            text=rendered.text,
+        )
+
+
+async def respond_with(respond: AsyncRespond, message: Reply, response_type: str) -> None:
+    """A message through a response URL, never replacing the message a click came from."""
+    rendered = render_reply(message)
+    await respond(
+        text=rendered.text,
+        blocks=rendered.blocks,
+        response_type=response_type,
+        replace_original=False,
+    )
 
 
 class SlackHandlers:
@@ -108,19 +130,10 @@ class SlackHandlers:
     ) -> None:
         await ack()
         invocation = command_invocation(command)
-        channel = Channel(PLATFORM, invocation.workspace, invocation.channel)
-        try:
-            reply = await self.core.run_command(invocation, progress_note(respond))
-            if reply.private:
-                await self.core.deliver(channel, reply, ephemeral(respond), SLACK_LIMITS)
-                return
-            answer = ChannelAnswer(client, self.pacer, respond, invocation.channel)
-            await self.core.deliver(channel, reply, answer.deliver, SLACK_LIMITS)
-            if answer.fell_back:
-                await respond(text=INVITE_HINT, response_type="ephemeral")
-        except Exception:
-            log.exception("/papers %r in %s failed", invocation.text[:80], channel)
-            await _say_privately(respond, INTERNAL_ERROR)
+        answer = CommandAnswer(client, self.pacer, respond, invocation.channel)
+        await self.core.handle_command(invocation, answer)
+        if answer.fell_back:
+            await respond_with(respond, text_reply(INVITE_HINT, private=True), "ephemeral")
 
     async def on_vote_button(
         self,
@@ -131,14 +144,8 @@ class SlackHandlers:
     ) -> None:
         await ack()
         event = button_vote(body, self.core.now())
-        if event is None:
-            return
-        outcome = await self.core.handle_vote(event)
-        if outcome.result.effect is Effect.FAILED:
-            await _say_privately(respond, VOTE_FAILED)
-        elif outcome.result.effect is Effect.IGNORED:
-            await _say_privately(respond, f"Not counted: {outcome.result.reason}.")
-        await self.apply(client, outcome)
+        if event is not None:
+            await self.core.handle_vote(event, VoteAnswer(client, respond))
 
     async def on_reaction(
         self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -146,32 +153,7 @@ class SlackHandlers:
         change = reaction_change(body, context.bot_user_id, self.core.now())
         if change is None or change.by_bot or not self.core.is_vote_emoji(change.emoji):
             return
-        await self.apply(client, await self.core.handle_vote(change))
-
-    async def apply(self, client: AsyncWebClient, outcome: VoteOutcome) -> None:
-        for update in outcome.updates:
-            await update_message(client, update)
-
-
-async def update_message(client: AsyncWebClient, update: MessageUpdate) -> None:
-    """Replace a message with its rebuilt self; a failure is logged (the vote is saved)."""
-    rendered = render_reply(update.message)
-    try:
-        await client.chat_update(
-            channel=update.channel.channel,
-            ts=update.message_ref,
-            blocks=rendered.blocks,
-            text=rendered.text,
-        )
-    except Exception:
-        log.exception("could not update message %s in %s", update.message_ref, update.channel)
-
-
-async def _say_privately(respond: AsyncRespond, text: str) -> None:
-    try:
-        await respond(text=text, response_type="ephemeral", replace_original=False)
-    except Exception:
-        log.exception("could not answer through the response URL")
+        await self.core.handle_vote(change, VoteAnswer(client, None))
 
 
 def build_app(

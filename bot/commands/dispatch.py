@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from bot.commands.spec import Command, Context
 from bot.deps import Deps, Progress, no_progress
+from bot.failures import command_failed
 from bot.model import Invocation
-from bot.reply import Heading, Outcome, Part, Reply, Text, usage_error
+from bot.reply import Heading, Part, Reply, Text, usage_error
 from bot.usage import UsageError
 
 log = logging.getLogger(__name__)
@@ -50,15 +51,7 @@ class Dispatcher:
             return usage_error(str(error), f"{PREFIX} {command.usage}")
         except Exception:
             log.exception("command %r failed", invocation.text[:200])
-            return Reply(
-                (
-                    Text(
-                        "Something went wrong on our side; the error is in the bot's log.", "error"
-                    ),
-                ),
-                outcome=Outcome.UNAVAILABLE,
-                private=True,
-            )
+            return command_failed()
 
     def help_reply(self, name: str | None = None) -> Reply:
         if name:

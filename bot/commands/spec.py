@@ -32,3 +32,4 @@ class Command:
     handler: Handler
     examples: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    private: bool = False  # always answered privately (help): known before the answer is ready

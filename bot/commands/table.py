@@ -20,7 +20,9 @@ def build_dispatcher() -> Dispatcher:
         return dispatcher.help_reply(args.split()[0] if args.split() else None)
 
     commands.append(
-        Command("help", "help [command]", "list the commands, or explain one", run_help)
+        Command(
+            "help", "help [command]", "list the commands, or explain one", run_help, private=True
+        )
     )
     dispatcher = Dispatcher(commands)
     return dispatcher

@@ -12,6 +12,7 @@ from adapters.console.translate import CardReaction, CardVote, GestureError, tra
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core
+from bot.failures import VOTE_NOT_SAVED
 from bot.model import Invocation
 
 
@@ -111,5 +112,5 @@ async def test_a_vote_on_a_locked_database_says_try_again_and_the_shell_lives_on
     assert await run(chat, "today 1", "vote 1 up", "today 1") == 0
 
     out = screen.read()
-    assert "could not be saved (the database is busy); try again" in out
+    assert VOTE_NOT_SAVED in out.replace("\n", " ")
     assert out.count("Trending on Hugging Face") == 2

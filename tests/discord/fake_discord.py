@@ -103,6 +103,7 @@ class FakeDiscord:
         self.deleted: list[int] = []  # message ids deleted
         self.resumed: list[str] = []  # session ids resumed
         self.callback_within = CALLBACK_WITHIN
+        self.refuse_public_answers = False  # public messages refused as a bad form body (50035)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -377,10 +378,12 @@ class FakeDiscord:
         if pending.callback is not None:
             already = "Interaction has already been acknowledged."
             return reply({"message": already, "code": 40060}, status=400)
-        pending.callback = body
         kind = body["type"]
         data = body.get("data") or {}
         ephemeral = data.get("flags", 0) & EPHEMERAL
+        if self.refuse_public_answers and kind == 4 and not ephemeral:
+            return reply({"message": "Invalid Form Body", "code": 50035}, status=400)
+        pending.callback = body
         message = None
         if kind in (4, 5):
             flags = ephemeral | (LOADING if kind == 5 else 0)

@@ -15,9 +15,10 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Channel, Core, PostRejected
+from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
+from bot.reply_split import split_reply
 from tests.discord.fake_discord import (
     APP_ID,
     BOT_ID,
@@ -279,11 +280,8 @@ async def test_a_digest_posts_one_message_per_paper_through_the_poster_after_a_4
     fake.rate_limit_next_posts = 1  # discord.py waits and retries: the 429 is its business
     refs = []
 
-    async def post(message: Reply) -> str:
+    for message in split_reply(reply, poster.limits):  # as the digest runner sends them
         refs.append(await poster.send(CHANNEL, message))
-        return refs[-1]
-
-    await core.deliver(CHANNEL, reply, post, poster.limits)
     posts = fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages")
     assert len(posts) == 4  # the 429, then header, and one message per paper
     assert len(refs) == 3
@@ -327,15 +325,11 @@ async def test_stopping_puts_back_the_process_wide_addresses_discord_py_reads(
     assert found == (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
 
-class BrokenCore(Core):
-    async def run_command(self, *_args: Any, **_kwargs: Any) -> Reply:
-        raise RuntimeError("boom")
-
-
-async def test_an_internal_error_is_one_ephemeral_line_and_a_log_entry(
+async def test_a_refused_answer_is_one_ephemeral_line_and_a_log_entry(
     deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bots = Bots(BrokenCore(deps, dispatcher), fake)
+    bots = Bots(Core(deps, dispatcher), fake)
+    fake.refuse_public_answers = True
     try:
         await bots.start()
         token = await fake.slash("today")
@@ -343,6 +337,6 @@ async def test_an_internal_error_is_one_ephemeral_line_and_a_log_entry(
     finally:
         await bots.stop()
     assert body["flags"] & EPHEMERAL
-    assert body["content"] == "Something went wrong on our side; the error is in the bot's log."
+    assert body["content"].endswith(COMMAND_FAILED)  # after the error mark
     assert all(flags & EPHEMERAL for _, flags in fake.shown_for(token))
-    assert "/papers today failed" in caplog.text
+    assert "'today' failed" in caplog.text

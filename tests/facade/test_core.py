@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -10,27 +9,12 @@ import pytest
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import ButtonVote, Core, Effect, Invocation, MessageLimits, ReactionChange
+from bot.failures import COMMAND_FAILED, VOTE_NOT_SAVED
 from bot.model import Tally
-from bot.reply import PaperCard, Reply
+from bot.reply import Outcome, PaperCard, Reply, Text
+from tests.support.responders import RecordingResponder
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
-
-
-class Channel:
-    """A recording stand-in for a platform channel: numbers each message it is sent."""
-
-    def __init__(self, refer: bool = True) -> None:
-        self.messages: dict[str, Reply] = {}
-        self._refer = refer
-        self._ids = itertools.count(1)
-
-    async def deliver(self, message: Reply) -> str | None:
-        ref = f"m{next(self._ids)}"
-        self.messages[ref] = message
-        return ref if self._refer else None
-
-    def with_cards(self) -> list[str]:
-        return [ref for ref, message in self.messages.items() if message.papers]
 
 
 def asking(text: str, user: str = "U1") -> Invocation:
@@ -47,21 +31,22 @@ def cards(message: Reply) -> list[PaperCard]:
 
 
 async def test_a_reply_is_delivered_split_to_the_adapters_limits(core: Core) -> None:
-    channel = Channel()
-    reply = await core.handle_command(asking("today 7"), channel.deliver, MessageLimits(3))
+    channel = RecordingResponder(MessageLimits(3))
+    reply = await core.handle_command(asking("today 7"), channel)
 
     assert len(reply.papers) == 7
     assert [len(m.papers) for m in channel.messages.values()] == [3, 3, 1]
 
 
 async def test_a_click_rebuilds_the_whole_message_with_every_card_in_order(core: Core) -> None:
-    channel = Channel()
-    await core.handle_command(asking("today 5"), channel.deliver, MessageLimits())
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 5"), channel)
     (ref,) = channel.with_cards()
     shown = cards(channel.messages[ref])
     third = shown[2].paper.id
 
-    outcome = await core.handle_vote(ButtonVote("test", "T1", "C1", "U2", third, 1, "e1", AT, ref))
+    click = ButtonVote("test", "T1", "C1", "U2", third, 1, "e1", AT, ref)
+    outcome = await core.handle_vote(click, channel)
 
     assert outcome.result.effect is Effect.RECORDED
     (update,) = outcome.updates
@@ -75,13 +60,13 @@ async def test_a_click_rebuilds_the_whole_message_with_every_card_in_order(core:
 async def test_a_reaction_counts_on_a_sent_message_without_the_adapter_remembering_it(
     core: Core,
 ) -> None:
-    channel = Channel()
-    limits = MessageLimits(one_card_per_message=True)
-    await core.handle_command(asking("today 2"), channel.deliver, limits)
+    channel = RecordingResponder(MessageLimits(one_card_per_message=True))
+    await core.handle_command(asking("today 2"), channel)
     first = channel.with_cards()[0]
 
     outcome = await core.handle_vote(
-        ReactionChange("test", "T1", "C1", first, "U2", "fire", True, "e1", AT)
+        ReactionChange("test", "T1", "C1", first, "U2", "fire", True, "e1", AT),
+        channel,
     )
 
     assert outcome.result.effect is Effect.RECORDED
@@ -90,12 +75,13 @@ async def test_a_reaction_counts_on_a_sent_message_without_the_adapter_rememberi
 
 
 async def test_a_reaction_on_a_message_of_several_papers_is_not_a_vote(core: Core) -> None:
-    channel = Channel()
-    await core.handle_command(asking("today 3"), channel.deliver, MessageLimits())
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 3"), channel)
     (ref,) = channel.with_cards()
 
     outcome = await core.handle_vote(
-        ReactionChange("test", "T1", "C1", ref, "U2", "fire", True, "e1", AT)
+        ReactionChange("test", "T1", "C1", ref, "U2", "fire", True, "e1", AT),
+        channel,
     )
 
     assert outcome.result.effect is Effect.IGNORED
@@ -105,13 +91,13 @@ async def test_a_reaction_on_a_message_of_several_papers_is_not_a_vote(core: Cor
 async def test_messages_without_a_reference_are_not_recorded_but_clicks_still_count(
     core: Core,
 ) -> None:
-    ephemeral = Channel(refer=False)
-    await core.handle_command(asking("today 1"), ephemeral.deliver, MessageLimits())
+    ephemeral = RecordingResponder(refer=False)
+    await core.handle_command(asking("today 1"), ephemeral)
     (message,) = ephemeral.messages.values()
     paper = message.papers[0].id
 
     click = ButtonVote("test", "T1", "C1", "U2", paper, -1, "e1", AT, "never-recorded")
-    outcome = await core.handle_vote(click)
+    outcome = await core.handle_vote(click, ephemeral)
 
     assert outcome.result.effect is Effect.RECORDED
     assert outcome.updates == ()
@@ -120,14 +106,14 @@ async def test_messages_without_a_reference_are_not_recorded_but_clicks_still_co
 
 
 async def test_a_replayed_event_changes_nothing_and_updates_nothing(core: Core) -> None:
-    channel = Channel()
-    await core.handle_command(asking("today 1"), channel.deliver, MessageLimits())
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 1"), channel)
     (ref,) = channel.with_cards()
     paper = channel.messages[ref].papers[0].id
     click = ButtonVote("test", "T1", "C1", "U2", paper, 1, "same-id", AT, ref)
 
-    await core.handle_vote(click)
-    again = await core.handle_vote(click)
+    await core.handle_vote(click, channel)
+    again = await core.handle_vote(click, channel)
 
     assert again.result.effect is Effect.DUPLICATE
     assert again.updates == ()
@@ -146,7 +132,60 @@ async def test_a_vote_the_database_cannot_take_comes_back_failed_not_raised(
     core = Core(deps, dispatcher, votes=LockedRecorder())  # type: ignore[arg-type]
     click = ButtonVote("test", "T1", "C1", "U2", "2606.00467", 1, "e1", AT, "m1")
 
-    outcome = await core.handle_vote(click)
+    voter = RecordingResponder()
+    outcome = await core.handle_vote(click, voter)
 
     assert outcome.result.effect is Effect.FAILED
     assert outcome.updates == ()
+    not_saved = Reply((Text(VOTE_NOT_SAVED, "error"),), Outcome.UNAVAILABLE, private=True)
+    assert voter.only() == not_saved
+
+
+async def test_every_message_a_vote_changed_reaches_the_adapter_as_an_edit(core: Core) -> None:
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 2"), channel)
+    (ref,) = channel.with_cards()
+    paper = channel.messages[ref].papers[1].id
+
+    outcome = await core.handle_vote(
+        ButtonVote("test", "T1", "C1", "U2", paper, 1, "e1", AT, ref), channel
+    )
+
+    assert channel.edits == list(outcome.updates)
+    assert [c.tally for c in cards(channel.edits[0].message)] == [Tally(), Tally(up=1)]
+
+
+async def test_a_vote_that_does_not_count_is_told_to_the_voter_alone(core: Core) -> None:
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 3"), channel)
+    (ref,) = channel.with_cards()
+    voter = RecordingResponder()
+
+    reaction = ReactionChange("test", "T1", "C1", ref, "U2", "fire", True, "e1", AT)
+    await core.handle_vote(reaction, voter)
+
+    note = voter.only()
+    assert note.private
+    assert note.parts[0].text.startswith("Not counted: ")  # type: ignore[union-attr]
+    assert voter.edits == []
+
+
+class RefusingResponder(RecordingResponder):
+    """A platform that takes private lines but refuses every message for the channel."""
+
+    async def send(self, message: Reply) -> str | None:
+        if not message.private:
+            raise RuntimeError("channel_not_found")
+        return await super().send(message)
+
+
+async def test_a_refused_answer_is_logged_and_told_privately_in_the_one_wording(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    refusing = RefusingResponder()
+
+    reply = await core.handle_command(asking("today 1"), refusing)
+
+    assert reply == Reply((Text(COMMAND_FAILED, "error"),), Outcome.UNAVAILABLE, private=True)
+    assert refusing.only() == reply
+    assert "'today 1' failed" in caplog.text

@@ -11,7 +11,7 @@ from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.poster import ChannelPacer
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Core, VoteEvent, VoteOutcome
+from bot.facade import Core, VoteEvent, VoteOutcome, VoteResponder
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signed import SECRET, SlackSender
 
@@ -24,8 +24,8 @@ class RecordingCore(Core):
         self.outcomes: list[VoteOutcome] = []
         self._handled = asyncio.Condition()
 
-    async def handle_vote(self, event: VoteEvent) -> VoteOutcome:
-        outcome = await super().handle_vote(event)
+    async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
+        outcome = await super().handle_vote(event, responder)
         async with self._handled:
             self.outcomes.append(outcome)
             self._handled.notify_all()

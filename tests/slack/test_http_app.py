@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.slack.app import INTERNAL_ERROR
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Core, vote_action_id
+from bot.facade import COMMAND_FAILED, Core, vote_action_id
 from tests.slack.conftest import sender_for, serve_slack
 from tests.slack.fake_slack import FakeSlack, blocks_text
 from tests.slack.signed import SlackSender
@@ -103,7 +102,7 @@ async def test_a_refused_post_reaches_the_caller_as_one_short_private_line(
     await fake_slack.wait_for(lambda: bool(fake_slack.responses))
     [answer] = fake_slack.responses
     assert answer["response_type"] == "ephemeral"
-    assert answer["text"] == INTERNAL_ERROR
+    assert answer["text"] == COMMAND_FAILED
 
 
 async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(

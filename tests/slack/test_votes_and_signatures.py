@@ -17,14 +17,15 @@ from storage.subscriptions import enabled_subscriptions, save_subscription
 from tests.slack.conftest import RecordingCore, eventually
 from tests.slack.fake_slack import FakeSlack, blocks_text
 from tests.slack.signed import SlackSender
+from tests.support.responders import RecordingResponder
 
 PAPER = "2606.00467"
 TS = "1780000000.000001"  # the fake's first message
 
 
 async def voters(deps: Deps, dispatcher: Dispatcher) -> list[tuple[str, int]]:
-    reply = await Core(deps, dispatcher).run_command(
-        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}")
+    reply = await Core(deps, dispatcher).handle_command(
+        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}"), RecordingResponder()
     )
     lists = [p for p in reply.parts if isinstance(p, VoterList)]
     return [(v.user_id, v.value) for part in lists for v in part.voters]

@@ -1,0 +1,43 @@
+"""A recording stand-in for an adapter's side of the facade: a platform channel in memory."""
+
+from __future__ import annotations
+
+import itertools
+
+from bot.facade import MessageLimits, MessageUpdate
+from bot.reply import Reply
+
+
+class RecordingResponder:
+    """Numbers each message it is sent (``m1``, ``m2``…) and keeps every note and edit.
+
+    It is a ``Responder`` and a ``VoteResponder``; with ``refer=False`` it is an ephemeral
+    channel whose messages cannot be referred to later.
+    """
+
+    def __init__(self, limits: MessageLimits | None = None, refer: bool = True) -> None:
+        self.limits = limits or MessageLimits()
+        self.messages: dict[str, Reply] = {}
+        self.notes: list[str] = []
+        self.edits: list[MessageUpdate] = []
+        self._refer = refer
+        self._ids = itertools.count(1)
+
+    async def send(self, message: Reply) -> str | None:
+        ref = f"m{next(self._ids)}"
+        self.messages[ref] = message
+        return ref if self._refer else None
+
+    async def progress(self, note: str) -> None:
+        self.notes.append(note)
+
+    async def edit(self, update: MessageUpdate) -> None:
+        self.edits.append(update)
+
+    def with_cards(self) -> list[str]:
+        return [ref for ref, message in self.messages.items() if message.papers]
+
+    def only(self) -> Reply:
+        """The one message sent (fails if there were more or none)."""
+        [message] = self.messages.values()
+        return message
