@@ -24,6 +24,8 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.commands.dispatch import Dispatcher
+from bot.commands.spec import Command, OptionValue
+from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
 from bot.model import Channel, Invocation
@@ -43,11 +45,14 @@ __all__ = [
     "Adapter",
     "ButtonVote",
     "Channel",
+    "Command",
+    "CommandOption",
     "Core",
     "Effect",
     "Invocation",
     "MessageLimits",
     "MessageUpdate",
+    "OptionValue",
     "Outcome",
     "PostRejected",
     "Poster",
@@ -195,11 +200,10 @@ class Core:
             log.info("%s workspace %s removed: %d digest(s) stopped", platform, workspace, len(ids))
         return len(ids)
 
-    def private_command(self, name: str) -> bool:
-        """Whether ``name``'s answer is always private (``help``): for a platform that must
-        choose a visibility before the answer is ready (a Discord deferral)."""
-        command = self._dispatcher.find(name)
-        return command is not None and command.private
+    @property
+    def commands(self) -> tuple[Command, ...]:
+        """Every command, with its typed options: what a platform's command form is made of."""
+        return self._dispatcher.commands
 
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         """Run a command and send its reply through ``responder``; returns what was sent.

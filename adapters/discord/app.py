@@ -27,13 +27,12 @@ from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
 from adapters.discord.render import ALLOWED_MENTIONS, render_reply
 from adapters.discord.translate import (
-    Option,
     Where,
     button_vote,
     invocation,
     reaction_change,
 )
-from bot.facade import Core, MessageUpdate
+from bot.facade import Command, Core, MessageUpdate, OptionValue
 
 log = logging.getLogger("paperbot.discord")
 
@@ -63,7 +62,7 @@ class PaperbotClient(discord.Client):
         self.core = core
         self.answer_within = answer_within
         self.tree: app_commands.CommandTree[PaperbotClient] = app_commands.CommandTree(self)
-        self.tree.add_command(PapersGroup(self.run_command))
+        self.tree.add_command(PapersGroup(core.commands, self.run_command))
 
     async def setup_hook(self) -> None:
         """Clicks on any message ever sent count; the gateway is the one REST names.
@@ -76,19 +75,22 @@ class PaperbotClient(discord.Client):
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
     async def run_command(
-        self, interaction: discord.Interaction[Any], subcommand: str, options: Mapping[str, Option]
+        self,
+        interaction: discord.Interaction[Any],
+        command: Command,
+        values: Mapping[str, OptionValue],
     ) -> None:
         """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
         answer = CommandAnswer(interaction)
-        asked = invocation(where_of(interaction), subcommand, options)
+        asked = invocation(where_of(interaction), command.text(values))
         work = asyncio.ensure_future(self.core.handle_command(asked, answer))
         try:
             done, _ = await asyncio.wait({work}, timeout=self.answer_within)
             if not done:
                 try:
-                    await answer.defer(ephemeral=self.core.private_command(subcommand))
+                    await answer.defer(ephemeral=command.private)
                 except discord.HTTPException:  # the answer itself may still get through
-                    log.exception("could not defer /papers %s", subcommand)
+                    log.exception("could not defer /papers %s", command.name)
             await work
         finally:
             work.cancel()  # a no-op when it finished; else nobody is waiting for it any more

@@ -6,7 +6,7 @@ A guild sync shows up at once in that server; a global one can take a while to s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import discord
@@ -14,7 +14,7 @@ from discord import app_commands
 
 from adapters.discord.adapter import Addresses, DiscordConfig, point_at
 from adapters.discord.commands import PapersGroup
-from adapters.discord.translate import Option
+from bot.facade import Command, OptionValue
 
 
 class SyncRefused(Exception):
@@ -22,18 +22,20 @@ class SyncRefused(Exception):
 
 
 async def _not_served(
-    _interaction: discord.Interaction[Any], subcommand: str, _options: Mapping[str, Option]
+    _interaction: discord.Interaction[Any], command: Command, _values: Mapping[str, OptionValue]
 ) -> None:
-    raise RuntimeError(f"the sync client registers /papers {subcommand} but never serves it")
+    raise RuntimeError(f"the sync client registers /papers {command.name} but never serves it")
 
 
-async def sync_commands(config: DiscordConfig, guild_id: int | None = None) -> list[str]:
+async def sync_commands(
+    config: DiscordConfig, commands: Iterable[Command], guild_id: int | None = None
+) -> list[str]:
     """The names Discord now has registered, e.g. ``["papers"]``."""
     found = Addresses.current()
     point_at(config.api_url)
     client = discord.Client(intents=discord.Intents.default())
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
-    tree.add_command(PapersGroup(_not_served))
+    tree.add_command(PapersGroup(commands, _not_served))
     guild = discord.Object(guild_id) if guild_id is not None else None
     if guild is not None:
         tree.copy_global_to(guild=guild)

@@ -20,6 +20,7 @@ from bot.cli.adapter_settings import (
     load_adapter_settings,
 )
 from bot.cli.tools import EXIT_CONFIG
+from bot.commands.table import build_dispatcher
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 from bot.settings import Settings
@@ -94,7 +95,8 @@ async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespac
     from adapters.discord.sync import SyncRefused, sync_commands
 
     try:
-        names = await sync_commands(DiscordConfig(chosen.token, chosen.api_url), args.guild)
+        config = DiscordConfig(chosen.token, chosen.api_url)
+        names = await sync_commands(config, build_dispatcher().commands, args.guild)
     except SyncRefused as error:
         console.print(str(error), style="red", markup=False)
         return EXIT_REFUSED

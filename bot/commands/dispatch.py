@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.commands.spec import Command, Context
+from bot.commands.help import help_reply
+from bot.commands.spec import PREFIX, Command, Context
 from bot.deps import Deps, Progress, no_progress
 from bot.failures import command_failed
 from bot.model import Invocation
-from bot.reply import Heading, Part, Reply, Text, usage_error
+from bot.reply import Reply, usage_error
 from bot.usage import UsageError
 
 log = logging.getLogger(__name__)
-
-PREFIX = "/papers"
 
 
 class Dispatcher:
@@ -37,7 +36,7 @@ class Dispatcher:
     ) -> Reply:
         name, args = split_command(invocation.text)
         if not name:
-            return self.help_reply()
+            return help_reply(self.commands)
         command = self.find(name)
         if command is None:
             return usage_error(
@@ -52,19 +51,6 @@ class Dispatcher:
         except Exception:
             log.exception("command %r failed", invocation.text[:200])
             return command_failed()
-
-    def help_reply(self, name: str | None = None) -> Reply:
-        if name:
-            command = self.find(name)
-            if command is None:
-                return usage_error(f"There is no command {name[:40]!r}.", f"{PREFIX} help")
-            lines = [f"{PREFIX} {command.usage}", command.summary[:1].upper() + command.summary[1:]]
-            lines += [f"e.g. {PREFIX} {example}" for example in command.examples]
-            return Reply((Heading(command.name), *(Text(line) for line in lines)), private=True)
-        parts: list[Part] = [Heading("paperbot: Hugging Face Daily Papers for your team")]
-        parts += [Text(f"{PREFIX} {c.usage}\n    {c.summary}") for c in self.commands]
-        parts.append(Text(f"{PREFIX} help <command> shows examples.", "muted"))
-        return Reply(tuple(parts), private=True)
 
 
 def split_command(text: str) -> tuple[str, str]:

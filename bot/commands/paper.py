@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context
+from bot.commands.spec import Command, Context, Option
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Link, Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
 from bot.usage import UsageError
 from storage.papers import get_paper, upsert_papers
+
+PAPER_OPTION = Option(
+    "paper", "arXiv id, huggingface.co/papers/… or arxiv.org link", required=True, low=1, high=200
+)
 
 
 async def run_paper(ctx: Context, args: str) -> Reply:
@@ -54,7 +58,8 @@ async def run_paper(ctx: Context, args: str) -> Reply:
 PAPER = Command(
     name="paper",
     usage="paper <arXiv id | huggingface.co/papers/… link | arxiv.org link>",
-    summary="show one paper",
+    summary="one paper by arXiv id or link",
     handler=run_paper,
     examples=("paper 2406.12345", "paper https://huggingface.co/papers/2406.12345"),
+    options=(PAPER_OPTION,),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context
+from bot.commands.spec import Command, Context, Option
 from bot.model import Paper
 from bot.model.search import SearchQuery
 from bot.reply import Heading, Part, Reply, Text
@@ -89,4 +89,19 @@ SEARCH = Command(
     summary="search papers by title, keywords, abstract and authors",
     handler=run_search,
     examples=("search linear attention", 'search "direct preference" author:rafailov limit:3'),
+    options=(
+        Option(
+            "query",
+            'Words, "a phrase", word*, -word, author:NAME, since:YYYY-MM-DD',
+            required=True,
+        ),
+        Option(
+            "limit",
+            f"How many papers to show (1-{MAX_LIMIT})",
+            "number",
+            low=1,
+            high=MAX_LIMIT,
+            written="limit:{}",
+        ),
+    ),
 )

@@ -18,14 +18,16 @@ from functools import partial
 
 from sqlmodel import Session
 
-from bot.commands.spec import Command, Context
+from bot.commands.spec import Command, Context, Option
 from bot.digests.compose import digest_reply
 from bot.digests.grammar import parse_kind, parse_subscribe
 from bot.digests.select import select_papers
+from bot.digests.subscription import MAX_MIN_UPVOTES, MAX_TOP_N
 from bot.digests.window import DigestWindow, window_at, window_for
 from bot.model import Channel, Paper
 from bot.model.digests import (
     FINAL,
+    KINDS,
     MON_FRI,
     DigestRun,
     DigestSpec,
@@ -252,6 +254,36 @@ SUBSCRIBE = Command(
         'subscribe daily 09:00 Europe/Berlin top 5 keywords "rlhf, reward model"',
         "subscribe weekly mon 08:30 America/New_York top 10 min-upvotes 20",
     ),
+    options=(
+        Option("kind", "A daily or a weekly digest", choices=KINDS),
+        Option("time", "Local time of day, HH:MM (default 09:00)", low=4, high=5),
+        Option("timezone", "Area/City, e.g. Europe/Berlin", completes_time_zone=True),
+        Option("days", "Weekdays, e.g. mon-fri or mon (weekly)", low=3, high=40),
+        Option(
+            "top",
+            f"How many papers (default 5, at most {MAX_TOP_N})",
+            "number",
+            low=1,
+            high=MAX_TOP_N,
+            written="top {}",
+        ),
+        Option(
+            "keywords",
+            'Only papers about these, comma-separated: "rlhf, reward model"',
+            low=1,
+            high=300,
+            written="keywords {}",
+            quoted=True,
+        ),
+        Option(
+            "min_upvotes",
+            "Only papers with at least this many Hugging Face upvotes",
+            "number",
+            low=0,
+            high=MAX_MIN_UPVOTES,
+            written="min-upvotes {}",
+        ),
+    ),
 )
 UNSUBSCRIBE = Command(
     name="unsubscribe",
@@ -259,12 +291,14 @@ UNSUBSCRIBE = Command(
     summary="stop this channel's digests (both, or one kind)",
     handler=run_unsubscribe,
     examples=("unsubscribe", "unsubscribe weekly"),
+    options=(Option("kind", "Only the daily or only the weekly digest", choices=KINDS),),
 )
 SUBSCRIPTIONS = Command(
     name="subscriptions",
     usage="subscriptions",
     summary="this channel's digests, their next run and how the last ones went",
     handler=run_subscriptions,
+    examples=("subscriptions",),
 )
 DIGEST = Command(
     name="digest",
@@ -272,5 +306,7 @@ DIGEST = Command(
     summary="show this channel's digest right now",
     handler=run_digest,
     examples=("digest now", "digest now weekly"),
+    options=(Option("kind", "The daily (default) or the weekly digest", choices=KINDS),),
+    words="digest now",
 )
 SUBSCRIPTION_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS, DIGEST)

@@ -1,28 +1,23 @@
-"""The command table: every command paperbot answers, in the order ``help`` lists them."""
+"""The command table: every command paperbot answers, in the order ``help`` lists them.
+
+A new command is a module that declares its ``Command`` (with typed options), its tests, and
+one entry here; the dispatcher, ``help``, Discord's ``/papers`` group and the README check all
+read this table.
+"""
 
 from __future__ import annotations
 
 from bot.commands.dispatch import Dispatcher
+from bot.commands.help import help_command
 from bot.commands.paper import PAPER
 from bot.commands.search import SEARCH
-from bot.commands.spec import Command, Context
+from bot.commands.spec import Command
 from bot.commands.subscriptions import SUBSCRIPTION_COMMANDS
 from bot.commands.trending import TRENDING
 from bot.commands.votes import TOP, VOTES
-from bot.reply import Reply
+
+COMMANDS: tuple[Command, ...] = (SEARCH, PAPER, *TRENDING, TOP, VOTES, *SUBSCRIPTION_COMMANDS)
 
 
 def build_dispatcher() -> Dispatcher:
-    commands: list[Command] = [SEARCH, PAPER, *TRENDING, TOP, VOTES, *SUBSCRIPTION_COMMANDS]
-    dispatcher: Dispatcher
-
-    async def run_help(_ctx: Context, args: str) -> Reply:
-        return dispatcher.help_reply(args.split()[0] if args.split() else None)
-
-    commands.append(
-        Command(
-            "help", "help [command]", "list the commands, or explain one", run_help, private=True
-        )
-    )
-    dispatcher = Dispatcher(commands)
-    return dispatcher
+    return Dispatcher((*COMMANDS, help_command(COMMANDS)))

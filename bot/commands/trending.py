@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from bot.cards import paper_cards
-from bot.commands.spec import Command, Context
+from bot.commands.spec import Command, Context, Option
 from bot.reply import Code, Heading, Part, Reply, Text
 from bot.usage import UsageError
 from storage.papers import latest_daily_date, trending
@@ -87,9 +87,13 @@ def trending_command(window: Window) -> Command:
     return Command(
         name=window.name,
         usage=f"{window.name} [1-{MAX_COUNT}]",
-        summary=f"the most upvoted papers of the {'day' if window.days == 1 else window.name}",
+        summary="the most upvoted papers of the "
+        + ("day" if window.days == 1 else f"last {window.days} days"),
         handler=run,
         examples=(f"{window.name}", f"{window.name} 10"),
+        options=(
+            Option("count", f"How many papers (1-{MAX_COUNT})", "number", low=1, high=MAX_COUNT),
+        ),
     )
 
 

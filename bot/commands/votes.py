@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot.commands.spec import Command, Context
+from bot.commands.paper import PAPER_OPTION
+from bot.commands.spec import Command, Context, Option
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Heading, Outcome, PaperCard, Part, Reply, Text, VoterList
 from bot.usage import UsageError
@@ -101,6 +102,10 @@ TOP = Command(
     summary="the team's most upvoted papers (this workspace, or only this channel)",
     handler=run_top,
     examples=("top", "top month channel"),
+    options=(
+        Option("window", "Votes of the last week, month, or all time", choices=tuple(TOP_WINDOWS)),
+        Option("channel_only", "Only votes cast in this channel", "flag", written="channel"),
+    ),
 )
 
 VOTES = Command(
@@ -109,6 +114,7 @@ VOTES = Command(
     summary="who voted on a paper, and how",
     handler=run_votes,
     examples=("votes 2406.12345",),
+    options=(PAPER_OPTION,),
 )
 
 

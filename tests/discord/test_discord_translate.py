@@ -2,69 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-import pytest
+from discord import AppCommandOptionType, app_commands
 
 from adapters.discord.commands import PapersGroup, zone_choices
 from adapters.discord.translate import (
     DM_WORKSPACE,
-    Option,
     Where,
     button_vote,
-    command_text,
     invocation,
     reaction_change,
 )
 from bot.commands.dispatch import Dispatcher
+from bot.commands.spec import Command
+
+OPTION_TYPES = {
+    "text": AppCommandOptionType.string,
+    "number": AppCommandOptionType.integer,
+    "flag": AppCommandOptionType.boolean,
+}
 
 AT = datetime(2026, 6, 12, 9, tzinfo=UTC)
 HERE = Where(guild_id=10, channel_id=20, user_id=30, user_name="ada")
 
 
-@pytest.mark.parametrize(
-    ("subcommand", "options", "text"),
-    [
-        (
-            "search",
-            {"query": 'lora "low rank" -vision', "limit": 3},
-            'search lora "low rank" -vision limit:3',
-        ),
-        ("search", {"query": "lora", "limit": None}, "search lora"),
-        ("paper", {"paper": "2406.12345"}, "paper 2406.12345"),
-        ("week", {"count": 10}, "week 10"),
-        ("today", {"count": None}, "today"),
-        ("top", {"window": "month", "channel_only": True}, "top month channel"),
-        ("top", {"window": None, "channel_only": False}, "top"),
-        ("votes", {"paper": "2406.12345"}, "votes 2406.12345"),
-        (
-            "subscribe",
-            {
-                "kind": "weekly",
-                "time": "08:30",
-                "timezone": "America/New_York",
-                "days": "mon",
-                "top": 10,
-                "keywords": 'rlhf, "reward" model',
-                "min_upvotes": 20,
-            },
-            'subscribe weekly 08:30 America/New_York mon top 10 keywords "rlhf, reward model" '
-            "min-upvotes 20",
-        ),
-        ("subscribe", {"kind": None, "keywords": "  "}, "subscribe"),
-        ("unsubscribe", {"kind": "daily"}, "unsubscribe daily"),
-        ("digest", {"kind": None}, "digest now"),
-        ("help", {"command": "search"}, "help search"),
-    ],
-)
-def test_typed_options_become_the_cores_command_text(
-    subcommand: str, options: dict[str, Option], text: str
-) -> None:
-    assert command_text(subcommand, options) == text
-
-
 def test_an_invocation_names_the_server_channel_and_user() -> None:
-    found = invocation(HERE, "today", {"count": 3})
+    found = invocation(HERE, "today 3")
     assert (found.platform, found.workspace, found.channel, found.user) == (
         "discord",
         "10",
@@ -72,7 +37,7 @@ def test_an_invocation_names_the_server_channel_and_user() -> None:
         "30",
     )
     assert found.text == "today 3"
-    assert invocation(Where(None, 20, 30), "today", {}).workspace == DM_WORKSPACE
+    assert invocation(Where(None, 20, 30), "today").workspace == DM_WORKSPACE
 
 
 def test_a_click_votes_on_the_message_it_was_on() -> None:
@@ -102,9 +67,37 @@ def test_papers_has_a_subcommand_for_every_core_command(dispatcher: Dispatcher) 
     async def run(*_args: object) -> None:
         return None
 
-    group = PapersGroup(run)
-    subcommands = {command.name for command in group.commands}
-    assert subcommands == {command.name for command in dispatcher.commands}
-    for command in group.walk_commands():
-        assert command.description not in ("", "…")
-        assert all(p.description not in ("", "…") for p in command.parameters), command.name
+    group = PapersGroup(dispatcher.commands, run)
+    subcommands = {command.name: command for command in group.commands}
+    assert list(subcommands) == [command.name for command in dispatcher.commands]
+    for command in dispatcher.commands:
+        made = subcommands[command.name]
+        assert isinstance(made, app_commands.Command)
+        assert made.description == command.description
+        assert [p.name for p in made.parameters] == [
+            o.name for o in sorted(command.options, key=lambda o: not o.required)
+        ]
+        for option in command.options:
+            param = made.get_parameter(option.name)
+            assert param is not None
+            assert param.description == option.description
+            assert param.type is OPTION_TYPES[option.kind]
+            assert param.required is option.required
+            assert [c.value for c in param.choices] == list(option.choices)
+            assert param.autocomplete is option.completes_time_zone
+            bounds = (option.low, option.high)
+            assert (param.min_value, param.max_value) == bounds, (command.name, option.name)
+
+
+async def test_typed_options_reach_the_core_as_the_commands_text(dispatcher: Dispatcher) -> None:
+    """What discord.py passes a subcommand's callback is what ``Command.text`` writes from."""
+    seen: list[tuple[str, str]] = []
+
+    async def run(_interaction: object, command: Command, values: Mapping[str, object]) -> None:
+        seen.append((command.name, command.text(values)))  # type: ignore[arg-type]
+
+    group = PapersGroup(dispatcher.commands, run)
+    subscribe = group.get_command("subscribe")
+    assert isinstance(subscribe, app_commands.Command)
+    await subscribe.callback(None, kind="daily", top=3, keywords="rlhf")  # type: ignore[arg-type]
+    assert seen == [("subscribe", 'subscribe daily top 3 keywords "rlhf"')]
