@@ -7,6 +7,7 @@ read this table.
 
 from __future__ import annotations
 
+from bot.commands.about import ABOUT
 from bot.commands.dispatch import Dispatcher
 from bot.commands.help import help_command
 from bot.commands.paper import PAPER
@@ -16,7 +17,15 @@ from bot.commands.subscriptions import SUBSCRIPTION_COMMANDS
 from bot.commands.trending import TRENDING
 from bot.commands.votes import TOP, VOTES
 
-COMMANDS: tuple[Command, ...] = (SEARCH, PAPER, *TRENDING, TOP, VOTES, *SUBSCRIPTION_COMMANDS)
+COMMANDS: tuple[Command, ...] = (
+    SEARCH,
+    PAPER,
+    *TRENDING,
+    TOP,
+    VOTES,
+    *SUBSCRIPTION_COMMANDS,
+    ABOUT,
+)
 
 
 def build_dispatcher() -> Dispatcher:
