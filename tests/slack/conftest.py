@@ -12,8 +12,8 @@ from adapters.slack.poster import ChannelPacer
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core, VoteEvent, VoteOutcome
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.signed import SECRET, SlackSender
+from loopback.slack import FakeSlack
+from loopback.slack_signing import SECRET, SlackSender
 
 
 class RecordingCore(Core):
