@@ -29,7 +29,7 @@ from rich.console import Console  # noqa: E402
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig  # noqa: E402
 from bot.cli.runtime import runtime  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from tests.discord.fake_discord import APP_ID, FakeDiscord  # noqa: E402
+from loopback.discord import APP_ID, FakeDiscord  # noqa: E402
 
 QUERIES = ("linear attention", "lora", "diffusion", "reward model", "mixture of experts")
 

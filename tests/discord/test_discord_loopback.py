@@ -18,7 +18,7 @@ from bot.deps import Deps
 from bot.facade import Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
-from tests.discord.fake_discord import (
+from loopback.discord import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
