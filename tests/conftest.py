@@ -17,10 +17,10 @@ from bot.commands.table import build_dispatcher
 from bot.deps import Deps
 from bot.model import Paper
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.support.databases import DIALECTS, migrated_database
-from tests.support.fakes import FakeSource, FixedClock
 
 # With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
 pytest_plugins = ["tests.support.postgres_required"]

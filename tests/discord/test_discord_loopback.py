@@ -26,7 +26,7 @@ from loopback.discord import (
     GUILD_ID,
     FakeDiscord,
 )
-from tests.support.fakes import FakeSource, FixedClock, make_paper
+from loopback.ports import FakeSource, FixedClock, make_paper
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))
