@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.model import Paper
 from bot.settings import Settings
 from loopback.ports import FakeSource, FixedClock
+from loopback.slack import FakeSlack
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.support.databases import DIALECTS, migrated_database
@@ -109,6 +110,14 @@ def deps(catalog_db: Database, fake_source: FakeSource, clock: FixedClock) -> De
 @pytest.fixture(scope="session")
 def dispatcher() -> Dispatcher:
     return build_dispatcher()
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture

@@ -42,14 +42,6 @@ def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
     return RecordingCore(deps, dispatcher)
 
 
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 def serve_slack(core: Core, fake: FakeSlack) -> SlackAdapter:
     return SlackAdapter(
         core,
