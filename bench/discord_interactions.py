@@ -1,6 +1,6 @@
 """Discord benchmark: 100 concurrent /papers interactions through a loopback gateway.
 
-The real discord.py client logs in to the loopback fake Discord of the test suite; the script
+The real discord.py client logs in to the loopback fake Discord (loopback/discord.py); the script
 dispatches N ``/papers search`` interactions back to back over the gateway and measures, for
 each, the time from sending INTERACTION_CREATE to the fake receiving its initial response: the
 results themselves when the core is done within the adapter's 2 s, else a deferral (counted).
@@ -29,7 +29,7 @@ from rich.console import Console  # noqa: E402
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig  # noqa: E402
 from bot.cli.runtime import runtime  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from tests.discord.fake_discord import APP_ID, FakeDiscord  # noqa: E402
+from loopback.discord import APP_ID, FakeDiscord  # noqa: E402
 
 QUERIES = ("linear attention", "lora", "diffusion", "reward model", "mixture of experts")
 

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.postgres import bench_server, postgres_schema  # noqa: E402
-from tests.slack.fake_slack import FakeSlack  # noqa: E402
-from tests.slack.signed import SECRET, command_form, signature  # noqa: E402
+from loopback.slack import FakeSlack  # noqa: E402
+from loopback.slack_signing import SECRET, command_form, signature  # noqa: E402
 
 QUERIES = ["linear attention", "diffusion", "lora", "reasoning", "video generation", "agents"]
 

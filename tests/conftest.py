@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,10 +17,11 @@ from bot.commands.table import build_dispatcher
 from bot.deps import Deps
 from bot.model import Paper
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock
+from loopback.slack import FakeSlack
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.support.databases import DIALECTS, migrated_database
-from tests.support.fakes import FakeSource, FixedClock
 
 # With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
 pytest_plugins = ["tests.support.postgres_required"]
@@ -109,6 +110,14 @@ def deps(catalog_db: Database, fake_source: FakeSource, clock: FixedClock) -> De
 @pytest.fixture(scope="session")
 def dispatcher() -> Dispatcher:
     return build_dispatcher()
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture

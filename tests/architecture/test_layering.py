@@ -8,7 +8,8 @@
   ``bot.model``), never storage;
 - in ``bot/`` only the composition root's ``bot/cli/adapters.py`` imports adapters, and only
   inside functions (lazily, those the settings turn on);
-- feature packages never import the command layer: only the facade and the CLI do.
+- feature packages never import the command layer: only the facade and the CLI do;
+- the product (``bot/``, ``storage/``, ``adapters/``) never imports the loopback fakes or tests.
 """
 
 from __future__ import annotations
@@ -109,6 +110,11 @@ def test_feature_packages_never_import_the_command_layer() -> None:
         return under(imp.module, "bot.commands") and not relative.startswith(COMMAND_LAYER_USERS)
 
     assert violations("bot", rule) == []
+
+
+@pytest.mark.parametrize("package", ["bot", "storage", "adapters"])
+def test_the_product_never_imports_the_fakes_or_the_tests(package: str) -> None:
+    assert violations(package, lambda _p, imp: under(imp.module, "loopback", "tests")) == []
 
 
 def test_the_layering_check_sees_the_imports_it_rules_on() -> None:

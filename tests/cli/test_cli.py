@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+from loopback.hf import FakeHfServer, recorded_catalog
 from tests.support.processes import child_env
 from tests.support.processes import run_paperbot as paperbot
 

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from bot.cli.search import answer
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.cli.test_cli import paperbot
-from tests.support.fakes import make_paper
 
 
 def test_json_answer_lists_ids_titles_and_scores_best_first(sqlite_db: Database) -> None:

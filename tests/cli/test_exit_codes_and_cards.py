@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from loopback.hf import FakeHfServer, HfCatalog
+from loopback.ports import make_paper
 from storage import migrate
 from storage.db import Database
 from storage.papers import upsert_papers
-from tests.fakes.hf_server import FakeHfServer, HfCatalog
-from tests.support.fakes import make_paper
 from tests.support.processes import run_paperbot
 
 

@@ -19,10 +19,10 @@ from bot.reply import Heading, Reply, Text
 from bot.reply_split import MessageLimits
 from bot.scheduling.jobs import run_due_digest
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.db import Database
 from storage.digest_runs import get_run, recent_runs
 from storage.subscriptions import save_subscription
-from tests.support.fakes import FakeSource, FixedClock, make_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = "test"

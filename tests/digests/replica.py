@@ -26,9 +26,9 @@ from bot.reply_split import MessageLimits
 from bot.scheduling.scheduler import DigestScheduler
 from bot.scheduling.service import DigestService
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock
 from storage.db import Database
 from storage.leader_lock import LeaderLock
-from tests.support.fakes import FakeSource, FixedClock
 
 
 def append_line(path: Path, line: str) -> None:

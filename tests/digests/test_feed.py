@@ -12,8 +12,8 @@ import pytest
 from bot.digests.feed import DayFeed
 from bot.model import Paper
 from bot.sources.errors import UpstreamUnavailable
+from loopback.ports import FakeSource, MonotonicClock
 from tests.digests.helpers import paper
-from tests.support.fakes import FakeSource, MonotonicClock
 
 THU = date(2026, 6, 11)
 FRI = date(2026, 6, 12)

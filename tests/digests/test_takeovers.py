@@ -12,10 +12,10 @@ import pytest
 from bot.model import Channel, Paper
 from bot.model.digests import DigestRun, RunState, Subscription
 from bot.reply import Reply
+from loopback.ports import FakeSource
 from storage.db import Database
 from storage.digest_runs import claim_run, freeze_selection, record_chunk
 from tests.digests.helpers import Desk, RecordingPoster, local, make_desk, minutes, paper
-from tests.support.fakes import FakeSource
 
 THU = date(2026, 6, 11)
 DUE = local("2026-06-12 09:00", "Europe/Berlin")

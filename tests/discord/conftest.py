@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 
-from tests.discord.fake_discord import FakeDiscord
+from loopback.discord import FakeDiscord
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core
 from bot.settings import SettingsError
-from tests.discord.fake_discord import APP_ID, GUILD_ID, FakeDiscord
+from loopback.discord import APP_ID, GUILD_ID, FakeDiscord
 
 
 def test_a_token_turns_discord_on_with_the_production_api_by_default() -> None:

@@ -10,10 +10,10 @@ from bot.commands.dispatch import Dispatcher
 from bot.digests.grammar import parse_subscribe
 from bot.facade import Channel, Core
 from bot.model.digests import RunState, Subscription
+from loopback.discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from storage.db import Database
 from storage.subscriptions import save_subscription
 from tests.digests.helpers import Desk, local, make_desk, paper
-from tests.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 THURSDAY = date(2026, 6, 11)

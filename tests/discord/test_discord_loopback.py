@@ -19,7 +19,7 @@ from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
-from tests.discord.fake_discord import (
+from loopback.discord import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
@@ -27,7 +27,7 @@ from tests.discord.fake_discord import (
     GUILD_ID,
     FakeDiscord,
 )
-from tests.support.fakes import FakeSource, FixedClock, make_paper
+from loopback.ports import FakeSource, FixedClock, make_paper
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))

@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.discord.fake_discord import FakeDiscord
+from loopback.discord import FakeDiscord
 from tests.support.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]

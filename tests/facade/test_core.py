@@ -12,7 +12,7 @@ from bot.facade import ButtonVote, Core, Effect, Invocation, MessageLimits, Reac
 from bot.failures import COMMAND_FAILED, VOTE_NOT_SAVED
 from bot.model import Tally
 from bot.reply import Outcome, PaperCard, Reply, Text
-from tests.support.responders import RecordingResponder
+from loopback.responders import RecordingResponder
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ from adapters.slack.poster import ChannelPacer
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core, VoteEvent, VoteOutcome, VoteResponder
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.signed import SECRET, SlackSender
+from loopback.slack import FakeSlack
+from loopback.slack_signing import SECRET, SlackSender
 
 
 class RecordingCore(Core):
@@ -40,14 +40,6 @@ class RecordingCore(Core):
 @pytest.fixture
 def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
     return RecordingCore(deps, dispatcher)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def serve_slack(core: Core, fake: FakeSlack) -> SlackAdapter:

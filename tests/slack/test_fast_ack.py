@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from adapters.slack.fast_ack import acks_empty
-from tests.slack.signed import command_form
+from loopback.slack_signing import command_form
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import COMMAND_FAILED, Core, vote_action_id
+from loopback.slack import FakeSlack, blocks_text
+from loopback.slack_signing import SlackSender
 from tests.slack.conftest import sender_for, serve_slack
-from tests.slack.fake_slack import FakeSlack, blocks_text
-from tests.slack.signed import SlackSender
 
 PAPER = "2606.00467"
 

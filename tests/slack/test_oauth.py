@@ -23,13 +23,13 @@ from bot.facade import Channel, Core, PostRejected
 from bot.model import Paper
 from bot.model.digests import DigestSpec, Subscription
 from bot.reply import Heading, Reply
+from loopback.ports import FakeSource, FixedClock
+from loopback.slack import FakeSlack, bot_token_for
+from loopback.slack_signing import SECRET, SlackSender
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.subscriptions import enabled_subscriptions, save_subscription
 from tests.slack.conftest import eventually
-from tests.slack.fake_slack import FakeSlack, bot_token_for
-from tests.slack.signed import SECRET, SlackSender
-from tests.support.fakes import FakeSource, FixedClock
 
 NEW_TEAM = "T2"
 CODE = "code-for-t2"

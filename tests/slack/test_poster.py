@@ -11,9 +11,9 @@ from adapters.slack.poster import ChannelPacer, SlackPoster, web_client
 from bot.facade import Channel, PostRejected
 from bot.model.digests import RunState
 from bot.reply import Heading, Reply
+from loopback.slack import FakeSlack, blocks_text
 from storage.db import Database
 from tests.digests.helpers import PLATFORM, Desk, local, make_desk, minutes, paper
-from tests.slack.fake_slack import FakeSlack, blocks_text
 
 THU = date(2026, 6, 11)
 DUE = local("2026-06-12 09:00", "Europe/Berlin")

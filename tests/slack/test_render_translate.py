@@ -24,7 +24,7 @@ from bot.facade import parse_vote_action
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import split_reply
-from tests.support.fakes import make_paper
+from loopback.ports import make_paper
 
 NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 NASTY = "*bold* _x_ <@U1> `code` ~s~ &amp;"

@@ -9,9 +9,9 @@ import pytest
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.poster import ChannelPacer
+from loopback.slack import FakeSlack, blocks_text
+from loopback.slack_signing import command_form
 from tests.slack.conftest import RecordingCore
-from tests.slack.fake_slack import FakeSlack, blocks_text
-from tests.slack.signed import command_form
 
 
 @pytest.fixture

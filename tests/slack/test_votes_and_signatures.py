@@ -13,11 +13,11 @@ from bot.deps import Deps
 from bot.facade import Channel, Core, Invocation
 from bot.model.digests import DigestSpec, Subscription
 from bot.reply import VoterList
+from loopback.responders import RecordingResponder
+from loopback.slack import FakeSlack, blocks_text
+from loopback.slack_signing import SlackSender
 from storage.subscriptions import enabled_subscriptions, save_subscription
 from tests.slack.conftest import RecordingCore, eventually
-from tests.slack.fake_slack import FakeSlack, blocks_text
-from tests.slack.signed import SlackSender
-from tests.support.responders import RecordingResponder
 
 PAPER = "2606.00467"
 TS = "1780000000.000001"  # the fake's first message

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.sources.hf.client import HuggingFaceClient
-from tests.fakes.hf_server import FakeHfServer, recorded_catalog
+from loopback.hf import FakeHfServer, recorded_catalog
 from tests.sources.fake_time import FakeTime
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.sources.errors import MalformedResponse
 from bot.sources.hf.client import MAX_ANSWER_BYTES, HuggingFaceClient
-from tests.fakes.hf_server import FakeHfServer
+from loopback.hf import FakeHfServer
 
 JUNE_12 = date(2026, 6, 12)
 

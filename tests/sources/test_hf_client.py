@@ -9,7 +9,7 @@ import pytest
 
 from bot.sources.errors import InvalidRequest, PaperNotFound
 from bot.sources.hf.client import HuggingFaceClient
-from tests.fakes.hf_server import FakeHfServer, HfCatalog, recorded_items
+from loopback.hf import FakeHfServer, HfCatalog, recorded_items
 
 JUNE_12 = date(2026, 6, 12)
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.sources.hf.client import HuggingFaceClient
 from bot.sources.hf.pacing import RequestPacer
-from tests.fakes.hf_server import FakeHfServer
+from loopback.hf import FakeHfServer
 from tests.sources.fake_time import FakeTime
 
 

@@ -16,7 +16,7 @@ from bot.sources.errors import (
     UpstreamUnavailable,
 )
 from bot.sources.hf.client import HuggingFaceClient
-from tests.fakes.hf_server import FakeHfServer
+from loopback.hf import FakeHfServer
 from tests.sources.fake_time import FakeTime
 
 JUNE_12 = date(2026, 6, 12)

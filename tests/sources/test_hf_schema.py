@@ -14,7 +14,7 @@ from bot.sources.hf.schema import (
     parse_search_hit,
     to_paper,
 )
-from tests.fakes.hf_server import recorded_items
+from loopback.hf import recorded_items
 
 FETCHED = datetime(2026, 6, 13, 8, 0, tzinfo=UTC)
 

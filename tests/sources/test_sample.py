@@ -11,7 +11,7 @@ from types import ModuleType
 
 from bot.model import Paper
 from bot.sources.sample import SAMPLE_FILE, SAMPLE_PACKAGE, first_sample_id, last_sample_id
-from tests.fakes.fixtures import FIXTURES, REPO_ROOT
+from loopback.fixtures import FIXTURES, REPO_ROOT
 
 
 def build_sample_script() -> ModuleType:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import (
     count_papers,
@@ -14,7 +15,6 @@ from storage.papers import (
     trending,
     upsert_papers,
 )
-from tests.support.fakes import make_paper
 
 JUNE_10, JUNE_11, JUNE_12 = date(2026, 6, 10), date(2026, 6, 11), date(2026, 6, 12)
 

@@ -13,11 +13,11 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from bot.model import Paper, UpsertResult
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import get_paper, get_papers, merge_sighting, upsert_papers
 from tests.support.concurrency import run_together
 from tests.support.databases import migrated_database, skip_without_postgres
-from tests.support.fakes import make_paper
 
 LATER = datetime(2026, 6, 13, tzinfo=UTC)
 # Every field set, and a second sighting of it with every field different (comments grown).

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.search_query import parse_search_query
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search import search_catalog
-from tests.support.fakes import make_paper
 
 OLD = datetime(2023, 5, 1, 12, tzinfo=UTC)
 NEW = datetime(2025, 5, 1, 12, tzinfo=UTC)

@@ -14,13 +14,13 @@ import tantivy
 from sqlalchemy import event, text
 
 from bot.search_query import parse_search_query
+from loopback.ports import make_paper
 from storage import migrate
 from storage.db import Database
 from storage.papers import count_papers, upsert_papers
 from storage.search import search_catalog
 from storage.search_index import FORMAT, SCHEMA, SETTLE_AFTER, Hit, SearchIndex
 from storage.search_slots import claim_slot, default_search_dir
-from tests.support.fakes import make_paper
 
 
 def ids(db: Database, words: str) -> list[str]:

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event
 
 from bot.search_query import parse_search_query
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search import search_catalog
-from tests.support.fakes import make_paper
 
 FILLER = "We measure accuracy on benchmarks and compare training methods across tasks."
 

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.model import Paper
+from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.search_plan import EVERY_WORD
 from tests.storage.test_search import search
-from tests.support.fakes import make_paper
 
 
 def scores(db: Database, text: str) -> dict[str, float]:

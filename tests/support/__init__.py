@@ -1,1 +1,1 @@
-"""Test helpers: databases on each dialect, recording fakes, ready-made deps."""
+"""Test helpers: databases on each dialect, processes, invocation; fakes live in loopback/."""

@@ -11,11 +11,11 @@ from bot.model import Channel, SentMessage, Tally
 from bot.settings import Settings
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent
 from bot.votes.service import VoteReceipt, handle_vote
+from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.posted_messages import record_posted
 from storage.votes import paper_tally
-from tests.support.fakes import FakeSource, FixedClock, make_paper
 
 T0 = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 PAPERS = ("2606.00001", "2606.00002", "2606.00003")

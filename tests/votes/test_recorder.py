@@ -16,8 +16,8 @@ from bot.deps import Deps
 from bot.settings import Settings
 from bot.votes.events import ButtonVote, Effect, VoteEvent, VoteResult
 from bot.votes.service import VoteReceipt, VoteRecorder
+from loopback.ports import FakeSource, FixedClock
 from storage.db import Database
-from tests.support.fakes import FakeSource, FixedClock
 from tests.votes.helpers import PAPERS, T0, open_desk
 
 P1, P2, _ = PAPERS

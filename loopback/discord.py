@@ -365,7 +365,7 @@ class FakeDiscord:
                             "version": "1",
                             "default_member_permissions": None,
                         }
-                        for c in body
+                        for c in body or ()
                     ]
                 )
         return reply({"message": "404: Not Found", "code": 0}, status=404)

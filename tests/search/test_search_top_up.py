@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from tests.support.fakes import FakeSource, make_paper
+from loopback.ports import FakeSource, make_paper
 from tests.support.invoke import ask
 
 

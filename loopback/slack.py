@@ -169,7 +169,7 @@ class FakeSlack:
         """Deliver one Socket Mode envelope once the app is connected."""
         await self.wait_for(lambda: self._socket is not None)
         assert self._socket is not None
-        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload}
+        envelope: dict[str, Any] = {"envelope_id": envelope_id, "type": kind, "payload": payload}
         envelope["accepts_response_payload"] = kind == "slash_commands"
         await self._socket.send_json(envelope)
 

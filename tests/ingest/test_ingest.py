@@ -10,10 +10,10 @@ import pytest
 from bot.ingest import days_between, ingest_days
 from bot.model import Paper
 from bot.sources.hf.client import HuggingFaceClient
+from loopback.hf import FakeHfServer, recorded_catalog
+from loopback.ports import FakeSource, make_paper
 from storage.db import Database
 from storage.papers import count_papers, get_paper
-from tests.fakes.hf_server import FakeHfServer, recorded_catalog
-from tests.support.fakes import FakeSource, make_paper
 
 WEEK = list(days_between(date(2026, 5, 18), date(2026, 5, 24)))  # Mon-Sun
 

@@ -11,7 +11,7 @@ import pytest
 from bot.model import Paper
 from bot.sources.errors import PaperNotFound, UpstreamUnavailable
 from bot.sources.guarded import GuardedSource
-from tests.support.fakes import FakeSource, MonotonicClock, make_paper
+from loopback.ports import FakeSource, MonotonicClock, make_paper
 
 
 @dataclass

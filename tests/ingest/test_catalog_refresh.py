@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 from bot.ingest import ingest_days
+from loopback.ports import FakeSource, make_paper
 from storage.db import Database
 from storage.papers import get_paper, trending, upsert_papers
-from tests.support.fakes import FakeSource, make_paper
 
 DAY = date(2026, 6, 12)
 

@@ -10,9 +10,9 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.reply import Outcome
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
-from tests.support.fakes import FakeSource, FixedClock, make_paper
 from tests.support.invoke import ask
 
 END = date(2026, 6, 12)  # the newest Daily Papers day in the catalog

@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.fakes.fixtures import HF_DAILY_2026_06_12, hf_archive_files
+from loopback.fixtures import HF_DAILY_2026_06_12, hf_archive_files
 
 Item = dict[str, Any]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 HF_FIXTURES = FIXTURES / "hf"
 HF_DAILY_2026_06_12 = HF_FIXTURES / "daily_papers_2026-06-12.json"

@@ -11,9 +11,9 @@ from bot.deps import Deps
 from bot.reply import Heading, Outcome
 from bot.search_query import parse_search_query
 from bot.sources.errors import UpstreamUnavailable
+from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.papers import get_paper, upsert_papers
 from storage.search import search_catalog
-from tests.support.fakes import FakeSource, FixedClock, make_paper
 from tests.support.invoke import ask, texts
 
 

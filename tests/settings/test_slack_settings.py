@@ -17,8 +17,8 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Core
 from bot.settings import SettingsError
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.signed import SECRET, SlackSender
+from loopback.slack import FakeSlack
+from loopback.slack_signing import SECRET, SlackSender
 from tests.support.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.reply import Outcome, Text
 from bot.settings import Settings
+from loopback.ports import FakeSource, FixedClock
 from storage.db import Database
-from tests.support.fakes import FakeSource, FixedClock
 from tests.support.invoke import ask
 
 NAMES = ["search", "paper", "today", "week", "month", "top", "votes", "help", "frob", ""]

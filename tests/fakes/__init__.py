@@ -1,1 +1,0 @@
-"""Loopback fakes of outside services, fed with real recorded responses."""
