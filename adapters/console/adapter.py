@@ -20,16 +20,9 @@ class ConsoleAdapter:
         self.chat = ConsoleChat(core, console)
         self._read_line = read_line
         self._patch_stdout = patch_stdout
-        self._poster = ConsolePoster(self.chat)
+        self.platform = PLATFORM
+        self.poster: Poster = ConsolePoster(self.chat)
         self._task: asyncio.Task[int] | None = None
-
-    @property
-    def platform(self) -> str:
-        return PLATFORM
-
-    @property
-    def poster(self) -> Poster:
-        return self._poster
 
     async def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())

@@ -58,17 +58,10 @@ class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
         self._config = config
         self.client = PaperbotClient(core, config.guild_ready_timeout, config.answer_within)
-        self._poster = DiscordPoster(self.client)
+        self.platform = PLATFORM
+        self.poster: Poster = DiscordPoster(self.client)
         self._task: asyncio.Task[None] | None = None
         self._found: Addresses | None = None  # discord.py's addresses before start()
-
-    @property
-    def platform(self) -> str:
-        return PLATFORM
-
-    @property
-    def poster(self) -> Poster:
-        return self._poster
 
     async def start(self) -> None:
         """Log in (a bad token fails here, loudly), then serve the gateway in the background."""

@@ -55,7 +55,8 @@ class SlackAdapter:
         self._pacer = pacer or ChannelPacer()
         self.app = build_app(core, self.client, signing_secret, self._pacer, oauth)
         tokens = None if oauth is None else oauth.bot_token
-        self._poster = SlackPoster(self.client, self._pacer, tokens)
+        self.platform = PLATFORM
+        self.poster: Poster = SlackPoster(self.client, self._pacer, tokens)
         self._host = host
         self._port = port
         self._app_token = app_token
@@ -65,14 +66,6 @@ class SlackAdapter:
         self._task: asyncio.Task[None] | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = asyncio.Event()
-
-    @property
-    def platform(self) -> str:
-        return PLATFORM
-
-    @property
-    def poster(self) -> Poster:
-        return self._poster
 
     @property
     def port(self) -> int:
