@@ -98,12 +98,17 @@ def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_an
     assert "Linear" in rendered.text
 
 
-def test_voter_lists_mention_each_voter() -> None:
+def test_voter_lists_mention_each_voter_and_show_the_emoji_they_voted_with() -> None:
     paper = make_paper("2606.00001", "P")
-    voter = Voter("U42", 1, "reaction", "fire", "C1", NOW)
-    text = render_reply(Reply((VoterList(paper, (voter,)),))).blocks[0]["text"]["text"]
-    assert "<@U42>" in text
-    assert ":fire:" in text
+    voters = (
+        Voter("U42", 1, "reaction", "🎉", "C1", NOW),
+        Voter("U43", 1, "reaction", "partyparrot", "C1", NOW),  # a custom emoji: its name
+        Voter("U44", -1, "button", None, "C1", NOW),
+    )
+    text = render_reply(Reply((VoterList(paper, voters),))).blocks[0]["text"]["text"]
+    assert "<@U42>  reaction 🎉," in text
+    assert "<@U43>  reaction :partyparrot:," in text
+    assert "<@U44>  button," in text
 
 
 def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
