@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
@@ -15,9 +16,11 @@ from bot.votes.emoji import (
     parse_reaction_map,
     reaction_value,
 )
+from bot.votes.export import write_votes
 from bot.votes.opinion import Mark, load_reactions
 from storage.db import Database
 from storage.tables import VoteRow
+from storage.votes import export_votes
 from tests.votes.helpers import PAPERS, T0, open_desk
 
 P1 = PAPERS[0]
@@ -152,3 +155,12 @@ async def test_a_reaction_stored_under_its_old_name_still_counts(db: Database) -
     assert (desk.tally(P1).up, desk.tally(P1).down) == (0, 1)
     await desk.send(desk.react("U1", P1, "👎", added=False, at=T0 + timedelta(seconds=2)))
     assert (desk.tally(P1).up, desk.tally(P1).down) == (1, 0)  # the 🔥 is still on
+
+
+async def test_a_vote_stored_under_its_old_name_exports_its_character(db: Database) -> None:
+    desk = await open_desk(db)
+    await desk.send(desk.react("U1", P1, "-1"))
+    db.write_now(lambda s: s.execute(update(VoteRow).values(emoji="thumbsdown")))
+    out = io.StringIO()
+    db.read_now(lambda s: write_votes(export_votes(s), "json", out))
+    assert [vote["emoji"] for vote in json.loads(out.getvalue())] == ["👎"]
