@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from bot.facade import parse_vote_action
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import split_reply
+from bot.votes.emoji import parse_reaction_map, reaction_value
 from tests.support.fakes import make_paper
 
 NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
@@ -180,14 +182,14 @@ def test_a_vote_button_click_becomes_a_button_vote_on_its_message() -> None:
     assert button_vote(click("something:else"), NOW) is None
 
 
-def reaction(kind: str, user: str) -> dict[str, object]:
+def reaction(kind: str, user: str, emoji: str = "+1::skin-tone-2") -> dict[str, object]:
     return {
         "team_id": "T1",
         "event_id": "Ev9",
         "event": {
             "type": kind,
             "user": user,
-            "reaction": "+1::skin-tone-2",
+            "reaction": emoji,
             "item": {"type": "message", "channel": "C1", "ts": "1700000000.000300"},
             "event_ts": "1700000005.000001",
         },
@@ -210,3 +212,25 @@ def test_reaction_events_become_reaction_changes_and_the_bots_are_marked() -> No
     on_file = reaction("reaction_added", "U2")
     on_file["event"]["item"] = {"type": "file", "file": "F1"}  # type: ignore[index]
     assert reaction_change(on_file, "UBOT", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "emoji", "value"),
+    [
+        ("tada=1", "tada", 1),
+        ("🎉=1", "tada", 1),  # set as Discord shows it, counted as Slack names it
+        ("👀=1", "eyes", 1),
+        ("eyes=1", "eyes", 1),
+        ("👍=1", "+1::skin-tone-4", 1),
+        ("👍=1", "thumbsup", 1),
+        ("🙋=-1", "woman-raising-hand::skin-tone-2", -1),  # a gendered one counts as its base
+        ("partyparrot=1", "partyparrot", 1),  # a custom emoji, by its name
+        ("tada=1", "eyes", 0),
+    ],
+)
+def test_a_slack_reaction_counts_for_its_emoji_however_the_settings_spell_it(
+    setting: str, emoji: str, value: int
+) -> None:
+    change = reaction_change(reaction("reaction_added", "U2", emoji), "UBOT", NOW)
+    assert change is not None
+    assert reaction_value(change.emoji, parse_reaction_map(setting)) == value
