@@ -166,3 +166,12 @@ def paper_facts(paper: Paper) -> tuple[str, ...]:
     if paper.github_repo:
         facts.append(f"★ {paper.github_stars or 0} on GitHub")
     return tuple(facts)
+
+
+def how_voted(voter: Voter, name: Callable[[str], str] = lambda n: f":{n}:") -> str:
+    """``"button"``, or ``"reaction 🔥"``. Vote emoji are stored as characters; a custom emoji
+    (and a vote stored before that, as ``thumbsup``) has only its name, shown through ``name``."""
+    if voter.source != "reaction":
+        return "button"
+    emoji = voter.emoji or ""
+    return f"reaction {name(emoji) if emoji.isascii() else emoji}"

@@ -25,6 +25,7 @@ from bot.reply import (
     Text,
     VoterList,
     authors_line,
+    how_voted,
     paper_facts,
 )
 
@@ -102,7 +103,7 @@ def render_voters(part: VoterList) -> RichText:
     text = RichText()
     for voter in part.voters:
         mark = "👍" if voter.value > 0 else "👎"
-        how = f"reaction :{voter.emoji}:" if voter.source == "reaction" else "button"
+        how = how_voted(voter)
         text.append(f"{mark} @{voter.user_id}", style="bold")
         text.append(f"  {how}, {voter.at:%Y-%m-%d %H:%M} UTC\n", style="dim")
     return text

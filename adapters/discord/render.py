@@ -34,6 +34,7 @@ from bot.reply import (
     Text,
     VoterList,
     authors_line,
+    how_voted,
     paper_facts,
 )
 
@@ -133,7 +134,7 @@ def render_text_part(part: Heading | Text | VoterList) -> str:
             lines = [f"**{escape_within(paper.title, MAX_TITLE)}**"]
             for voter in voters:
                 mark = "👍" if voter.value > 0 else "👎"
-                how = f"reaction {voter.emoji}" if voter.source == "reaction" else "button"
+                how = how_voted(voter, name=str)
                 who = render_spans((Person(voter.user_id),))
                 lines.append(f"{mark} {who} · {escape(how)} · <t:{int(voter.at.timestamp())}:R>")
             return "\n".join(lines)

@@ -26,6 +26,7 @@ from bot.reply import (
     Text,
     VoterList,
     authors_line,
+    how_voted,
     span_text,
 )
 
@@ -186,7 +187,7 @@ def render_voters(part: VoterList) -> list[Block]:
     lines = [f"*{escape(' '.join(part.paper.title.split()))}*"]
     for voter in part.voters:
         mark = "👍" if voter.value > 0 else "👎"
-        how = f"reaction :{voter.emoji}:" if voter.source == "reaction" else "button"
+        how = how_voted(voter)
         who = mrkdwn_span(Person(voter.user_id))
         lines.append(f"{mark} {who}  {how}, {voter.at:%Y-%m-%d %H:%M} UTC")
     return _sections("\n".join(lines))

@@ -1,49 +1,95 @@
 """Which reactions count as votes, whatever spelling the platform uses for the emoji.
 
-Slack sends names (``+1``, ``fire::skin-tone-3``), Discord sends the characters themselves
-(``👍🏽``, ``❤️``). Both are reduced to one canonical name before the map is consulted.
+Slack sends names (``+1``, ``fire::skin-tone-3``, ``woman-raising-hand``), Discord the
+characters themselves (``👍🏽``, ``❤️``, ``🙋‍♀️``), and ``PAPERBOT_VOTE_REACTIONS`` may use
+either. All are reduced to one key before the map is consulted: the emoji's character without
+skin tone or gender, as the ``emoji`` library writes it (``👍``, ``❤️``, ``🙋``), so a reaction
+counts the same on every platform. A custom emoji, which only has a name, is its lower-case name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 
-DEFAULT_REACTION_VALUES: Mapping[str, int] = {
-    "thumbsup": 1,
-    "fire": 1,
-    "star": 1,
-    "heart": 1,
-    "rocket": 1,
-    "thumbsdown": -1,
-}
+import emoji as emoji_data
 
-_ALIASES = {
-    "+1": "thumbsup",
-    "👍": "thumbsup",
-    "thumbs_up": "thumbsup",
-    "-1": "thumbsdown",
-    "👎": "thumbsdown",
-    "thumbs_down": "thumbsdown",
-    "🔥": "fire",
-    "⭐": "star",
-    "❤": "heart",
-    "red_heart": "heart",
-    "🚀": "rocket",
-}
-
-_SKIN_TONES = "".join(chr(c) for c in range(0x1F3FB, 0x1F400))
-_VARIATION_SELECTORS = "\ufe0e\ufe0f"
+_SKIN_TONES = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+_VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
+_ZWJ = "\u200d"  # joins the emoji of a sequence: 🙋 ZWJ ♀ is a woman raising her hand
+_GENDER_SIGNS = frozenset("\u2640\u2642")  # ♀ ♂
+_MAN_WOMAN = frozenset("\U0001f468\U0001f469")  # 👨 👩, gendered forms of 🧑 in a sequence
+_PERSON = "\U0001f9d1"  # 🧑
 
 
+def _plain(characters: str) -> str:
+    return "".join(c for c in characters if c not in _SKIN_TONES and c not in _VARIATION_SELECTORS)
+
+
+def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The library's names of its emoji (fully qualified): its English names alone, those with
+    its aliases (GitHub's and Slack's: +1, tada), which win as in ``emojize(language="alias")``,
+    and the lower-case spellings of those (Statue_of_Liberty). Built once: ``emojize`` searches
+    the whole list for each name."""
+    english: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for character, data in emoji_data.EMOJI_DATA.items():
+        if data["status"] <= emoji_data.STATUS["fully_qualified"]:  # or a component
+            english.setdefault(data["en"].strip(":"), character)
+            for alias in data.get("alias", ()):
+                aliases.setdefault(alias.strip(":"), character)
+    named = english | aliases
+    lower = {name.lower(): character for name, character in named.items()}
+    return english, named, lower | {name: c for name, c in named.items() if name.islower()}
+
+
+_ENGLISH, _NAMED, _NAMED_LOWER = _names()
+_KNOWN = frozenset(_plain(e) for e in emoji_data.EMOJI_DATA)
+
+
+def _base(characters: str) -> str:
+    """The emoji without skin tone, variation selector or gender: 🙋🏽‍♀️ -> 🙋, 👩‍💻 -> 🧑‍💻."""
+    head, *rest = _plain(characters).split(_ZWJ)
+    rest = [part for part in rest if part not in _GENDER_SIGNS]
+    if rest and head in _MAN_WOMAN and _ZWJ.join([_PERSON, *rest]) in _KNOWN:
+        head = _PERSON
+    return _ZWJ.join([head, *rest])
+
+
+def _named(name: str) -> str | None:
+    """The emoji a Slack-style name stands for, or None for a custom emoji's name."""
+    for spelling in (name, name.replace("-", "_")):  # Slack: woman-raising-hand
+        if found := _NAMED.get(spelling) or _NAMED_LOWER.get(spelling.lower()):
+            return found
+    name = name.lower()
+    # Two more of Slack's spellings the library has no alias for: flag-us (the two regional
+    # indicator letters) and male-technologist / female-technologist (man_ / woman_).
+    if flag := re.fullmatch("flag-([a-z]{2})", name):
+        return "".join(chr(0x1F1E6 + ord(letter) - ord("a")) for letter in flag[1])
+    if gendered := re.fullmatch("(fe)?male[-_](.+)", name):
+        return _named(("woman_" if gendered[1] else "man_") + gendered[2])
+    return None
+
+
+@lru_cache(maxsize=4096)
 def canonical_emoji(emoji: str) -> str:
-    """``:+1::skin-tone-2:``, ``+1``, ``👍🏽`` and ``👍`` all become ``thumbsup``."""
-    name = emoji.strip().strip(":").split("::", 1)[0].lower()
-    name = "".join(ch for ch in name if ch not in _SKIN_TONES and ch not in _VARIATION_SELECTORS)
-    return _ALIASES.get(name, name)
+    """``:+1::skin-tone-2:``, ``+1``, ``thumbsup``, ``👍🏽`` and ``👍`` all become ``👍``."""
+    text = _base(emoji.strip())
+    if not emoji_data.purely_emoji(text):  # a name: Slack's, a custom emoji's, or a setting's
+        name = text.strip(":").split("::", 1)[0]
+        found = _named(name)
+        if found is None:
+            return name.lower()
+        text = _base(found)
+    # The library's own spelling, with the variation selectors that make it draw as an emoji
+    # (❤️, not the text-style ❤); one it does not know (newer than it) stays as it came.
+    data = emoji_data.EMOJI_DATA.get(text)
+    return _ENGLISH[data["en"].strip(":")] if data else text
 
 
 def parse_reaction_map(spec: str) -> dict[str, int]:
-    """``"thumbsup=1,fire=1,thumbsdown=-1"`` -> a map of canonical names to +1/-1."""
+    """``"thumbsup=1,fire=1,thumbsdown=-1"`` -> a map of canonical emoji to +1/-1."""
     values: dict[str, int] = {}
     for item in spec.split(","):
         if not item.strip():
@@ -58,6 +104,11 @@ def parse_reaction_map(spec: str) -> dict[str, int]:
     if not values:
         raise ValueError("the reaction map is empty")
     return values
+
+
+DEFAULT_REACTION_VALUES: Mapping[str, int] = parse_reaction_map(
+    "thumbsup=1,fire=1,star=1,heart=1,rocket=1,thumbsdown=-1"
+)
 
 
 def reaction_value(emoji: str, values: Mapping[str, int]) -> int:

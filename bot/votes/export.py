@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Literal, TextIO
 
+from bot.votes.emoji import canonical_emoji
 from storage.votes import ExportedVote
 
 ExportFormat = Literal["csv", "json"]
@@ -28,6 +29,8 @@ FIELDS = (
 def _record(vote: ExportedVote) -> dict[str, object]:
     record = asdict(vote)
     record["updated_at"] = vote.updated_at.isoformat()
+    if vote.emoji:  # a vote stored before emoji were kept as characters has a name: thumbsup
+        record["emoji"] = canonical_emoji(vote.emoji)
     return record
 
 

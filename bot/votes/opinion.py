@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.votes.emoji import canonical_emoji
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -66,7 +68,13 @@ def dump_reactions(reactions: Mapping[str, Mark]) -> str:
 
 
 def load_reactions(raw: str) -> dict[str, Mark]:
-    return {
-        emoji: Mark(bool(present), datetime.fromisoformat(at))
-        for emoji, (present, at) in json.loads(raw or "{}").items()
-    }
+    """The stored registers, keyed as ``canonical_emoji`` keys them now: rows written before
+    keys were emoji characters hold names (``thumbsup``). Two spellings of one emoji keep the
+    newer mark, a removal on a tie, as ``Opinion.react`` would have."""
+    reactions: dict[str, Mark] = {}
+    for name, (present, at) in json.loads(raw or "{}").items():
+        emoji, mark = canonical_emoji(name), Mark(bool(present), datetime.fromisoformat(at))
+        known = reactions.get(emoji)
+        if known is None or (mark.at, not mark.present) > (known.at, not known.present):
+            reactions[emoji] = mark
+    return reactions

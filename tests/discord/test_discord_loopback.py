@@ -19,12 +19,14 @@ from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
+from bot.votes.emoji import parse_reaction_map
 from loopback.discord import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
     EPHEMERAL,
     GUILD_ID,
+    USER_ID,
     FakeDiscord,
 )
 from loopback.ports import FakeSource, FixedClock, make_paper
@@ -118,9 +120,11 @@ async def search_message(fake: FakeDiscord, query: str, limit: int) -> tuple[int
     return message_id, body
 
 
-async def tally_after_reacting(fake: FakeDiscord, message_id: int, emoji: str = "🔥") -> str:
+async def tally_after_reacting(
+    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID
+) -> str:
     edits = len(fake.calls_to("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}"))
-    await fake.react(message_id, emoji)
+    await fake.react(message_id, emoji, by=by)
     edit = (await fake.until("PATCH", f"/messages/{message_id}", edits + 1))[-1]
     footer: str = edit.body["embeds"][0]["footer"]["text"]
     return footer
@@ -241,6 +245,26 @@ async def test_reactions_on_uncached_messages_count_and_the_bots_own_do_not(
     edits = await fake.until("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}", 2)
     assert "👍 0  👎 0" in edits[1].body["embeds"][0]["footer"]["text"]
     assert len(edits) == 2
+
+
+async def test_reactions_count_however_the_settings_spell_their_emoji(
+    deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
+) -> None:
+    """PAPERBOT_VOTE_REACTIONS by Slack's names or by the characters Discord sends."""
+    values = parse_reaction_map("tada=1,👀=1,raising_hand=-1")
+    core = Core(replace(deps, settings=replace(deps.settings, reaction_values=values)), dispatcher)
+    fake.callback_within = 60.0
+    bots = Bots(core, fake, answer_within=30.0)
+    try:
+        await bots.start()
+        message_id, _ = await search_message(fake, "lora", 1)
+        assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id, "🎉")
+        assert "👍 2  👎 0" in await tally_after_reacting(fake, message_id, "👀", by=USER_ID + 1)
+        woman_raising_hand = "🙋🏽\u200d♀️"  # skin tone and gender: she counts as 🙋
+        tally = await tally_after_reacting(fake, message_id, woman_raising_hand, by=USER_ID + 2)
+        assert "👍 2  👎 1" in tally
+    finally:
+        await bots.stop()
 
 
 async def test_a_replayed_reaction_counts_once_even_after_the_reaction_was_removed(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import discord
 import pytest
@@ -16,8 +16,8 @@ from adapters.discord.render import (
     render_reply,
 )
 from bot.facade import vote_action_id
-from bot.model import Paper, Tally
-from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text
+from bot.model import Paper, Tally, Voter
+from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import MessageLimits, split_reply
 
 NASTY = "*bold* _x_ <@U1> `code` ~s~ &amp; @everyone ||spoiler|| > quote # head [a](b)"
@@ -168,3 +168,16 @@ def test_text_too_long_for_content_goes_into_an_embed() -> None:
     assert rendered.content == ""
     assert len(rendered.embeds) == 1
     assert (rendered.embeds[0].description or "").startswith("a" * 100)
+
+
+def test_a_voter_list_shows_the_emoji_each_reaction_voted_with() -> None:
+    at = datetime(2026, 6, 12, 9, tzinfo=UTC)
+    voters = (
+        Voter("1", 1, "reaction", "🎉", "20", at),
+        Voter("2", 1, "reaction", "party_parrot", "20", at),  # a custom emoji: its name
+        Voter("3", -1, "button", None, "20", at),
+    )
+    content = render_reply(Reply((VoterList(paper(), voters),))).content
+    assert "👍 <@1> · reaction 🎉 · <t:" in content
+    assert "👍 <@2> · reaction party\\_parrot · <t:" in content
+    assert "👎 <@3> · button · <t:" in content

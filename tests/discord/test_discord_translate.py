@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import discord
+import pytest
 from discord import AppCommandOptionType, app_commands
 
+from adapters.discord.app import emoji_text
 from adapters.discord.commands import PapersGroup, zone_choices
 from adapters.discord.translate import (
     DM_WORKSPACE,
@@ -17,6 +20,7 @@ from adapters.discord.translate import (
 )
 from bot.commands.dispatch import Dispatcher
 from bot.commands.spec import Command
+from bot.votes.emoji import parse_reaction_map, reaction_value
 
 OPTION_TYPES = {
     "text": AppCommandOptionType.string,
@@ -55,6 +59,26 @@ def test_the_bots_own_reaction_is_marked_as_such() -> None:
     ours = reaction_change(Where(10, 20, 99), 777, "🔥", True, "e2", AT, bot_user_id=99)
     assert (theirs.by_bot, ours.by_bot) == (False, True)
     assert (theirs.message_ref, theirs.user, theirs.added) == ("777", "30", True)
+
+
+@pytest.mark.parametrize(
+    ("setting", "emoji", "value"),
+    [
+        ("tada=1", discord.PartialEmoji(name="🎉"), 1),  # set as Slack names it
+        ("🎉=1", discord.PartialEmoji(name="🎉"), 1),
+        ("eyes=1", discord.PartialEmoji(name="👀"), 1),
+        ("+1=1", discord.PartialEmoji(name="👍🏽"), 1),  # a skin tone counts as the base emoji
+        ("heart=1", discord.PartialEmoji(name="❤"), 1),  # with or without U+FE0F
+        ("raising_hand=-1", discord.PartialEmoji(name="🙋🏿‍♀️"), -1),  # so does a gender
+        ("partyparrot=1", discord.PartialEmoji(name="PartyParrot", id=123), 1),  # custom
+        ("tada=1", discord.PartialEmoji(name="👀"), 0),
+    ],
+)
+def test_a_discord_reaction_counts_for_its_emoji_however_the_settings_spell_it(
+    setting: str, emoji: discord.PartialEmoji, value: int
+) -> None:
+    change = reaction_change(HERE, 777, emoji_text(emoji), True, "e1", AT, bot_user_id=99)
+    assert reaction_value(change.emoji, parse_reaction_map(setting)) == value
 
 
 def test_time_zones_autocomplete_from_any_part_of_the_name() -> None:

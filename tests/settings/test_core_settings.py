@@ -12,7 +12,7 @@ def test_defaults_need_no_environment() -> None:
     assert settings.database_url.startswith("sqlite:///")
     assert settings.database_url.endswith("paperbot.db")
     assert settings.timezone == "UTC"
-    assert settings.reaction_values["fire"] == 1
+    assert settings.reaction_values["🔥"] == 1
     assert not settings.offline
 
 
@@ -28,7 +28,7 @@ def test_values_are_read_and_normalised() -> None:
     )
     assert settings.hf_base_url == "http://127.0.0.1:9999"
     assert settings.offline
-    assert settings.reaction_values == {"tada": 1, "thumbsdown": -1}
+    assert settings.reaction_values == {"🎉": 1, "👎": -1}
 
 
 @pytest.mark.parametrize(

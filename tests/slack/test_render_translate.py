@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from bot.facade import parse_vote_action
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import split_reply
+from bot.votes.emoji import parse_reaction_map, reaction_value
 from loopback.ports import make_paper
 
 NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
@@ -98,12 +100,17 @@ def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_an
     assert "Linear" in rendered.text
 
 
-def test_voter_lists_mention_each_voter() -> None:
+def test_voter_lists_mention_each_voter_and_show_the_emoji_they_voted_with() -> None:
     paper = make_paper("2606.00001", "P")
-    voter = Voter("U42", 1, "reaction", "fire", "C1", NOW)
-    text = render_reply(Reply((VoterList(paper, (voter,)),))).blocks[0]["text"]["text"]
-    assert "<@U42>" in text
-    assert ":fire:" in text
+    voters = (
+        Voter("U42", 1, "reaction", "🎉", "C1", NOW),
+        Voter("U43", 1, "reaction", "partyparrot", "C1", NOW),  # a custom emoji: its name
+        Voter("U44", -1, "button", None, "C1", NOW),
+    )
+    text = render_reply(Reply((VoterList(paper, voters),))).blocks[0]["text"]["text"]
+    assert "<@U42>  reaction 🎉," in text
+    assert "<@U43>  reaction :partyparrot:," in text
+    assert "<@U44>  button," in text
 
 
 def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
@@ -175,14 +182,14 @@ def test_a_vote_button_click_becomes_a_button_vote_on_its_message() -> None:
     assert button_vote(click("something:else"), NOW) is None
 
 
-def reaction(kind: str, user: str) -> dict[str, object]:
+def reaction(kind: str, user: str, emoji: str = "+1::skin-tone-2") -> dict[str, object]:
     return {
         "team_id": "T1",
         "event_id": "Ev9",
         "event": {
             "type": kind,
             "user": user,
-            "reaction": "+1::skin-tone-2",
+            "reaction": emoji,
             "item": {"type": "message", "channel": "C1", "ts": "1700000000.000300"},
             "event_ts": "1700000005.000001",
         },
@@ -205,3 +212,25 @@ def test_reaction_events_become_reaction_changes_and_the_bots_are_marked() -> No
     on_file = reaction("reaction_added", "U2")
     on_file["event"]["item"] = {"type": "file", "file": "F1"}  # type: ignore[index]
     assert reaction_change(on_file, "UBOT", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "emoji", "value"),
+    [
+        ("tada=1", "tada", 1),
+        ("🎉=1", "tada", 1),  # set as Discord shows it, counted as Slack names it
+        ("👀=1", "eyes", 1),
+        ("eyes=1", "eyes", 1),
+        ("👍=1", "+1::skin-tone-4", 1),
+        ("👍=1", "thumbsup", 1),
+        ("🙋=-1", "woman-raising-hand::skin-tone-2", -1),  # a gendered one counts as its base
+        ("partyparrot=1", "partyparrot", 1),  # a custom emoji, by its name
+        ("tada=1", "eyes", 0),
+    ],
+)
+def test_a_slack_reaction_counts_for_its_emoji_however_the_settings_spell_it(
+    setting: str, emoji: str, value: int
+) -> None:
+    change = reaction_change(reaction("reaction_added", "U2", emoji), "UBOT", NOW)
+    assert change is not None
+    assert reaction_value(change.emoji, parse_reaction_map(setting)) == value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 
@@ -13,11 +14,12 @@ from bot.deps import Deps
 from bot.facade import Channel, Core, Invocation
 from bot.model.digests import DigestSpec, Subscription
 from bot.reply import VoterList
+from bot.votes.emoji import parse_reaction_map
 from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import SlackSender
 from storage.subscriptions import enabled_subscriptions, save_subscription
-from tests.slack.conftest import RecordingCore, eventually
+from tests.slack.conftest import RecordingCore, eventually, sender_for, serve_slack
 
 PAPER = "2606.00467"
 TS = "1780000000.000001"  # the fake's first message
@@ -77,6 +79,31 @@ async def test_added_then_removed_in_order_takes_the_vote_back(
     await fake_slack.wait_for(lambda: len(fake_slack.called("chat.update")) == 2)
     assert "Team: 👍 0 · 👎 0" in blocks_text(fake_slack.called("chat.update")[-1])
     assert await voters(deps, dispatcher) == []
+
+
+async def test_reactions_count_however_the_settings_spell_their_emoji(
+    fake_slack: FakeSlack, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    """PAPERBOT_VOTE_REACTIONS by Slack's names or by the characters Discord sends."""
+    values = parse_reaction_map("🎉=1,👀=1,raising_hand=-1")
+    configured = replace(deps, settings=replace(deps.settings, reaction_values=values))
+    core = RecordingCore(configured, dispatcher)
+    adapter = serve_slack(core, fake_slack)
+    await adapter.start()
+    try:
+        slack = sender_for(adapter)
+        await slack.command(f"paper {PAPER}", fake_slack.response_url())
+        await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
+        now = time.time()
+        await slack.reaction(True, TS, "fire", user="U5", event_ts=now)  # not a vote here
+        await slack.reaction(True, TS, "tada", user="U2", event_ts=now)
+        await slack.reaction(True, TS, "eyes", user="U3", event_ts=now)
+        await slack.reaction(True, TS, "woman-raising-hand::skin-tone-4", user="U4", event_ts=now)
+        await core.handled(3)
+        assert sorted(await voters(deps, dispatcher)) == [("U2", 1), ("U3", 1), ("U4", -1)]
+        assert len(core.outcomes) == 3
+    finally:
+        await adapter.stop()
 
 
 async def test_the_bots_own_reactions_never_count(

@@ -58,7 +58,7 @@ async def test_the_csv_export_has_its_columns_in_the_documented_order(db: Databa
         "platform", "workspace", "channel", "paper_id", "title",
         "user_id", "value", "source", "emoji", "updated_at",
     ]  # fmt: skip
-    assert row[:9] == ["test", "T1", "C1", P3, f"Paper {P3}", "U9", "-1", "reaction", "thumbsdown"]
+    assert row[:9] == ["test", "T1", "C1", P3, f"Paper {P3}", "U9", "-1", "reaction", "👎"]
     assert row[9].startswith("2026-06-12T10:00")  # when it was recorded (the desk's clock)
 
 
@@ -180,7 +180,7 @@ async def test_voters_are_listed_up_votes_first_then_oldest_first(db: Database) 
         clock.now = T0 + timedelta(minutes=minutes)  # type: ignore[attr-defined]
         await desk.send(event)
     assert db.read_now(lambda s: voters(s, "test", "T1", P1)) == [
-        Voter("U2", 1, "reaction", "fire", "C1", T0 + timedelta(minutes=10)),
+        Voter("U2", 1, "reaction", "🔥", "C1", T0 + timedelta(minutes=10)),
         Voter("U1", 1, "button", None, "C1", T0 + timedelta(minutes=30)),
         Voter("U3", -1, "button", None, "C1", T0),
     ]

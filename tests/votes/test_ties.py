@@ -41,7 +41,7 @@ async def test_a_reaction_that_stops_being_a_vote_no_longer_counts(db: Database)
     without it (and without failing on it)."""
     desk = await open_desk(db)
     await desk.send(desk.react("U1", P1, "heart", at=T0))
-    values = {"fire": 1, "thumbsdown": -1}  # heart is no vote any more
+    values = {"🔥": 1, "👎": -1}  # ❤️ is no vote any more
     changed = replace(
         desk, deps=replace(desk.deps, settings=replace(desk.deps.settings, reaction_values=values))
     )
