@@ -15,8 +15,10 @@ after a vote sends the voter's note and every affected message rebuilt whole.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -37,7 +39,7 @@ from bot.reply_split import MessageLimits, split_reply
 from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
-from bot.votes.service import SILENT, VoteRecorder
+from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
 from storage.subscriptions import disable_workspace
 
 __all__ = [
@@ -179,6 +181,7 @@ class Core:
         self._dispatcher = dispatcher
         self.posters = posters if posters is not None else Posters()
         self._votes = votes or VoteRecorder(deps)
+        self._editing = KeyedLocks()
 
     def now(self) -> datetime:
         return self._deps.clock()
@@ -246,38 +249,66 @@ class Core:
             log.exception("could not record %d sent message(s) in %s", len(sent), channel)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
-        """Record a click or a reaction, tell the voter what did not count, and replace every
-        message it changed, rebuilt whole with current tallies."""
-        outcome = await self._vote(event)
-        if outcome.note is not None:
-            await _send_quietly(responder, outcome.note)
-        for update in outcome.updates:
-            try:
-                await responder.edit(update)
-            except Exception:  # the vote is saved; the next one shows it
-                log.exception(
-                    "could not update message %s in %s", update.message_ref, update.channel
-                )
-        return outcome
+        """Record a click or a reaction, tell the voter what did not count, and replace the
+        message it changed, rebuilt whole with current tallies.
 
-    async def _vote(self, event: VoteEvent) -> VoteOutcome:
+        Votes on one message are rebuilt and edited one at a time, in the order they were
+        recorded: two edits racing each other could leave the older tally on the card.
+        """
         try:
             receipt = await self._votes.record(event)
         except Exception:
             log.exception("could not record the vote event %s", event.event_id)
-            return VoteOutcome(VoteResult(Effect.FAILED, reason="the vote could not be saved"))
-        result = receipt.result
+            failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
+            receipt = VoteReceipt(failed, None)
+        outcome = VoteOutcome(receipt.result, (), receipt.card)
+        if outcome.note is not None:
+            await _send_quietly(responder, outcome.note)
         ref = event.message_ref
-        if result.effect in SILENT or ref is None:
-            return VoteOutcome(result, (), receipt.card)
+        if receipt.result.effect in SILENT or ref is None:
+            return outcome
         channel = Channel(event.platform, event.workspace, event.channel)
+        async with self._editing.hold((channel, ref)):
+            update = await self._rebuilt(channel, ref)
+            if update is None:
+                return outcome
+            try:
+                await responder.edit(update)
+            except Exception:  # the vote is saved; the next one shows it
+                log.exception("could not update message %s in %s", ref, channel)
+        return VoteOutcome(receipt.result, (update,), receipt.card)
+
+    async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:
             message = await self._deps.db.read(lambda s: rebuild_message(s, channel, ref))
         except Exception:
             log.exception("could not rebuild message %s after a vote", ref)
-            message = None
-        updates = () if message is None else (MessageUpdate(channel, ref, message),)
-        return VoteOutcome(result, updates, receipt.card)
+            return None
+        return None if message is None else MessageUpdate(channel, ref, message)
+
+
+class KeyedLocks:
+    """A lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 async def _send_quietly(responder: Responder | VoteResponder, message: Reply) -> None:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import ButtonVote, Core, Effect, Invocation, MessageLimits, ReactionChange
+from bot.facade import (
+    ButtonVote,
+    Core,
+    Effect,
+    Invocation,
+    MessageLimits,
+    MessageUpdate,
+    ReactionChange,
+    VoteEvent,
+)
 from bot.failures import COMMAND_FAILED, VOTE_NOT_SAVED
 from bot.model import Tally
 from bot.reply import Outcome, PaperCard, Reply, Text
+from bot.votes.service import VoteReceipt, VoteRecorder
 from loopback.responders import RecordingResponder
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
@@ -189,3 +200,59 @@ async def test_a_refused_answer_is_logged_and_told_privately_in_the_one_wording(
     assert reply == Reply((Text(COMMAND_FAILED, "error"),), Outcome.UNAVAILABLE, private=True)
     assert refusing.only() == reply
     assert "'today 1' failed" in caplog.text
+
+
+class HeldFirstEdit(RecordingResponder):
+    """A platform whose first message edit takes until the test lets it through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def edit(self, update: MessageUpdate) -> None:
+        if not self.editing.is_set():
+            self.editing.set()
+            await self.release.wait()
+        await super().edit(update)
+
+
+class NotingRecorder(VoteRecorder):
+    """The real recorder, noting each event id it has recorded."""
+
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
+        self.recorded: dict[str, asyncio.Event] = {}
+
+    async def record(self, event: VoteEvent) -> VoteReceipt:
+        receipt = await super().record(event)
+        self.recorded.setdefault(event.event_id, asyncio.Event()).set()
+        return receipt
+
+
+async def test_votes_on_one_message_edit_it_in_turn_so_the_last_edit_shows_the_last_tally(
+    deps: Deps, dispatcher: Dispatcher
+) -> None:
+    recorder = NotingRecorder(deps)
+    core = Core(deps, dispatcher, votes=recorder)
+    channel = RecordingResponder()
+    await core.handle_command(asking("today 1"), channel)
+    (ref,) = channel.with_cards()
+    paper = channel.messages[ref].papers[0].id
+    platform = HeldFirstEdit()
+
+    first = asyncio.create_task(
+        core.handle_vote(ButtonVote("test", "T1", "C1", "U2", paper, 1, "e1", AT, ref), platform)
+    )
+    await platform.editing.wait()  # the first vote's edit is on its way, slowly
+    recorder.recorded["e2"] = asyncio.Event()
+    second = asyncio.create_task(
+        core.handle_vote(ButtonVote("test", "T1", "C1", "U3", paper, 1, "e2", AT, ref), platform)
+    )
+    await recorder.recorded["e2"].wait()
+    done, _ = await asyncio.wait({second}, timeout=0.5)
+    assert not done  # waits for the first edit rather than overtaking it
+    platform.release.set()
+    await asyncio.gather(first, second)
+
+    assert [cards(e.message)[0].tally for e in platform.edits] == [Tally(up=1), Tally(up=2)]
