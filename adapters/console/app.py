@@ -114,15 +114,16 @@ class ConsoleChat:
         self._cards = []
 
     async def ask(self, text: str) -> Reply:
-        """Run one command line through the core, print the reply and return it."""
+        """``paperbot ask``: one command line through the core, printed and returned; anything
+        else shows the help (a usage error for votes, which need the shell's cards)."""
         action = translate_line(text, self.user)
         if isinstance(action, Invocation):
             return await self.command(action)
-        if isinstance(action, CardVote | CardReaction):
+        gesture = isinstance(action, CardVote | CardReaction)
+        if gesture:
             self.say("Votes and reactions need the shell: paperbot shell", "bold red")
         reply = await self.command(invocation("help", self.user))
-        usage = isinstance(action, CardVote | CardReaction)
-        return Reply(reply.parts, Outcome.USAGE, private=True) if usage else reply
+        return Reply(reply.parts, Outcome.USAGE, private=True) if gesture else reply
 
     async def command(self, action: Invocation) -> Reply:
         self.new_reply()
