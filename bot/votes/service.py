@@ -111,14 +111,17 @@ class VoteRecorder:
 
     async def _apply(self, batch: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]) -> None:
         values, now = self._deps.settings.reaction_values, self._deps.clock()
-        events = [event for event, _ in batch]
+
+        async def write(events: list[VoteEvent]) -> list[VoteReceipt]:
+            return await self._deps.db.write(lambda s: apply_votes(s, events, values, now))
+
         try:
-            receipts = await self._deps.db.write(lambda s: apply_votes(s, events, values, now))
+            receipts = await write([event for event, _ in batch])
         except Exception:
             log.warning("a batch of %d vote events failed; applying them one by one", len(batch))
-            for event, future in batch:
+            for event, future in batch:  # each a batch of one, so a bad event fails alone
                 try:
-                    receipt = await handle_vote(self._deps, event)
+                    [receipt] = await write([event])
                 except Exception as error:
                     _settle(future, error=error)
                 else:
