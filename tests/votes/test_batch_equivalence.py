@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.model import Tally
 from bot.votes.events import Effect, VoteEvent
-from bot.votes.service import VoteReceipt, apply_votes
+from bot.votes.service import VoteReceipt, apply_votes, handle_vote
 from storage.db import Database
 from storage.tables import VOTE_TABLE
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
@@ -68,7 +68,7 @@ def build(desk: VoteDesk, actions: list[Action]) -> list[VoteEvent]:
 
 
 async def one_by_one(desk: VoteDesk, events: list[VoteEvent]) -> list[VoteReceipt]:
-    return [await desk.send(event) for event in events]
+    return [await handle_vote(desk.deps, event) for event in events]
 
 
 async def in_batches(
