@@ -220,7 +220,7 @@ def save_votes(session: Session, changes: Mapping[int, Mapping[str, object]]) ->
     params = []
     for vote_id, values in changes.items():
         if set(values) != set(_SAVED):
-            raise ValueError(f"save_vote needs exactly {_SAVED}, got {sorted(values)}")
+            raise ValueError(f"save_votes needs exactly {_SAVED}, got {sorted(values)}")
         params.append({"vote_id": vote_id} | {f"new_{k}": v for k, v in values.items()})
     if params:
         session.execute(_SAVE_VOTE, params)
