@@ -95,11 +95,6 @@ _INSERT_VOTES = {
 }
 _UP = func.coalesce(func.sum(case((_V.value > 0, 1), else_=0)), 0)
 _DOWN = func.coalesce(func.sum(case((_V.value < 0, 1), else_=0)), 0)
-_TALLY = core_select(_UP, _DOWN).where(
-    (_V.platform == bindparam("platform"))
-    & (_V.workspace == bindparam("workspace"))
-    & (_V.paper_id == bindparam("paper_id"))
-)
 _SAVED = (
     "button_value",
     "button_at",
@@ -224,12 +219,6 @@ def save_votes(session: Session, changes: Mapping[int, Mapping[str, object]]) ->
         params.append({"vote_id": vote_id} | {f"new_{k}": v for k, v in values.items()})
     if params:
         session.execute(_SAVE_VOTE, params)
-
-
-def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) -> Tally:
-    params = {"platform": platform, "workspace": workspace, "paper_id": paper_id}
-    up, down = session.execute(_TALLY, params).one()
-    return Tally(int(up), int(down))
 
 
 _P = PAPER_TABLE.c

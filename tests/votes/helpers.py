@@ -14,8 +14,8 @@ from bot.votes.service import VoteReceipt, VoteRecorder
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.posted_messages import record_posted
-from storage.votes import paper_tally
 from tests.support.fakes import FakeSource, FixedClock, make_paper
+from tests.support.queries import paper_tally
 
 T0 = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 PAPERS = ("2606.00001", "2606.00002", "2606.00003")

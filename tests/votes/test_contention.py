@@ -25,8 +25,9 @@ from bot.votes.events import ButtonVote, Effect
 from bot.votes.service import VoteRecorder
 from storage.db import Database
 from storage.tables import VOTE_TABLE
-from storage.votes import VoteKey, VoteState, lock_votes, paper_tally, voters
+from storage.votes import VoteKey, VoteState, lock_votes, voters
 from tests.support.databases import migrated_database
+from tests.support.queries import paper_tally
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
 
 P1, P2, P3 = PAPERS
