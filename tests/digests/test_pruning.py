@@ -15,13 +15,13 @@ from bot.model.digests import RunState
 from bot.scheduling.scheduler import PRUNE_JOB, DigestScheduler
 from storage.posted_messages import (
     layout_of_message,
-    papers_of_message,
     record_layout,
     record_posted,
 )
 from storage.retention import EVENT_RETENTION, REPLY_RETENTION, prune
 from storage.tables import PostedMessageRow, ProcessedEventRow
 from tests.digests.helpers import Desk, channel, local, paper
+from tests.support.queries import papers_of_message
 
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
 THU = date(2026, 6, 11)

@@ -14,8 +14,8 @@ from bot.scheduling.triggers import digest_trigger, fires_between, next_fire
 from bot.votes.events import ButtonVote
 from bot.votes.service import VoteRecorder
 from storage.papers import upsert_papers
-from storage.posted_messages import papers_of_message
 from tests.digests.helpers import CREATED, PLATFORM, WORKSPACE, Desk, local, minutes, paper
+from tests.support.queries import papers_of_message
 
 THU = date(2026, 6, 11)
 FRI = date(2026, 6, 12)

@@ -8,9 +8,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.model import Tally
+from storage.posted_messages import papers_of_messages
 from storage.votes import tallies
 
 
 def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) -> Tally:
     """The team's votes on one paper; nothing when nobody voted."""
     return tallies(session, platform, workspace, [paper_id]).get(paper_id, Tally())
+
+
+def papers_of_message(session: Session, platform: str, channel: str, message_ref: str) -> list[str]:
+    """The papers one message shows (empty when paperbot did not post it)."""
+    message = (platform, channel, message_ref)
+    return papers_of_messages(session, [message]).get(message, [])

@@ -1,8 +1,9 @@
 """A batch gives every event the receipt it gets applied alone, in order (docs/architecture.md).
 
-Two desks in separate workspaces receive the same events: one through ``handle_vote``, one event
-per transaction; the other through ``apply_votes``, whole batches per transaction. Results and
-stored opinions must match; a batch's cards show the tallies after the batch.
+Two desks in separate workspaces receive the same events: one through the one-by-one oracle
+(``tests/votes/oracle.py``), one event per transaction; the other through ``apply_votes``, whole
+batches per transaction. Results and stored opinions must match; a batch's cards show the
+tallies after the batch.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from sqlalchemy import select
 
 from bot.model import Tally
 from bot.votes.events import Effect, VoteEvent
-from bot.votes.service import VoteReceipt, apply_votes, handle_vote
+from bot.votes.service import VoteReceipt, apply_votes
 from storage.db import Database
 from storage.tables import VOTE_TABLE
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
+from tests.votes.oracle import handle_vote
 
 UNKNOWN_PAPER = "2606.99999"  # clicked on a card whose paper the catalog never had
 _workspaces = itertools.count()
