@@ -7,7 +7,6 @@ from datetime import date
 from storage.db import Database
 from storage.papers import (
     count_papers,
-    delete_paper,
     get_paper,
     get_papers,
     latest_daily_date,
@@ -15,6 +14,7 @@ from storage.papers import (
     upsert_papers,
 )
 from tests.support.fakes import make_paper
+from tests.support.queries import delete_paper
 
 JUNE_10, JUNE_11, JUNE_12 = date(2026, 6, 10), date(2026, 6, 11), date(2026, 6, 12)
 

@@ -5,10 +5,12 @@ The product has no use for them, so they live here rather than in storage/ (issu
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from bot.model import Tally
 from storage.posted_messages import papers_of_messages
+from storage.tables import PAPER_TABLE
 from storage.votes import tallies
 
 
@@ -21,3 +23,8 @@ def papers_of_message(session: Session, platform: str, channel: str, message_ref
     """The papers one message shows (empty when paperbot did not post it)."""
     message = (platform, channel, message_ref)
     return papers_of_messages(session, [message]).get(message, [])
+
+
+def delete_paper(session: Session, paper_id: str) -> None:
+    """Remove a paper (the product never does): the search index must drop it at once."""
+    session.execute(delete(PAPER_TABLE).where(PAPER_TABLE.c.id == paper_id))
