@@ -5,12 +5,16 @@ The product has no use for them, so they live here rather than in storage/ (issu
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.model import Tally
+from bot.model.digests import DigestRun
+from storage.digest_runs import to_run
 from storage.posted_messages import papers_of_messages
-from storage.tables import PAPER_TABLE
+from storage.tables import PAPER_TABLE, DigestRunRow
 from storage.votes import tallies
 
 
@@ -28,3 +32,9 @@ def papers_of_message(session: Session, platform: str, channel: str, message_ref
 def delete_paper(session: Session, paper_id: str) -> None:
     """Remove a paper (the product never does): the search index must drop it at once."""
     session.execute(delete(PAPER_TABLE).where(PAPER_TABLE.c.id == paper_id))
+
+
+def runs_for_date(session: Session, digest_date: date) -> list[DigestRun]:
+    """Every channel's run for one digest date, oldest first."""
+    query = select(DigestRunRow).where(DigestRunRow.digest_date == digest_date)
+    return [to_run(row) for row in session.exec(query.order_by(col(DigestRunRow.id)))]
