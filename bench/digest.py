@@ -52,9 +52,9 @@ from bot.settings import Settings  # noqa: E402
 from bot.sources.sample import load_sample_papers  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.digest_runs import runs_for_date  # noqa: E402
 from storage.subscriptions import save_subscription  # noqa: E402
 from storage.tables import DigestRunRow  # noqa: E402
+from tests.support.queries import runs_for_date  # noqa: E402
 
 COVERED = date(2026, 6, 12)  # a Friday in the bundled sample: 30 real papers
 FIRE = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)  # Monday 09:00 in Berlin

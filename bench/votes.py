@@ -36,7 +36,7 @@ from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
 from storage.posted_messages import record_posted  # noqa: E402
-from storage.votes import paper_tally  # noqa: E402
+from tests.support.queries import paper_tally  # noqa: E402
 
 T0 = datetime(2026, 6, 12, 9, tzinfo=UTC)
 WORKSPACE = "bench"

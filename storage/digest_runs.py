@@ -277,8 +277,3 @@ def recent_runs(session: Session, subscription_id: int, limit: int = 5) -> list[
         .limit(limit)
     )
     return [to_run(row) for row in session.exec(query)]
-
-
-def runs_for_date(session: Session, digest_date: date) -> list[DigestRun]:
-    query = select(DigestRunRow).where(DigestRunRow.digest_date == digest_date)
-    return [to_run(row) for row in session.exec(query.order_by(col(DigestRunRow.id)))]

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, case, delete, func, text
+from sqlalchemy import ColumnElement, Row, bindparam, case, func, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -165,11 +165,6 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
         added += len(new)
         updated += len(refreshed)
     return UpsertResult(added=added, updated=updated, ids=tuple(ids))
-
-
-def delete_paper(session: Session, paper_id: str) -> None:
-    """Remove a paper; search indexes drop it from results at once (see storage.search)."""
-    session.execute(delete(PaperRow).where(PaperRow.id == paper_id))  # type: ignore[arg-type]
 
 
 def get_paper(session: Session, paper_id: str) -> Paper | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, tuple_
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from bot.model import Channel, SentMessage
@@ -44,26 +44,13 @@ def record_posted(
     session.flush()
 
 
-_PAPERS_OF_MESSAGE = select(PostedMessageRow.paper_id).where(
-    PostedMessageRow.platform == bindparam("platform"),
-    PostedMessageRow.channel == bindparam("channel"),
-    PostedMessageRow.message_ref == bindparam("message_ref"),
-)
-
-
-def papers_of_message(session: Session, platform: str, channel: str, message_ref: str) -> list[str]:
-    """The papers a message shows (empty when paperbot did not post it)."""
-    params = {"platform": platform, "channel": channel, "message_ref": message_ref}
-    return sorted(set(session.exec(_PAPERS_OF_MESSAGE, params=params)))
-
-
 MessageKey = tuple[str, str, str]  # platform, channel, message_ref
 
 
 def papers_of_messages(
     session: Session, messages: Collection[MessageKey]
 ) -> dict[MessageKey, list[str]]:
-    """``papers_of_message`` for many messages in one query; messages not posted are left out."""
+    """The papers each message shows, in one query; messages paperbot did not post are left out."""
     if not messages:
         return {}
     row = PostedMessageRow

@@ -52,19 +52,10 @@ class ExportedVote:
     updated_at: datetime
 
 
-# The event path runs these statements for every click and reaction; building them once (with
-# bind parameters) keeps SQLAlchemy from rebuilding and re-keying them per event.
+# Every batch of vote events runs these statements; building them once keeps SQLAlchemy from
+# rebuilding and re-keying them per batch.
 _V = VOTE_TABLE.c
-_SAME_PERSON = (
-    (_V.platform == bindparam("platform"))
-    & (_V.workspace == bindparam("workspace"))
-    & (_V.paper_id == bindparam("paper_id"))
-    & (_V.user_id == bindparam("user_id"))
-)
-_SELECT_VOTE = core_select(_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at).where(
-    _SAME_PERSON
-)
-_LOCK_VOTE = _SELECT_VOTE.with_for_update()  # SQLite leaves FOR UPDATE out (BEGIN IMMEDIATE)
+_STATE = (_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at)  # a VoteState
 _NEW_VOTE = {
     "value": 0,
     "source": "none",
@@ -72,18 +63,8 @@ _NEW_VOTE = {
     "button_value": 0,
     "event_at": NEVER,
 }
-_INSERT_VOTE = {
-    name: insert(VOTE_TABLE)
-    .on_conflict_do_nothing()
-    .returning(_V.id, _V.button_value, _V.button_at, _V.reactions, _V.event_at)
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
 _PROCESSED = ProcessedEventRow.__table__  # type: ignore[attr-defined]
 _INSERT_PROCESSED = {
-    name: insert(_PROCESSED).on_conflict_do_nothing().returning(_PROCESSED.c.event_id)
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
-_INSERT_PROCESSED_MANY = {
     name: insert(_PROCESSED)
     .on_conflict_do_nothing()
     .returning(_PROCESSED.c.platform, _PROCESSED.c.event_id)
@@ -95,11 +76,6 @@ _INSERT_VOTES = {
 }
 _UP = func.coalesce(func.sum(case((_V.value > 0, 1), else_=0)), 0)
 _DOWN = func.coalesce(func.sum(case((_V.value < 0, 1), else_=0)), 0)
-_TALLY = core_select(_UP, _DOWN).where(
-    (_V.platform == bindparam("platform"))
-    & (_V.workspace == bindparam("workspace"))
-    & (_V.paper_id == bindparam("paper_id"))
-)
 _SAVED = (
     "button_value",
     "button_at",
@@ -118,20 +94,14 @@ _SAVE_VOTE = (
 )
 
 
-def first_delivery(session: Session, platform: str, event_id: str, now: datetime) -> bool:
-    """Mark the event processed; False when it was already (a retry or a replay)."""
-    statement = _INSERT_PROCESSED[session.get_bind().dialect.name]
-    params = {"platform": platform, "event_id": event_id, "received_at": now}
-    return session.execute(statement, params).first() is not None
-
-
 def first_deliveries(
     session: Session, events: Collection[tuple[str, str]], now: datetime
 ) -> set[tuple[str, str]]:
-    """Mark many ``(platform, event_id)`` processed at once; returns the ones that were new."""
+    """Mark ``(platform, event_id)`` pairs processed; returns the new ones (the others are
+    retries or replays)."""
     if not events:
         return set()
-    statement = _INSERT_PROCESSED_MANY[session.get_bind().dialect.name]
+    statement = _INSERT_PROCESSED[session.get_bind().dialect.name]
     # Sorted, so transactions inserting overlapping ids take their index locks in one order.
     rows = [
         {"platform": platform, "event_id": event_id, "received_at": now}
@@ -151,30 +121,11 @@ class VoteState:
     event_at: datetime
 
 
-def lock_vote(session: Session, key: VoteKey, channel: str, now: datetime) -> VoteState:
-    """The person's vote row, created empty if need be, locked for this transaction."""
-    dialect = session.get_bind().dialect.name
-    who = {
-        "platform": key.platform,
-        "workspace": key.workspace,
-        "paper_id": key.paper_id,
-        "user_id": key.user_id,
-    }
-    row = session.execute(_LOCK_VOTE, who).first()
-    if row is None:
-        # First opinion of this person on this paper: the inserted row is ours (and locked).
-        # If a concurrent transaction inserted it first, nothing returns and we wait on its lock.
-        values = who | _NEW_VOTE | {"channel": channel, "created_at": now, "updated_at": now}
-        row = session.execute(_INSERT_VOTE[dialect], values).first()
-        if row is None:
-            row = session.execute(_LOCK_VOTE, who).one()
-    return VoteState(*row)
-
-
 def lock_votes(
     session: Session, channels: Mapping[VoteKey, str], now: datetime
 ) -> dict[VoteKey, VoteState]:
-    """``lock_vote`` for many people and papers: two statements, whatever their number.
+    """Each key's vote row, created empty if need be, locked for this transaction: two
+    statements, whatever their number.
 
     ``channels`` gives each key the channel a row created for it records. Rows are created in
     key order and locked in id order, so batches that share rows wait for each other instead of
@@ -198,7 +149,7 @@ def lock_votes(
     session.execute(_INSERT_VOTES[dialect], rows)
     who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
     query = (
-        core_select(*who, *_SELECT_VOTE.selected_columns)
+        core_select(*who, *_STATE)
         .where(tuple_(*who).in_([_key_order(key) for key in channels]))
         .order_by(_V.id)
         .with_for_update()
@@ -210,50 +161,15 @@ def _key_order(key: VoteKey) -> tuple[str, str, str, str]:
     return (key.platform, key.workspace, key.paper_id, key.user_id)
 
 
-def save_vote(session: Session, vote_id: int, **values: object) -> None:
-    """Write the new opinion; ``values`` must name every column in ``_SAVED``."""
-    save_votes(session, {vote_id: values})
-
-
 def save_votes(session: Session, changes: Mapping[int, Mapping[str, object]]) -> None:
     """Write new opinions by vote row id, in one executemany; each names every ``_SAVED`` column."""
     params = []
     for vote_id, values in changes.items():
         if set(values) != set(_SAVED):
-            raise ValueError(f"save_vote needs exactly {_SAVED}, got {sorted(values)}")
+            raise ValueError(f"save_votes needs exactly {_SAVED}, got {sorted(values)}")
         params.append({"vote_id": vote_id} | {f"new_{k}": v for k, v in values.items()})
     if params:
         session.execute(_SAVE_VOTE, params)
-
-
-def paper_tally(session: Session, platform: str, workspace: str, paper_id: str) -> Tally:
-    params = {"platform": platform, "workspace": workspace, "paper_id": paper_id}
-    up, down = session.execute(_TALLY, params).one()
-    return Tally(int(up), int(down))
-
-
-_P = PAPER_TABLE.c
-_SAME_TEAM_PAPER = (
-    (_V.paper_id == _P.id)
-    & (_V.platform == bindparam("platform"))
-    & (_V.workspace == bindparam("workspace"))
-)
-_PAPER_WITH_TALLY = core_select(
-    PAPER_TABLE,
-    core_select(_UP).where(_SAME_TEAM_PAPER).scalar_subquery().label("up"),
-    core_select(_DOWN).where(_SAME_TEAM_PAPER).scalar_subquery().label("down"),
-).where(_P.id == bindparam("paper_id"))
-
-
-def paper_with_tally(
-    session: Session, platform: str, workspace: str, paper_id: str
-) -> tuple[Paper, Tally] | None:
-    """The paper and its team tally in one round trip: what a card update after a vote needs."""
-    params = {"platform": platform, "workspace": workspace, "paper_id": paper_id}
-    row = session.execute(_PAPER_WITH_TALLY, params).first()
-    if row is None:
-        return None
-    return to_paper(row), Tally(int(row.up), int(row.down))
 
 
 TeamPaper = tuple[str, str, str]  # platform, workspace, paper_id
@@ -262,7 +178,8 @@ TeamPaper = tuple[str, str, str]  # platform, workspace, paper_id
 def papers_with_tallies(
     session: Session, wanted: Collection[TeamPaper]
 ) -> dict[TeamPaper, tuple[Paper, Tally]]:
-    """``paper_with_tally`` for many team papers in one query; unknown papers are left out."""
+    """Each team paper with its team tally, in one query: what the cards after a batch of votes
+    need. Unknown papers are left out."""
     if not wanted:
         return {}
     counts = (
@@ -271,7 +188,7 @@ def papers_with_tallies(
         .group_by(_V.platform, _V.workspace, _V.paper_id)
         .subquery()
     )
-    query = core_select(PAPER_TABLE, counts).join(counts, counts.c.paper_id == _P.id)
+    query = core_select(PAPER_TABLE, counts).join(counts, counts.c.paper_id == PAPER_TABLE.c.id)
     found = {}
     for row in session.execute(query):
         key = (row.platform, row.workspace, row.paper_id)

@@ -70,11 +70,6 @@ class DigestScheduler:
     def running(self) -> bool:
         return self._scheduler is not None
 
-    def job_ids(self) -> list[str]:
-        if self._scheduler is None:
-            return []
-        return sorted(job.id for job in self._scheduler.get_jobs())
-
     def job(self, subscription_id: int) -> Job | None:
         """The APScheduler job of a subscription (None when it has none)."""
         return self.job_by_id(f"digest:{subscription_id}")
@@ -217,8 +212,3 @@ class DigestScheduler:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("updating a digest job failed", exc_info=task.exception())
-
-    async def settle(self) -> None:
-        """Wait for pending job updates (for tests and orderly shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,10 +1,11 @@
 """Record a batch of vote events in the caller's transaction with a fixed number of statements.
 
-The events are judged in arrival order by the rules ``record_vote`` uses, against opinions read
-once and kept in memory, so each result is what the event would get applied alone in that order;
-the database sees one lookup of the messages' papers, one insert of the event ids, one
-insert-if-missing and one locking read of the vote rows, and one update of the changed rows
-(docs/architecture.md, Votes).
+The events are judged in arrival order by the rules of ``bot.votes.record``, against opinions
+read once and kept in memory, so each result is what the event would get applied alone in that
+order (tests/votes/test_batch_equivalence.py holds this to a one-by-one oracle); the database
+sees one lookup of the messages' papers, one insert of the event ids, one insert-if-missing and
+one locking read of the vote rows, and one update of the changed rows (docs/architecture.md,
+Votes).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class _Row:
 def record_votes(
     session: Session, events: Sequence[VoteEvent], values: Mapping[str, int], now: datetime
 ) -> list[VoteResult]:
-    """Apply ``events`` in order; one result per event, as ``record_vote`` one by one gives."""
+    """Apply ``events`` in order; one result per event, as applying them one by one gives."""
     results: list[VoteResult | None] = [None] * len(events)
     votes: list[tuple[int, VoteEvent, str]] = []
     for i, (event, paper_id) in enumerate(zip(events, _papers(session, events), strict=True)):

@@ -1,7 +1,6 @@
-"""Record a vote event: drop replays, find the paper, update the person's opinion under a lock.
+"""The rules a vote event is judged by, as pure functions of the stored opinion.
 
-``record_vote`` applies one event; ``bot.votes.batch`` applies many with the same rules, which
-live here as pure functions of the stored opinion.
+``bot.votes.batch`` applies them to each event of a batch in arrival order.
 """
 
 from __future__ import annotations
@@ -9,34 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlmodel import Session
-
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.opinion import Opinion, dump_reactions, load_reactions
-from storage.posted_messages import papers_of_message
-from storage.votes import VoteKey, VoteState, first_delivery, lock_vote, save_vote
-
-
-def record_vote(
-    session: Session, event: VoteEvent, values: Mapping[str, int], now: datetime
-) -> VoteResult:
-    """Apply one event in the caller's transaction; returns what it did."""
-    paper_id = _paper_of(session, event)
-    ignored = ignored_result(event, paper_id, values)
-    if ignored is not None:
-        return ignored
-    assert paper_id is not None
-    if not first_delivery(session, event.platform, event.event_id, now):
-        return VoteResult(Effect.DUPLICATE, paper_id)
-
-    key = VoteKey(event.platform, event.workspace, paper_id, event.user)
-    row = lock_vote(session, key, event.channel, now)
-    after, result = judge(opinion_of(row), event, paper_id, values)
-    if after is not None:
-        columns = saved_columns(after, values, max(row.event_at, event.at), event.channel, now)
-        save_vote(session, row.id, **columns)
-    return result
+from storage.votes import VoteState
 
 
 def ignored_result(
@@ -75,7 +50,7 @@ def judge(
 def saved_columns(
     after: Opinion, values: Mapping[str, int], event_at: datetime, channel: str, now: datetime
 ) -> dict[str, object]:
-    """The vote row's columns for a new opinion (what ``storage.votes.save_vote`` writes)."""
+    """The vote row's columns for a new opinion (what ``storage.votes.save_votes`` writes)."""
     decision = after.decide(values)
     return {
         "button_value": after.button_value,
@@ -88,12 +63,6 @@ def saved_columns(
         "channel": channel,
         "updated_at": now,
     }
-
-
-def _paper_of(session: Session, event: VoteEvent) -> str | None:
-    if isinstance(event, ButtonVote):
-        return event.paper_id
-    return one_paper(papers_of_message(session, event.platform, event.channel, event.message_ref))
 
 
 def _not_a_vote(event: ReactionChange, paper_id: str | None, values: Mapping[str, int]) -> str:

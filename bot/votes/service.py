@@ -1,10 +1,10 @@
 """The vote use case adapters call: record an event, get the updated card back.
 
-``handle_vote`` is one unit of work per event. ``VoteRecorder`` applies the events that arrive
-together (a burst of reactions on a digest, a gateway replay) in one transaction each batch, in
-arrival order, with a fixed number of statements per batch (``bot.votes.batch``): what lets
-PostgreSQL keep up with hundreds of events a second. A receipt's card then shows the tally after
-its whole batch (docs/architecture.md, Votes).
+``VoteRecorder`` applies the events that arrive together (a burst of reactions on a digest, a
+gateway replay) in one transaction per batch, in arrival order, with a fixed number of
+statements per batch (``bot.votes.batch``): what lets PostgreSQL keep up with hundreds of events
+a second. A failed batch is retried as batches of one, so a bad event fails alone. A receipt's
+card shows the tally after its whole batch (docs/architecture.md, Votes).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from bot.deps import Deps
 from bot.reply import PaperCard
 from bot.votes.batch import record_votes
 from bot.votes.events import Effect, VoteEvent, VoteResult
-from bot.votes.record import record_vote
-from storage.votes import TeamPaper, paper_with_tally, papers_with_tallies
+from storage.votes import TeamPaper, papers_with_tallies
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +35,12 @@ class VoteReceipt:
     card: PaperCard | None  # the card with its new tally, when the tally may have changed
 
 
-def apply_vote(
-    session: Session, event: VoteEvent, values: Mapping[str, int], now: datetime
-) -> VoteReceipt:
-    result = record_vote(session, event, values, now)
-    if result.effect in SILENT or result.paper_id is None:
-        return VoteReceipt(result, None)
-    found = paper_with_tally(session, event.platform, event.workspace, result.paper_id)
-    return VoteReceipt(result, PaperCard(found[0], tally=found[1]) if found else None)
-
-
 def apply_votes(
     session: Session, events: Sequence[VoteEvent], values: Mapping[str, int], now: datetime
 ) -> list[VoteReceipt]:
-    """``apply_vote`` for each event in order, with cards showing the tallies after them all."""
+    """Record ``events`` in order; each receipt's card shows its paper's tally after them all."""
     results = record_votes(session, events, values, now)
-    # The team paper whose card each event changed, or None (as in ``apply_vote``).
+    # The team paper whose card each event changed, or None.
     keys = [
         None
         if result.effect in SILENT or result.paper_id is None
@@ -63,11 +52,6 @@ def apply_votes(
         key: PaperCard(paper, tally=tally) for key, (paper, tally) in found.items()
     }
     return [VoteReceipt(r, cards.get(key)) for r, key in zip(results, keys, strict=True)]
-
-
-async def handle_vote(deps: Deps, event: VoteEvent) -> VoteReceipt:
-    values, now = deps.settings.reaction_values, deps.clock()
-    return await deps.db.write(lambda s: apply_vote(s, event, values, now))
 
 
 class VoteRecorder:
@@ -111,14 +95,17 @@ class VoteRecorder:
 
     async def _apply(self, batch: list[tuple[VoteEvent, asyncio.Future[VoteReceipt]]]) -> None:
         values, now = self._deps.settings.reaction_values, self._deps.clock()
-        events = [event for event, _ in batch]
+
+        async def write(events: list[VoteEvent]) -> list[VoteReceipt]:
+            return await self._deps.db.write(lambda s: apply_votes(s, events, values, now))
+
         try:
-            receipts = await self._deps.db.write(lambda s: apply_votes(s, events, values, now))
+            receipts = await write([event for event, _ in batch])
         except Exception:
             log.warning("a batch of %d vote events failed; applying them one by one", len(batch))
-            for event, future in batch:
+            for event, future in batch:  # each a batch of one, so a bad event fails alone
                 try:
-                    receipt = await handle_vote(self._deps, event)
+                    [receipt] = await write([event])
                 except Exception as error:
                     _settle(future, error=error)
                 else:

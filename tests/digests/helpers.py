@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -18,6 +19,7 @@ from bot.ports import PostRejected
 from bot.reply import Heading, Reply, Text
 from bot.reply_split import MessageLimits
 from bot.scheduling.jobs import run_due_digest
+from bot.scheduling.scheduler import DigestScheduler
 from bot.settings import Settings
 from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.db import Database
@@ -177,3 +179,15 @@ def local(text: str, zone: str) -> datetime:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def job_ids(scheduler: DigestScheduler) -> list[str]:
+    """The ids in the scheduler's live APScheduler job table, sorted; none when it is stopped."""
+    live = scheduler._scheduler
+    return [] if live is None else sorted(job.id for job in live.get_jobs())
+
+
+async def settle(scheduler: DigestScheduler) -> None:
+    """Until the job updates the scheduler started for commands (``subscription_changed``) end."""
+    while scheduler._tasks:
+        await asyncio.gather(*scheduler._tasks, return_exceptions=True)

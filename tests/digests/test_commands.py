@@ -15,10 +15,10 @@ from bot.deps import Deps
 from bot.model.digests import RunState
 from bot.reply import Heading, Outcome
 from bot.sources.errors import UpstreamUnavailable
-from storage.digest_runs import runs_for_date
 from storage.subscriptions import channel_subscriptions
 from tests.digests.helpers import Desk, channel, local, minutes, paper
 from tests.support.invoke import ask, texts
+from tests.support.queries import runs_for_date
 
 
 @dataclass

@@ -15,13 +15,13 @@ from bot.model.digests import RunState
 from bot.scheduling.scheduler import PRUNE_JOB, DigestScheduler
 from storage.posted_messages import (
     layout_of_message,
-    papers_of_message,
     record_layout,
     record_posted,
 )
 from storage.retention import EVENT_RETENTION, REPLY_RETENTION, prune
 from storage.tables import PostedMessageRow, ProcessedEventRow
-from tests.digests.helpers import Desk, channel, local, paper
+from tests.digests.helpers import Desk, channel, job_ids, local, paper
+from tests.support.queries import papers_of_message
 
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
 THU = date(2026, 6, 11)
@@ -71,7 +71,7 @@ async def test_the_prune_job_keeps_what_reactions_and_replays_still_need(
     event(desk, "new-event", DUE + timedelta(days=70))
     desk.clock.now = DUE - timedelta(hours=1)
     await scheduler.start()
-    assert PRUNE_JOB in scheduler.job_ids()
+    assert PRUNE_JOB in job_ids(scheduler)
 
     desk.clock.now = DUE + timedelta(days=91)  # the injected clock decides what is old
     pruned = await scheduler.prune()

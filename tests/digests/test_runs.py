@@ -12,10 +12,10 @@ from bot.model.digests import RunState
 from bot.reply import PaperCard, Text
 from bot.scheduling.triggers import digest_trigger, fires_between, next_fire
 from bot.votes.events import ButtonVote
-from bot.votes.service import handle_vote
+from bot.votes.service import VoteRecorder
 from storage.papers import upsert_papers
-from storage.posted_messages import papers_of_message
 from tests.digests.helpers import CREATED, PLATFORM, WORKSPACE, Desk, local, minutes, paper
+from tests.support.queries import papers_of_message
 
 THU = date(2026, 6, 11)
 FRI = date(2026, 6, 12)
@@ -64,9 +64,10 @@ async def test_a_digest_states_its_filters_and_its_cards_show_the_teams_votes(de
     thursday_papers(desk)
     desk.db.write_now(lambda s: upsert_papers(s, list(desk.source.papers.values())))
     votes = [("U1", WORKSPACE, 1), ("U2", WORKSPACE, 1), ("U3", WORKSPACE, -1), ("U1", "T2", -1)]
+    recorder = VoteRecorder(desk.deps)
     for n, (user, workspace, value) in enumerate(votes):
         click = ButtonVote(PLATFORM, workspace, "C9", user, "2606.00002", value, f"e{n}", CREATED)
-        await handle_vote(desk.deps, click)
+        await recorder.record(click)
     sub = desk.subscribe("daily 09:00 Europe/Berlin top 2 keywords paper min-upvotes 20")
     assert await desk.fire(sub, FRI_0900_BERLIN) is RunState.POSTED
     [post] = desk.poster.in_channel()

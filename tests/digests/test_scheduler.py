@@ -19,7 +19,16 @@ from bot.scheduling.scheduler import PRUNE_JOB, SWEEP_JOB, DigestScheduler
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage.digest_runs import claim_run
 from storage.subscriptions import delete_subscriptions, save_subscription
-from tests.digests.helpers import CREATED, Desk, channel, local, minutes, paper
+from tests.digests.helpers import (
+    CREATED,
+    Desk,
+    channel,
+    job_ids,
+    local,
+    minutes,
+    paper,
+    settle,
+)
 from tests.support.invoke import ask
 
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
@@ -47,7 +56,7 @@ async def test_jobs_are_built_from_the_database_at_start(
     desk.clock.now = DUE - minutes(60)
     await scheduler.start()
 
-    assert scheduler.job_ids() == sorted([PRUNE_JOB, SWEEP_JOB, first.job_id, second.job_id])
+    assert job_ids(scheduler) == sorted([PRUNE_JOB, SWEEP_JOB, first.job_id, second.job_id])
     job = scheduler.job(second.id or 0)
     assert job is not None
     assert job.misfire_grace_time == 6 * 3600
@@ -64,20 +73,20 @@ async def test_commands_reach_the_live_scheduler(
     await scheduler.start()
     deps = replace(desk.deps, schedule=scheduler)
     await ask(dispatcher, deps, "subscribe daily 07:15 Asia/Tokyo")
-    await scheduler.settle()
-    [job_id] = [j for j in scheduler.job_ids() if j not in (PRUNE_JOB, SWEEP_JOB)]
+    await settle(scheduler)
+    [job_id] = [j for j in job_ids(scheduler) if j not in (PRUNE_JOB, SWEEP_JOB)]
     job = scheduler.job(int(job_id.split(":")[1]))
     assert job is not None
     assert job.trigger.timezone == ZoneInfo("Asia/Tokyo")
 
     await ask(dispatcher, deps, "subscribe daily 18:00 Europe/Paris")
-    await scheduler.settle()
+    await settle(scheduler)
     job = scheduler.job(int(job_id.split(":")[1]))
     assert job is not None
     assert job.trigger.timezone == ZoneInfo("Europe/Paris")
 
     await ask(dispatcher, deps, "unsubscribe")
-    assert scheduler.job_ids() == [SWEEP_JOB, PRUNE_JOB]
+    assert job_ids(scheduler) == [SWEEP_JOB, PRUNE_JOB]
 
 
 async def test_the_sweep_picks_up_changes_made_through_another_replica(
@@ -85,12 +94,12 @@ async def test_the_sweep_picks_up_changes_made_through_another_replica(
 ) -> None:
     await scheduler.start()
     sub = desk.subscribe("daily 09:00 Europe/Berlin")  # written by another process
-    assert sub.job_id not in scheduler.job_ids()
+    assert sub.job_id not in job_ids(scheduler)
     await scheduler.sweep()
-    assert sub.job_id in scheduler.job_ids()
+    assert sub.job_id in job_ids(scheduler)
     desk.db.write_now(partial(delete_subscriptions, channel=channel(), kind=None))
     await scheduler.sweep()
-    assert scheduler.job_ids() == [SWEEP_JOB, PRUNE_JOB]
+    assert job_ids(scheduler) == [SWEEP_JOB, PRUNE_JOB]
 
 
 async def test_start_catches_up_on_a_digest_that_came_due_while_down(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.sources.errors import InvalidRequest, PaperNotFound
-from bot.sources.hf.client import HuggingFaceClient
+from bot.sources.hf.client import PAGE_LIMIT, HuggingFaceClient
 from loopback.hf import FakeHfServer, HfCatalog, recorded_items
 
 JUNE_12 = date(2026, 6, 12)
@@ -85,7 +85,7 @@ async def test_a_day_is_asked_100_a_page_from_page_0(
 async def test_week_pages_until_a_short_page(
     hf: HuggingFaceClient, hf_server: FakeHfServer
 ) -> None:
-    papers = await hf.weekly_papers(2026, 20)
+    papers = await hf.listed_papers({"week": "2026-W20"})
 
     assert len(papers) == 224
     assert len({p.id for p in papers}) == 224
@@ -98,7 +98,7 @@ async def test_week_pages_until_a_short_page(
 async def test_month_pages_until_a_short_page(
     hf: HuggingFaceClient, hf_server: FakeHfServer
 ) -> None:
-    papers = await hf.monthly_papers(2025, 10)
+    papers = await hf.listed_papers({"month": "2025-10"})
 
     assert len(papers) == 614
     assert {p.hf_daily_date.month for p in papers if p.hf_daily_date} == {10}
@@ -189,19 +189,25 @@ async def test_invalid_date_raises_invalid_request_with_the_servers_message(
     hf: HuggingFaceClient, hf_server: FakeHfServer
 ) -> None:
     with pytest.raises(InvalidRequest, match="Invalid date"):
-        await hf.daily_papers_page({"date": "2026-02-30"}, page=0)
+        await hf.listed_papers({"date": "2026-02-30"})
 
     assert len(hf_server.requests) == 1  # a 400 is never retried
 
 
 async def test_impossible_month_raises_invalid_request(hf: HuggingFaceClient) -> None:
     with pytest.raises(InvalidRequest, match="Invalid month"):
-        await hf.monthly_papers(2026, 13)
+        await hf.listed_papers({"month": "2026-13"})
 
 
-async def test_limit_above_100_is_rejected_like_hf(hf: HuggingFaceClient) -> None:
-    with pytest.raises(InvalidRequest, match="limit"):
-        await hf.daily_papers_page({"date": "2026-06-12"}, page=0, limit=101)
+async def test_limit_above_100_is_rejected_like_hf(
+    hf_server: FakeHfServer, transport: httpx.AsyncHTTPTransport
+) -> None:
+    """The fake, like HF, serves at most ``PAGE_LIMIT`` items a page: the client asks that many."""
+    query = {"date": "2026-06-12", "p": "0", "limit": str(PAGE_LIMIT + 1)}
+    async with httpx.AsyncClient(base_url=hf_server.base_url, transport=transport) as http:
+        answer = await http.get("/api/daily_papers", params=query)
+    assert answer.status_code == 400
+    assert "limit" in answer.json()["error"]
 
 
 # -- search -----------------------------------------------------------------------------------

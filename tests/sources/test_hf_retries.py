@@ -292,7 +292,7 @@ async def test_a_client_error_is_reported_not_retried(
     hf_server.respond_next(400, json={"error": "Invalid week"})
 
     with pytest.raises(InvalidRequest, match="Invalid week"):
-        await hf.weekly_papers(2026, 99)
+        await hf.listed_papers({"week": "2026-W99"})
 
     assert fake_time.sleeps == []
     assert len(hf_server.requests) == 1

@@ -23,10 +23,10 @@ from storage.digest_runs import (
     record_chunk,
     record_missed,
     retry_candidates,
-    runs_for_date,
 )
 from storage.tables import DigestRunRow
 from tests.digests.helpers import DAY, DUE, LEASE, subscribed
+from tests.support.queries import runs_for_date
 
 SECOND = timedelta(seconds=1)
 

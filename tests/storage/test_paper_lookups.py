@@ -8,13 +8,13 @@ from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import (
     count_papers,
-    delete_paper,
     get_paper,
     get_papers,
     latest_daily_date,
     trending,
     upsert_papers,
 )
+from tests.support.queries import delete_paper
 
 JUNE_10, JUNE_11, JUNE_12 = date(2026, 6, 10), date(2026, 6, 11), date(2026, 6, 12)
 

@@ -12,12 +12,12 @@ from bot.model import Channel, SentMessage
 from storage.db import Database
 from storage.posted_messages import (
     layout_of_message,
-    papers_of_message,
     papers_of_messages,
     papers_shown_since,
     record_layout,
     record_posted,
 )
+from tests.support.queries import papers_of_message
 
 T0 = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 P1, P2 = "2606.00001", "2606.00002"

@@ -10,8 +10,9 @@ from bot.model import Paper
 from bot.search_query import parse_search_query
 from loopback.ports import make_paper
 from storage.db import Database
-from storage.papers import delete_paper, upsert_papers
+from storage.papers import upsert_papers
 from storage.search import SearchResult, search_catalog
+from tests.support.queries import delete_paper
 
 FILLER = (
     "We study how models learn representations from data, measure their accuracy on benchmarks "

@@ -10,12 +10,12 @@ from bot.deps import Deps
 from bot.model import Channel, SentMessage, Tally
 from bot.settings import Settings
 from bot.votes.events import ButtonVote, ReactionChange, VoteEvent
-from bot.votes.service import VoteReceipt, handle_vote
+from bot.votes.service import VoteReceipt, VoteRecorder
 from loopback.ports import FakeSource, FixedClock, make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from storage.posted_messages import record_posted
-from storage.votes import paper_tally
+from tests.support.queries import paper_tally
 
 T0 = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 PAPERS = ("2606.00001", "2606.00002", "2606.00003")
@@ -50,7 +50,9 @@ class VoteDesk:
         )  # fmt: skip
 
     async def send(self, event: VoteEvent) -> VoteReceipt:
-        return await handle_vote(self.deps, event)
+        """Record the event as adapters do, in a recorder of its own: one transaction per event,
+        so concurrent sends race on the vote rows as separate processes' events would."""
+        return await VoteRecorder(self.deps).record(event)
 
     def tally(self, paper: str) -> Tally:
         return self.deps.db.read_now(lambda s: paper_tally(s, "test", self.workspace, paper))

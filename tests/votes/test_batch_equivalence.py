@@ -1,8 +1,9 @@
 """A batch gives every event the receipt it gets applied alone, in order (docs/architecture.md).
 
-Two desks in separate workspaces receive the same events: one through ``handle_vote``, one event
-per transaction; the other through ``apply_votes``, whole batches per transaction. Results and
-stored opinions must match; a batch's cards show the tallies after the batch.
+Two desks in separate workspaces receive the same events: one through the one-by-one oracle
+(``tests/votes/oracle.py``), one event per transaction; the other through ``apply_votes``, whole
+batches per transaction. Results and stored opinions must match; a batch's cards show the
+tallies after the batch.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.votes.service import VoteReceipt, apply_votes
 from storage.db import Database
 from storage.tables import VOTE_TABLE
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
+from tests.votes.oracle import handle_vote
 
 UNKNOWN_PAPER = "2606.99999"  # clicked on a card whose paper the catalog never had
 _workspaces = itertools.count()
@@ -68,7 +70,7 @@ def build(desk: VoteDesk, actions: list[Action]) -> list[VoteEvent]:
 
 
 async def one_by_one(desk: VoteDesk, events: list[VoteEvent]) -> list[VoteReceipt]:
-    return [await desk.send(event) for event in events]
+    return [await handle_vote(desk.deps, event) for event in events]
 
 
 async def in_batches(

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
-from contextlib import ExitStack
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -25,8 +25,9 @@ from bot.votes.events import ButtonVote, Effect
 from bot.votes.service import VoteRecorder
 from storage.db import Database
 from storage.tables import VOTE_TABLE
-from storage.votes import VoteKey, lock_vote, lock_votes, paper_tally, voters
+from storage.votes import VoteKey, VoteState, lock_votes, voters
 from tests.support.databases import migrated_database
+from tests.support.queries import paper_tally
 from tests.votes.helpers import PAPERS, T0, VoteDesk, open_desk
 
 P1, P2, P3 = PAPERS
@@ -116,26 +117,19 @@ async def test_event_ids_are_unique_per_platform_not_across_platforms(db: Databa
         assert tally.up == 1
 
 
-def lock_one(session: Session, key: VoteKey) -> None:
-    lock_vote(session, key, "C1", T0)
+def lock(session: Session, key: VoteKey, channel: str = "C1") -> VoteState:
+    return lock_votes(session, {key: channel}, T0)[key]
 
 
-def lock_batch(session: Session, key: VoteKey) -> None:
-    lock_votes(session, {key: "C1"}, T0)
-
-
-def lock_without_waiting(
-    db: Database, lock: Callable[[Session, VoteKey], None], key: VoteKey
-) -> None:
+def lock_without_waiting(db: Database, key: VoteKey) -> None:
     with db.session(write=True) as session:
         session.execute(text("SET LOCAL lock_timeout = '20ms'"))
         lock(session, key)
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("lock", [lock_one, lock_batch])
 def test_on_postgresql_a_vote_row_read_for_a_change_is_locked_until_the_change_ends(
-    tmp_path: Path, lock: Callable[[Session, VoteKey], None]
+    tmp_path: Path,
 ) -> None:
     """Without the row lock, a second event reads the same opinion and one update is lost. The
     second reader gives up at once (lock_timeout) instead of waiting: no threads, no timing."""
@@ -145,7 +139,7 @@ def test_on_postgresql_a_vote_row_read_for_a_change_is_locked_until_the_change_e
         with db.session(write=True) as first:
             lock(first, key)
             with pytest.raises(OperationalError, match="lock timeout"):
-                lock_without_waiting(db, lock, key)
+                lock_without_waiting(db, key)
 
 
 def keys_of(*users: str) -> list[VoteKey]:
@@ -158,25 +152,30 @@ def row_ids(db: Database) -> dict[str, int]:
     return {user: vote_id for user, vote_id in rows}
 
 
+def wait_until_blocked_by(db: Database, blocker: Session) -> None:
+    """Until some other transaction waits for one of ``blocker``'s locks."""
+    pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+    deadline = time.monotonic() + 30
+    while not db.read_now(lambda s: s.execute(waiting, {"pid": pid}).scalar_one()):
+        assert time.monotonic() < deadline, "nobody waited for the lock"
+        time.sleep(0.01)
+
+
 @pytest.mark.postgres
-def test_on_postgresql_a_first_vote_another_transaction_creates_first_is_taken_over_not_doubled(
+def test_on_postgresql_a_first_vote_another_transaction_is_creating_is_taken_over_not_doubled(
     tmp_path: Path,
 ) -> None:
-    """Two first opinions of one person at once: both look and find no row, and the first
-    creates it. The second's insert then does nothing (the row exists by then), so it must read
-    and lock the row the first made. The first commits right after the second has looked."""
+    """Two first opinions of one person at once: the first creates the row, and the second's
+    insert waits for the first to end, then does nothing (the row exists by then), so the second
+    must read and lock the row the first made."""
     (key,) = keys_of("U1")
-    with migrated_database("postgresql", tmp_path) as db, ExitStack() as first_block:
-        first = first_block.enter_context(db.session(write=True))
-        made = lock_vote(first, key, "C1", T0)
-        with db.session(write=True) as second:
-
-            def commit_first(*_: object) -> None:
-                first_block.close()
-
-            event.listen(second.connection(), "after_cursor_execute", commit_first, once=True)
-            taken = lock_vote(second, key, "C2", T0 + timedelta(seconds=1))
-        assert taken == made
+    with migrated_database("postgresql", tmp_path) as db, ThreadPoolExecutor(1) as pool:
+        with db.session(write=True) as first:
+            made = lock(first, key)
+            second = pool.submit(db.write_now, lambda s: lock(s, key, "C2"))
+            wait_until_blocked_by(db, first)
+        assert second.result(timeout=30) == made
         assert row_ids(db) == {"U1": made.id}
 
 
@@ -200,7 +199,7 @@ def test_a_batch_locks_its_rows_in_id_order(db: Database) -> None:
     u1, u2, u3 = keys_of("U1", "U2", "U3")
     for key, seconds in ((u3, 2), (u2, 0), (u1, 1)):  # ids in reverse key order
         at = T0 + timedelta(seconds=seconds)
-        db.write_now(lambda s, k=key, t=at: lock_vote(s, k, "C1", t))  # type: ignore[misc]
+        db.write_now(lambda s, k=key, t=at: lock_votes(s, {k: "C1"}, t))  # type: ignore[misc]
     moved = update(VOTE_TABLE).where(VOTE_TABLE.c.user_id == "U3").values(channel="C9")
     db.write_now(lambda s: s.execute(moved))
     locked = db.write_now(lambda s: lock_votes(s, dict.fromkeys((u1, u2, u3), "C1"), T0))

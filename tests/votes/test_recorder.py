@@ -48,19 +48,13 @@ async def test_one_failing_event_does_not_fail_its_batch_and_the_fallback_is_log
 ) -> None:
     desk = await open_desk(sqlite_db)
     broken = desk.click("U-broken", P1, 1)
-    apply, apply_all = bot.votes.service.apply_vote, bot.votes.service.apply_votes
-
-    def failing(session: object, event: VoteEvent, *args: object) -> object:
-        if event == broken:
-            raise RuntimeError("storage hiccup")
-        return apply(session, event, *args)  # type: ignore[arg-type]
+    apply_all = bot.votes.service.apply_votes
 
     def failing_batch(session: object, events: list[VoteEvent], *args: object) -> object:
         if broken in events:
             raise RuntimeError("storage hiccup")
         return apply_all(session, events, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.votes.service, "apply_vote", failing)
     monkeypatch.setattr(bot.votes.service, "apply_votes", failing_batch)
     recorder = VoteRecorder(desk.deps)
     events = [desk.click("U1", P1, 1), broken, desk.click("U2", P1, 1)]

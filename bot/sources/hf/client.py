@@ -120,15 +120,7 @@ class HuggingFaceClient:
 
     async def daily_papers(self, day: date) -> list[Paper]:
         """All of ``day``'s Daily Papers; items lacking ``submittedOnDailyAt`` are dated ``day``."""
-        return await self._all_pages({"date": day.isoformat()}, fallback_day=day)
-
-    async def weekly_papers(self, iso_year: int, iso_week: int) -> list[Paper]:
-        """Every paper of an ISO week (``week=2026-W24``)."""
-        return await self._all_pages({"week": f"{iso_year:04d}-W{iso_week:02d}"})
-
-    async def monthly_papers(self, year: int, month: int) -> list[Paper]:
-        """Every paper of a calendar month (``month=2026-06``)."""
-        return await self._all_pages({"month": f"{year:04d}-{month:02d}"})
+        return await self.listed_papers({"date": day.isoformat()}, fallback_day=day)
 
     async def paper(self, paper_id: str) -> Paper:
         response = await self._get(f"/api/papers/{quote(paper_id, safe='')}", {}, paper_id)
@@ -148,17 +140,11 @@ class HuggingFaceClient:
 
     # -- building blocks -----------------------------------------------------------------------
 
-    async def daily_papers_page(
-        self, params: dict[str, str], page: int, limit: int = PAGE_LIMIT
-    ) -> list[DailyPaperItem]:
-        """One page of ``/api/daily_papers`` for a filter (``date``, ``week`` or ``month``)."""
-        return (await self._daily_page(params, page, limit))[0]
-
     async def _daily_page(
-        self, params: dict[str, str], page: int, limit: int = PAGE_LIMIT
+        self, params: dict[str, str], page: int
     ) -> tuple[list[DailyPaperItem], int]:
         """A page's usable items, and how many items it had (a short page is the last)."""
-        query = {**params, "limit": str(limit), "p": str(page)}
+        query = {**params, "limit": str(PAGE_LIMIT), "p": str(page)}
         response = await self._get("/api/daily_papers", query)
         raw = await self._raw_list(response)
         return await self._items(response, DailyPaperItem.model_validate, raw), len(raw)
@@ -173,11 +159,12 @@ class HuggingFaceClient:
     async def _raw_list(self, response: httpx.Response) -> list[Any]:
         return await self._parse(response, lambda: _RAW_LIST.validate_json(response.content))
 
-    async def _all_pages(
+    async def listed_papers(
         self, params: dict[str, str], *, fallback_day: date | None = None
     ) -> list[Paper]:
-        """Page with ``p`` until a short page. Stops too if a full page brings nothing new, so a
-        server that ignores ``p`` cannot keep us looping."""
+        """Every paper ``/api/daily_papers`` lists for a filter: ``date``, ``week`` (``2026-W24``)
+        or ``month`` (``2026-06``). Pages with ``p`` until a short page; stops too if a full page
+        brings nothing new, so a server that ignores ``p`` cannot keep us looping."""
         papers: dict[str, Paper] = {}
         for page in range(MAX_PAGES):
             items, sent = await self._daily_page(params, page)
