@@ -1,7 +1,8 @@
 """The search grammar users type, parsed into a safe, structured query.
 
-Nothing the user types reaches a database query language: words are reduced to runs of letters and
-digits, so FTS5 operators (AND, NEAR, ``*``, parentheses) and SQL fragments are just more words.
+Nothing the user types is ever query syntax: words are reduced to runs of letters and digits,
+which storage.search_plan makes into tantivy queries term by term (no query parser), so operators
+(AND, NEAR, parentheses) and SQL fragments are just more words.
 Grammar: words, ``word*`` prefixes, ``"quoted phrases"`` (which must match), hyphenated words such
 as ``LLM-as-a-judge`` (ranked higher in that order, not required, so a pasted sentence still
 finds its paper), ``-excluded`` words, and the filters

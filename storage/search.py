@@ -15,8 +15,9 @@ from sqlmodel import Session
 from bot.model import Paper
 from bot.model.search import SearchQuery
 from storage.papers import get_papers
-from storage.search_index import Hit, SearchIndex, has_in_order
+from storage.search_index import Hit, SearchIndex
 from storage.search_plan import EVERY_WORD, bonus_query, plan
+from storage.search_text import has_in_order
 
 TIE = 0.1  # scores within the same step of this size are a near-tie, broken by upvotes
 RERANKED = 40  # candidates beyond the limit that near-ties may lift into it

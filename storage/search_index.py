@@ -11,14 +11,10 @@ See docs/architecture.md, "Search".
 
 from __future__ import annotations
 
-import itertools
 import json
 import shutil
 import threading
-import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,57 +22,16 @@ import tantivy
 from sqlalchemy import text
 from sqlmodel import Session
 
-from bot.model import Paper
-from bot.model.search import STOPWORDS
 from storage.search_slots import Slot, claim_slot
+from storage.search_text import NAMES, SCHEMA, WORDS, Texts, epoch, normalise, word_pairs
 
-FORMAT = 4  # bump when the schema or analysis below changes: indexes of another format rebuild
-NO_DATE = -(2**62)  # the "published" value of papers without a date: before any since: bound
+FORMAT = 4  # bump when storage.search_text or _document changes: other formats rebuild
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
 _REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
 _MERGED_TOGETHER = 8  # segments of about one size that tantivy's merge policy merges into one
 _STATE = "state.json"
 SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
-
-
-def normalise(value: str) -> str:
-    """NFKC: decomposed accents and full-width letters become the characters users type."""
-    return unicodedata.normalize("NFKC", value)
-
-
-def _analyzer(*, stem: bool) -> tantivy.TextAnalyzer:
-    builder = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(64))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-    )
-    if stem:
-        builder = builder.filter(tantivy.Filter.stemmer("english"))
-    return builder.build()
-
-
-WORDS = _analyzer(stem=True)  # titles, keywords, abstracts: folded and stemmed
-NAMES = _analyzer(stem=False)  # author names and word* prefixes: folded only
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    # No positions in the combined field (a third of the index): phrases there are word pairs.
-    builder.add_text_field("text", tokenizer_name="words", index_option="freq")
-    builder.add_text_field("title", tokenizer_name="words")  # positions: the title phrase bonus
-    builder.add_text_field("keywords", tokenizer_name="words", index_option="basic")
-    builder.add_text_field("authors", tokenizer_name="names")  # author:"First Last" is a phrase
-    builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
-    builder.add_integer_field("published", indexed=True, fast=True)
-    builder.add_integer_field("upvotes", stored=True, fast=True)
-    return builder.build()
-
-
-SCHEMA = _schema()
-_STOP_TOKENS = frozenset(token for word in STOPWORDS for token in WORDS.analyze(word))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,28 +229,9 @@ class SearchIndex:
                 self._slot = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Texts:
-    """A paper's text as the index analyses it: ``prose`` is title, keywords and abstract."""
-
-    title: str
-    keywords: str
-    authors: str
-    prose: str
-
-    @classmethod
-    def of(
-        cls, title: str, keywords: Sequence[str], summary: str, authors: Sequence[str]
-    ) -> _Texts:
-        joined = " ; ".join(keywords)
-        title = normalise(title)
-        prose = normalise("\n".join([title, joined, summary]))
-        return cls(title, normalise(joined), normalise(" ; ".join(authors)), prose)
-
-
 def _document(row: Any) -> tantivy.Document:
     names = json.loads(row.authors)
-    texts = _Texts.of(row.title, json.loads(row.ai_keywords), row.summary, names)
+    texts = Texts.of(row.title, json.loads(row.ai_keywords), row.summary, names)
     doc = tantivy.Document()
     doc.add_text("id", row.id)
     doc.add_text("title", texts.title)
@@ -304,47 +240,6 @@ def _document(row: Any) -> tantivy.Document:
         doc.add_text("authors", normalise(name))
     doc.add_text("text", texts.prose + "\n" + texts.authors)
     doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
-    doc.add_integer("published", _epoch(row.published_at))
+    doc.add_integer("published", epoch(row.published_at))
     doc.add_integer("upvotes", int(row.upvotes))
     return doc
-
-
-def word_pairs(tokens: list[str]) -> list[str]:
-    """Adjacent pairs of words that carry meaning (stopwords skipped), as single index terms.
-
-    A pair is one term lookup at query time where a phrase query over common words would walk
-    their positions in most of the catalog: the phrase bonuses cost tens of milliseconds that way.
-    """
-    return [f"{a}_{b}" for a, b in itertools.pairwise(_content(tokens))]
-
-
-def has_in_order(paper: Paper, runs: Iterable[list[str]]) -> bool:
-    """Whether each run of analysed words is in ``paper``'s text, adjacent once stopwords are
-    skipped (what a chain of word pairs means): the check of a quoted phrase of three words or
-    more, which the index, having no positions, can match with pairs from different places."""
-    texts = _Texts.of(paper.title, paper.ai_keywords, paper.summary, paper.authors)
-    content = "_".join(_content(WORDS.analyze(texts.prose + "\n" + texts.authors)))
-    return all(f"_{'_'.join(_content(run))}_" in f"_{content}_" for run in runs)
-
-
-def _content(tokens: list[str]) -> list[str]:
-    return [t for t in tokens if t not in _STOP_TOKENS]
-
-
-def _epoch(value: datetime | str | None) -> int:
-    if value is None:
-        return NO_DATE
-    if isinstance(value, str):  # SQLite hands back text for raw SQL
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
-
-
-def since_bound(day: Any) -> int:
-    """A ``since:`` date as the first second of that day in UTC, like the stored times."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-
-
-def analyse(analyzer: tantivy.TextAnalyzer, words: Iterable[str]) -> list[str]:
-    return [token for word in words for token in analyzer.analyze(normalise(word))]

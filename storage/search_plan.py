@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import tantivy
 
 from bot.model.search import SearchQuery
-from storage.search_index import NAMES, SCHEMA, WORDS, analyse, since_bound, word_pairs
+from storage.search_text import NAMES, SCHEMA, WORDS, analyse, since_bound, word_pairs
 
 TITLE_BONUS = 2.0  # every word in the title; shared out between the words
 KEYWORD_BONUS = 1.0  # every word in the AI keywords; shared out likewise

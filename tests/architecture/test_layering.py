@@ -9,7 +9,10 @@
 - in ``bot/`` only the composition root's ``bot/cli/adapters.py`` imports adapters, and only
   inside functions (lazily, those the settings turn on);
 - feature packages never import the command layer: only the facade and the CLI do;
-- the product (``bot/``, ``storage/``, ``adapters/``) never imports the loopback fakes or tests.
+- the product (``bot/``, ``storage/``, ``adapters/``) never imports the loopback fakes or tests;
+- a search flows one way, grammar -> plan -> index: the text analysis (``storage.search_text``)
+  imports no other storage module, and the plan and the index share it without importing each
+  other: ``storage.search`` brings them together.
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ SDKS = ("slack_bolt", "slack_sdk", "discord")
 ADAPTER_MAY_IMPORT = ("bot.facade", "bot.reply", "bot.model")
 COMPOSITION_ROOT = ROOT / "bot" / "cli" / "adapters.py"
 COMMAND_LAYER_USERS = ("bot/commands/", "bot/facade.py", "bot/cli/")
+SEARCH_TEXT = "storage.search_text"
+SEARCH_MAY_NOT_IMPORT = {
+    "storage/search_text.py": ("storage",),
+    "storage/search_plan.py": ("storage.search", "storage.search_index"),
+    "storage/search_index.py": ("storage.search", "storage.search_plan"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,16 @@ def test_the_product_never_imports_the_fakes_or_the_tests(package: str) -> None:
     assert violations(package, lambda _p, imp: under(imp.module, "loopback", "tests")) == []
 
 
+def test_search_text_plan_and_index_do_not_import_each_other() -> None:
+    def rule(path: Path, imp: Import) -> bool:
+        banned = SEARCH_MAY_NOT_IMPORT.get(path.relative_to(ROOT).as_posix(), ())
+        # "from storage import search_plan" names the module it imports among the names
+        named = [imp.module] + [f"{imp.module}.{name}" for name in imp.names]
+        return any(under(module, *banned) for module in named)
+
+    assert violations("storage", rule) == []
+
+
 def test_the_layering_check_sees_the_imports_it_rules_on() -> None:
     """Guard against checks that cannot fail: each rule's subject must be visible to it."""
     deps = imports_of(ROOT / "bot" / "deps.py")
@@ -126,3 +145,8 @@ def test_the_layering_check_sees_the_imports_it_rules_on() -> None:
     assert not any(imp.top_level for imp in lazy)
     console = imports_of(ROOT / "adapters" / "console" / "app.py")
     assert any(imp.module == "bot.facade" for imp in console)
+    assert all((ROOT / ruled).is_file() for ruled in SEARCH_MAY_NOT_IMPORT)
+    for shares in ("search_plan.py", "search_index.py"):
+        assert any(imp.module == SEARCH_TEXT for imp in imports_of(ROOT / "storage" / shares))
+    search = {imp.module for imp in imports_of(ROOT / "storage" / "search.py")}
+    assert {"storage.search_plan", "storage.search_index"} <= search  # the names it bans are real

@@ -19,7 +19,7 @@ from storage import migrate
 from storage.db import Database
 from storage.papers import count_papers, upsert_papers
 from storage.search import search_catalog
-from storage.search_index import FORMAT, SCHEMA, SETTLE_AFTER, Hit, SearchIndex
+from storage.search_index import FORMAT, SETTLE_AFTER, Hit, SearchIndex
 from storage.search_slots import claim_slot, default_search_dir
 
 
@@ -279,21 +279,6 @@ def test_an_index_that_never_synced_is_empty() -> None:
     assert (index.size, index.segments, index.doc_freq("quillwort")) == (0, 0, 0)
     assert index.search(everything, 5) == []
     assert index.scores(everything, [Hit("2401.00001", 1.0, 0)]) == [0.0]
-
-
-def test_only_titles_and_author_names_keep_word_positions() -> None:
-    """Positions were a third of the index; elsewhere phrases are word pairs (docs/architecture)."""
-    searcher = tantivy.Index(SCHEMA).searcher()
-
-    def has_positions(field: str) -> bool:
-        try:
-            searcher.search(tantivy.Query.phrase_query(SCHEMA, field, ["a", "b"]), 1)
-        except ValueError:
-            return False
-        return True
-
-    fields = ["id", "text", "title", "keywords", "authors", "pairs"]
-    assert [f for f in fields if has_positions(f)] == ["title", "authors"]
 
 
 def test_processes_on_one_machine_take_separate_slots(tmp_path: Path) -> None:
