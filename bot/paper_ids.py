@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _NEW_STYLE = r"\d{4}\.\d{4,5}"
 _OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
@@ -23,7 +24,8 @@ _PATTERNS = (
 
 def parse_paper_ref(text: str) -> str | None:
     """The arXiv id (without version) that ``text`` names, or None when it names no paper."""
-    candidate = text.strip().strip("<>")  # Slack wraps links in <...>
+    # NFKC: full-width digits and dots from CJK keyboards (２６０６．００４６７) are plain ones
+    candidate = unicodedata.normalize("NFKC", text).strip().strip("<>")  # Slack wraps in <...>
     candidate = candidate.split("|", 1)[0]  # and may add |label
     for pattern in _PATTERNS:
         match = pattern.match(candidate)

@@ -22,6 +22,8 @@ from bot.paper_ids import parse_paper_ref
         ("<https://arxiv.org/abs/2406.12345|arxiv.org/abs/2406.12345>", "2406.12345"),
         ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
         ("math.GT/0309136", "math.GT/0309136"),
+        ("２６０６．００４６７", "2606.00467"),  # typed on a full-width (CJK) keyboard
+        ("https://arxiv.org/abs/２４０６.１２３４５", "2406.12345"),
     ],
 )
 def test_recognises_ids_and_links(text: str, expected: str) -> None:
