@@ -64,6 +64,8 @@ async def test_a_compressed_answer_within_the_cap_is_read(
         item("2606.00002", title=None),
         item("2606.00002", title="  \n "),
         item("", title="No id"),
+        item("2606." + "1" * 70, title="An id no column holds"),
+        item("../../etc/passwd", title="A path for an id"),
         {"paper": {"title": "No id at all"}},
         "not an object",
     ],

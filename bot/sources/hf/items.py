@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.paper_ids import parse_paper_ref
 from bot.sources.errors import MalformedResponse
 from bot.sources.hf.schema import DailyPaperItem, HfPaper
 
@@ -25,9 +26,13 @@ MAX_LOGGED_ID = 40
 
 
 def missing_card_fields(paper: HfPaper) -> str | None:
-    """What a card would lack (``None`` when the paper is usable)."""
+    """What a card would lack (``None`` when the paper is usable). An id must be an arXiv id, as
+    every Hugging Face paper's is: anything else (a path, 70 digits) is no paper anyone can ask
+    for, and would fail a whole day's upsert on PostgreSQL, whose id column is bounded."""
     if not paper.id.strip():
         return "an id"
+    if parse_paper_ref(paper.id) != paper.id:
+        return "an arXiv id"
     if not paper.title:
         return "a title"
     return None
