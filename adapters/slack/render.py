@@ -42,7 +42,10 @@ MAX_AUTHORS = 8
 MAX_SUMMARY = 600
 ELLIPSIS = "…"
 
-_FORMATTING = re.compile(r"([*_~`])")
+# A markup character is defused with a zero-width space after it, except an underscore inside a
+# word (``not_in_channel``), which mrkdwn never reads as italics: error codes and snake_case
+# names stay searchable and copyable.
+_FORMATTING = re.compile(r"([*~`]|(?<!\w)_|_(?!\w))")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 

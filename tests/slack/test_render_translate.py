@@ -50,6 +50,14 @@ def test_user_text_cannot_mention_format_or_smuggle_entities() -> None:
     )
 
 
+@pytest.mark.parametrize("code", ["not_in_channel", "channel_not_found", "ratelimited_a_b"])
+def test_an_error_code_in_a_reply_keeps_its_underscores_plain(code: str) -> None:
+    """Admin alerts quote Slack's error codes; a zero-width space in them breaks a search."""
+    out = escape(f"The digest failed: {code}; _really_ {code}_")
+    assert f"failed: {code};" in out
+    assert "_really_" not in out  # a word in underscores is still never italics
+
+
 def test_a_query_echoed_in_a_reply_is_escaped_everywhere_it_appears() -> None:
     reply = Reply((Text(("No papers match ", NASTY, ".")),))
     rendered = render_reply(reply)
