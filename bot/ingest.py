@@ -6,6 +6,7 @@ re-run refreshes upvotes and adds nothing twice, and a failing day does not lose
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from storage.papers import count_papers, get_paper, upsert_papers
 log = logging.getLogger("paperbot.ingest")
 
 GIVE_UP_AFTER = 3  # days in a row the source failed before ingest stops asking it
+DAY_DEADLINE = 300.0  # seconds one day may take, retries and all: a dripping answer ends here
 
 
 @dataclass(slots=True)
@@ -62,12 +64,15 @@ async def ingest_days(
     source: PaperSource,
     days: list[date],
     on_day: Callable[[date, int, str | None], None] = lambda _d, _n, _e: None,
+    day_deadline: float = DAY_DEADLINE,
 ) -> IngestSummary:
     """Fetch and store each day's Daily Papers; ``on_day(day, count, error)`` reports progress.
 
     A circuit breaker: after ``GIVE_UP_AFTER`` days in a row that the source failed (each with
     its own retries), the source is taken to be down and the remaining days are not tried, so an
-    outage costs minutes, not the retries of every day of a long range.
+    outage costs minutes, not the retries of every day of a long range. Each day has an overall
+    deadline: a server that sends a byte now and then never trips a read timeout, but a day
+    that takes longer than ``day_deadline`` seconds fails like any other.
     """
     summary = IngestSummary()
     failures_in_a_row = 0
@@ -77,11 +82,12 @@ async def ingest_days(
             break
         summary.days += 1
         try:
-            papers = await source.daily_papers(day)
-        except SourceError as error:
+            papers = await asyncio.wait_for(source.daily_papers(day), day_deadline)
+        except (SourceError, TimeoutError) as error:
+            reason = str(error) or f"no complete answer within {day_deadline:g} s"
             failures_in_a_row += 1
-            summary.failed_days[day] = str(error)
-            on_day(day, 0, str(error))
+            summary.failed_days[day] = reason
+            on_day(day, 0, reason)
             continue
         failures_in_a_row = 0
         if not papers:

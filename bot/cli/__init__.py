@@ -17,6 +17,7 @@ from bot.cli.adapters import cmd_discord_sync
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
+from bot.ingest import DAY_DEADLINE
 from bot.settings import SettingsError, load_settings
 from storage.checks import DatabaseUnavailable
 
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--date", type=_date, help="one day, YYYY-MM-DD")
     window.add_argument("--since", type=_date, help="first day, YYYY-MM-DD")
     ingest.add_argument("--until", type=_date, help="last day (default: today)")
+    ingest.add_argument(
+        "--day-timeout",
+        type=float,
+        default=DAY_DEADLINE,
+        metavar="SECONDS",
+        help=f"give up on a day after this long, retries included (default {DAY_DEADLINE:g})",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     export = sub.add_parser("export", help="export data")

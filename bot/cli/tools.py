@@ -63,7 +63,7 @@ async def cmd_ingest(settings: Settings, console: Console, args: argparse.Namesp
                 status = f"failed: {outside(error, 80)}" if error else f"{count} papers"
                 bar.update(task, advance=1, description=escape(f"{day}: {status}"))
 
-            summary = await ingest_days(rt.db, rt.hf, days, on_day)
+            summary = await ingest_days(rt.db, rt.hf, days, on_day, args.day_timeout)
     console.print(f"Ingested {summary.line()}.", markup=False)
     for day, error in summary.failed_days.items():
         console.print(f"  {day}: {outside(error)}", style="red", markup=False)

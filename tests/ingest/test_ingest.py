@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -99,3 +101,29 @@ async def test_a_day_that_works_resets_the_count_of_failures(
     summary = await ingest_days(sqlite_db, client, WEEK)
     assert list(summary.failed_days) == WEEK[:2]
     assert summary.not_tried == []
+
+
+class StalledSource(FakeSource):
+    """A source that answers one day never (a server dripping a byte now and then)."""
+
+    def __init__(self, stalled: date, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stalled = stalled
+
+    async def daily_papers(self, day: date) -> list[Paper]:
+        if day == self.stalled:
+            await asyncio.Event().wait()
+        return await super().daily_papers(day)
+
+
+async def test_a_day_that_never_finishes_fails_at_its_deadline_and_the_others_still_land(
+    sqlite_db: Database,
+) -> None:
+    first, second = date(2026, 6, 11), date(2026, 6, 12)
+    stored = make_paper("2606.00001", "Fine", hf_daily_date=second)
+    source = StalledSource(first, papers={stored.id: stored})
+
+    summary = await ingest_days(sqlite_db, source, [first, second], day_deadline=0.05)
+
+    assert summary.failed_days == {first: "no complete answer within 0.05 s"}
+    assert summary.added == 1
