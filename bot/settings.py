@@ -143,6 +143,9 @@ def _reactions(env: Mapping[str, str]) -> dict[str, int]:
         raise SettingsError(f"PAPERBOT_VOTE_REACTIONS: {error}") from None
 
 
+ADMIN_PLATFORMS = ("slack", "discord", "console")
+
+
 def _admin_channel(env: Mapping[str, str]) -> Channel | None:
     raw = (env.get("PAPERBOT_ADMIN_CHANNEL") or "").strip()
     if not raw:
@@ -153,7 +156,13 @@ def _admin_channel(env: Mapping[str, str]) -> Channel | None:
             "PAPERBOT_ADMIN_CHANNEL must be platform:workspace:channel "
             f"(e.g. slack:T0123:C0456), not {raw!r}"
         )
-    return Channel(*(p.strip() for p in parts))
+    platform, workspace, channel = (p.strip() for p in parts)
+    if platform not in ADMIN_PLATFORMS:
+        raise SettingsError(
+            f"PAPERBOT_ADMIN_CHANNEL's platform must be one of {', '.join(ADMIN_PLATFORMS)}, "
+            f"not {platform[:20]!r}"
+        )
+    return Channel(platform, workspace, channel)
 
 
 def _editors(env: Mapping[str, str]) -> frozenset[str] | None:

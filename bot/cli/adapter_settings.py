@@ -6,9 +6,12 @@ Slack or Discord; the composition root hands each adapter only what it needs.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from bot.settings import SettingsError
 
@@ -22,6 +25,9 @@ TURN_ON = (
 
 
 DISCORD_API_URL = "https://discord.com/api/v10"
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,27 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _http_url(name: str, raw: str) -> str:
+    """An http(s) URL with a host: ``http://`` alone would only fail later, less clearly."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL with a host, not {raw[:60]!r}")
+    return raw
+
+
+def _host(name: str, raw: str) -> str:
+    """An IP address or a host name to bind to (no scheme, port or path)."""
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOST_NAME.fullmatch(raw):
+            raise SettingsError(
+                f"{name} must be an address or host name to listen on, such as 127.0.0.1 or "
+                f"0.0.0.0, not {raw[:60]!r}"
+            ) from None
+    return raw
+
+
 def _oauth_client(env: Mapping[str, str], token: str) -> tuple[str, str] | None:
     """PAPERBOT_SLACK_CLIENT_ID and _SECRET, which turn on multi-workspace OAuth mode."""
     client_id = (env.get("PAPERBOT_SLACK_CLIENT_ID") or "").strip()
@@ -103,6 +130,11 @@ def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
         raise SettingsError("PAPERBOT_SLACK_APP_TOKEN (Socket Mode) needs PAPERBOT_SLACK_BOT_TOKEN")
     if app_token and not app_token.startswith("xapp-"):
         raise SettingsError("PAPERBOT_SLACK_APP_TOKEN must be an app-level token (xapp-…)")
+    if token and not token.startswith("xoxb-"):
+        raise SettingsError(
+            "PAPERBOT_SLACK_BOT_TOKEN must be the app's Bot User OAuth Token (xoxb-…), not a "
+            "user token or anything else"
+        )
     if not token and oauth is None:
         return None
     secret = (env.get("PAPERBOT_SLACK_SIGNING_SECRET") or "").strip()
@@ -112,13 +144,14 @@ def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
             "client: it verifies every request from Slack"
         )
     api_url = (env.get("PAPERBOT_SLACK_API_URL") or "").strip() or "https://slack.com/api/"
-    if not api_url.startswith(("https://", "http://")):
-        raise SettingsError(f"PAPERBOT_SLACK_API_URL must be an http(s) URL, not {api_url[:60]!r}")
+    _http_url("PAPERBOT_SLACK_API_URL", api_url)
     return SlackSettings(
         bot_token=token or None,
         signing_secret=secret,
         api_url=api_url,
-        http_host=(env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
+        http_host=_host(
+            "PAPERBOT_HTTP_HOST", (env.get("PAPERBOT_HTTP_HOST") or "").strip() or "127.0.0.1"
+        ),
         http_port=_port(env, "PAPERBOT_HTTP_PORT", 3000),
         app_token=app_token,
         client_id=oauth[0] if oauth else None,
@@ -140,8 +173,5 @@ def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
     if not token:
         return None
     api_url = (env.get("PAPERBOT_DISCORD_API_URL") or DISCORD_API_URL).strip().rstrip("/")
-    if not api_url.startswith(("https://", "http://")):
-        raise SettingsError(
-            f"PAPERBOT_DISCORD_API_URL must be an http(s) URL, not {api_url[:60]!r}"
-        )
+    _http_url("PAPERBOT_DISCORD_API_URL", api_url)
     return DiscordSettings(token, api_url)

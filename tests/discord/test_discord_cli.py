@@ -37,6 +37,10 @@ def test_a_token_turns_discord_on_with_the_production_api_by_default() -> None:
 def test_a_malformed_api_url_is_a_settings_error() -> None:
     with pytest.raises(SettingsError, match="PAPERBOT_DISCORD_API_URL"):
         load_adapter_settings({"PAPERBOT_DISCORD_TOKEN": "t", "PAPERBOT_DISCORD_API_URL": "x"})
+    with pytest.raises(SettingsError, match="PAPERBOT_DISCORD_API_URL"):
+        load_adapter_settings(
+            {"PAPERBOT_DISCORD_TOKEN": "t", "PAPERBOT_DISCORD_API_URL": "https://"}
+        )
 
 
 def test_paperbot_run_builds_the_discord_adapter_when_a_token_is_set(

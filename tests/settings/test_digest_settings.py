@@ -33,6 +33,7 @@ def test_values_are_parsed() -> None:
     [
         ("PAPERBOT_ADMIN_CHANNEL", "C0456"),
         ("PAPERBOT_ADMIN_CHANNEL", "slack::C0456"),
+        ("PAPERBOT_ADMIN_CHANNEL", "irc:T1:C1"),
         ("PAPERBOT_SUBSCRIPTION_EDITORS", "U1,,U2"),
         ("PAPERBOT_SUBSCRIPTION_EDITORS", "U1,anyone"),
         ("PAPERBOT_DIGEST_GRACE_HOURS", "0"),
