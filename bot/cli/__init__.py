@@ -19,6 +19,7 @@ from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
 from bot.ingest import DAY_DEADLINE
 from bot.settings import SettingsError, load_settings
+from bot.version import paperbot_version
 from storage.checks import DatabaseUnavailable
 
 DESCRIPTION = "Hugging Face Daily Papers for research teams in Slack, Discord and the terminal."
@@ -49,6 +50,7 @@ def _run_to_completion(main: Coroutine[Any, Any, int], *, serving: bool) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paperbot", description=DESCRIPTION)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    parser.add_argument("--version", action="version", version=f"paperbot {paperbot_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="serve every adapter the settings turn on, and digests")

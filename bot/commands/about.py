@@ -5,23 +5,15 @@ What an admin or a new team member asks first when the bot's answers look old or
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from sqlmodel import Session
 
 from bot.commands.spec import Command, Context
 from bot.model import Channel
 from bot.reply import Code, Heading, Reply, Text
 from bot.usage import UsageError
+from bot.version import paperbot_version
 from storage.papers import count_papers, latest_daily_date
 from storage.subscriptions import channel_subscriptions
-
-
-def paperbot_version() -> str:
-    try:
-        return version("paperbot")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown"
 
 
 async def run_about(ctx: Context, args: str) -> Reply:

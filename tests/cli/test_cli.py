@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.version import paperbot_version
 from loopback.hf import FakeHfServer, recorded_catalog
 from tests.support.processes import child_env
 from tests.support.processes import run_paperbot as paperbot
@@ -43,6 +44,13 @@ def test_shell_reads_piped_lines_and_exits_at_end_of_input(fresh: dict[str, str]
     assert done.returncode == 0, done.stderr
     assert "/papers search" in done.stdout
     assert "No papers match 'lora'" in done.stdout
+
+
+def test_version_prints_the_installed_version_and_needs_no_settings(fresh: dict[str, str]) -> None:
+    done = paperbot("--version", env={**fresh, "PAPERBOT_TIMEZONE": "Mars/Olympus"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"paperbot {paperbot_version()}"
+    assert paperbot_version() != "unknown"
 
 
 def test_bad_configuration_exits_with_a_clear_message(fresh: dict[str, str]) -> None:

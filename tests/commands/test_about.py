@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.commands.about import paperbot_version
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.model import Channel
 from bot.model.digests import DigestSpec, Subscription
 from bot.reply import Outcome
+from bot.version import paperbot_version
 from storage.papers import count_papers
 from storage.subscriptions import save_subscription
 from tests.support.invoke import ask, texts
