@@ -21,7 +21,7 @@ from bot.ports import PaperSource
 from bot.scheduling.service import DigestService, build_digest_service
 from bot.settings import Settings
 from bot.sources.guarded import GuardedSource
-from bot.sources.hf.client import HuggingFaceClient
+from bot.sources.hf.client import HuggingFaceClient, hf_pacer
 from storage import migrate
 from storage.db import Database
 
@@ -42,25 +42,36 @@ class Runtime:
 async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime]:
     """Open the database (migrated, sample loaded on first start) and wire the core over it."""
     db = open_database(settings, console)
-    hf = (
-        None
-        if settings.offline
-        else HuggingFaceClient(settings.hf_base_url, token=settings.hf_token)
-    )
+    hf, hf_interactive = _hf_clients(settings)
     posters = Posters()
     background: PaperSource = GuardedSource(hf, timeout=DIGEST_SOURCE_TIMEOUT, cool_down=60.0)
     digests = build_digest_service(
         Deps(settings=settings, db=db, source=background, clock=utc_now), posters
     )
-    interactive: PaperSource = GuardedSource(hf, timeout=settings.interactive_timeout)
+    interactive: PaperSource = GuardedSource(hf_interactive, timeout=settings.interactive_timeout)
     deps = Deps(settings=settings, db=db, source=interactive, clock=utc_now, schedule=digests)
     core = Core(deps, build_dispatcher(), posters)
     try:
         yield Runtime(settings, db, hf, deps, core, digests)
     finally:
-        if hf is not None:
-            await hf.aclose()
+        for client in (hf, hf_interactive):
+            if client is not None:
+                await client.aclose()
         db.dispose()
+
+
+def _hf_clients(settings: Settings) -> tuple[HuggingFaceClient | None, HuggingFaceClient | None]:
+    """Hugging Face for ingest and digests (every retry), and for people waiting on a command:
+    a refused or unresolvable host fails at once rather than being retried until the deadline.
+    Both keep to one request quota."""
+    if settings.offline:
+        return None, None
+    pacer = hf_pacer(settings.hf_token)
+    base, token = settings.hf_base_url, settings.hf_token
+    return (
+        HuggingFaceClient(base, token=token, pacer=pacer),
+        HuggingFaceClient(base, token=token, pacer=pacer, connect_retries=0),
+    )
 
 
 def open_database(settings: Settings, console: Console) -> Database:

@@ -243,6 +243,42 @@ async def test_nothing_listening_raises_upstream_unavailable(
     assert len(fake_time.sleeps) == 1
 
 
+async def test_a_client_that_fails_fast_gives_up_on_a_refused_connection_at_once(
+    fake_time: FakeTime, transport: httpx.AsyncHTTPTransport
+) -> None:
+    """What people waiting on a command get: a dead Hugging Face costs no retries."""
+    with FakeHfServer() as gone:
+        base_url = gone.base_url  # a port that was just free, now closed
+    async with HuggingFaceClient(
+        base_url,
+        transport=transport,
+        connect_retries=0,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    ) as client:
+        with pytest.raises(UpstreamUnavailable, match="after 1 attempt"):
+            await client.search("attention", 5)
+
+    assert fake_time.sleeps == []
+
+
+async def test_a_client_that_fails_fast_still_retries_a_dropped_connection(
+    hf_server: FakeHfServer, fake_time: FakeTime, transport: httpx.AsyncHTTPTransport
+) -> None:
+    """A reset mid-answer is a flaky network, not a dead host: retried as before."""
+    hf_server.disconnect_next()
+    async with HuggingFaceClient(
+        hf_server.base_url,
+        transport=transport,
+        connect_retries=0,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    ) as client:
+        papers = await client.daily_papers(JUNE_12)
+
+    assert len(papers) == 30
+
+
 # -- answers that break the schema ------------------------------------------------------------
 
 

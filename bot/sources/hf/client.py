@@ -63,6 +63,18 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def hf_pacer(
+    token: str | None,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> RequestPacer:
+    """Hugging Face's request quota for this token (or none): clients that share one stay
+    within it together."""
+    quota = TOKEN_CALLS_PER_WINDOW if token else ANONYMOUS_CALLS_PER_WINDOW
+    return RequestPacer(quota, WINDOW_SECONDS, sleep=sleep, clock=clock)
+
+
 class HuggingFaceClient:
     """``PaperSource`` over ``https://huggingface.co/api``; one ``httpx.AsyncClient`` per instance.
 
@@ -77,6 +89,7 @@ class HuggingFaceClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 20.0,
         max_retries: int = 5,
+        connect_retries: int | None = None,
         max_answer_bytes: int = MAX_ANSWER_BYTES,
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -95,10 +108,11 @@ class HuggingFaceClient:
             follow_redirects=True,
         )
         self._max_retries = max_retries
+        # A refused or unresolvable host is down, not slow: interactive callers ask for 0 retries
+        self._connect_retries = max_retries if connect_retries is None else connect_retries
         self._max_answer_bytes = max_answer_bytes
         self._sleep = sleep
-        quota = TOKEN_CALLS_PER_WINDOW if token else ANONYMOUS_CALLS_PER_WINDOW
-        self._pacer = pacer or RequestPacer(quota, WINDOW_SECONDS, sleep=sleep, clock=clock)
+        self._pacer = pacer or hf_pacer(token, sleep=sleep, clock=clock)
         self._backoff = Backoff()
         self._now = _utc_now
 
@@ -194,7 +208,8 @@ class HuggingFaceClient:
                 raise UpstreamUnavailable(f"Hugging Face redirected too often: {error}") from error
             except httpx.TransportError as error:
                 reason = f"{type(error).__name__}: {error}".rstrip(": ")
-                if retry >= self._max_retries:
+                connect = isinstance(error, httpx.ConnectError)
+                if retry >= (self._connect_retries if connect else self._max_retries):
                     raise UpstreamUnavailable(
                         f"Hugging Face unreachable ({reason}) after {retry + 1} attempt(s)"
                     ) from error
