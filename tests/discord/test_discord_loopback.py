@@ -121,10 +121,10 @@ async def search_message(fake: FakeDiscord, query: str, limit: int) -> tuple[int
 
 
 async def tally_after_reacting(
-    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID
+    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID, added: bool = True
 ) -> str:
     edits = len(fake.calls_to("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}"))
-    await fake.react(message_id, emoji, by=by)
+    await fake.react(message_id, emoji, by=by, added=added)
     edit = (await fake.until("PATCH", f"/messages/{message_id}", edits + 1))[-1]
     footer: str = edit.body["embeds"][0]["footer"]["text"]
     return footer
@@ -291,6 +291,19 @@ async def test_a_replayed_reaction_counts_once_even_after_the_reaction_was_remov
     last = (await fake.until("PATCH", edits, 4))[-1]
     # a counted replay would have left 🔥 on the card: 👍 1 once 👎 is gone
     assert "👍 0  👎 0" in last.body["embeds"][0]["footer"]["text"]
+
+
+async def test_a_reaction_taken_back_and_given_again_counts_again(
+    bots: Bots, fake: FakeDiscord, clock: FixedClock
+) -> None:
+    """Add, remove, add again: three gateway frames, so three events; only a replay repeats one."""
+    await bots.start()
+    message_id, _ = await search_message(fake, "lora", 1)
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
+    clock.now += timedelta(seconds=1)
+    assert "👍 0  👎 0" in await tally_after_reacting(fake, message_id, added=False)
+    clock.now += timedelta(seconds=1)
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
 
 
 async def test_a_digest_posts_one_message_per_paper_through_the_poster_after_a_429(
