@@ -162,7 +162,9 @@ class FakeDiscord:
         await self._ws.close(code=4000, message=b"unknown error")
 
     async def _identify(self, ws: web.WebSocketResponse) -> None:
+        """A new session, whose sequence numbers start again at 1 (READY's), as Discord's do."""
         self.sessions += 1
+        self._seq = 0
         ready = {
             "v": 10,
             "user": BOT_USER,

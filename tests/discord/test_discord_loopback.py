@@ -123,11 +123,19 @@ async def search_message(fake: FakeDiscord, query: str, limit: int) -> tuple[int
 async def tally_after_reacting(
     fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID, added: bool = True
 ) -> str:
+    _seq, footer = await react_and_read_tally(fake, message_id, emoji, by, added)
+    return footer
+
+
+async def react_and_read_tally(
+    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID, added: bool = True
+) -> tuple[int, str]:
+    """The reaction's gateway sequence number, and the tally on the message it edited."""
     edits = len(fake.calls_to("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}"))
-    await fake.react(message_id, emoji, by=by, added=added)
+    seq = await fake.react(message_id, emoji, by=by, added=added)
     edit = (await fake.until("PATCH", f"/messages/{message_id}", edits + 1))[-1]
     footer: str = edit.body["embeds"][0]["footer"]["text"]
-    return footer
+    return seq, footer
 
 
 async def test_a_fast_search_is_answered_directly_in_public_and_its_message_takes_reactions(
@@ -304,6 +312,27 @@ async def test_a_reaction_taken_back_and_given_again_counts_again(
     assert "👍 0  👎 0" in await tally_after_reacting(fake, message_id, added=False)
     clock.now += timedelta(seconds=1)
     assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
+
+
+async def test_reactions_after_a_restart_are_not_taken_for_the_old_sessions(
+    bots: Bots, fake: FakeDiscord, clock: FixedClock
+) -> None:
+    """A new process identifies afresh: its sequence numbers start again at 1, under a new
+    session id, so its events must not collide with those the database kept from the old one."""
+    first = await bots.start()
+    message_id, _ = await search_message(fake, "lora", 1)
+    old, _ = await react_and_read_tally(fake, message_id)
+    clock.now += timedelta(seconds=1)
+    assert "👍 0  👎 0" in await tally_after_reacting(fake, message_id, added=False)
+    await first.stop()
+
+    await bots.start()
+    assert (fake.identified, fake.resumed) == (2, [])
+    await answered_directly(fake, await fake.slash("help"))  # as many frames as the search
+    clock.now += timedelta(seconds=1)
+    new, tally = await react_and_read_tally(fake, message_id)
+    assert new == old  # the same sequence number, in another session
+    assert "👍 1  👎 0" in tally
 
 
 async def test_a_digest_posts_one_message_per_paper_through_the_poster_after_a_429(
