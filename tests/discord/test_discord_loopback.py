@@ -19,6 +19,7 @@ from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
+from bot.sources.errors import UpstreamUnavailable
 from bot.votes.emoji import parse_reaction_map
 from loopback.discord import (
     APP_ID,
@@ -26,6 +27,7 @@ from loopback.discord import (
     CHANNEL_ID,
     EPHEMERAL,
     GUILD_ID,
+    LOADING,
     USER_ID,
     FakeDiscord,
 )
@@ -198,23 +200,45 @@ async def test_a_slow_command_is_deferred_in_public_then_its_follow_up_fills_the
     assert "👍 1  👎 0" in await tally_after_reacting(fake, filled)
 
 
-async def test_a_slow_reply_that_turns_out_private_replaces_thinking_with_an_ephemeral_one(
-    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord
+def make_trouble(trouble: str, source: GatedSource, fake: FakeDiscord) -> None:
+    if trouble == "not listed":
+        source.papers.clear()
+    elif trouble == "unavailable":
+        source.failure = UpstreamUnavailable("HF answered 503")
+    else:
+        fake.refuse_public_answers = True  # the card is refused: the core's failure line follows
+
+
+@pytest.mark.parametrize(
+    ("trouble", "said"),
+    [
+        ("not listed", "does not list"),
+        ("unavailable", "HF answered 503"),
+        ("refused", COMMAND_FAILED),
+    ],
+    ids=["not-listed", "unavailable", "refused"],
+)
+async def test_a_slow_command_that_turns_out_private_shows_nothing_but_thinking_in_public(
+    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord, trouble: str, said: str
 ) -> None:
+    """Deferred in public, then private after all: Hugging Face does not list the paper or
+    fails, or Discord refuses the card. "thinking…" is deleted before the ephemeral answer."""
     bots, source = slow_bots
     await bots.start()
-    source.papers.clear()  # Hugging Face does not list it: a private reply, known late
+    make_trouble(trouble, source, fake)
     token = await fake.slash("paper", paper=UNLISTED.id)
     await fake.until("POST", "/callback")
     source.gate.set()
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    posts = 2 if trouble == "refused" else 1
+    post = (await fake.until("POST", f"/webhooks/{APP_ID}/{token}", posts))[-1]
     [delete] = fake.calls_to("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
     assert delete.at < post.at
-    [(thinking, _loading), (answer, flags)] = fake.shown_for(token)
+    [(thinking, loading), (answer, flags)] = fake.shown_for(token)
+    assert loading == LOADING  # the only thing ever public: "thinking…", with no text
     assert thinking in fake.deleted
     assert answer != thinking
     assert flags & EPHEMERAL
-    assert "does not list" in post.body["content"]
+    assert said in post.body["content"]
 
 
 async def test_a_click_on_a_message_sent_before_a_restart_edits_it_with_the_new_tally(
