@@ -103,7 +103,8 @@ class FakeDiscord:
         self.deleted: list[int] = []  # message ids deleted
         self.resumed: list[str] = []  # session ids resumed
         self.callback_within = CALLBACK_WITHIN
-        self.refuse_public_answers = False  # public messages refused as a bad form body (50035)
+        # public messages (callbacks and follow-ups) refused as a bad form body (50035)
+        self.refuse_public_answers = False
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -162,7 +163,9 @@ class FakeDiscord:
         await self._ws.close(code=4000, message=b"unknown error")
 
     async def _identify(self, ws: web.WebSocketResponse) -> None:
+        """A new session, whose sequence numbers start again at 1 (READY's), as Discord's do."""
         self.sessions += 1
+        self._seq = 0
         ready = {
             "v": 10,
             "user": BOT_USER,
@@ -382,7 +385,7 @@ class FakeDiscord:
         data = body.get("data") or {}
         ephemeral = data.get("flags", 0) & EPHEMERAL
         if self.refuse_public_answers and kind == 4 and not ephemeral:
-            return reply({"message": "Invalid Form Body", "code": 50035}, status=400)
+            return refused_as_invalid()
         pending.callback = body
         message = None
         if kind in (4, 5):
@@ -421,6 +424,8 @@ class FakeDiscord:
 
     def _follow_up(self, pending: Pending, body: Any) -> web.Response:
         """The first follow-up after a deferral fills "thinking…", keeping its visibility."""
+        if self.refuse_public_answers and not (body.get("flags", 0) & EPHEMERAL):
+            return refused_as_invalid()
         if pending.filling and pending.original in self.messages:
             pending.filling = False
             message = self.messages[pending.original]
@@ -501,6 +506,11 @@ class FakeDiscord:
                 )
         message["edited_timestamp"] = TIMESTAMP
         return message
+
+
+def refused_as_invalid() -> web.Response:
+    """What Discord answers a message it will not take (an embed too large, say)."""
+    return reply({"message": "Invalid Form Body", "code": 50035}, status=400)
 
 
 def reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

@@ -54,6 +54,7 @@ class CommandAnswer:
                 return None if private else str(await self._message_id(callback))
         await self._leave_thinking(private=private)
         sent = await self._interaction.followup.send(**kwargs, ephemeral=private, wait=True)
+        self._thinking_in_public = False  # filled by this message, or deleted before it
         return None if private else str(sent.id)
 
     async def progress(self, note: str) -> None:
@@ -67,11 +68,13 @@ class CommandAnswer:
         whole channel. Deleting "thinking…" first leaves the follow-up to stand alone, as
         ephemeral as it asks. That Discord honours the flag after such a deletion is not
         confirmed; only a slow private reply (Hugging Face slow, then not found or failing)
-        takes this path, and fast ones never do (docs/architecture.md). Tried once: should the
-        deletion fail, the core's failure line that follows fills "thinking…" instead.
+        takes this path, and fast ones never do (docs/architecture.md). Only a follow-up that
+        went through fills "thinking…": after a refused card, the core's private failure line
+        still has to delete it. Tried once: should the deletion fail, the failure line that
+        follows fills "thinking…" instead.
         """
-        thinking, self._thinking_in_public = self._thinking_in_public, False
-        if thinking and private:
+        if self._thinking_in_public and private:
+            self._thinking_in_public = False
             await self._interaction.delete_original_response()
 
     async def _message_id(self, callback: discord.InteractionCallbackResponse[Any]) -> int:

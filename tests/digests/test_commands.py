@@ -195,6 +195,65 @@ async def test_digest_now_without_a_subscription_and_on_bad_input(
     assert (await ask(dispatcher, chat, "digest later")).outcome is Outcome.USAGE
 
 
+@pytest.mark.parametrize(
+    ("subscription", "zone", "asked", "at", "covers", "ids"),
+    [
+        # Tuesday 08:00 in Auckland, still Monday in UTC (which would cover Friday)
+        (
+            "subscribe daily 08:00 Pacific/Auckland",
+            "UTC",
+            "digest now",
+            "2026-06-15 20:00",
+            "Daily digest: Hugging Face papers of Mon 15 Jun 2026",
+            ["mon"],
+        ),
+        # no subscription, PAPERBOT_TIMEZONE: Monday 20:00 in Los Angeles, Tuesday in UTC
+        (
+            None,
+            "America/Los_Angeles",
+            "digest now",
+            "2026-06-16 03:00",
+            "Daily digest: Hugging Face papers of Fri 12 Jun 2026",
+            ["fri"],
+        ),
+        # Sunday evening in Los Angeles, Monday in UTC (which would cover week 24)
+        (
+            None,
+            "America/Los_Angeles",
+            "digest now weekly",
+            "2026-06-15 03:00",
+            "Weekly digest: Hugging Face papers of week 23 (01 Jun – 07 Jun 2026)",
+            ["w23"],
+        ),
+    ],
+    ids=["subscribed-in-auckland", "los-angeles-by-default", "weekly-in-los-angeles"],
+)
+async def test_digest_now_covers_the_day_of_the_channels_time_zone_not_utcs(
+    dispatcher: Dispatcher,
+    chat: Deps,
+    desk: Desk,
+    subscription: str | None,
+    zone: str,
+    asked: str,
+    at: str,
+    covers: str,
+    ids: list[str],
+) -> None:
+    """The day a digest firing now in the subscription's zone (or PAPERBOT_TIMEZONE) covers."""
+    desk.add_papers(
+        paper("w23", date(2026, 6, 5), 5),
+        paper("fri", date(2026, 6, 12), 5),
+        paper("mon", date(2026, 6, 15), 5),
+    )
+    deps = replace(chat, settings=replace(chat.settings, timezone=zone))
+    if subscription:
+        await ask(dispatcher, deps, subscription)
+    desk.clock.now = local(at, "UTC")
+    reply = await ask(dispatcher, deps, asked)
+    assert reply.parts[0] == Heading(covers)
+    assert [p.id for p in reply.papers] == ids
+
+
 commands = st.sampled_from(["subscribe", "unsubscribe", "subscriptions", "digest", "digest now"])
 
 

@@ -19,6 +19,7 @@ from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
 from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
+from bot.sources.errors import UpstreamUnavailable
 from bot.votes.emoji import parse_reaction_map
 from loopback.discord import (
     APP_ID,
@@ -26,6 +27,7 @@ from loopback.discord import (
     CHANNEL_ID,
     EPHEMERAL,
     GUILD_ID,
+    LOADING,
     USER_ID,
     FakeDiscord,
 )
@@ -121,13 +123,21 @@ async def search_message(fake: FakeDiscord, query: str, limit: int) -> tuple[int
 
 
 async def tally_after_reacting(
-    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID
+    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID, added: bool = True
 ) -> str:
+    _seq, footer = await react_and_read_tally(fake, message_id, emoji, by, added)
+    return footer
+
+
+async def react_and_read_tally(
+    fake: FakeDiscord, message_id: int, emoji: str = "🔥", by: int = USER_ID, added: bool = True
+) -> tuple[int, str]:
+    """The reaction's gateway sequence number, and the tally on the message it edited."""
     edits = len(fake.calls_to("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}"))
-    await fake.react(message_id, emoji, by=by)
+    seq = await fake.react(message_id, emoji, by=by, added=added)
     edit = (await fake.until("PATCH", f"/messages/{message_id}", edits + 1))[-1]
     footer: str = edit.body["embeds"][0]["footer"]["text"]
-    return footer
+    return seq, footer
 
 
 async def test_a_fast_search_is_answered_directly_in_public_and_its_message_takes_reactions(
@@ -190,23 +200,45 @@ async def test_a_slow_command_is_deferred_in_public_then_its_follow_up_fills_the
     assert "👍 1  👎 0" in await tally_after_reacting(fake, filled)
 
 
-async def test_a_slow_reply_that_turns_out_private_replaces_thinking_with_an_ephemeral_one(
-    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord
+def make_trouble(trouble: str, source: GatedSource, fake: FakeDiscord) -> None:
+    if trouble == "not listed":
+        source.papers.clear()
+    elif trouble == "unavailable":
+        source.failure = UpstreamUnavailable("HF answered 503")
+    else:
+        fake.refuse_public_answers = True  # the card is refused: the core's failure line follows
+
+
+@pytest.mark.parametrize(
+    ("trouble", "said"),
+    [
+        ("not listed", "does not list"),
+        ("unavailable", "HF answered 503"),
+        ("refused", COMMAND_FAILED),
+    ],
+    ids=["not-listed", "unavailable", "refused"],
+)
+async def test_a_slow_command_that_turns_out_private_shows_nothing_but_thinking_in_public(
+    slow_bots: tuple[Bots, GatedSource], fake: FakeDiscord, trouble: str, said: str
 ) -> None:
+    """Deferred in public, then private after all: Hugging Face does not list the paper or
+    fails, or Discord refuses the card. "thinking…" is deleted before the ephemeral answer."""
     bots, source = slow_bots
     await bots.start()
-    source.papers.clear()  # Hugging Face does not list it: a private reply, known late
+    make_trouble(trouble, source, fake)
     token = await fake.slash("paper", paper=UNLISTED.id)
     await fake.until("POST", "/callback")
     source.gate.set()
-    [post] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    posts = 2 if trouble == "refused" else 1
+    post = (await fake.until("POST", f"/webhooks/{APP_ID}/{token}", posts))[-1]
     [delete] = fake.calls_to("DELETE", f"/webhooks/{APP_ID}/{token}/messages/@original")
     assert delete.at < post.at
-    [(thinking, _loading), (answer, flags)] = fake.shown_for(token)
+    [(thinking, loading), (answer, flags)] = fake.shown_for(token)
+    assert loading == LOADING  # the only thing ever public: "thinking…", with no text
     assert thinking in fake.deleted
     assert answer != thinking
     assert flags & EPHEMERAL
-    assert "does not list" in post.body["content"]
+    assert said in post.body["content"]
 
 
 async def test_a_click_on_a_message_sent_before_a_restart_edits_it_with_the_new_tally(
@@ -291,6 +323,40 @@ async def test_a_replayed_reaction_counts_once_even_after_the_reaction_was_remov
     last = (await fake.until("PATCH", edits, 4))[-1]
     # a counted replay would have left 🔥 on the card: 👍 1 once 👎 is gone
     assert "👍 0  👎 0" in last.body["embeds"][0]["footer"]["text"]
+
+
+async def test_a_reaction_taken_back_and_given_again_counts_again(
+    bots: Bots, fake: FakeDiscord, clock: FixedClock
+) -> None:
+    """Add, remove, add again: three gateway frames, so three events; only a replay repeats one."""
+    await bots.start()
+    message_id, _ = await search_message(fake, "lora", 1)
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
+    clock.now += timedelta(seconds=1)
+    assert "👍 0  👎 0" in await tally_after_reacting(fake, message_id, added=False)
+    clock.now += timedelta(seconds=1)
+    assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
+
+
+async def test_reactions_after_a_restart_are_not_taken_for_the_old_sessions(
+    bots: Bots, fake: FakeDiscord, clock: FixedClock
+) -> None:
+    """A new process identifies afresh: its sequence numbers start again at 1, under a new
+    session id, so its events must not collide with those the database kept from the old one."""
+    first = await bots.start()
+    message_id, _ = await search_message(fake, "lora", 1)
+    old, _ = await react_and_read_tally(fake, message_id)
+    clock.now += timedelta(seconds=1)
+    assert "👍 0  👎 0" in await tally_after_reacting(fake, message_id, added=False)
+    await first.stop()
+
+    await bots.start()
+    assert (fake.identified, fake.resumed) == (2, [])
+    await answered_directly(fake, await fake.slash("help"))  # as many frames as the search
+    clock.now += timedelta(seconds=1)
+    new, tally = await react_and_read_tally(fake, message_id)
+    assert new == old  # the same sequence number, in another session
+    assert "👍 1  👎 0" in tally
 
 
 async def test_a_digest_posts_one_message_per_paper_through_the_poster_after_a_429(
