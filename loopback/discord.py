@@ -200,22 +200,18 @@ class FakeDiscord:
 
     # ---- what a test sends -----------------------------------------------------------------
 
-    async def slash(self, subcommand: str, **options: Any) -> str:
-        """A ``/papers <subcommand>`` interaction; returns its token (follow-ups use it)."""
+    async def slash(self, subcommand: str | None, **options: Any) -> str:
+        """A ``/papers <subcommand>`` interaction (``/papers`` alone with None, as a client
+        whose commands are out of date may send); returns its token (follow-ups use it)."""
         types = {str: 3, int: 4, bool: 5}
+        given = [{"name": k, "type": types[type(v)], "value": v} for k, v in options.items()]
         data = {
             "id": str(self.new_id()),
             "name": "papers",
             "type": 1,
-            "options": [
-                {
-                    "name": subcommand,
-                    "type": 1,
-                    "options": [
-                        {"name": k, "type": types[type(v)], "value": v} for k, v in options.items()
-                    ],
-                }
-            ],
+            "options": []
+            if subcommand is None
+            else [{"name": subcommand, "type": 1, "options": given}],
         }
         return await self._interact(2, data)
 

@@ -40,6 +40,34 @@ ANSWER_WITHIN = 0.1  # seconds the core may take before the answer is deferred (
 RAW_REACTIONS = frozenset({"raw_reaction_add", "raw_reaction_remove"})
 
 
+OUT_OF_SYNC = (
+    "This command has changed since it was registered with Discord; ask an admin to run "
+    "`paperbot discord sync`."
+)
+
+
+class PapersTree(app_commands.CommandTree["PaperbotClient"]):
+    """The command tree; a command Discord still shows but this version no longer has (or has
+    with other options) gets a private line saying how to fix it, not silence and a traceback."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        stale = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+        if not isinstance(error, stale):
+            await super().on_error(interaction, error)
+            return
+        log.warning(
+            "Discord's /papers commands differ from this version's (%s): run paperbot discord sync",
+            error,
+        )
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(OUT_OF_SYNC, ephemeral=True)
+        except discord.HTTPException:
+            log.exception("could not tell the user that the command is out of date")
+
+
 def where_of(interaction: discord.Interaction[Any]) -> Where:
     user = interaction.user
     return Where(interaction.guild_id, interaction.channel_id or 0, user.id, user.display_name)
@@ -61,7 +89,7 @@ class PaperbotClient(discord.Client):
         )
         self.core = core
         self.answer_within = answer_within
-        self.tree: app_commands.CommandTree[PaperbotClient] = app_commands.CommandTree(self)
+        self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
         self.tree.add_command(PapersGroup(core.commands, self.run_command))
 
     async def setup_hook(self) -> None:

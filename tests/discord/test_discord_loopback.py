@@ -430,3 +430,17 @@ async def test_a_refused_answer_is_one_ephemeral_line_and_a_log_entry(
     assert body["content"].endswith(COMMAND_FAILED)  # after the error mark
     assert all(flags & EPHEMERAL for _, flags in fake.shown_for(token))
     assert "'today' failed" in caplog.text
+
+
+@pytest.mark.parametrize("subcommand", ["retired", None])
+async def test_a_command_discord_has_but_this_version_has_not_says_to_sync(
+    bots: Bots, fake: FakeDiscord, caplog: pytest.LogCaptureFixture, subcommand: str | None
+) -> None:
+    """Registered commands outlive upgrades: an unknown subcommand, or ``/papers`` alone, gets a
+    private pointer to ``paperbot discord sync`` and no traceback."""
+    await bots.start()
+    token = await fake.slash(subcommand)
+    body = await answered_directly(fake, token)
+    assert body["flags"] & EPHEMERAL
+    assert "paperbot discord sync" in body["content"]
+    assert not [r for r in caplog.records if r.exc_info]
