@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
@@ -68,6 +68,29 @@ class PapersTree(app_commands.CommandTree["PaperbotClient"]):
             log.exception("could not tell the user that the command is out of date")
 
 
+def tolerate_malformed_events(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Each gateway event discord.py cannot read is logged and skipped.
+
+    discord.py lets a parser's exception end the gateway connection, and with it ``paperbot
+    run``: one frame with ``"guild_id": null`` took Slack down too. The parsers live in a
+    dict its websocket reads, so each is wrapped in place. READY and RESUMED stay as they are:
+    without them there is no session to keep.
+    """
+    for event, parse in list(parsers.items()):
+        if event not in ("READY", "RESUMED"):
+            parsers[event] = _skipping_failures(event, parse)
+
+
+def _skipping_failures(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def tolerant(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception:
+            log.exception("skipping a gateway event discord.py could not read: %s", event)
+
+    return tolerant
+
+
 def where_of(interaction: discord.Interaction[Any]) -> Where:
     user = interaction.user
     return Where(interaction.guild_id, interaction.channel_id or 0, user.id, user.display_name)
@@ -91,6 +114,7 @@ class PaperbotClient(discord.Client):
         self.answer_within = answer_within
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
         self.tree.add_command(PapersGroup(core.commands, self.run_command))
+        tolerate_malformed_events(self._connection.parsers)
 
     async def setup_hook(self) -> None:
         """Clicks on any message ever sent count; the gateway is the one REST names.

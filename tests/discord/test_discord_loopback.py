@@ -444,3 +444,30 @@ async def test_a_command_discord_has_but_this_version_has_not_says_to_sync(
     assert body["flags"] & EPHEMERAL
     assert "paperbot discord sync" in body["content"]
     assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_malformed_gateway_event_is_skipped_and_the_client_keeps_serving(
+    bots: Bots, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One bad frame (``"guild_id": null``, which discord.py cannot read) must not end the
+    gateway connection, and with it ``paperbot run``."""
+    adapter = await bots.start()
+    await fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        {
+            "user_id": "1",
+            "channel_id": str(CHANNEL_ID),
+            "message_id": "2",
+            "guild_id": None,
+            "emoji": {"id": None, "name": "🔥"},
+            "member": None,
+        },
+    )
+    token = await fake.slash("search", query="lora", limit=1)
+    await answered_directly(fake, token)
+    assert fake.identified == 1  # the same session: nothing reconnected
+    waiting = asyncio.ensure_future(adapter.wait())
+    done, _ = await asyncio.wait({waiting}, timeout=0.2)
+    waiting.cancel()
+    assert not done  # the gateway task is still running
+    assert "skipping a gateway event" in caplog.text
