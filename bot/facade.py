@@ -137,12 +137,18 @@ class Adapter(Protocol):
         """Posts digests and alerts into this platform's channels."""
         ...
 
+    @property
+    def ends_by_itself(self) -> bool:
+        """Whether ``wait`` returning is a normal end (the console at end of input); a server
+        whose ``wait`` returns has died, and ``paperbot run`` exits non-zero."""
+        ...
+
     async def start(self) -> None:
         """Connect and begin serving; returns once serving."""
         ...
 
     async def wait(self) -> None:
-        """Returns when the adapter ends by itself (the console at end of input); servers never."""
+        """Returns (or raises) when the adapter ends without being stopped."""
         ...
 
     async def stop(self) -> None: ...

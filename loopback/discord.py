@@ -162,6 +162,12 @@ class FakeDiscord:
         self._ready.clear()
         await self._ws.close(code=4000, message=b"unknown error")
 
+    async def revoke(self) -> None:
+        """Close the gateway as Discord does for a token it no longer accepts (4004): final."""
+        assert self._ws is not None
+        self._ready.clear()
+        await self._ws.close(code=4004, message=b"Authentication failed.")
+
     async def _identify(self, ws: web.WebSocketResponse) -> None:
         """A new session, whose sequence numbers start again at 1 (READY's), as Discord's do."""
         self.sessions += 1

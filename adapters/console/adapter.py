@@ -21,6 +21,7 @@ class ConsoleAdapter:
         self._read_line = read_line
         self._patch_stdout = patch_stdout
         self.platform = PLATFORM
+        self.ends_by_itself = True
         self.poster: Poster = ConsolePoster(self.chat)
         self._task: asyncio.Task[int] | None = None
 

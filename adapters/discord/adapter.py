@@ -59,6 +59,7 @@ class DiscordAdapter:
         self._config = config
         self.client = PaperbotClient(core, config.guild_ready_timeout, config.answer_within)
         self.platform = PLATFORM
+        self.ends_by_itself = False
         self.poster: Poster = DiscordPoster(self.client)
         self._task: asyncio.Task[None] | None = None
         self._found: Addresses | None = None  # discord.py's addresses before start()

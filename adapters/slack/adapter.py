@@ -56,6 +56,7 @@ class SlackAdapter:
         self.app = build_app(core, self.client, signing_secret, self._pacer, oauth)
         tokens = None if oauth is None else oauth.bot_token
         self.platform = PLATFORM
+        self.ends_by_itself = False
         self.poster: Poster = SlackPoster(self.client, self._pacer, tokens)
         self._host = host
         self._port = port

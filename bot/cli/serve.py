@@ -2,7 +2,8 @@
 
 ``run`` registers every configured adapter's poster, starts the digest scheduler (whose
 catch-up may post at once), then the adapters, and serves until SIGTERM/SIGINT or until an
-adapter ends by itself (the console at end of input); then it stops everything.
+adapter ends by itself; then it stops everything. The console ending (end of input) exits 0; a
+server that stopped serving (the Discord gateway given up, the Slack server gone) exits 70.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from bot.facade import Adapter
 from bot.settings import Settings
 
 log = logging.getLogger("paperbot.run")
+
+EXIT_ADAPTER_DIED = 70  # EX_SOFTWARE: a supervisor (systemd, Kubernetes) restarts the process
 
 
 async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
@@ -54,14 +57,17 @@ async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -
             for adapter in adapters:
                 await adapter.start()
                 started.append(adapter)
-            await _until_stopped(started)
+            ended = await _until_stopped(started)
         finally:
             await _stop(rt, started)
-    return 0
+    if ended is None or ended.ends_by_itself:
+        return 0
+    log.error("the %s adapter stopped serving; exiting for a restart", ended.platform)
+    return EXIT_ADAPTER_DIED
 
 
-async def _until_stopped(adapters: list[Adapter]) -> None:
-    """Until a signal asks us to stop, or any adapter ends by itself."""
+async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
+    """Until a signal asks us to stop (None), or an adapter ends by itself (that adapter)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -70,7 +76,10 @@ async def _until_stopped(adapters: list[Adapter]) -> None:
     waits = [asyncio.ensure_future(adapter.wait()) for adapter in adapters]
     stopper = asyncio.ensure_future(stop.wait())
     try:
-        await asyncio.wait([*waits, stopper], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait([*waits, stopper], return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            return None
+        return next(adapter for adapter, wait in zip(adapters, waits, strict=True) if wait in done)
     finally:
         for task in [*waits, stopper]:
             task.cancel()
