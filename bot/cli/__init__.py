@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 from collections.abc import Coroutine, Sequence
 from datetime import date
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.cli.adapters import cmd_discord_sync
+from bot.cli.logs import configure_logging
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
@@ -97,10 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose, os.environ)
     console = Console()
     try:
         settings = load_settings()
