@@ -11,33 +11,21 @@ import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Channel, Core, Invocation
+from bot.facade import Channel
 from bot.model.digests import DigestSpec, Subscription
-from bot.reply import VoterList
 from bot.votes.emoji import parse_reaction_map
-from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import SlackSender
 from storage.subscriptions import enabled_subscriptions, save_subscription
-from tests.slack.conftest import RecordingCore, eventually, sender_for, serve_slack
-
-PAPER = "2606.00467"
-TS = "1780000000.000001"  # the fake's first message
-
-
-async def voters(deps: Deps, dispatcher: Dispatcher) -> list[tuple[str, int]]:
-    reply = await Core(deps, dispatcher).handle_command(
-        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}"), RecordingResponder()
-    )
-    lists = [p for p in reply.parts if isinstance(p, VoterList)]
-    return [(v.user_id, v.value) for part in lists for v in part.voters]
-
-
-@pytest.fixture
-async def posted(slack: SlackSender, fake_slack: FakeSlack) -> str:
-    await slack.command(f"paper {PAPER}", fake_slack.response_url())
-    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
-    return TS
+from tests.slack.conftest import (
+    PAPER,
+    TS,
+    RecordingCore,
+    eventually,
+    sender_for,
+    serve_slack,
+    voters,
+)
 
 
 async def test_a_reaction_counts_as_a_vote_and_updates_the_message(
