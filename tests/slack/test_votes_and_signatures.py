@@ -46,17 +46,6 @@ async def test_a_skin_toned_thumbs_down_counts_down(
     assert "Team: 👍 0 · 👎 1" in blocks_text(fake_slack.called("chat.update")[-1])
 
 
-async def test_a_removal_delivered_before_its_addition_leaves_no_vote(
-    slack: SlackSender, core: RecordingCore, posted: str, deps: Deps, dispatcher: Dispatcher
-) -> None:
-    added_at = time.time()
-    await slack.reaction(False, posted, "thumbsup", event_ts=added_at + 2)
-    await slack.reaction(True, posted, "thumbsup", event_ts=added_at)
-    await slack.reaction(True, posted, "rocket", user="U3", event_ts=added_at + 3)
-    await core.handled(3)
-    assert await voters(deps, dispatcher) == [("U3", 1)]
-
-
 async def test_added_then_removed_in_order_takes_the_vote_back(
     slack: SlackSender, fake_slack: FakeSlack, posted: str, deps: Deps, dispatcher: Dispatcher
 ) -> None:
