@@ -56,10 +56,12 @@ class SlackSender:
     async def click(
         self, action_id: str, message_ts: str, response_url: str, user: str = "U1", **kw: Any
     ) -> tuple[int, str]:
+        """A click on a message posted through workspace T1; ``user_team`` is the clicker's
+        own workspace when it is another (a Slack Connect channel)."""
         payload = {
             "type": "block_actions",
             "team": {"id": "T1", "domain": "lab"},
-            "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "user": {"id": user, "username": user.lower(), "team_id": kw.get("user_team", "T1")},
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": uuid.uuid4().hex,
