@@ -23,6 +23,7 @@ from tests.slack.conftest import PAPER, RecordingCore, voters
 
 HOME = "T1"  # where the app is installed: the card went out through this workspace
 GUEST = "T2"  # a Slack Connect partner's workspace
+HOST = "T9"  # the workspace a shared channel belongs to, without the app
 
 
 @pytest.fixture
@@ -53,6 +54,21 @@ async def test_a_click_from_another_workspace_counts_in_the_workspace_of_the_car
     assert "Team: 👍 1 · 👎 0" in blocks_text(fake_slack.called("chat.update")[0])
     assert await top(deps, dispatcher, HOME) == [PAPER]
     assert await top(deps, dispatcher, GUEST) == []
+
+
+async def test_a_reaction_in_a_channel_of_another_workspace_counts_in_the_workspace_of_the_card(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str, deps: Deps, dispatcher: Dispatcher
+) -> None:
+    """An event's top-level ``team_id`` is the workspace the shared channel belongs to; the card
+    went out through the installation Slack names in ``authorizations``."""
+    at = time.time()
+    await slack.reaction(
+        True, posted, "fire", user="U7", user_team=GUEST, channel_team=HOST, event_ts=at
+    )
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
+    assert "Team: 👍 1 · 👎 0" in blocks_text(fake_slack.called("chat.update")[0])
+    assert await top(deps, dispatcher, HOME) == [PAPER]
+    assert await top(deps, dispatcher, HOST) == []
 
 
 async def test_reactions_count_in_the_order_of_their_event_ts_not_of_their_arrival(
