@@ -56,10 +56,12 @@ class SlackSender:
     async def click(
         self, action_id: str, message_ts: str, response_url: str, user: str = "U1", **kw: Any
     ) -> tuple[int, str]:
+        """A click on a message posted through workspace T1; ``user_team`` is the clicker's
+        own workspace when it is another (a Slack Connect channel)."""
         payload = {
             "type": "block_actions",
             "team": {"id": "T1", "domain": "lab"},
-            "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+            "user": {"id": user, "username": user.lower(), "team_id": kw.get("user_team", "T1")},
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": uuid.uuid4().hex,
@@ -94,8 +96,10 @@ class SlackSender:
         event_ts: float,
         event_id: str | None = None,
         retry: int | None = None,
+        user_team: str | None = None,
         **kw: Any,
     ) -> tuple[int, str]:
+        """A reaction in C1; ``user_team`` is the reacting user's workspace in a shared channel."""
         event = {
             "type": "reaction_added" if added else "reaction_removed",
             "user": user,
@@ -104,6 +108,8 @@ class SlackSender:
             "item": {"type": "message", "channel": "C1", "ts": message_ts},
             "event_ts": f"{event_ts:.6f}",
         }
+        if user_team is not None:
+            event["user_team"] = user_team
         headers = {}
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
@@ -114,21 +120,27 @@ class SlackSender:
         event: dict[str, Any],
         *,
         team: str = "T1",
+        channel_team: str | None = None,
         event_id: str | None = None,
         headers: dict[str, str] | None = None,
         **kw: Any,
     ) -> tuple[int, str]:
-        """An Events API ``event_callback`` carrying ``event``, from workspace ``team``."""
+        """An Events API ``event_callback`` carrying ``event`` for the app installed in ``team``.
+
+        ``channel_team`` is the workspace a Slack Connect channel belongs to, when another one:
+        Slack names it as the top-level ``team_id`` and the installation in ``authorizations``.
+        """
         body = json.dumps(
             {
                 "token": "legacy",
-                "team_id": team,
+                "team_id": channel_team or team,
                 "api_app_id": "A1",
                 "event": event,
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
                 "event_time": int(float(event.get("event_ts") or time.time())),
                 "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+                "is_ext_shared_channel": channel_team not in (None, team),
             }
         )
         return await self.send(body, "application/json", headers=headers, **kw)

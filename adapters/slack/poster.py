@@ -1,8 +1,8 @@
 """Posting to Slack channels: one message per ``chat.postMessage``, paced per channel.
 
-slack_sdk's retry handlers already wait out a 429's ``Retry-After`` (see ``web_client``); a 429
-that survives them, any other refusal and a network failure become ``PostRejected`` so the
-digest runner keeps the run and retries it later instead of losing it.
+slack_sdk's retry handlers wait out a 429's short ``Retry-After`` (see ``web_client``); a 429
+that survives them or asks for longer, any other refusal and a network failure become
+``PostRejected`` so the digest runner keeps the run and retries it later instead of losing it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import DIGEST_LIMITS, render_reply
@@ -26,19 +29,45 @@ from bot.reply import Reply
 
 DEFAULT_API_URL = "https://slack.com/api/"
 POST_INTERVAL = 1.0  # Slack allows about one message a second per channel
+LONGEST_WAIT = 10  # seconds of Retry-After the client waits out by itself
 
 
 def web_client(token: str | None, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
-    """A Web API client that retries connection errors and 429s (after ``Retry-After``);
-    without a token in OAuth mode, where each call names its workspace's token."""
+    """A Web API client that retries connection errors and 429s (after a short
+    ``Retry-After``); without a token in OAuth mode, where each call names its workspace's
+    token."""
     return AsyncWebClient(
         token=token,
         base_url=api_url if api_url.endswith("/") else api_url + "/",
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            ShortRateLimitRetry(max_retry_count=2),
         ],
     )
+
+
+class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 retry, for a ``Retry-After`` of at most ``LONGEST_WAIT`` seconds only.
+
+    slack_sdk sleeps for any value, holding the channel's posts and a digest run past its
+    claim's lease; a longer wait is raised, so the digest runner retries at Slack's time.
+    """
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        asked = [v for k, v in response.headers.items() if k.lower() == "retry-after"]
+        try:  # slack_sdk reads the value with int()
+            return not asked or int(asked[0][0]) <= LONGEST_WAIT
+        except ValueError:
+            return False
 
 
 class ChannelPacer:

@@ -75,7 +75,7 @@ def reaction_change(
     user = str(event.get("user") or "")
     return ReactionChange(
         platform=PLATFORM,
-        workspace=str(body.get("team_id") or ""),
+        workspace=installed_team(body),
         channel=str(item.get("channel") or ""),
         message_ref=str(item.get("ts") or ""),
         user=user,
@@ -85,3 +85,11 @@ def reaction_change(
         at=slack_time(event.get("event_ts"), now),
         by_bot=bot_user_id is not None and user == bot_user_id,
     )
+
+
+def installed_team(body: Mapping[str, Any]) -> str:
+    """The workspace whose installation an event is delivered to (``authorizations``, as bolt
+    reads it), the one the bot posts through: in a shared channel the top-level ``team_id`` is
+    the channel's own workspace, which may not have the app at all."""
+    authorizations = body.get("authorizations") or [{}]
+    return str(authorizations[0].get("team_id") or body.get("team_id") or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 
 import pytest
 
@@ -11,9 +12,15 @@ from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.poster import ChannelPacer
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Core, VoteEvent, VoteOutcome, VoteResponder
+from bot.facade import Core, Invocation, VoteEvent, VoteOutcome, VoteResponder
+from bot.reply import VoterList
+from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack
 from loopback.slack_signing import SECRET, SlackSender
+from storage.posted_messages import papers_of_message
+
+PAPER = "2606.00467"
+TS = "1780000000.000001"  # the fake's first message
 
 
 class RecordingCore(Core):
@@ -69,6 +76,26 @@ def sender_for(adapter: SlackAdapter) -> SlackSender:
 @pytest.fixture
 def slack(slack_app: SlackAdapter) -> SlackSender:
     return sender_for(slack_app)
+
+
+@pytest.fixture
+async def posted(slack: SlackSender, fake_slack: FakeSlack, deps: Deps) -> str:
+    """PAPER's card in C1, once the core has recorded it: a reaction that came sooner would
+    find no paper on the message (on PostgreSQL the record can trail the post)."""
+    await slack.command(f"paper {PAPER}", fake_slack.response_url())
+    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
+    shown = partial(papers_of_message, platform="slack", channel="C1", message_ref=TS)
+    await eventually(lambda: bool(deps.db.read_now(shown)))
+    return TS
+
+
+async def voters(deps: Deps, dispatcher: Dispatcher) -> list[tuple[str, int]]:
+    """Who counts for PAPER in workspace T1, and how, as ``votes`` tells it."""
+    reply = await Core(deps, dispatcher).handle_command(
+        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}"), RecordingResponder()
+    )
+    lists = [p for p in reply.parts if isinstance(p, VoterList)]
+    return [(v.user_id, v.value) for part in lists for v in part.voters]
 
 
 async def eventually(check: Callable[[], bool]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import COMMAND_FAILED, Core, vote_action_id
@@ -81,10 +83,12 @@ async def test_a_click_on_a_message_sent_before_a_restart_still_updates_it(
     assert "Team: 👍 0 · 👎 1" in blocks_text(fake_slack.called("chat.update")[0])
 
 
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
 async def test_the_bot_not_in_the_channel_answers_through_the_response_url_with_a_hint(
-    slack: SlackSender, fake_slack: FakeSlack
+    slack: SlackSender, fake_slack: FakeSlack, error: str
 ) -> None:
-    fake_slack.not_in_channel.add("C9")
+    """``channel_not_found`` is what a private channel the bot is not in answers."""
+    fake_slack.channel_errors["C9"] = error
     await slack.command(f"paper {PAPER}", fake_slack.response_url(), channel_id="C9")
     await fake_slack.wait_for(lambda: len(fake_slack.responses) >= 2)
     result, hint = fake_slack.responses

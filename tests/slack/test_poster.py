@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import date
 
@@ -60,13 +61,40 @@ async def test_a_429_that_outlasts_the_retries_fails_the_run_and_a_later_sweep_r
     assert len(delivered) == 3
 
 
+def hello() -> tuple[Channel, Reply]:
+    return Channel("slack", "T1", "C1"), Reply((Heading("hello"),))
+
+
+async def test_a_short_retry_after_is_waited_out_and_the_post_goes_through(
+    fake_slack: FakeSlack,
+) -> None:
+    poster = SlackPoster(web_client("xoxb-test", fake_slack.api_url), ChannelPacer(interval=0))
+    fake_slack.rate_limited["chat.postMessage"] = 1  # Retry-After: 1
+    ts = await poster.send(*hello())
+    assert len(fake_slack.called("chat.postMessage")) == 2
+    assert ts == "1780000000.000001"
+
+
+async def test_a_long_retry_after_is_not_waited_out_but_handed_to_the_digest_runner(
+    fake_slack: FakeSlack,
+) -> None:
+    """Waiting an hour would hold the channel and the run's claim; the runner retries then."""
+    poster = SlackPoster(web_client("xoxb-test", fake_slack.api_url), ChannelPacer(interval=0))
+    fake_slack.retry_after = 3600
+    fake_slack.rate_limited["chat.postMessage"] = 1
+    with pytest.raises(PostRejected, match="ratelimited") as rejected:
+        await asyncio.wait_for(poster.send(*hello()), 10.0)
+    assert rejected.value.retry_after == 3600
+    assert len(fake_slack.called("chat.postMessage")) == 1
+
+
 async def test_an_unreachable_slack_is_a_rejected_post_not_a_crash() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     poster = SlackPoster(web_client("xoxb-test", f"http://127.0.0.1:{port}/api/"), ChannelPacer(0))
     with pytest.raises(PostRejected, match="could not be reached"):
-        await poster.send(Channel("slack", "T1", "C1"), Reply((Heading("hello"),)))
+        await poster.send(*hello())
 
 
 async def test_posts_to_one_channel_are_spaced_and_other_channels_do_not_wait() -> None:

@@ -3,29 +3,57 @@ envelope protocol (``hello``, envelopes with ``envelope_id``, acknowledgements).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
 
 import pytest
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.poster import ChannelPacer
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Core
+from bot.model import Paper
+from loopback.ports import FakeSource, make_paper
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import command_form
 from tests.slack.conftest import RecordingCore
 
 
-@pytest.fixture
-async def socket_app(core: RecordingCore, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(
+def socket_adapter(core: Core, fake: FakeSlack) -> SlackAdapter:
+    return SlackAdapter(
         core,
         bot_token="xoxb-test",
         app_token="xapp-test",
-        api_url=fake_slack.api_url,
+        api_url=fake.api_url,
         pacer=ChannelPacer(interval=0),
     )
+
+
+@pytest.fixture
+async def socket_app(core: RecordingCore, fake_slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
+    adapter = socket_adapter(core, fake_slack)
     await adapter.start()
     yield adapter
     await adapter.stop()
+
+
+@dataclass
+class HeldSearch(FakeSource):
+    """Hugging Face's search, answering only once the test lets go: a command as slow as needed."""
+
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def search(self, query: str, limit: int) -> list[Paper]:
+        self.asked.set()
+        await self.release.wait()
+        return await super().search(query, limit)
+
+
+def acked(fake: FakeSlack, envelope_id: str) -> bool:
+    return any(a.get("envelope_id") == envelope_id for a in fake.acks)
 
 
 async def test_a_command_over_socket_mode_is_acked_and_posted(
@@ -34,9 +62,31 @@ async def test_a_command_over_socket_mode_is_acked_and_posted(
     form = command_form("paper 2606.00467", fake_slack.response_url())
     await fake_slack.push("slash_commands", form, "env-1")
     await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
-    await fake_slack.wait_for(lambda: any(a.get("envelope_id") == "env-1" for a in fake_slack.acks))
+    await fake_slack.wait_for(lambda: acked(fake_slack, "env-1"))
     assert fake_slack.called("apps.connections.open")
     assert "2606.00467" in blocks_text(fake_slack.called("chat.postMessage")[0])
+
+
+async def test_a_slow_command_over_socket_mode_is_acked_before_its_work_is_done(
+    deps: Deps, dispatcher: Dispatcher, fake_slack: FakeSlack
+) -> None:
+    """Slack drops an envelope not acked within 3 s: a search waiting on Hugging Face must not
+    hold its ack back."""
+    source = HeldSearch(search_results=[make_paper("2612.00001", "Held back by Hugging Face")])
+    adapter = socket_adapter(Core(replace(deps, source=source), dispatcher), fake_slack)
+    await adapter.start()
+    try:
+        form = command_form("search zqxjvwk", fake_slack.response_url())
+        await fake_slack.push("slash_commands", form, "env-slow")
+        await asyncio.wait_for(source.asked.wait(), 5.0)
+        await fake_slack.wait_for(lambda: acked(fake_slack, "env-slow"))
+        assert fake_slack.called("chat.postMessage") == [], "the answer came before the ack"
+        source.release.set()
+        await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
+        assert "Held back" in blocks_text(fake_slack.called("chat.postMessage")[0])
+    finally:
+        source.release.set()
+        await adapter.stop()
 
 
 async def test_a_reaction_over_socket_mode_counts_and_updates_the_message(

@@ -11,33 +11,21 @@ import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Channel, Core, Invocation
+from bot.facade import Channel
 from bot.model.digests import DigestSpec, Subscription
-from bot.reply import VoterList
 from bot.votes.emoji import parse_reaction_map
-from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import SlackSender
 from storage.subscriptions import enabled_subscriptions, save_subscription
-from tests.slack.conftest import RecordingCore, eventually, sender_for, serve_slack
-
-PAPER = "2606.00467"
-TS = "1780000000.000001"  # the fake's first message
-
-
-async def voters(deps: Deps, dispatcher: Dispatcher) -> list[tuple[str, int]]:
-    reply = await Core(deps, dispatcher).handle_command(
-        Invocation("slack", "T1", "C1", "U1", f"votes {PAPER}"), RecordingResponder()
-    )
-    lists = [p for p in reply.parts if isinstance(p, VoterList)]
-    return [(v.user_id, v.value) for part in lists for v in part.voters]
-
-
-@pytest.fixture
-async def posted(slack: SlackSender, fake_slack: FakeSlack) -> str:
-    await slack.command(f"paper {PAPER}", fake_slack.response_url())
-    await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.postMessage")))
-    return TS
+from tests.slack.conftest import (
+    PAPER,
+    TS,
+    RecordingCore,
+    eventually,
+    sender_for,
+    serve_slack,
+    voters,
+)
 
 
 async def test_a_reaction_counts_as_a_vote_and_updates_the_message(
@@ -56,17 +44,6 @@ async def test_a_skin_toned_thumbs_down_counts_down(
     await slack.reaction(True, posted, "-1::skin-tone-3", event_ts=time.time())
     await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
     assert "Team: 👍 0 · 👎 1" in blocks_text(fake_slack.called("chat.update")[-1])
-
-
-async def test_a_removal_delivered_before_its_addition_leaves_no_vote(
-    slack: SlackSender, core: RecordingCore, posted: str, deps: Deps, dispatcher: Dispatcher
-) -> None:
-    added_at = time.time()
-    await slack.reaction(False, posted, "thumbsup", event_ts=added_at + 2)
-    await slack.reaction(True, posted, "thumbsup", event_ts=added_at)
-    await slack.reaction(True, posted, "rocket", user="U3", event_ts=added_at + 3)
-    await core.handled(3)
-    assert await voters(deps, dispatcher) == [("U3", 1)]
 
 
 async def test_added_then_removed_in_order_takes_the_vote_back(
