@@ -104,6 +104,7 @@ class FakeDiscord:
         self.resumed: list[str] = []  # session ids resumed
         self.callback_within = CALLBACK_WITHIN
         # public messages (callbacks and follow-ups) refused as a bad form body (50035)
+        self.revoked = False  # the token is refused: every IDENTIFY, RESUME and REST call
         self.refuse_public_answers = False
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -146,6 +147,8 @@ class FakeDiscord:
             if payload["op"] == 1:
                 self.heartbeats += 1
                 await ws.send_str(json.dumps({"op": 11}))
+            elif payload["op"] in (2, 6) and self.revoked:
+                await ws.close(code=4004, message=b"Authentication failed.")
             elif payload["op"] == 2:
                 self.identified += 1
                 await self._identify(ws)
@@ -163,8 +166,10 @@ class FakeDiscord:
         await self._ws.close(code=4000, message=b"unknown error")
 
     async def revoke(self) -> None:
-        """Close the gateway as Discord does for a token it no longer accepts (4004): final."""
+        """Close the gateway as Discord does for a token it no longer accepts (4004), and refuse
+        the token from now on: final."""
         assert self._ws is not None
+        self.revoked = True
         self._ready.clear()
         await self._ws.close(code=4004, message=b"Authentication failed.")
 
@@ -324,6 +329,8 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, path, body))
+        if self.revoked:
+            return reply({"message": "401: Unauthorized", "code": 0}, status=401)
         parts = path.strip("/").split("/")
         match request.method, parts:
             case "GET", ["users", "@me"]:

@@ -17,7 +17,7 @@ from bot.reply import VoterList
 from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack
 from loopback.slack_signing import SECRET, SlackSender
-from storage.posted_messages import papers_of_message
+from tests.support.queries import papers_of_message
 
 PAPER = "2606.00467"
 TS = "1780000000.000001"  # the fake's first message
