@@ -43,6 +43,7 @@ class FakeSlack:
     channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
     rate_limited: dict[str, int] = field(default_factory=dict)  # method -> 429s still to answer
     retry_after: int = 1
+    stalled: set[str] = field(default_factory=set)  # methods that never answer (a hung Slack)
     install_codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> team id
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -50,6 +51,7 @@ class FakeSlack:
     _socket: web.WebSocketResponse | None = None
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = web.Application()
@@ -65,6 +67,7 @@ class FakeSlack:
         self._changed = asyncio.Condition()
 
     async def stop(self) -> None:
+        self._stopping.set()  # stalled calls end, so the server can shut down
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -104,6 +107,9 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         self.calls.append(Call(method, params, token or params.get("token")))
+        if method in self.stalled:
+            await self._note()
+            await self._stopping.wait()  # no answer: the client must give up by itself
         try:
             return self._answer(method, params, self.calls[-1].token)
         finally:

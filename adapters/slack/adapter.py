@@ -27,6 +27,9 @@ from bot.facade import Core, Poster
 EVENTS_PATH = "/slack/events"
 
 
+WEB_API_TIMEOUT = 30.0  # seconds a Web API call may take, as slack_sdk's own default
+
+
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling: ``paperbot run`` owns SIGTERM and SIGINT."""
 
@@ -48,6 +51,7 @@ class SlackAdapter:
         host: str = "127.0.0.1",
         port: int = 3000,
         pacer: ChannelPacer | None = None,
+        api_timeout: float = WEB_API_TIMEOUT,
     ) -> None:
         if (bot_token is None) == (oauth is None):
             raise ValueError("Slack needs a bot token or OAuth settings: exactly one of them")
@@ -67,6 +71,7 @@ class SlackAdapter:
         self._task: asyncio.Task[None] | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = asyncio.Event()
+        self._api_timeout = api_timeout
 
     @property
     def port(self) -> int:
@@ -76,7 +81,10 @@ class SlackAdapter:
     async def start(self) -> None:
         # One connection pool for every Web API call: without it slack_sdk opens (and closes) an
         # aiohttp session, and a TCP connection, per call. bolt's per-request clients share it.
-        self.client.session = aiohttp.ClientSession()
+        # slack_sdk applies its own timeout only to sessions it makes: a hung Web API would hold
+        # a command (and the channel's later posts behind it) for minutes without this one.
+        timeout = aiohttp.ClientTimeout(total=self._api_timeout)
+        self.client.session = aiohttp.ClientSession(timeout=timeout)
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

@@ -49,7 +49,7 @@ def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
     return RecordingCore(deps, dispatcher)
 
 
-def serve_slack(core: Core, fake: FakeSlack) -> SlackAdapter:
+def serve_slack(core: Core, fake: FakeSlack, api_timeout: float = 30.0) -> SlackAdapter:
     return SlackAdapter(
         core,
         bot_token="xoxb-test",
@@ -58,6 +58,7 @@ def serve_slack(core: Core, fake: FakeSlack) -> SlackAdapter:
         host="127.0.0.1",
         port=0,
         pacer=ChannelPacer(interval=0),
+        api_timeout=api_timeout,
     )
 
 

@@ -109,6 +109,30 @@ async def test_a_refused_post_reaches_the_caller_as_one_short_private_line(
     assert answer["text"] == COMMAND_FAILED
 
 
+async def test_a_hung_slack_api_gives_up_and_tells_the_caller_and_the_channel_moves_on(
+    core: Core, fake_slack: FakeSlack
+) -> None:
+    """The adapter's own HTTP session has a timeout: a Web API that never answers costs one
+    command a short private line, and the next post to that channel is not stuck behind it."""
+    adapter = serve_slack(core, fake_slack, api_timeout=0.2)
+    await adapter.start()
+    try:
+        fake_slack.stalled.add("chat.postMessage")
+        await sender_for(adapter).command(f"paper {PAPER}", fake_slack.response_url())
+        await fake_slack.wait_for(lambda: bool(fake_slack.responses))
+        [answer] = fake_slack.responses
+        assert answer["response_type"] == "ephemeral"
+        assert answer["text"] == COMMAND_FAILED
+
+        fake_slack.stalled.clear()
+        tried = len(fake_slack.called("chat.postMessage"))
+        await sender_for(adapter).command(f"paper {PAPER}", fake_slack.response_url())
+        await fake_slack.wait_for(lambda: len(fake_slack.called("chat.postMessage")) > tried)
+        assert len(fake_slack.responses) == 1  # posted in the channel: no second failure line
+    finally:
+        await adapter.stop()
+
+
 async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(
     slack: SlackSender, fake_slack: FakeSlack
 ) -> None:
