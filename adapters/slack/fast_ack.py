@@ -9,12 +9,13 @@ the signature itself, answers at once and hands the request to bolt in the backg
 checks it again, and its ack goes nowhere). Everything else (events, whose URL check needs
 bolt's reply body, other interactions such as modal submissions, OAuth) passes straight to
 bolt's handler. Acknowledged requests wait in an ``AckFirstQueue`` until their burst has been
-acknowledged (ack_first.py).
+acknowledged (ack_first.py). No body larger than ``guard.MAX_BODY`` is read (413).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,12 +24,15 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.ack_first import AckFirstQueue
+from adapters.slack.guard import MAX_BODY, Refused, check_length, read_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("paperbot.slack")
 
 
 def acks_empty(body: bytes, content_type: str) -> bool:
@@ -57,8 +61,17 @@ class FastCommandAck:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self._path:
             await self._inner(scope, receive, send)
             return
-        body = await _read_body(receive)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            check_length(headers)
+            body = await read_body(receive, MAX_BODY)
+        except Refused as refused:
+            client = (scope.get("client") or ("?",))[0]
+            log.warning(
+                "refused a request from %s: %s (HTTP %d)", client, refused.reason, refused.status
+            )
+            await _answer(send, refused.status, close=True)
+            return
         content_type = headers.get("content-type", "")
         if acks_empty(body, content_type) and self._verifier.is_valid_request(body, headers):
             await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -77,13 +90,13 @@ class FastCommandAck:
         await self._acknowledged.drain()
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+async def _answer(send: Send, status: int, *, close: bool = False) -> None:
+    """An empty answer; ``close`` ends the connection, so an unread body is not read on."""
+    headers = [(b"content-length", b"0")]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def _replay(body: bytes) -> Receive:
