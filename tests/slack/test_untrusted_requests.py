@@ -25,7 +25,7 @@ from bot.model import Paper, Tally
 from bot.reply import Heading, PaperCard, Reply
 from bot.reply_split import split_reply
 from loopback.slack import FakeSlack
-from loopback.slack_signing import SECRET
+from loopback.slack_signing import SECRET, SlackSender, command_form
 
 FORM = "application/x-www-form-urlencoded"
 CHUNK = 64 * 1024
@@ -183,3 +183,64 @@ def click_payload(message: dict[str, Any]) -> dict[str, Any]:
                      "value": "v", "action_ts": "1780000000.000002"}],
         "state": {"values": {}},
     }  # fmt: skip
+
+
+COMMAND = urlencode(command_form("help", "http://127.0.0.1:9/respond")).encode()
+JSON = "application/json"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "headers"),
+    [
+        pytest.param(
+            COMMAND,
+            FORM,
+            {"X-Slack-Request-Timestamp": None, "X-Slack-Signature": None},
+            id="no signature headers",
+        ),
+        pytest.param(COMMAND, FORM, {"X-Slack-Request-Timestamp": "soon"}, id="timestamp"),
+        pytest.param(COMMAND, FORM, {"X-Slack-Request-Timestamp": "9" * 5000}, id="long timestamp"),
+        pytest.param(COMMAND, FORM, {"X-Slack-Signature": "v0=é"}, id="non-ascii signature"),
+        pytest.param(b"command=%2Fpapers&text=\xff\xfe", FORM, {}, id="invalid utf-8"),
+        pytest.param(b"payload=%5B1%5D", FORM, {}, id="payload not an object"),
+        pytest.param(b"payload=%7Bnot+json", FORM, {}, id="payload not json"),
+        pytest.param(b"[]", JSON, {}, id="json list"),
+    ],
+)
+async def test_an_unsigned_malformed_request_gets_401_and_one_log_line(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    logs: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+    headers: dict[str, str | None],
+) -> None:
+    sent = {"Content-Type": content_type, **fresh_but_unsigned(), **headers}
+    status, _ = await slack.post(body, {k: v for k, v in sent.items() if v is not None})
+    assert status == 401
+    assert fake_slack.calls == []
+    assert_quiet(logs, refused=1)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"command=%2Fpapers&text=\xff\xfe", FORM, id="invalid utf-8"),
+        pytest.param(b"command=%2Fpapers&text=caf\xe9", FORM, id="latin-1"),
+        pytest.param(b"payload=%5B1%5D", FORM, id="payload not an object"),
+        pytest.param(b"payload=%7Bnot+json", FORM, id="payload not json"),
+        pytest.param(b"payload=%7B%22team%22%3A5%7D", FORM, id="payload of wrong types"),
+        pytest.param(b"[]", JSON, id="json list"),
+    ],
+)
+async def test_a_signed_body_that_is_no_slack_payload_gets_400_and_one_log_line(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    logs: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+) -> None:
+    status, _ = await slack.post(body, slack.signed_headers(body, content_type))
+    assert status == 400
+    assert fake_slack.calls == []
+    assert_quiet(logs, refused=1)
