@@ -12,6 +12,8 @@ requests wait in an ``AckFirstQueue`` until their burst has been acknowledged (a
 
 Every request to the events path first passes the ``RequestGuard`` (guard.py): its size, its
 signature and its payload are checked before anything parses it, and a refusal is one log line.
+A command or click delivered again with the same signature within its window is acknowledged
+but not run again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.request.payload_utils import is_block_actions, is_slash_command
 
 from adapters.slack.ack_first import AckFirstQueue
-from adapters.slack.guard import Refused, RequestGuard, bolt_request
+from adapters.slack.guard import RecentSignatures, Refused, RequestGuard, bolt_request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -50,6 +52,7 @@ class FastCommandAck:
         self._app = app
         self._guard = RequestGuard(signing_secret)
         self._path = path
+        self._recent = RecentSignatures()
         self._acknowledged = AckFirstQueue(app.async_dispatch)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -75,7 +78,10 @@ class FastCommandAck:
             await send(answer.get_response_body())
             return
         await _answer(send, 200)
-        self._acknowledged.add(request)
+        if self._recent.first(signed):
+            self._acknowledged.add(request)
+        else:
+            log.info("a command or click delivered again with the same signature: not run again")
 
     async def drain(self) -> None:
         """Let commands and clicks already acknowledged finish (at stop)."""

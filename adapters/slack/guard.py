@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ class Signed:
 
     body: bytes
     signature: str
+    expires: float  # when its timestamp leaves the window: no replay of it is accepted after
 
 
 class RequestGuard:
@@ -79,9 +81,9 @@ class RequestGuard:
         body = await read_body(receive, MAX_BODY)
         base = b"v0:" + timestamp.encode() + b":" + body
         expected = "v0=" + hmac.new(self._secret, base, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected.encode(), signature.encode("latin-1")):
+        if not hmac.compare_digest(expected.encode(), signature.encode("latin-1", "replace")):
             raise Refused(401, "a wrong signature")
-        return Signed(body, expected)
+        return Signed(body, expected, int(timestamp) + SIGNATURE_WINDOW)
 
 
 def check_length(headers: Mapping[str, str]) -> None:
@@ -124,3 +126,30 @@ def bolt_request(body: bytes, query: str, headers: Mapping[str, str]) -> AsyncBo
     if not isinstance(request.body, dict):
         raise Refused(400, "a body that is not a JSON object")
     return request
+
+
+class RecentSignatures:
+    """The signatures of the requests run within their signature window, so a replay (the same
+    body and timestamp, hence the same signature) runs once. Kept in this process's memory
+    until the window closes, at most ``limit`` of them (the oldest go first; only signed
+    requests get here, so only Slack's traffic fills it): replicas behind one address would
+    each run a replay once, which a shared table (like the core's ``processed_event``) would
+    prevent at the cost of a write per command."""
+
+    def __init__(self, limit: int = 100_000, clock: Callable[[], float] = time.time) -> None:
+        self._limit = limit
+        self._clock = clock
+        self._seen: set[str] = set()
+        self._order: deque[tuple[float, str]] = deque()  # (expires, signature), as they came
+
+    def first(self, signed: Signed) -> bool:
+        """Whether ``signed`` is seen for the first time (and remember it until it expires)."""
+        now, order = self._clock(), self._order
+        while order and (order[0][0] < now or len(order) >= self._limit):
+            _, old = order.popleft()
+            self._seen.discard(old)
+        if signed.signature in self._seen:
+            return False
+        self._seen.add(signed.signature)
+        order.append((signed.expires, signed.signature))
+        return True

@@ -1,4 +1,4 @@
-"""Requests Slack did not send: refused cheaply, each in one log line.
+"""Requests Slack did not send (or sent once): refused cheaply, each in one log line, run once.
 
 Against the app served on loopback, with raw requests where a client library would not send them
 as they are (a body declared but never sent, a chunked body that never ends).
@@ -19,13 +19,14 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.fast_ack import FastCommandAck, Message
-from adapters.slack.guard import MAX_BODY
+from adapters.slack.guard import MAX_BODY, RecentSignatures, Signed
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from bot.model import Paper, Tally
 from bot.reply import Heading, PaperCard, Reply
 from bot.reply_split import split_reply
 from loopback.slack import FakeSlack
 from loopback.slack_signing import SECRET, SlackSender, command_form
+from tests.slack.conftest import RecordingCore, sender_for, serve_slack
 
 FORM = "application/x-www-form-urlencoded"
 CHUNK = 64 * 1024
@@ -244,3 +245,39 @@ async def test_a_signed_body_that_is_no_slack_payload_gets_400_and_one_log_line(
     assert status == 400
     assert fake_slack.calls == []
     assert_quiet(logs, refused=1)
+
+
+async def test_a_replayed_signed_command_runs_once(
+    core: RecordingCore, fake_slack: FakeSlack
+) -> None:
+    """The same body and timestamp again within Slack's five minutes: acknowledged, not run;
+    the same command typed again (its own trigger_id, so its own signature) runs."""
+    adapter = serve_slack(core, fake_slack)
+    await adapter.start()
+    try:
+        slack = sender_for(adapter)
+        body = urlencode(command_form("paper 2606.00467", fake_slack.response_url()))
+        headers = slack.signed_headers(body, FORM)
+        first = await slack.post(body.encode(), headers)
+        replay = await slack.post(body.encode(), headers)
+        again = await slack.command("paper 2606.00467", fake_slack.response_url())
+    finally:
+        await adapter.stop()  # lets every acknowledged command finish
+    assert first[0] == replay[0] == again[0] == 200
+    assert len(fake_slack.called("chat.postMessage")) == 2
+
+
+def test_a_signature_is_remembered_until_its_window_closes_and_the_oldest_go_first() -> None:
+    now = [1000.0]
+    recent = RecentSignatures(limit=2, clock=lambda: now[0])
+    early = Signed(b"", "early", expires=1300.0)
+    assert recent.first(early)
+    assert not recent.first(early)  # a replay
+    now[0] = 1300.5  # its timestamp has left the window: the guard refuses it from now on
+    assert recent.first(early)
+    b, c, d = (Signed(b"", name, expires=1600.0) for name in "bcd")
+    assert recent.first(b)
+    assert recent.first(c)
+    assert recent.first(d)  # a third within the limit of two: the oldest (b) goes
+    assert not recent.first(d)
+    assert recent.first(b)
