@@ -8,6 +8,7 @@ import unicodedata
 _NEW_STYLE = r"\d{4}\.\d{4,5}"
 _OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _ID = rf"(?P<id>{_NEW_STYLE}|{_OLD_STYLE})(?:v\d+)?"
+_BARE_ID = re.compile(rf"{_NEW_STYLE}|{_OLD_STYLE}")
 _PATTERNS = (
     re.compile(rf"^{_ID}$"),
     re.compile(rf"^arxiv:{_ID}$", re.IGNORECASE),
@@ -32,3 +33,8 @@ def parse_paper_ref(text: str) -> str | None:
         if match:
             return match["id"]
     return None
+
+
+def is_paper_id(text: str) -> bool:
+    """Whether ``text`` is an arXiv id as the catalog keys papers: no version, prefix or link."""
+    return _BARE_ID.fullmatch(text) is not None

@@ -15,8 +15,9 @@ import aiohttp
 SECRET = "test-signing-secret"
 
 
-def signature(secret: str, timestamp: str, body: str) -> str:
-    base = f"v0:{timestamp}:{body}".encode()
+def signature(secret: str, timestamp: str, body: str | bytes) -> str:
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
@@ -36,16 +37,25 @@ class SlackSender:
         age: float = 0,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, str]:
+        signed = self.signed_headers(body, content_type, secret=secret, age=age)
+        return await self.post(body.encode(), {**signed, **(headers or {})})
+
+    def signed_headers(
+        self, body: str | bytes, content_type: str, *, secret: str | None = None, age: float = 0
+    ) -> dict[str, str]:
+        """The headers Slack sends with ``body``, signed now (or ``age`` seconds ago)."""
         timestamp = str(int(time.time() - age))
-        sent = {
+        return {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
             "X-Slack-Signature": signature(secret or self.secret, timestamp, body),
-            **(headers or {}),
         }
+
+    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """``body`` with exactly ``headers``: a replay, or a request Slack would never send."""
         async with (
             aiohttp.ClientSession() as session,
-            session.post(self.url, data=body.encode(), headers=sent) as response,
+            session.post(self.url, data=body, headers=headers) as response,
         ):
             return response.status, await response.text()
 

@@ -180,6 +180,19 @@ def get_papers(session: Session, paper_ids: Sequence[str]) -> dict[str, Paper]:
     return {row.id: to_paper(row) for row in rows}
 
 
+_CATALOG_IDS = core_select(PAPER_TABLE.c.id).where(
+    PAPER_TABLE.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def catalog_ids(session: Session, paper_ids: Iterable[str]) -> set[str]:
+    """Which of ``paper_ids`` the catalog has: the id column only, for checks on hot paths."""
+    wanted = list(paper_ids)
+    if not wanted:
+        return set()
+    return set(session.execute(_CATALOG_IDS, {"ids": wanted}).scalars())
+
+
 def count_papers(session: Session) -> int:
     return session.exec(select(func.count()).select_from(PaperRow)).one()
 

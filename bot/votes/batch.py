@@ -18,7 +18,14 @@ from sqlmodel import Session
 
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.opinion import Opinion
-from bot.votes.record import ignored_result, judge, one_paper, opinion_of, saved_columns
+from bot.votes.record import (
+    clicked_papers,
+    ignored_result,
+    judge,
+    one_paper,
+    opinion_of,
+    saved_columns,
+)
 from storage.posted_messages import papers_of_messages
 from storage.votes import VoteKey, first_deliveries, lock_votes, save_votes
 
@@ -83,13 +90,15 @@ def record_votes(
 
 
 def _papers(session: Session, events: Sequence[VoteEvent]) -> list[str | None]:
-    """Each event's paper: a click names it; a reaction's message must show exactly one."""
+    """Each event's paper: a click names one the catalog has; a reaction's message must show
+    exactly one."""
+    clicked = clicked_papers(session, events)
     messages = {
         (e.platform, e.channel, e.message_ref) for e in events if isinstance(e, ReactionChange)
     }
     shown = papers_of_messages(session, messages)
     return [
-        e.paper_id
+        (e.paper_id if e.paper_id in clicked else None)
         if isinstance(e, ButtonVote)
         else one_paper(shown.get((e.platform, e.channel, e.message_ref), []))
         for e in events

@@ -1,27 +1,43 @@
 """The rules a vote event is judged by, as pure functions of the stored opinion.
 
 ``bot.votes.batch`` applies them to each event of a batch in arrival order.
+
+A click counts only on a paper the catalog has: every card shows one, so a button naming any
+other id is forged, and is ignored as "no such paper" (docs/architecture.md, Votes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from sqlmodel import Session
+
+from bot.paper_ids import is_paper_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.opinion import Opinion, dump_reactions, load_reactions
+from storage.papers import catalog_ids
 from storage.votes import VoteState
+
+NO_SUCH_PAPER = "no such paper"
 
 
 def ignored_result(
     event: VoteEvent, paper_id: str | None, values: Mapping[str, int]
 ) -> VoteResult | None:
     """The result of an event that is not a vote at all, or None for a vote."""
-    if not isinstance(event, ReactionChange):
-        return None
+    if isinstance(event, ButtonVote):
+        return None if paper_id else VoteResult(Effect.IGNORED, None, reason=NO_SUCH_PAPER)
     reason = _not_a_vote(event, paper_id, values)
     return VoteResult(Effect.IGNORED, paper_id, reason=reason) if reason else None
+
+
+def clicked_papers(session: Session, events: Iterable[VoteEvent]) -> set[str]:
+    """The papers the clicks among ``events`` name that the catalog has (one lookup; none for an
+    id that is not an arXiv id)."""
+    named = {e.paper_id for e in events if isinstance(e, ButtonVote) and is_paper_id(e.paper_id)}
+    return catalog_ids(session, named)
 
 
 def one_paper(papers: list[str]) -> str | None:

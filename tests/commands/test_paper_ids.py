@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.paper_ids import parse_paper_ref
+from bot.paper_ids import is_paper_id, parse_paper_ref
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,20 @@ def test_recognises_ids_and_links(text: str, expected: str) -> None:
 )
 def test_rejects_what_is_not_a_paper(text: str) -> None:
     assert parse_paper_ref(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("2406.12345", True),
+        ("hep-th/9901001", True),
+        ("math.GT/0309136", True),
+        ("2406.12345v2", False),  # the catalog keys papers without their version
+        ("arXiv:2406.12345", False),
+        ("2406.12345\n", False),
+        ("../../etc/passwd", False),
+        ("", False),
+    ],
+)
+def test_a_bare_paper_id_is_an_arxiv_id_as_the_catalog_keys_it(text: str, bare: bool) -> None:
+    assert is_paper_id(text) is bare

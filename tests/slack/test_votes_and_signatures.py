@@ -17,6 +17,7 @@ from bot.votes.emoji import parse_reaction_map
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import SlackSender
 from storage.subscriptions import enabled_subscriptions, save_subscription
+from storage.votes import export_votes
 from tests.slack.conftest import (
     PAPER,
     TS,
@@ -113,6 +114,24 @@ async def test_a_replayed_event_gets_200_and_counts_once(
     assert first[0] == again[0] == 200
     assert "Team: 👍 2 · 👎 0" in blocks_text(fake_slack.called("chat.update")[-1])
     assert sorted(await voters(deps, dispatcher)) == [("U2", 1), ("U5", 1)]
+
+
+@pytest.mark.parametrize("action_id", ["vote:9999.99999:up", "vote:../../etc/passwd:up"])
+async def test_a_forged_button_value_is_not_counted_and_the_clicker_is_told_no_such_paper(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    core: RecordingCore,
+    posted: str,
+    deps: Deps,
+    action_id: str,
+) -> None:
+    status, _ = await slack.click(action_id, posted, fake_slack.response_url())
+    assert status == 200
+    await core.handled(1)
+    notes = [blocks_text(r) or r["text"] for r in fake_slack.responses]
+    assert [n for n in notes if "no such paper" in n] == ["Not counted: no such paper."]
+    assert deps.db.read_now(lambda s: list(export_votes(s))) == []
+    assert fake_slack.called("chat.update") == []
 
 
 @pytest.mark.parametrize(("secret", "age"), [("wrong-secret", 0), (None, 600)])

@@ -21,7 +21,14 @@ from bot.deps import Deps
 from bot.model import Paper, Tally
 from bot.reply import PaperCard
 from bot.votes.events import ButtonVote, Effect, VoteEvent, VoteResult
-from bot.votes.record import ignored_result, judge, one_paper, opinion_of, saved_columns
+from bot.votes.record import (
+    clicked_papers,
+    ignored_result,
+    judge,
+    one_paper,
+    opinion_of,
+    saved_columns,
+)
 from bot.votes.service import SILENT, VoteReceipt
 from storage.papers import get_paper
 from storage.tables import VOTE_TABLE, ProcessedEventRow, VoteRow
@@ -66,7 +73,7 @@ def record_vote(
 
 def _paper_of(session: Session, event: VoteEvent) -> str | None:
     if isinstance(event, ButtonVote):
-        return event.paper_id
+        return event.paper_id if clicked_papers(session, [event]) else None
     return one_paper(papers_of_message(session, event.platform, event.channel, event.message_ref))
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from bot.model import Tally
 from bot.votes.events import Effect, VoteResult
-from bot.votes.service import VoteReceipt
+from bot.votes.service import VoteReceipt, VoteRecorder
 from storage.db import Database
+from storage.tables import VOTE_TABLE
 from tests.votes.helpers import PAPERS, T0, open_desk
 
 P1, P2, _ = PAPERS
@@ -78,13 +81,40 @@ async def test_a_replayed_event_counts_once(db: Database) -> None:
     assert desk.tally(P1).up == 1  # a second delivery of the click did not take it back
 
 
-async def test_a_vote_on_a_paper_the_catalog_lacks_counts_and_has_no_card(db: Database) -> None:
-    """A click on an old card whose paper the catalog no longer has: nothing to redraw."""
+FORGED = (
+    "9999.99999",  # an arXiv id no card ever showed: the catalog lacks it
+    "2606.99999",
+    "../../etc/passwd",  # not an arXiv id at all
+    "2606.00001v2",  # the catalog keys papers without their version
+    "",
+)
+NO_SUCH_PAPER = VoteReceipt(VoteResult(Effect.IGNORED, None, reason="no such paper"), None)
+
+
+def votes_stored(db: Database) -> int:
+    return db.read_now(lambda s: s.execute(select(func.count()).select_from(VOTE_TABLE)).one()[0])
+
+
+async def test_a_click_on_a_paper_the_catalog_cannot_resolve_is_ignored_as_no_such_paper(
+    db: Database,
+) -> None:
+    """Every card shows a catalog paper, so any other id in a button value is forged."""
     desk = await open_desk(db)
-    unknown = "2606.99999"
-    receipt = await desk.send(desk.click("U1", unknown, 1))
-    assert receipt == VoteReceipt(VoteResult(Effect.RECORDED, unknown, 1), None)
-    assert desk.tally(unknown).up == 1
+    for forged in FORGED:
+        assert await desk.send(desk.click("U1", forged, 1)) == NO_SUCH_PAPER
+    assert votes_stored(db) == 0
+
+
+async def test_a_batch_ignores_clicks_on_papers_the_catalog_lacks_and_counts_the_rest(
+    db: Database,
+) -> None:
+    desk = await open_desk(db)
+    recorder = VoteRecorder(desk.deps)
+    events = [desk.click("U1", paper, 1) for paper in (*FORGED, P1)]
+    receipts = await asyncio.gather(*(recorder.record(event) for event in events))
+    assert receipts[:-1] == [NO_SUCH_PAPER] * len(FORGED)
+    assert receipts[-1].result == VoteResult(Effect.RECORDED, P1, 1)
+    assert votes_stored(db) == 1
 
 
 async def test_one_opinion_per_person_per_paper_whatever_the_source(db: Database) -> None:
