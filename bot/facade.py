@@ -15,10 +15,8 @@ after a vote sends the voter's note and every affected message rebuilt whole.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -30,6 +28,7 @@ from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.keyed_locks import KeyedLocks
 from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
 from bot.outbox.record import record_sent
@@ -291,30 +290,6 @@ class Core:
             log.exception("could not rebuild message %s after a vote", ref)
             return None
         return None if message is None else MessageUpdate(channel, ref, message)
-
-
-class KeyedLocks:
-    """A lock per key, kept only while someone holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: Hashable) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 async def _send_quietly(responder: Responder | VoteResponder, message: Reply) -> None:
