@@ -2,10 +2,11 @@
 
 A pure plan says which days one sync fetches, from the clock, the newest Daily Papers date the
 catalog has and when its last 30 days were last refreshed: the newest two days every time (so
-``today`` is at most one sync interval behind), the gap since the newest stored day (after
-downtime; at most ``REFRESH_DAYS``), and the last ``REFRESH_DAYS`` days once a day (their upvotes
-and comments move for weeks). Nothing extra is stored: when the last refresh ran is read from
-the papers' ``fetched_at``, so it survives restarts and is the same for every replica.
+``today`` is at most one sync interval behind), after downtime every day from the newest stored
+one on (it may have stopped half-listed; at most ``REFRESH_DAYS``), and the last
+``REFRESH_DAYS`` days once a day (their upvotes and comments move for weeks). Nothing extra
+is stored: when the last refresh ran is read from the papers' ``fetched_at``, so it survives
+restarts and is the same for every replica.
 
 The job fetches the plan's days with ``ingest_days`` (idempotent upserts, a circuit breaker, a
 per-day deadline) through the background Hugging Face client, which retries, waits out a 429
@@ -58,8 +59,8 @@ def plan_sync(now: datetime, newest_stored: date | None, last_refresh: datetime 
     today = now.astimezone(UTC).date()
     newest = tuple(days_between(today - timedelta(days=NEWEST_DAYS - 1), today))
     oldest_gap_day = today - timedelta(days=REFRESH_DAYS - 1)
-    if newest_stored is not None:
-        oldest_gap_day = max(oldest_gap_day, newest_stored + timedelta(days=1))
+    if newest_stored is not None:  # itself too: the process may have stopped while it filled
+        oldest_gap_day = max(oldest_gap_day, newest_stored)
     gap = tuple(d for d in days_between(oldest_gap_day, today) if d not in newest)
     refresh = last_refresh is None or now - last_refresh >= REFRESH_EVERY
     return SyncPlan(newest=newest, gap=gap, refresh=refresh)
