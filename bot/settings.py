@@ -37,6 +37,7 @@ class Settings:
     admin_channel: Channel | None = None  # where digest failures are reported, besides the log
     subscription_editors: frozenset[str] | None = None  # user ids; None: anyone in the channel
     digest_grace_hours: float = 6.0
+    sync_minutes: int = 15  # how often `paperbot run` syncs the newest days; 0: never
 
     @property
     def zone(self) -> ZoneInfo:
@@ -193,6 +194,22 @@ def _grace_hours(env: Mapping[str, str]) -> float:
     return hours
 
 
+MAX_SYNC_MINUTES = 1440
+
+
+def _sync_minutes(env: Mapping[str, str]) -> int:
+    raw = env.get("PAPERBOT_SYNC_MINUTES")
+    if not raw:
+        return 15
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit() and int(value) <= MAX_SYNC_MINUTES):
+        raise SettingsError(
+            "PAPERBOT_SYNC_MINUTES must be a whole number of minutes from 0 (no sync) to "
+            f"{MAX_SYNC_MINUTES}, not {raw!r}"
+        )
+    return int(value)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     timezone = env.get("PAPERBOT_TIMEZONE") or "UTC"
@@ -216,4 +233,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admin_channel=_admin_channel(env),
         subscription_editors=_editors(env),
         digest_grace_hours=_grace_hours(env),
+        sync_minutes=_sync_minutes(env),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, bindparam, case, func, text
@@ -203,6 +203,23 @@ def latest_daily_date(session: Session, on_or_before: date | None = None) -> dat
     if on_or_before is not None:
         query = query.where(PaperRow.hf_daily_date <= on_or_before)  # type: ignore[operator]
     return session.exec(query).one()
+
+
+def least_recently_fetched_day(session: Session, first: date, last: date) -> datetime | None:
+    """When the stalest Daily Papers day in ``[first, last]`` was last fetched: the oldest of the
+    days' newest ``fetched_at``: a day's listing stamps all its papers, so one paper Hugging
+    Face stopped listing does not keep its day stale, and a paper seen again in a search
+    freshens its own day only. None when no day in the range has papers."""
+    newest_per_day = (
+        select(func.max(PaperRow.fetched_at).label("fetched"))
+        .where(PaperRow.hf_daily_date >= first, PaperRow.hf_daily_date <= last)  # type: ignore[operator]
+        .group_by(PaperRow.hf_daily_date)  # type: ignore[arg-type]
+        .subquery()
+    )
+    oldest: datetime | None = session.exec(select(func.min(newest_per_day.c.fetched))).one()
+    if oldest is None or oldest.tzinfo is not None:
+        return oldest
+    return oldest.replace(tzinfo=UTC)  # stored naive, in UTC
 
 
 def trending(session: Session, start: date, end: date, limit: int) -> list[Paper]:

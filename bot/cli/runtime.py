@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
+from bot.catalog_sync import CatalogSync
 from bot.commands.table import build_dispatcher
 from bot.deps import Deps, utc_now
 from bot.facade import Core, Posters
@@ -46,7 +47,9 @@ async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime
     posters = Posters()
     background: PaperSource = GuardedSource(hf, timeout=DIGEST_SOURCE_TIMEOUT, cool_down=60.0)
     digests = build_digest_service(
-        Deps(settings=settings, db=db, source=background, clock=utc_now), posters
+        Deps(settings=settings, db=db, source=background, clock=utc_now),
+        posters,
+        catalog_sync(settings, db, hf),
     )
     interactive: PaperSource = GuardedSource(hf_interactive, timeout=settings.interactive_timeout)
     deps = Deps(settings=settings, db=db, source=interactive, clock=utc_now, schedule=digests)
@@ -58,6 +61,16 @@ async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime
             if client is not None:
                 await client.aclose()
         db.dispose()
+
+
+def catalog_sync(
+    settings: Settings, db: Database, hf: HuggingFaceClient | None
+) -> CatalogSync | None:
+    """The catalog sync the scheduler runs: through the client with every retry (a 429 is
+    waited out, not given up on), unless offline or ``PAPERBOT_SYNC_MINUTES`` is 0."""
+    if hf is None or settings.sync_minutes == 0:
+        return None
+    return CatalogSync(db, hf, utc_now, minutes=settings.sync_minutes)
 
 
 def _hf_clients(settings: Settings) -> tuple[HuggingFaceClient | None, HuggingFaceClient | None]:

@@ -29,6 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.catalog_sync import CatalogSync
 from bot.digests.run import DigestRunner
 from bot.model.digests import DigestRun, DigestSpec, Subscription
 from bot.scheduling.jobs import run_due_digest
@@ -40,6 +41,7 @@ log = logging.getLogger("paperbot.scheduler")
 
 SWEEP_JOB = "digest-sweep"
 PRUNE_JOB = "prune"
+SYNC_JOB = "catalog-sync"
 PRUNE_EVERY = timedelta(hours=24)
 FIRST_PRUNE_AFTER = timedelta(minutes=10)  # not in the busy moment of a start
 
@@ -58,8 +60,11 @@ async def stoppable(work: Callable[..., Awaitable[object]], *args: object) -> No
 
 
 class DigestScheduler:
-    def __init__(self, runner: DigestRunner, *, sweep_every: float = 60.0) -> None:
+    def __init__(
+        self, runner: DigestRunner, *, sweep_every: float = 60.0, sync: CatalogSync | None = None
+    ) -> None:
         self.runner = runner
+        self.sync = sync  # keeps the newest Daily Papers days current; None when offline or off
         self._sweep_every = sweep_every
         self._scheduler: AsyncIOScheduler | None = None
         self._known: dict[int, DigestSpec] = {}  # subscription id -> the spec its job was made of
@@ -106,6 +111,19 @@ class DigestScheduler:
             max_instances=1,
             next_run_time=datetime.now(UTC) + FIRST_PRUNE_AFTER,
         )
+        if self.sync is not None:  # the first sync at once: the catalog may be days behind
+            self._scheduler.add_job(
+                stoppable,
+                IntervalTrigger(minutes=self.sync.minutes),
+                args=(self.sync.run,),
+                id=SYNC_JOB,
+                name="catalog sync",
+                replace_existing=True,
+                misfire_grace_time=self.sync.minutes * 60,
+                coalesce=True,
+                max_instances=1,
+                next_run_time=datetime.now(UTC),
+            )
         await self.catch_up(changed)
 
     async def prune(self) -> retention.Pruned:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 
+from bot.catalog_sync import CatalogSync
 from bot.deps import Deps
 from bot.digests.policy import policy_from
 from bot.digests.run import DigestRunner
@@ -78,8 +79,11 @@ class DigestService:
         self.scheduler.subscription_removed(subscription_id)
 
 
-def build_digest_service(deps: Deps, posters: Mapping[str, Poster]) -> DigestService:
+def build_digest_service(
+    deps: Deps, posters: Mapping[str, Poster], sync: CatalogSync | None = None
+) -> DigestService:
     """The runner, scheduler and leader lock for ``deps``; ``deps.source`` should be one meant
-    for background work (a longer timeout than interactive commands get)."""
+    for background work (a longer timeout than interactive commands get). The leader also runs
+    ``sync``, so one process keeps the catalog current."""
     runner = DigestRunner(deps, posters, policy=policy_from(deps.settings))
-    return DigestService(DigestScheduler(runner), LeaderLock(deps.db))
+    return DigestService(DigestScheduler(runner, sync=sync), LeaderLock(deps.db))

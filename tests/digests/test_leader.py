@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, create_engine, text
 
-from bot.scheduling.scheduler import DigestScheduler
+from bot.catalog_sync import CatalogSync
+from bot.scheduling.scheduler import SYNC_JOB, DigestScheduler
 from bot.scheduling.service import DigestService
+from loopback.ports import FakeSource
 from storage.db import Database
 from storage.leader_lock import LOCK_NAME, LeaderLock, lock_key
 from tests.digests.helpers import make_desk
@@ -114,3 +116,33 @@ async def contend(db: Database) -> None:
         await first.stop()
         await second.stop()
         other.dispose()
+
+
+def syncing_replica(db: Database) -> tuple[DigestService, FakeSource]:
+    """A replica whose scheduler also runs the catalog sync, over its own fake source."""
+    desk = make_desk(db)
+    source = FakeSource()
+    sync = CatalogSync(db, source, desk.clock, minutes=15)
+    return DigestService(DigestScheduler(desk.runner, sync=sync), LeaderLock(db)), source
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_only_the_leader_syncs_the_catalog(tmp_path: Path) -> None:
+    with migrated_database("postgresql", tmp_path) as db:
+        other = Database(db.url)
+        first, _ = syncing_replica(db)
+        second, second_source = syncing_replica(other)
+        try:
+            await first.step()
+            await second.step()
+            assert first.scheduler.job_by_id(SYNC_JOB) is not None
+            assert second.scheduler.job_by_id(SYNC_JOB) is None
+            assert second_source.calls == []
+
+            await first.stop()  # the leader goes: the next one syncs instead
+            await second.step()
+            assert second.scheduler.job_by_id(SYNC_JOB) is not None
+        finally:
+            await first.stop()
+            await second.stop()
+            other.dispose()

@@ -8,16 +8,21 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalog_sync import CatalogSync
 from bot.commands.dispatch import Dispatcher
 from bot.digests.window import window_at
+from bot.ingest import IngestSummary
 from bot.model.digests import RunState, Subscription
-from bot.scheduling.scheduler import PRUNE_JOB, SWEEP_JOB, DigestScheduler
+from bot.scheduling.scheduler import PRUNE_JOB, SWEEP_JOB, SYNC_JOB, DigestScheduler
 from bot.scheduling.triggers import digest_trigger, last_fire
+from loopback.ports import FakeSource
 from storage.digest_runs import claim_run
+from storage.papers import get_paper
 from storage.subscriptions import delete_subscriptions, save_subscription
 from tests.digests.helpers import (
     CREATED,
@@ -65,6 +70,42 @@ async def test_jobs_are_built_from_the_database_at_start(
     assert job.trigger.timezone == ZoneInfo("America/New_York")
     fields = {f.name: str(f) for f in job.trigger.fields}
     assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon", "8", "30")
+
+
+class WatchedSync(CatalogSync):
+    """A catalog sync that says when it has run."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ran = asyncio.Event()
+
+    async def run(self) -> IngestSummary:
+        summary = await super().run()
+        self.ran.set()
+        return summary
+
+
+async def test_the_scheduler_syncs_the_catalog_at_start_and_every_interval(desk: Desk) -> None:
+    desk.clock.now = DUE
+    source = FakeSource(papers={"2606.00001": paper("2606.00001", DUE.date(), 7)})
+    sync = WatchedSync(desk.db, source, desk.clock, minutes=20)
+    live = DigestScheduler(desk.runner, sync=sync)
+    try:
+        await live.start()
+        job = live.job_by_id(SYNC_JOB)
+        assert job is not None
+        assert job.trigger.interval == timedelta(minutes=20)
+        assert (job.coalesce, job.max_instances) == (True, 1)
+        await asyncio.wait_for(sync.ran.wait(), 10)  # the first sync runs at once
+        assert desk.db.read_now(partial(get_paper, paper_id="2606.00001")) is not None
+    finally:
+        live.stop()
+    assert live.job_by_id(SYNC_JOB) is None
+
+
+async def test_no_sync_job_without_a_sync(desk: Desk, scheduler: DigestScheduler) -> None:
+    await scheduler.start()  # offline, or PAPERBOT_SYNC_MINUTES=0 (see tests/ingest)
+    assert SYNC_JOB not in job_ids(scheduler)
 
 
 async def test_commands_reach_the_live_scheduler(

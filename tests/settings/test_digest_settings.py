@@ -13,6 +13,7 @@ def test_defaults_anyone_edits_no_admin_channel_six_hours_grace() -> None:
     assert settings.subscription_editors is None
     assert settings.admin_channel is None
     assert settings.digest_grace_hours == 6.0
+    assert settings.sync_minutes == 15
 
 
 def test_values_are_parsed() -> None:
@@ -21,11 +22,13 @@ def test_values_are_parsed() -> None:
             "PAPERBOT_ADMIN_CHANNEL": "slack:T0123:C0456",
             "PAPERBOT_SUBSCRIPTION_EDITORS": "U1, U2",
             "PAPERBOT_DIGEST_GRACE_HOURS": "2.5",
+            "PAPERBOT_SYNC_MINUTES": "0",
         }
     )
     assert settings.admin_channel == Channel("slack", "T0123", "C0456")
     assert settings.subscription_editors == frozenset({"U1", "U2"})
     assert settings.digest_grace_hours == 2.5
+    assert settings.sync_minutes == 0
 
 
 @pytest.mark.parametrize(
@@ -39,6 +42,10 @@ def test_values_are_parsed() -> None:
         ("PAPERBOT_DIGEST_GRACE_HOURS", "0"),
         ("PAPERBOT_DIGEST_GRACE_HOURS", "nan"),
         ("PAPERBOT_DIGEST_GRACE_HOURS", "a day"),
+        ("PAPERBOT_SYNC_MINUTES", "-1"),
+        ("PAPERBOT_SYNC_MINUTES", "1.5"),
+        ("PAPERBOT_SYNC_MINUTES", "1441"),
+        ("PAPERBOT_SYNC_MINUTES", "often"),
         ("PAPERBOT_TIMEZONE", "Europe"),
     ],
 )

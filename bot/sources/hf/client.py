@@ -94,7 +94,9 @@ class HuggingFaceClient:
         pacer: RequestPacer | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """``clock`` paces and waits; ``now`` stamps each paper's ``fetched_at``."""
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -114,7 +116,7 @@ class HuggingFaceClient:
         self._sleep = sleep
         self._pacer = pacer or hf_pacer(token, sleep=sleep, clock=clock)
         self._backoff = Backoff()
-        self._now = _utc_now
+        self._now = now
 
     async def __aenter__(self) -> Self:
         return self
