@@ -143,6 +143,15 @@ async def test_a_missing_database_file_is_reported_not_created(
     assert not missing.parent.exists()
 
 
+async def test_a_folder_named_as_the_database_file_fails_the_database(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    checks = await run_checks({**env, "PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path}"})
+
+    assert verdicts(checks)["database"] is False
+    assert "is a folder" in detail(checks, "database")
+
+
 async def test_a_schema_behind_head_says_to_upgrade(env: dict[str, str], tmp_path: Path) -> None:
     with migrated_database("sqlite", tmp_path) as behind:
         migrate.downgrade(behind, "-1")
