@@ -3,7 +3,8 @@
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
 ``chat.postEphemeral``, and ``oauth.v2.access`` for a code in ``install_codes``) the way Slack
 does, noting the token each call was made with, and can be told to refuse: a 429 with
-``Retry-After`` for the next calls of a method, or ``not_in_channel`` for a channel. For Socket
+``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
+``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
 Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
 delivers the envelopes a test pushes, recording the app's acknowledgements.
 """
@@ -45,6 +46,7 @@ class FakeSlack:
     retry_after: int = 1
     stalled: set[str] = field(default_factory=set)  # methods that never answer (a hung Slack)
     install_codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> team id
+    invalid_tokens: set[str] = field(default_factory=set)  # answered invalid_auth (revoked)
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
@@ -119,6 +121,8 @@ class FakeSlack:
         return [c.token for c in self.calls if c.method == method]
 
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> web.Response:
+        if token in self.invalid_tokens:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         if self.rate_limited.get(method, 0) > 0:
             self.rate_limited[method] -= 1
             return web.json_response(

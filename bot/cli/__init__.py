@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.cli.adapters import cmd_discord_sync
+from bot.cli.doctor import doctor
 from bot.cli.logs import configure_logging
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
@@ -89,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="one server's id: its commands update at once")
     sync.set_defaults(run=cmd_discord_sync)
 
+    doctor = sub.add_parser(
+        "doctor", help="check the settings, database, Hugging Face, Slack and Discord"
+    )
+    doctor.set_defaults(run=None)
+
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(run=cmd_db)
@@ -100,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose, os.environ)
     console = Console()
+    if args.command == "doctor":  # reads the settings itself: a bad one is one of its rows
+        return asyncio.run(doctor(console, os.environ))
     try:
         settings = load_settings()
     except SettingsError as error:

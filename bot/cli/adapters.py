@@ -105,6 +105,28 @@ async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespac
     return 0
 
 
+async def slack_identity(settings: SlackSettings) -> tuple[bool, str]:
+    """``paperbot doctor``: whether Slack takes the bot token (``auth.test``), and what it said."""
+    from adapters.slack.doctor import SlackCheckFailed, check_bot_token
+
+    assert settings.bot_token is not None, "OAuth mode has no bot token to test"
+    try:
+        return True, await check_bot_token(settings.bot_token, settings.api_url)
+    except SlackCheckFailed as error:
+        return False, str(error)
+
+
+async def discord_identity(settings: DiscordSettings) -> tuple[bool, str]:
+    """``paperbot doctor``: whether Discord takes the token (``GET /users/@me``), and what it
+    said."""
+    from adapters.discord.doctor import DiscordCheckFailed, check_bot_token
+
+    try:
+        return True, await check_bot_token(settings.token, settings.api_url)
+    except DiscordCheckFailed as error:
+        return False, str(error)
+
+
 async def ask_console(core: Core, console: Console, text: str) -> int:
     """``paperbot ask``: one line through the console adapter; the exit code says how it went."""
     from adapters.console.app import EXIT_CODES, ConsoleChat

@@ -1,13 +1,17 @@
-"""The migrations make exactly the tables slack_sdk's SQLAlchemy stores read and write."""
+"""The migrations make exactly the tables slack_sdk's SQLAlchemy stores read and write, and
+storage counts the workspaces they hold."""
 
 from __future__ import annotations
 
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import inspect
 from sqlalchemy.sql.schema import Table
 
 from adapters.slack.oauth_database import database_oauth
 from storage import migrate
 from storage.db import Database
+from storage.slack_installs import installed_workspaces
 
 
 def sdk_tables() -> list[Table]:
@@ -32,3 +36,25 @@ def test_downgrading_past_the_oauth_revision_drops_its_tables(db: Database) -> N
     assert not {"slack_bots", "slack_installations"} & set(inspect(db.engine).get_table_names())
     migrate.upgrade(db)
     assert "slack_oauth_states" in inspect(db.engine).get_table_names()
+
+
+def test_installed_workspaces_counts_each_workspace_of_this_app_once(db: Database) -> None:
+    def install(client_id: str, team: str) -> None:
+        store = SQLAlchemyInstallationStore(client_id=client_id, engine=db.engine)
+        store.save(
+            Installation(
+                app_id="A1",
+                user_id="U1",
+                team_id=team,
+                bot_token=f"xoxb-{team}",
+                bot_id="B1",
+                bot_user_id="UB",
+            )
+        )
+
+    for team in ("T1", "T2", "T1"):  # T1 installed again: a new row, the same workspace
+        install("1.2", team)
+    install("another-app", "T3")
+
+    assert db.read_now(lambda session: installed_workspaces(session, "1.2")) == 2
+    assert db.read_now(lambda session: installed_workspaces(session, "nobody")) == 0

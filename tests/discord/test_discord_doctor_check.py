@@ -1,0 +1,31 @@
+"""The Discord half of ``paperbot doctor``: one ``GET /users/@me``, its answer or the refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord.doctor import DiscordCheckFailed, check_bot_token
+from loopback.discord import FakeDiscord
+
+
+async def test_a_good_token_says_who_the_bot_is(fake: FakeDiscord) -> None:
+    found = await check_bot_token("token", fake.api_url)
+
+    assert found.startswith("logged in as paperbot (")
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
+
+
+async def test_a_refused_token_says_401(fake: FakeDiscord) -> None:
+    fake.revoked = True
+
+    with pytest.raises(DiscordCheckFailed, match="HTTP 401"):
+        await check_bot_token("token", fake.api_url)
+    assert len(fake.calls) == 1  # no retry
+
+
+async def test_a_discord_that_is_not_there_cannot_be_reached() -> None:
+    async with FakeDiscord() as gone:
+        address = gone.api_url  # nothing listens there once it has stopped
+
+    with pytest.raises(DiscordCheckFailed, match="cannot reach Discord"):
+        await check_bot_token("token", address)
