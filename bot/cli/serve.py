@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -37,7 +38,9 @@ async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespac
 
 
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
-    return await serve(settings, AdapterSettings(console=True), console)
+    """The local trial: no catalog sync, so it runs the same with no network (and no warnings
+    about it in the chat); ``PAPERBOT_CONSOLE=1 paperbot run`` is the console as a service."""
+    return await serve(replace(settings, sync_minutes=0), AdapterSettings(console=True), console)
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:

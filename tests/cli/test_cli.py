@@ -215,3 +215,22 @@ def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
     ]
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in processes]
     assert [code for code, _ in results] == [0] * len(queries), [err for _, err in results]
+
+
+async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No network needed, and no sync warnings in the chat; ``paperbot run`` syncs."""
+    from bot.cli import serve as serving
+    from bot.settings import Settings
+
+    served: list[Settings] = []
+
+    async def record(settings: Settings, *_args: object) -> int:
+        served.append(settings)
+        return 0
+
+    monkeypatch.setattr(serving, "serve", record)
+    settings = Settings(database_url="sqlite:///unused.db", sync_minutes=15)
+    await serving.cmd_shell(settings, None, None)  # type: ignore[arg-type]
+    assert [s.sync_minutes for s in served] == [0]
