@@ -16,6 +16,7 @@ after a vote sends the voter's note and every affected message rebuilt whole.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,8 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.commands.dispatch import Dispatcher
+from bot.activity import command_done, vote_done
+from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
@@ -219,6 +221,7 @@ class Core:
         Whatever fails on the way (the platform refusing a message, say) is logged and told to
         the person who asked in one private line.
         """
+        started = time.perf_counter()
         channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
         try:
             reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
@@ -227,6 +230,7 @@ class Core:
             log.exception("%r failed in %s", invocation.text[:80], channel)
             reply = command_failed()
             await _send_quietly(responder, reply)
+        command_done(channel, split_command(invocation.text)[0], reply.outcome.value, started)
         return reply
 
     async def _send(self, channel: Channel, reply: Reply, responder: Responder) -> None:
@@ -254,6 +258,15 @@ class Core:
             log.exception("could not record %d sent message(s) in %s", len(sent), channel)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
+        """Record a vote and update its message (``_vote``), and log one line saying so."""
+        started = time.perf_counter()
+        outcome = await self._vote(event, responder)
+        channel = Channel(event.platform, event.workspace, event.channel)
+        source = "click" if isinstance(event, ButtonVote) else "reaction"
+        vote_done(channel, source, outcome.result.effect.value, started)
+        return outcome
+
+    async def _vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
         """Record a click or a reaction, tell the voter what did not count, and replace the
         message it changed, rebuilt whole with current tallies.
 

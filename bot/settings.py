@@ -38,6 +38,8 @@ class Settings:
     subscription_editors: frozenset[str] | None = None  # user ids; None: anyone in the channel
     digest_grace_hours: float = 6.0
     sync_minutes: int = 15  # how often `paperbot run` syncs the newest days; 0: never
+    log_level: str = "warning"
+    log_format: str = "text"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -210,6 +212,30 @@ def _sync_minutes(env: Mapping[str, str]) -> int:
     return int(value)
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("text", "json")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name)
+    if not raw or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw[:40]!r}")
+    return value
+
+
+def log_level(env: Mapping[str, str]) -> str:
+    """``PAPERBOT_LOG_LEVEL``: the least severe log lines written (default warning)."""
+    return _choice(env, "PAPERBOT_LOG_LEVEL", LOG_LEVELS, "warning")
+
+
+def log_format(env: Mapping[str, str]) -> str:
+    """``PAPERBOT_LOG_FORMAT``: text lines, or one JSON object per line."""
+    return _choice(env, "PAPERBOT_LOG_FORMAT", LOG_FORMATS, "text")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     timezone = env.get("PAPERBOT_TIMEZONE") or "UTC"
@@ -234,4 +260,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         subscription_editors=_editors(env),
         digest_grace_hours=_grace_hours(env),
         sync_minutes=_sync_minutes(env),
+        log_level=log_level(env),
+        log_format=log_format(env),
     )

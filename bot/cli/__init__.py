@@ -104,11 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args.verbose, os.environ)
     console = Console()
     if args.command == "doctor":  # reads the settings itself: a bad one is one of its rows
         return asyncio.run(doctor(console, os.environ))
     try:
+        configure_logging(args.verbose, os.environ)  # before settings, so loading them is logged
         settings = load_settings()
     except SettingsError as error:
         console.print(

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from sqlmodel import Session
 
+from bot.activity import digest_done
 from bot.deps import Deps
 from bot.digests.alerts import Alerts
 from bot.digests.compose import digest_reply
@@ -126,15 +128,20 @@ class DigestRunner:
             if run is None:
                 log.debug("digest %s for %s: not claimed", where(sub), window.digest_date)
                 return None
+            started = time.perf_counter()
             try:
-                return await self._attempt(sub, window, run)
+                state = await self._attempt(sub, window, run)
             except Exception as error:
                 log.exception("digest %s for %s failed unexpectedly", where(sub), window.label())
-                return await self._fail(sub, window, run, f"internal error: {error!r}", None)
+                state = await self._fail(sub, window, run, f"internal error: {error!r}", None)
+            ended = "taken over" if state is None else state.value
+            digest_done(sub.channel, sub.spec.kind, window.digest_date, ended, started)
+            return state
 
     async def note_missed(self, sub: Subscription, due_at: datetime) -> None:
         """A fire came and went while nobody ran the scheduler: record it once, and say so."""
         assert sub.id is not None
+        started = time.perf_counter()
         window = window_at(sub.spec, due_at)
         now = self.deps.clock()
         hours = self.policy.grace.total_seconds() / 3600
@@ -151,6 +158,7 @@ class DigestRunner:
             reason=reason,
         )
         if await self.deps.db.write(record):
+            digest_done(sub.channel, sub.spec.kind, window.digest_date, "missed", started)
             await self.alerts.send(f"The digest {where(sub)} for {window.label()} was {reason}.")
 
     async def sweep(self) -> list[RunState | None]:
@@ -180,6 +188,7 @@ class DigestRunner:
         return await self.run(sub, due_at, window_of(sub.spec.kind, digest_date))
 
     async def _close(self, run: DigestRun, now: datetime) -> None:
+        started = time.perf_counter()
         if run.state is RunState.WAITING:
             state, reason = RunState.SKIPPED, f"{run.error or 'no papers'}; gave up at grace end"
         elif run.state is RunState.FAILED:
@@ -189,11 +198,14 @@ class DigestRunner:
         closed = await self.deps.db.write(
             partial(close_expired, run=run, state=state, reason=reason, now=now)
         )
-        if closed and state is RunState.FAILED:
+        if closed:
             sub = await self.deps.db.read(
                 partial(get_subscription, subscription_id=run.subscription_id)
             )
             if sub is None:  # unsubscribed just now: its runs went with it, nobody to tell
+                return
+            digest_done(sub.channel, sub.spec.kind, run.digest_date, state.value, started)
+            if state is RunState.SKIPPED:
                 return
             when = window_of(sub.spec.kind, run.digest_date).label()
             await self.alerts.send(f"The digest {where(sub)} for {when} {reason}.")
@@ -271,7 +283,7 @@ class DigestRunner:
             if not await self.deps.db.write(record):
                 self._lost(sub, run)
                 return None
-        log.info("digest %s for %s posted in %d message(s)", where(sub), window.label(), len(sent))
+        log.debug("digest %s for %s posted in %d message(s)", where(sub), window.label(), len(sent))
         return RunState.POSTED
 
     def _record(

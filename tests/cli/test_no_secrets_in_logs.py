@@ -4,6 +4,7 @@ level, whichever library wrote it."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
@@ -22,13 +23,13 @@ ENV = {
 INSTALLED_TOKEN = "xoxb-T9-1234-installed"  # from oauth.v2.access, in no setting
 
 
-@pytest.fixture
-def written() -> Iterator[io.StringIO]:
-    """What the ``paperbot`` command's logging writes, at DEBUG, into a string."""
+@pytest.fixture(params=["text", "json"])
+def written(request: pytest.FixtureRequest) -> Iterator[io.StringIO]:
+    """What the ``paperbot`` command's logging writes, at DEBUG, into a string, in each format."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
     root.handlers = []
-    configure_logging(verbose=True, env=ENV)
+    configure_logging(verbose=True, env={**ENV, "PAPERBOT_LOG_FORMAT": request.param})
     out = io.StringIO()
     for handler in root.handlers:
         assert isinstance(handler, logging.StreamHandler)
@@ -71,6 +72,24 @@ def test_no_secret_reaches_a_log_line_at_any_level(written: io.StringIO) -> None
     assert text.count(REDACTED) == 5
     assert "oauth failed" in text
     assert "Traceback" in text  # the traceback is kept, only its secrets go
+
+
+@pytest.mark.parametrize("written", ["json"], indirect=True)
+def test_a_json_line_holds_the_redacted_message_traceback_and_fields(written: io.StringIO) -> None:
+    log = logging.getLogger("paperbot.slack")
+    try:
+        raise RuntimeError(f"refused {INSTALLED_TOKEN}")
+    except RuntimeError:
+        log.exception("oauth for %s failed", ENV["PAPERBOT_SLACK_CLIENT_SECRET"])
+    log.info("installed", extra={"team": "T9", "token": INSTALLED_TOKEN, "scopes": 3})
+
+    failed, installed = (json.loads(line) for line in written.getvalue().splitlines())
+    assert failed["message"] == f"oauth for {REDACTED} failed"
+    assert failed["exc"].startswith("Traceback")
+    assert failed["exc"].endswith(f"RuntimeError: refused {REDACTED}")
+    assert (failed["level"], failed["logger"]) == ("ERROR", "paperbot.slack")
+    assert installed["message"] == "installed"
+    assert (installed["team"], installed["token"], installed["scopes"]) == ("T9", REDACTED, 3)
 
 
 def test_ordinary_text_is_left_alone() -> None:

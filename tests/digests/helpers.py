@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -35,6 +36,21 @@ CREATED = datetime(2026, 6, 1, tzinfo=UTC)
 DAY = date(2026, 6, 11)
 DUE = datetime(2026, 6, 12, 7, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
+
+
+DIGEST_FIELDS = ("platform", "workspace", "channel", "kind", "date", "state")
+
+
+def digest_lines(records: list[logging.LogRecord]) -> list[tuple[object, ...]]:
+    """The operator's one line per digest run (``bot.activity``): its fields, durations left out."""
+    return [
+        tuple(getattr(r, name) for name in DIGEST_FIELDS) for r in records if hasattr(r, "state")
+    ]
+
+
+def story(records: list[logging.LogRecord]) -> list[str]:
+    """What the digests logged besides the one line per run."""
+    return [r.getMessage() for r in records if not hasattr(r, "state")]
 
 
 def channel(name: str = "C1") -> Channel:

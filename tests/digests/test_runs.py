@@ -14,7 +14,17 @@ from bot.scheduling.triggers import digest_trigger, fires_between, next_fire
 from bot.votes.events import ButtonVote
 from bot.votes.service import VoteRecorder
 from storage.papers import upsert_papers
-from tests.digests.helpers import CREATED, PLATFORM, WORKSPACE, Desk, local, minutes, paper
+from tests.digests.helpers import (
+    CREATED,
+    PLATFORM,
+    WORKSPACE,
+    Desk,
+    digest_lines,
+    local,
+    minutes,
+    paper,
+    story,
+)
 from tests.support.queries import papers_of_message
 
 THU = date(2026, 6, 11)
@@ -54,10 +64,12 @@ async def test_a_due_digest_posts_the_previous_weekdays_top_papers_once(
     # The same fire again (a second replica, a retried job): nothing more.
     assert await desk.fire(sub, FRI_0900_BERLIN + minutes(0.5)) is None
     assert len(desk.poster.in_channel()) == 1
-    assert log.messages == [
+    assert story(log.records) == [
         "digest test:T1:C1 (daily 09:00) for Thu 11 Jun posted in 1 message(s)",
         "digest test:T1:C1 (daily 09:00) for 2026-06-11: not claimed",
     ]
+    # One line for the operator, for the run that posted; none for the fire that found it done.
+    assert digest_lines(log.records) == [("test", "T1", "C1", "daily", "2026-06-11", "posted")]
 
 
 async def test_a_digest_states_its_filters_and_its_cards_show_the_teams_votes(desk: Desk) -> None:
@@ -141,7 +153,9 @@ async def test_downtime_shorter_than_the_grace_posts_late_once(desk: Desk) -> No
     assert len(desk.poster.in_channel()) == 1
 
 
-async def test_downtime_longer_than_the_grace_is_missed_and_reported_once(desk: Desk) -> None:
+async def test_downtime_longer_than_the_grace_is_missed_and_reported_once(
+    desk: Desk, log: pytest.LogCaptureFixture
+) -> None:
     thursday_papers(desk)
     sub = desk.subscribe("daily 09:00 Europe/Berlin")
     back = FRI_0900_BERLIN + minutes(6 * 60 + 10)
@@ -159,6 +173,7 @@ async def test_downtime_longer_than_the_grace_is_missed_and_reported_once(desk: 
     run = desk.run(sub, THU)
     assert run is not None
     assert (run.state, run.error) == (RunState.MISSED, reason)
+    assert digest_lines(log.records) == [("test", "T1", "C1", "daily", "2026-06-11", "missed")]
     # Monday's digest goes out as usual.
     desk.add_papers(paper("2606.00011", FRI, 1))
     assert await desk.fire(sub, local("2026-06-15 09:00", "Europe/Berlin")) is RunState.POSTED

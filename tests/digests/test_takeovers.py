@@ -15,11 +15,21 @@ from bot.reply import Reply
 from loopback.ports import FakeSource
 from storage.db import Database
 from storage.digest_runs import claim_run, freeze_selection, record_chunk
-from tests.digests.helpers import Desk, RecordingPoster, local, make_desk, minutes, paper
+from tests.digests.helpers import (
+    Desk,
+    RecordingPoster,
+    digest_lines,
+    local,
+    make_desk,
+    minutes,
+    paper,
+    story,
+)
 
 THU = date(2026, 6, 11)
 DUE = local("2026-06-12 09:00", "Europe/Berlin")
 LOST = "digest test:T1:C1 (daily 09:00): run {} was taken over by another process"
+TAKEN_OVER = ("test", "T1", "C1", "daily", "2026-06-11", "taken over")
 
 
 def take_over(desk: Desk, sub: Subscription) -> None:
@@ -82,7 +92,8 @@ async def test_a_run_taken_over_while_its_papers_are_fetched_posts_nothing(
     assert desk.poster.posts == []
     run = new_owners(desk, sub)
     assert run.paper_ids == ()  # the choice was not frozen into the new owner's run
-    assert log.messages == [LOST.format(run.id)]
+    assert story(log.records) == [LOST.format(run.id)]
+    assert digest_lines(log.records) == [TAKEN_OVER]
 
 
 async def test_a_run_taken_over_between_two_messages_sends_no_more(
@@ -97,7 +108,8 @@ async def test_a_run_taken_over_between_two_messages_sends_no_more(
     assert len(poster.in_channel()) == 1  # of three
     run = new_owners(desk, sub)
     assert run.message_refs == ()  # the first message was not recorded in the new owner's run
-    assert log.messages == [LOST.format(run.id)]
+    assert story(log.records) == [LOST.format(run.id)]
+    assert digest_lines(log.records) == [TAKEN_OVER]
 
 
 async def test_a_run_taken_over_before_it_is_marked_waiting_says_so(
@@ -113,7 +125,10 @@ async def test_a_run_taken_over_before_it_is_marked_waiting_says_so(
     run = new_owners(desk, sub)
     assert run.next_attempt_at is None
     assert planned == []  # no retry planned for a run that is no longer ours
-    assert log.messages == [f"digest run {run.id} was taken over before it could be marked waiting"]
+    assert story(log.records) == [
+        f"digest run {run.id} was taken over before it could be marked waiting"
+    ]
+    assert digest_lines(log.records) == [("test", "T1", "C1", "daily", "2026-06-11", "waiting")]
 
 
 async def test_a_run_whose_every_message_was_recorded_is_marked_posted_sending_nothing(

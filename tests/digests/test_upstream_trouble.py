@@ -15,7 +15,7 @@ from bot.reply import Text
 from bot.sources.errors import UpstreamUnavailable
 from storage.digest_runs import claim_run, finish_run
 from storage.papers import upsert_papers
-from tests.digests.helpers import Desk, local, minutes, paper
+from tests.digests.helpers import Desk, digest_lines, local, minutes, paper
 
 THU = date(2026, 6, 11)
 FRI = date(2026, 6, 12)
@@ -262,7 +262,7 @@ async def test_an_unexpected_error_fails_the_run_instead_of_losing_it(
 
 
 async def test_the_sweep_closes_what_the_grace_window_left_open_once_and_says_why(
-    desk: Desk,
+    desk: Desk, log: pytest.LogCaptureFixture
 ) -> None:
     """Down from just after the fires until past the grace window: a waiting run is skipped, a
     failed one and one left claimed by a crash are failed and reported, each once."""
@@ -305,4 +305,8 @@ async def test_the_sweep_closes_what_the_grace_window_left_open_once_and_says_wh
     ]
     assert await desk.sweep(DUE + minutes(7 * 60)) == []
     assert len(desk.poster.alerts()) == before + 2
+    # The operator's line per run: the two fires, then each run the sweep closed, once.
+    lines = [(line[2], line[5]) for line in digest_lines(log.records)]
+    assert lines[:2] == [("C1", "waiting"), ("C2", "failed")]
+    assert sorted(lines[2:]) == [("C1", "skipped"), ("C2", "failed"), ("C3", "failed")]
     assert desk.poster.in_channel("C2") == []

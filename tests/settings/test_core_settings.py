@@ -63,11 +63,24 @@ def test_values_are_read_and_normalised() -> None:
         ("PAPERBOT_INTERACTIVE_TIMEOUT", "1e309"),
         ("PAPERBOT_INTERACTIVE_TIMEOUT", "0"),
         ("PAPERBOT_DIGEST_GRACE_HOURS", "nan"),
+        ("PAPERBOT_LOG_LEVEL", "verbose"),
+        ("PAPERBOT_LOG_LEVEL", "critical"),
+        ("PAPERBOT_LOG_FORMAT", "xml"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value})
+
+
+def test_log_level_and_format_default_to_warning_and_text() -> None:
+    settings = load_settings({})
+    assert (settings.log_level, settings.log_format) == ("warning", "text")
+
+
+def test_log_level_and_format_are_read_case_blind() -> None:
+    settings = load_settings({"PAPERBOT_LOG_LEVEL": " INFO ", "PAPERBOT_LOG_FORMAT": "Json"})
+    assert (settings.log_level, settings.log_format) == ("info", "json")
 
 
 def test_a_database_password_is_never_repeated_in_a_message() -> None:
