@@ -29,15 +29,23 @@ from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.translate import button_vote, command_invocation, reaction_change
 from adapters.slack.uninstall import UninstallHandlers
 from bot.facade import Core, MessageUpdate
-from bot.reply import Reply, text_reply
+from bot.reply import Code, Reply, Text, text_reply
 
 log = logging.getLogger("paperbot.slack")
 
 COMMAND = "/papers"
 NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
-INVITE_HINT = (
-    "I am not in this channel, so only you and this answer see it: invite me with "
-    "`/invite @paperbot` to post here and count votes and reactions."
+INVITE_HINT = Reply(
+    (
+        Text(
+            (
+                "I am not in this channel, so only you and this answer see it: invite me with ",
+                Code("/invite @paperbot"),
+                " to post here and count votes and reactions.",
+            )
+        ),
+    ),
+    private=True,
 )
 
 
@@ -133,7 +141,7 @@ class SlackHandlers:
         answer = CommandAnswer(client, self.pacer, respond, invocation.channel)
         await self.core.handle_command(invocation, answer)
         if answer.fell_back:
-            await respond_with(respond, text_reply(INVITE_HINT, private=True), "ephemeral")
+            await respond_with(respond, INVITE_HINT, "ephemeral")
 
     async def on_vote_button(
         self,
