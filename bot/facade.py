@@ -143,6 +143,12 @@ class Adapter(Protocol):
         whose ``wait`` returns has died, and ``paperbot run`` exits non-zero."""
         ...
 
+    @property
+    def serving(self) -> bool:
+        """Whether it answers now (``/readyz``): the console while it reads, Slack while its
+        server or socket is up, Discord while the gateway session is ready."""
+        ...
+
     async def start(self) -> None:
         """Connect and begin serving; returns once serving."""
         ...
