@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,11 +26,12 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.commands.dispatch import Dispatcher
+from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
 from bot.outbox.record import record_sent
@@ -54,6 +56,7 @@ __all__ = [
     "Invocation",
     "MessageLimits",
     "MessageUpdate",
+    "Metrics",
     "OptionValue",
     "Outcome",
     "PostRejected",
@@ -188,8 +191,10 @@ class Core:
         dispatcher: Dispatcher,
         posters: Posters | None = None,
         votes: VoteRecorder | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._deps = deps
+        self._metrics = metrics
         self._dispatcher = dispatcher
         self.posters = posters if posters is not None else Posters()
         self._votes = votes or VoteRecorder(deps)
@@ -227,14 +232,27 @@ class Core:
         the person who asked in one private line.
         """
         channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
+        started = time.perf_counter()
         try:
             reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
             await self._send(channel, reply, responder)
+            outcome = reply.outcome.value
         except Exception:
             log.exception("%r failed in %s", invocation.text[:80], channel)
             reply = command_failed()
             await _send_quietly(responder, reply)
+            outcome = "error"
+        seconds = time.perf_counter() - started
+        self._metrics.command(self._command_name(invocation.text), outcome, seconds)
         return reply
+
+    def _command_name(self, text: str) -> str:
+        """The command's own name (an alias counts as it), or "unknown": a bounded label."""
+        name = split_command(text)[0]
+        if not name:
+            return "help"  # an empty command answers with help
+        command = self._dispatcher.find(name)
+        return "unknown" if command is None else command.name
 
     async def _send(self, channel: Channel, reply: Reply, responder: Responder) -> None:
         """Send ``reply`` as messages within the limits and record the ones that show papers."""
@@ -273,6 +291,8 @@ class Core:
             log.exception("could not record the vote event %s", event.event_id)
             failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
             receipt = VoteReceipt(failed, None)
+        source = "click" if isinstance(event, ButtonVote) else "reaction"
+        self._metrics.vote(source, receipt.result.effect.value)
         outcome = VoteOutcome(receipt.result, (), receipt.card)
         if outcome.note is not None:
             await _send_quietly(responder, outcome.note)
