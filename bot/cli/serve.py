@@ -29,7 +29,7 @@ from bot.cli.health import HealthServer, Parts, PrometheusMetrics
 from bot.cli.runtime import Runtime, runtime
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("paperbot.run")
 
@@ -72,7 +72,13 @@ async def serve(
             # /readyz names every configured adapter: one not started yet is not ready
             parts = Parts(rt.db, adapters, rt.digests)
             server = HealthServer(parts, metrics, health.host, health.port)
-            await server.start()
+            try:
+                await server.start()
+            except OSError as error:  # taken, or an address this host does not have
+                raise SettingsError(
+                    f"PAPERBOT_METRICS_PORT: cannot listen on {health.host}:{health.port} "
+                    f"({error.strerror or error})"
+                ) from None
         try:
             await rt.digests.start()
             for adapter in adapters:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,16 @@ def test_paperbot_run_exits_78_naming_a_bad_metrics_port(tmp_path: Path) -> None
     done = run_paperbot("run", env=env)
     assert done.returncode == 78, done.stderr
     assert "PAPERBOT_METRICS_PORT" in done.stdout + done.stderr
+
+
+def test_paperbot_run_exits_78_naming_a_metrics_port_it_cannot_listen_on(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {"PAPERBOT_CONSOLE": "1", "PAPERBOT_METRICS_PORT": str(port), "PAPERBOT_OFFLINE": "1"}
+        env |= {"PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+        env |= {"PAPERBOT_LOAD_SAMPLE": "0"}
+        done = run_paperbot("run", env=env)
+    assert done.returncode == 78, done.stderr
+    assert f"PAPERBOT_METRICS_PORT: cannot listen on 127.0.0.1:{port}" in done.stdout
