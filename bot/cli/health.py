@@ -64,6 +64,12 @@ class PrometheusMetrics:
             registry=registry,
         )
 
+        self.search_index_behind = Gauge(
+            "paperbot_search_index_behind_papers",
+            "Papers written to the catalog that this process's search index has not taken in.",
+            registry=registry,
+        )
+
     def command(self, name: str, outcome: str, seconds: float) -> None:
         self.commands.labels(name, outcome).inc()
         self.command_seconds.labels(name).observe(seconds)
@@ -181,13 +187,18 @@ class HealthServer:
         return "running (leading)" if digests.leading else "running (standing by)"
 
     async def _metrics_page(self, _request: web.Request) -> web.Response:
+        """The registry, with the gauges read from the database now (left as they were if it
+        does not answer: the database's state is /readyz's to tell)."""
+        db = self._parts.db
         try:
-            newest = await asyncio.wait_for(self._parts.db.read(latest_daily_date), CHECK_TIMEOUT)
+            newest = await asyncio.wait_for(db.read(latest_daily_date), CHECK_TIMEOUT)
+            behind = await asyncio.wait_for(db.read(db.search_index.behind), CHECK_TIMEOUT)
         except Exception:
-            log.warning("could not read the catalog's newest day for /metrics", exc_info=True)
+            log.warning("could not read the catalog's state for /metrics", exc_info=True)
         else:
             stamp = 0.0 if newest is None else datetime.combine(newest, time(), UTC).timestamp()
             self._metrics.catalog_newest_day.set(stamp)
+            self._metrics.search_index_behind.set(behind)
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

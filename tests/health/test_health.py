@@ -16,9 +16,11 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Adapter, ButtonVote, Core, Invocation, Poster, Posters
 from bot.scheduling.service import DigestService, build_digest_service
+from loopback.ports import make_paper
 from loopback.responders import RecordingResponder
 from storage import migrate
 from storage.db import Database
+from storage.papers import latest_daily_date, upsert_papers
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
 
@@ -177,10 +179,25 @@ async def test_metrics_count_votes_by_source_and_effect(
 async def test_metrics_show_the_catalogs_newest_daily_papers_day(
     deps: Deps, metrics: PrometheusMetrics
 ) -> None:
-    from storage.papers import latest_daily_date
-
     newest = await deps.db.read(latest_daily_date)
     assert newest is not None
     response = await scrape_once("/metrics", deps.db, [], None, metrics)
     stamp = datetime.combine(newest, datetime.min.time(), UTC).timestamp()
     assert samples(response.text, "paperbot_catalog_newest_day_timestamp_seconds") == {(): stamp}
+
+
+async def test_metrics_show_how_far_the_search_index_is_behind_the_catalog(
+    db: Database, metrics: PrometheusMetrics
+) -> None:
+    papers = [make_paper(f"2606.0000{n}", f"Paper {n}") for n in range(1, 4)]
+    await db.write(lambda s: upsert_papers(s, papers[:2]))
+    before = await scrape_once("/metrics", db, [], None, metrics)
+    await db.read(db.search_index.sync)
+    await db.write(lambda s: upsert_papers(s, papers[2:]))
+    after = await scrape_once("/metrics", db, [], None, metrics)
+    await db.read(db.search_index.sync)
+    synced = await scrape_once("/metrics", db, [], None, metrics)
+    name = "paperbot_search_index_behind_papers"
+    assert samples(before.text, name) == {(): 2}
+    assert samples(after.text, name) == {(): 1}
+    assert samples(synced.text, name) == {(): 0}
