@@ -31,6 +31,7 @@ from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
 from bot.keyed_locks import KeyedLocks
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
 from bot.outbox.record import record_sent
@@ -55,6 +56,7 @@ __all__ = [
     "Invocation",
     "MessageLimits",
     "MessageUpdate",
+    "Metrics",
     "OptionValue",
     "Outcome",
     "PostRejected",
@@ -144,6 +146,12 @@ class Adapter(Protocol):
         whose ``wait`` returns has died, and ``paperbot run`` exits non-zero."""
         ...
 
+    @property
+    def serving(self) -> bool:
+        """Whether it answers now (``/readyz``): the console while it reads, Slack while its
+        server or socket is up, Discord while the gateway session is ready."""
+        ...
+
     async def start(self) -> None:
         """Connect and begin serving; returns once serving."""
         ...
@@ -183,8 +191,10 @@ class Core:
         dispatcher: Dispatcher,
         posters: Posters | None = None,
         votes: VoteRecorder | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._deps = deps
+        self._metrics = metrics
         self._dispatcher = dispatcher
         self.posters = posters if posters is not None else Posters()
         self._votes = votes or VoteRecorder(deps)
@@ -226,12 +236,24 @@ class Core:
         try:
             reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
             await self._send(channel, reply, responder)
+            outcome = reply.outcome.value
         except Exception:
             log.exception("%r failed in %s", invocation.text[:80], channel)
             reply = command_failed()
             await _send_quietly(responder, reply)
-        command_done(channel, split_command(invocation.text)[0], reply.outcome.value, started)
+            outcome = "error"
+        name = self._command_name(invocation.text)
+        self._metrics.command(name, outcome, time.perf_counter() - started)
+        command_done(channel, name, reply.outcome.value, started)
         return reply
+
+    def _command_name(self, text: str) -> str:
+        """The command's own name (an alias counts as it), or "unknown": a bounded label."""
+        name = split_command(text)[0]
+        if not name:
+            return "help"  # an empty command answers with help
+        command = self._dispatcher.find(name)
+        return "unknown" if command is None else command.name
 
     async def _send(self, channel: Channel, reply: Reply, responder: Responder) -> None:
         """Send ``reply`` as messages within the limits and record the ones that show papers."""
@@ -279,6 +301,8 @@ class Core:
             log.exception("could not record the vote event %s", event.event_id)
             failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
             receipt = VoteReceipt(failed, None)
+        source = "click" if isinstance(event, ButtonVote) else "reaction"
+        self._metrics.vote(source, receipt.result.effect.value)
         outcome = VoteOutcome(receipt.result, (), receipt.card)
         if outcome.note is not None:
             await _send_quietly(responder, outcome.note)

@@ -46,6 +46,7 @@ _CATALOG_STATE = text(
     "SELECT (SELECT id FROM catalog_instance), (SELECT max(search_seq) FROM paper)"
 )
 _COUNT = text("SELECT count(*) FROM paper")
+_BEHIND = text("SELECT count(*) FROM paper WHERE search_seq > :seq")
 _CHANGED = text(
     "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq "
     "FROM paper WHERE search_seq > :seq OR (search_seq = :seq AND id > :id) "
@@ -84,6 +85,12 @@ class SearchIndex:
                 self._reset(catalog)
             if newest > self._seq:
                 self._catch_up(session)
+
+    def behind(self, session: Session) -> int:
+        """How many papers written to the catalog this index has not taken in yet (all of
+        them before its first sync): its lag, for /metrics. Reads the last number seen without
+        the lock, so a long catch-up does not hold up a scrape."""
+        return int(session.execute(_BEHIND, {"seq": self._seq}).scalar_one())
 
     def _open(self, catalog: str) -> None:
         self._slot = claim_slot(self.base)

@@ -36,6 +36,10 @@ class ConsoleAdapter:
         with patch_stdout(raw=True):  # a digest printed mid-prompt goes above the prompt
             return await self.chat.run(self._read_line)
 
+    @property
+    def serving(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def wait(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)

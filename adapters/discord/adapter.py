@@ -86,6 +86,11 @@ class DiscordAdapter:
         """Returns once the gateway session is ready (tests and ``discord sync`` wait for it)."""
         await self.client.wait_until_ready()
 
+    @property
+    def serving(self) -> bool:
+        """The gateway session is ready and the client not closed."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def wait(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)

@@ -109,6 +109,21 @@ class SlackAdapter:
                 raise RuntimeError("the Slack HTTP server stopped while starting")
             await asyncio.sleep(0.01)
 
+    @property
+    def serving(self) -> bool:
+        """The HTTP server is up, or the Socket Mode session is open."""
+        if self._stopped.is_set():
+            return False
+        if self._socket is not None:
+            session = self._socket.client.current_session
+            return not self._socket.client.closed and session is not None and not session.closed
+        return (
+            self._server is not None
+            and self._server.started
+            and self._task is not None
+            and not self._task.done()
+        )
+
     async def wait(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)

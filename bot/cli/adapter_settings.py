@@ -159,6 +159,24 @@ def load_slack_settings(env: Mapping[str, str]) -> SlackSettings | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HealthSettings:
+    """Where ``paperbot run`` serves /healthz, /readyz and /metrics; no port: not served."""
+
+    port: int | None = None
+    host: str = "127.0.0.1"
+
+
+def load_health_settings(env: Mapping[str, str] | None = None) -> HealthSettings:
+    env = os.environ if env is None else env
+    host = _host(
+        "PAPERBOT_METRICS_HOST", (env.get("PAPERBOT_METRICS_HOST") or "").strip() or "127.0.0.1"
+    )
+    if not (env.get("PAPERBOT_METRICS_PORT") or "").strip():
+        return HealthSettings(None, host)
+    return HealthSettings(_port(env, "PAPERBOT_METRICS_PORT", 0), host)
+
+
 def load_adapter_settings(env: Mapping[str, str] | None = None) -> AdapterSettings:
     env = os.environ if env is None else env
     return AdapterSettings(

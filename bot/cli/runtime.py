@@ -18,6 +18,7 @@ from bot.commands.table import build_dispatcher
 from bot.deps import Deps, utc_now
 from bot.facade import Core, Posters
 from bot.ingest import load_sample_until_complete
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import PaperSource
 from bot.scheduling.service import DigestService, build_digest_service
 from bot.settings import Settings
@@ -40,8 +41,11 @@ class Runtime:
 
 
 @asynccontextmanager
-async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime]:
-    """Open the database (migrated, sample loaded on first start) and wire the core over it."""
+async def runtime(
+    settings: Settings, console: Console, metrics: Metrics = NO_METRICS
+) -> AsyncIterator[Runtime]:
+    """Open the database (migrated, sample loaded on first start) and wire the core over it;
+    the core counts its commands and votes into ``metrics``."""
     db = open_database(settings, console)
     hf, hf_interactive = _hf_clients(settings)
     posters = Posters()
@@ -53,7 +57,7 @@ async def runtime(settings: Settings, console: Console) -> AsyncIterator[Runtime
     )
     interactive: PaperSource = GuardedSource(hf_interactive, timeout=settings.interactive_timeout)
     deps = Deps(settings=settings, db=db, source=interactive, clock=utc_now, schedule=digests)
-    core = Core(deps, build_dispatcher(), posters)
+    core = Core(deps, build_dispatcher(), posters, metrics=metrics)
     try:
         yield Runtime(settings, db, hf, deps, core, digests)
     finally:

@@ -15,14 +15,22 @@ import logging
 import signal
 from dataclasses import replace
 
+from prometheus_client import CollectorRegistry
 from rich.console import Console
 
-from bot.cli.adapter_settings import TURN_ON, AdapterSettings, load_adapter_settings
+from bot.cli.adapter_settings import (
+    TURN_ON,
+    AdapterSettings,
+    HealthSettings,
+    load_adapter_settings,
+    load_health_settings,
+)
 from bot.cli.adapters import ask_console, configured_adapters
+from bot.cli.health import HealthServer, Parts, PrometheusMetrics
 from bot.cli.runtime import Runtime, runtime
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("paperbot.run")
 
@@ -31,10 +39,11 @@ EXIT_ADAPTER_DIED = 70  # EX_SOFTWARE: a supervisor (systemd, Kubernetes) restar
 
 async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     chosen = load_adapter_settings()
+    health = load_health_settings()
     if not chosen.any:
         console.print(f"Nothing to run. Turn on an adapter with {TURN_ON}.", markup=False)
         return EXIT_CONFIG
-    return await serve(settings, chosen, console)
+    return await serve(settings, chosen, console, health)
 
 
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
@@ -48,13 +57,31 @@ async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace
         return await ask_console(rt.core, console, " ".join(args.text))
 
 
-async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -> int:
-    async with runtime(settings, console) as rt:
+async def serve(
+    settings: Settings,
+    chosen: AdapterSettings,
+    console: Console,
+    health: HealthSettings | None = None,
+) -> int:
+    metrics = PrometheusMetrics(CollectorRegistry(auto_describe=True))
+    async with runtime(settings, console, metrics) as rt:
         await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
         adapters = configured_adapters(chosen, rt.core, console, rt.db)
         started: list[Adapter] = []
         for adapter in adapters:  # posters first: the scheduler's catch-up may post at once
             rt.core.register_poster(adapter.platform, adapter.poster)
+        server = None
+        if health is not None and health.port is not None:
+            # /readyz names every configured adapter: one not started yet is not ready
+            parts = Parts(rt.db, adapters, rt.digests)
+            server = HealthServer(parts, metrics, health.host, health.port)
+            try:
+                await server.start()
+            except OSError as error:  # taken, or an address this host does not have
+                raise SettingsError(
+                    f"PAPERBOT_METRICS_PORT: cannot listen on {health.host}:{health.port} "
+                    f"({error.strerror or error})"
+                ) from None
         try:
             await rt.digests.start()
             for adapter in adapters:
@@ -63,6 +90,8 @@ async def serve(settings: Settings, chosen: AdapterSettings, console: Console) -
             ended = await _until_stopped(started)
         finally:
             await _stop(rt, started)
+            if server is not None:
+                await server.stop()
     if ended is None or ended.ends_by_itself:
         return 0
     log.error("the %s adapter stopped serving; exiting for a restart", ended.platform)

@@ -36,6 +36,11 @@ class DigestService:
     def leading(self) -> bool:
         return self.scheduler.running
 
+    @property
+    def running(self) -> bool:
+        """Started and still electing: leading (running digests) or standing by for the lock."""
+        return self._task is not None and not self._task.done()
+
     async def start(self) -> None:
         """Try for the lock once now (so a single process starts digests at once), then keep
         checking in the background."""

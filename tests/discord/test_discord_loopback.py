@@ -140,6 +140,21 @@ async def react_and_read_tally(
     return seq, footer
 
 
+async def test_the_adapter_is_serving_while_its_gateway_session_is_ready(
+    core: Core, fake: FakeDiscord
+) -> None:
+    """What /readyz reports for Discord: not before login, yes once ready, no once stopped."""
+    adapter = DiscordAdapter(core, DiscordConfig("bot-token", fake.api_url))
+    assert not adapter.serving
+    await adapter.start()
+    try:
+        await asyncio.wait_for(adapter.ready(), 10)
+        assert adapter.serving
+    finally:
+        await adapter.stop()
+    assert not adapter.serving
+
+
 async def test_a_fast_search_is_answered_directly_in_public_and_its_message_takes_reactions(
     bots: Bots, fake: FakeDiscord
 ) -> None:

@@ -1,0 +1,203 @@
+"""/healthz, /readyz and /metrics, scraped over loopback from a server on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.cli.health import HealthServer, Parts, PrometheusMetrics
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Adapter, ButtonVote, Core, Invocation, Poster, Posters
+from bot.scheduling.service import DigestService, build_digest_service
+from loopback.ports import make_paper
+from loopback.responders import RecordingResponder
+from storage import migrate
+from storage.db import Database
+from storage.papers import latest_daily_date, upsert_papers
+
+AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
+
+
+class FakeAdapter:
+    """Just enough of an ``Adapter`` for /readyz: its name and whether it is serving."""
+
+    def __init__(self, platform: str, serving: bool = True) -> None:
+        self.platform = platform
+        self.serving = serving
+        self.ends_by_itself = False
+        self.poster: Poster = NotImplemented
+
+    async def start(self) -> None: ...
+    async def wait(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+@pytest.fixture
+async def digests(deps: Deps) -> AsyncIterator[DigestService]:
+    service = build_digest_service(deps, Posters())
+    await service.start()
+    yield service
+    await service.stop()
+
+
+@pytest.fixture
+def metrics() -> PrometheusMetrics:
+    return PrometheusMetrics(CollectorRegistry())
+
+
+async def scrape_once(
+    path: str,
+    db: Database,
+    adapters: Sequence[Adapter],
+    digests: DigestService | None,
+    metrics: PrometheusMetrics,
+) -> httpx.Response:
+    """GET ``path`` from a health server started for it on a free loopback port."""
+    server = HealthServer(Parts(db, adapters, digests), metrics, "127.0.0.1", 0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+            return await http.get(path, timeout=30)
+    finally:
+        await server.stop()
+
+
+def samples(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
+    """Every sample called ``name`` in a Prometheus page, by its sorted labels."""
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name:
+                found[tuple(sorted(sample.labels.items()))] = sample.value
+    return found
+
+
+async def test_healthz_answers_ok(deps: Deps, metrics: PrometheusMetrics) -> None:
+    response = await scrape_once("/healthz", deps.db, [], None, metrics)
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+
+
+async def test_readyz_is_200_with_a_line_per_part_when_all_is_well(
+    deps: Deps, digests: DigestService, metrics: PrometheusMetrics
+) -> None:
+    adapters = [FakeAdapter("discord"), FakeAdapter("slack")]
+    response = await scrape_once("/readyz", deps.db, adapters, digests, metrics)
+    assert response.status_code == 200, response.text
+    assert response.text.splitlines() == [
+        "database: reachable",
+        f"schema: at head {migrate.head_revision()}",
+        "adapter discord: serving",
+        "adapter slack: serving",
+        "scheduler: running (leading)",
+    ]
+
+
+async def test_readyz_is_503_naming_an_adapter_that_is_not_serving(
+    db: Database, digests: DigestService, metrics: PrometheusMetrics
+) -> None:
+    adapters = [FakeAdapter("discord", serving=False), FakeAdapter("slack")]
+    response = await scrape_once("/readyz", db, adapters, digests, metrics)
+    assert response.status_code == 503
+    lines = response.text.splitlines()
+    assert "adapter discord: NOT READY: not connected or not serving" in lines
+    assert "adapter slack: serving" in lines
+    assert "database: reachable" in lines
+
+
+async def test_readyz_is_503_naming_the_scheduler_when_it_is_not_running(
+    deps: Deps, metrics: PrometheusMetrics
+) -> None:
+    stopped = build_digest_service(deps, Posters())
+    response = await scrape_once("/readyz", deps.db, [FakeAdapter("discord")], stopped, metrics)
+    assert response.status_code == 503
+    assert "scheduler: NOT READY: the digest scheduler is not running" in response.text
+
+
+async def test_readyz_is_503_naming_the_database_when_it_is_gone(
+    tmp_path: Path, metrics: PrometheusMetrics
+) -> None:
+    gone = Database(f"sqlite:///{tmp_path / 'no such folder' / 'bot.db'}", search_dir=None)
+    try:
+        response = await scrape_once("/readyz", gone, [FakeAdapter("discord")], None, metrics)
+    finally:
+        gone.dispose()
+    assert response.status_code == 503
+    lines = response.text.splitlines()
+    assert lines[0].startswith("database: NOT READY: unreachable")
+    assert lines[1].startswith("schema: NOT READY")
+
+
+async def test_readyz_is_503_when_the_schema_is_behind_head(
+    db: Database, digests: DigestService, metrics: PrometheusMetrics
+) -> None:
+    head = migrate.head_revision()
+    migrate.downgrade(db, "-1")
+    response = await scrape_once("/readyz", db, [], digests, metrics)
+    assert response.status_code == 503
+    assert f"not at head {head}" in response.text
+
+
+async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
+    deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
+) -> None:
+    core = Core(deps, dispatcher, metrics=metrics)
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), RecordingResponder())
+    await core.handle_command(
+        Invocation("test", "T1", "C1", "U1", "frobnicate"), RecordingResponder()
+    )
+    response = await scrape_once("/metrics", deps.db, [], None, metrics)
+    assert response.status_code == 200
+    counted = samples(response.text, "paperbot_commands_total")
+    assert counted[(("command", "today"), ("outcome", "ok"))] == 1
+    assert counted[(("command", "unknown"), ("outcome", "usage"))] == 1
+    timed = samples(response.text, "paperbot_command_seconds_count")
+    assert timed[(("command", "today"),)] == 1
+
+
+async def test_metrics_count_votes_by_source_and_effect(
+    deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
+) -> None:
+    core = Core(deps, dispatcher, metrics=metrics)
+    channel = RecordingResponder()
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), channel)
+    (ref,) = channel.with_cards()
+    paper = channel.messages[ref].papers[0].id
+    await core.handle_vote(ButtonVote("test", "T1", "C1", "U2", paper, 1, "e1", AT, ref), channel)
+    response = await scrape_once("/metrics", deps.db, [], None, metrics)
+    votes = samples(response.text, "paperbot_votes_total")
+    assert votes == {(("effect", "recorded"), ("source", "click")): 1}
+
+
+async def test_metrics_show_the_catalogs_newest_daily_papers_day(
+    deps: Deps, metrics: PrometheusMetrics
+) -> None:
+    newest = await deps.db.read(latest_daily_date)
+    assert newest is not None
+    response = await scrape_once("/metrics", deps.db, [], None, metrics)
+    stamp = datetime.combine(newest, datetime.min.time(), UTC).timestamp()
+    assert samples(response.text, "paperbot_catalog_newest_day_timestamp_seconds") == {(): stamp}
+
+
+async def test_metrics_show_how_far_the_search_index_is_behind_the_catalog(
+    db: Database, metrics: PrometheusMetrics
+) -> None:
+    papers = [make_paper(f"2606.0000{n}", f"Paper {n}") for n in range(1, 4)]
+    await db.write(lambda s: upsert_papers(s, papers[:2]))
+    before = await scrape_once("/metrics", db, [], None, metrics)
+    await db.read(db.search_index.sync)
+    await db.write(lambda s: upsert_papers(s, papers[2:]))
+    after = await scrape_once("/metrics", db, [], None, metrics)
+    await db.read(db.search_index.sync)
+    synced = await scrape_once("/metrics", db, [], None, metrics)
+    name = "paperbot_search_index_behind_papers"
+    assert samples(before.text, name) == {(): 2}
+    assert samples(after.text, name) == {(): 1}
+    assert samples(synced.text, name) == {(): 0}
