@@ -156,11 +156,16 @@ def authors_line(
     return line + (f" and {more} more" if more > 0 else "")
 
 
+def plural(noun: str, count: int) -> str:
+    """``upvote`` for one, ``upvotes`` for any other count."""
+    return noun if count == 1 else noun + "s"
+
+
 def paper_facts(paper: Paper) -> tuple[str, ...]:
     """What a card says beside the upvotes: comments, the Daily Papers day, GitHub stars."""
     facts: list[str] = []
     if paper.num_comments:
-        facts.append(f"{paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}")
+        facts.append(f"{paper.num_comments} {plural('comment', paper.num_comments)}")
     if paper.hf_daily_date:
         facts.append(f"Daily Papers {paper.hf_daily_date:%d %b %Y}")
     if paper.github_repo:

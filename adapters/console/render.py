@@ -27,6 +27,7 @@ from bot.reply import (
     authors_line,
     how_voted,
     paper_facts,
+    plural,
 )
 
 MAX_AUTHORS = 6
@@ -79,7 +80,9 @@ def render_card(card: PaperCard) -> Panel:
     body = RichText(_shorten(paper.title, 300) + "\n", style="bold")
     if paper.authors:
         body.append(authors_line(paper.authors, MAX_AUTHORS) + "\n", style="italic")
-    stats = " · ".join((f"▲ {paper.upvotes} upvotes", *paper_facts(paper)))
+    stats = " · ".join(
+        (f"▲ {paper.upvotes} {plural('upvote', paper.upvotes)}", *paper_facts(paper))
+    )
     body.append(stats + "\n", style="yellow")
     summary = paper.ai_summary or _shorten(paper.summary, MAX_ABSTRACT)
     if summary:

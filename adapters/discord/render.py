@@ -36,6 +36,7 @@ from bot.reply import (
     authors_line,
     how_voted,
     paper_facts,
+    plural,
 )
 
 MAX_EMBEDS = 10
@@ -163,7 +164,7 @@ def card_description(card: PaperCard) -> str:
     if paper.authors:
         authors = authors_line(paper.authors, MAX_AUTHORS, author_name)
         lines.append(f"*{authors}*")
-    upvotes = f"▲ **{paper.upvotes}** upvotes on Hugging Face"
+    upvotes = f"▲ **{paper.upvotes}** {plural('upvote', paper.upvotes)} on Hugging Face"
     lines.append(" · ".join((upvotes, *paper_facts(paper))))
     summary = paper.ai_summary or paper.summary
     if summary:

@@ -27,6 +27,7 @@ from bot.reply import (
     VoterList,
     authors_line,
     how_voted,
+    plural,
     span_text,
 )
 
@@ -140,7 +141,7 @@ def card_text(card: PaperCard) -> str:
     lines = [f"*<{paper.hf_url}|{_link_label(rank + ' '.join(paper.title.split()))}>*"]
     if paper.authors:
         lines.append(escape(authors_line(paper.authors, MAX_AUTHORS)))
-    stats = f"▲ {paper.upvotes} HF upvotes"
+    stats = f"▲ {paper.upvotes} HF {plural('upvote', paper.upvotes)}"
     if paper.hf_daily_date:
         stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"
     lines.append(stats)
