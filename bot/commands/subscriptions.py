@@ -182,11 +182,17 @@ async def run_subscriptions(ctx: Context, args: str) -> Reply:
     return await ctx.deps.db.read(partial(listing, channel=channel_of(ctx), now=now))
 
 
+OFFLINE_NOTE = "paperbot runs offline (PAPERBOT_OFFLINE): this digest is the catalog's copy."
+
+
 async def _fresh_papers(ctx: Context, window: DigestWindow) -> tuple[list[Paper], str | None]:
-    await ctx.progress(f"Fetching {window.label()} from Hugging Face…")
+    """The window's papers, refreshed from Hugging Face first unless paperbot runs offline;
+    the note says when they could not be."""
     fetched: list[Paper] = []
-    note = None
-    for day in window.weekdays:
+    note = OFFLINE_NOTE if ctx.deps.settings.offline else None
+    if note is None:
+        await ctx.progress(f"Fetching {window.label()} from Hugging Face…")
+    for day in () if note else window.weekdays:
         try:
             fetched += await ctx.deps.source.daily_papers(day)
         except SourceError as error:
@@ -230,7 +236,12 @@ async def run_digest(ctx: Context, args: str) -> Reply:
     if not selection.papers:
         if selection.listed == 0 and note:
             label = window.label()
-            text = f"The catalog has no papers for {label}, and Hugging Face was not reachable."
+            why = (
+                "paperbot runs offline"
+                if note == OFFLINE_NOTE
+                else "Hugging Face was not reachable"
+            )
+            text = f"The catalog has no papers for {label}, and {why}."
             notes.remove(note)
             return Reply((Text(text, "error"),), outcome=Outcome.UNAVAILABLE)
         if selection.listed == 0:

@@ -17,7 +17,7 @@ from bot.reply import Heading, Outcome
 from bot.sources.errors import UpstreamUnavailable
 from storage.subscriptions import channel_subscriptions
 from tests.digests.helpers import Desk, channel, local, minutes, paper
-from tests.support.invoke import ask, texts
+from tests.support.invoke import ask, invocation, texts
 from tests.support.queries import runs_for_date
 
 
@@ -279,3 +279,21 @@ async def test_digest_now_says_when_hugging_face_was_unreachable_and_the_catalog
     assert "Hugging Face was not reachable" in texts(reply)
     assert "lists no papers" not in texts(reply)
     assert reply.outcome is Outcome.UNAVAILABLE  # paperbot ask exits 4, as the README says
+
+
+async def test_an_offline_digest_now_is_the_catalogs_copy_and_never_says_it_is_fetching(
+    dispatcher: Dispatcher, chat: Deps, desk: Desk
+) -> None:
+    desk.add_papers(paper("1", date(2026, 6, 12), 5, "Agents that plan"))
+    desk.clock.now = local("2026-06-15 08:00", "UTC")
+    offline = replace(chat, settings=replace(chat.settings, offline=True))
+    notes: list[str] = []
+
+    async def progress(note: str) -> None:
+        notes.append(note)
+
+    reply = await dispatcher.handle(offline, invocation("digest now"), progress)
+
+    assert notes == []
+    assert desk.source.calls == []
+    assert texts(reply) == "The catalog has no papers for Fri 12 Jun, and paperbot runs offline."
