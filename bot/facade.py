@@ -47,6 +47,7 @@ from storage.subscriptions import disable_workspace
 __all__ = [
     "COMMAND_FAILED",
     "Adapter",
+    "AdapterRefused",
     "ButtonVote",
     "Channel",
     "Command",
@@ -127,6 +128,11 @@ class VoteOutcome:
     def note(self) -> Reply | None:
         """What the voter is told privately: a vote that failed or did not count."""
         return vote_note(self.result)
+
+
+class AdapterRefused(Exception):
+    """The platform refused what the adapter was set up with (a token, say) as it started; the
+    message names the setting, and ``paperbot run`` exits 78 with it, like a bad setting."""
 
 
 class Adapter(Protocol):

@@ -14,7 +14,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.translate import PLATFORM
-from bot.facade import Core, Poster
+from bot.facade import AdapterRefused, Core, Poster
 
 log = logging.getLogger("paperbot.discord")
 
@@ -70,6 +70,9 @@ class DiscordAdapter:
         point_at(self._config.api_url)
         try:
             await self.client.login(self._config.token)
+        except discord.LoginFailure as error:
+            self._found.restore()
+            raise AdapterRefused(f"Discord refused PAPERBOT_DISCORD_TOKEN ({error})") from None
         except BaseException:
             self._found.restore()
             raise

@@ -19,6 +19,7 @@ from bot.cli.logs import configure_logging
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
+from bot.facade import AdapterRefused
 from bot.ingest import DAY_DEADLINE
 from bot.settings import SettingsError, load_settings
 from bot.version import paperbot_version
@@ -122,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _run_to_completion(args.run(settings, console, args), serving=args.command == "run")
     except KeyboardInterrupt:
         return 130
-    except (SettingsError, DatabaseUnavailable) as error:
+    except (SettingsError, DatabaseUnavailable, AdapterRefused) as error:
         console.print(
             f"Configuration error: {error}", style="bold red", markup=False, soft_wrap=True
         )

@@ -105,3 +105,15 @@ async def test_paperbot_run_serves_readyz_and_metrics_beside_discord_alone(
     names = {family.name for family in text_string_to_metric_families(metrics.text)}
     assert {"paperbot_commands", "paperbot_votes"} <= names
     assert process.returncode == 0, err.decode()[-2000:]
+
+
+async def test_paperbot_run_exits_78_naming_the_token_when_discord_refuses_it(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """A token Discord refuses is a setting to fix, said in one line, not a traceback."""
+    fake.revoked = True
+    async with discord_only(fake, tmp_path) as process:
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 78, err.decode()[-2000:]
+    assert "Discord refused PAPERBOT_DISCORD_TOKEN" in out.decode()
+    assert "Traceback" not in err.decode()
