@@ -22,7 +22,7 @@ from adapters.slack.fast_ack import FastCommandAck
 from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.translate import PLATFORM
-from bot.facade import Core, Poster
+from bot.facade import AdapterRefused, Core, Poster
 
 EVENTS_PATH = "/slack/events"
 
@@ -89,7 +89,13 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             return
-        sock = socket.create_server((self._host, self._port), reuse_port=False)
+        try:
+            sock = socket.create_server((self._host, self._port), reuse_port=False)
+        except OSError as error:  # in use, or an address this machine does not have
+            raise AdapterRefused(
+                f"PAPERBOT_HTTP_HOST:PAPERBOT_HTTP_PORT {self._host}:{self._port} cannot be "
+                f"listened on ({error.strerror or error})"
+            ) from None
         self._port = sock.getsockname()[1]
         handler = AsyncSlackRequestHandler(self.app, path=EVENTS_PATH)
         self._front = FastCommandAck(handler, self.app, self._signing_secret, EVENTS_PATH)

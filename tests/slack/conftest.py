@@ -49,14 +49,16 @@ def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
     return RecordingCore(deps, dispatcher)
 
 
-def serve_slack(core: Core, fake: FakeSlack, api_timeout: float = 30.0) -> SlackAdapter:
+def serve_slack(
+    core: Core, fake: FakeSlack, api_timeout: float = 30.0, port: int = 0
+) -> SlackAdapter:
     return SlackAdapter(
         core,
         bot_token="xoxb-test",
         signing_secret=SECRET,
         api_url=fake.api_url,
         host="127.0.0.1",
-        port=0,
+        port=port,
         pacer=ChannelPacer(interval=0),
         api_timeout=api_timeout,
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import COMMAND_FAILED, Core, vote_action_id
+from bot.facade import COMMAND_FAILED, AdapterRefused, Core, vote_action_id
 from loopback.slack import FakeSlack, blocks_text
 from loopback.slack_signing import SlackSender
 from tests.slack.conftest import sender_for, serve_slack
@@ -142,3 +144,19 @@ async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(
     assert note["response_type"] == "ephemeral"
     assert note["text"] == "… 2612.99999 is not in the catalog yet; asking Hugging Face…"
     assert "does not list 2612.99999" in answer["text"]
+
+
+async def test_a_port_already_in_use_is_refused_naming_the_settings(
+    core: Core, fake_slack: FakeSlack
+) -> None:
+    """paperbot run turns AdapterRefused into exit 78 with this line (as for a refused token)."""
+    taken = socket.create_server(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+    adapter = serve_slack(core, fake_slack, port=port)
+    try:
+        with pytest.raises(AdapterRefused, match="PAPERBOT_HTTP_PORT") as refused:
+            await adapter.start()
+        assert f"127.0.0.1:{port}" in str(refused.value)
+    finally:
+        taken.close()
+        await adapter.stop()
