@@ -11,9 +11,10 @@ window, and the vote rules already give the same result for a replayed event), S
 states (one-time, minutes long) and search indexes (rebuilt from the papers).
 
 Rows are matched on natural keys, never on ids: importing twice changes nothing, and importing
-into a database with other data merges (a newer ``updated_at`` wins for votes, subscriptions and
-digest runs; the ledger's first record wins, as when it is written live). Subscription ids that
-digest runs reference are mapped through the subscription's channel and kind.
+into a database with other data merges. The newer row wins: by ``updated_at`` for subscriptions
+and digest runs, by the deciding event's ``event_at`` for votes; the ledger's first record wins,
+as when it is written live. Subscription ids that digest runs reference are mapped through the
+subscription's channel and kind.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 from storage.db import dialect_insert
-from storage.papers import to_paper, upsert_papers
+from storage.papers import get_papers, to_paper, upsert_papers
 from storage.tables import (
     PAPER_TABLE,
     VOTE_TABLE,
@@ -219,9 +220,12 @@ def import_all(session: Session, data: object, include_slack: bool = False) -> I
 
 def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) -> ImportSummary:
     papers = [to_paper(PaperRow(**_values(PAPER_TABLE, r))) for r in backup.get("papers", [])]
-    upsert_papers(session, papers)  # known papers are merged, as a fresh sighting would be
+    # The catalog's own copy of a paper is as fresh as the backup's or fresher (upvotes grow):
+    # only papers it lacks are added.
+    known = get_papers(session, [p.id for p in papers])
+    upsert_papers(session, [p for p in papers if p.id not in known])
     subscriptions = backup.get("subscriptions", [])
-    _upsert(session, _SUBSCRIPTION, "subscription", subscriptions, newer_wins=True)
+    _upsert(session, _SUBSCRIPTION, "subscription", subscriptions, newer_by="updated_at")
     ids = {
         tuple(row[1:]): row[0]
         for row in session.execute(
@@ -230,13 +234,14 @@ def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) ->
     }
     runs = backup.get("digest_runs", [])
     rows = [_values(_RUN, r) | {"subscription_id": ids[tuple(r["subscription"])]} for r in runs]
-    _upsert_rows(session, _RUN, "digest_run", rows, newer_wins=True)
+    _upsert_rows(session, _RUN, "digest_run", rows, newer_by="updated_at")
     votes = backup.get("votes", [])
-    _upsert(session, VOTE_TABLE, "vote", votes, newer_wins=True)
+    # A vote's time is its deciding event's, not when this database wrote it down.
+    _upsert(session, VOTE_TABLE, "vote", votes, newer_by="event_at")
     posted = backup.get("posted_messages", [])
-    _upsert(session, _POSTED, "posted_message", posted, newer_wins=None)
+    _upsert(session, _POSTED, "posted_message", posted, newer_by=None)
     layouts = backup.get("message_layouts", [])
-    _upsert(session, _LAYOUT, "message_layout", layouts, newer_wins=None)
+    _upsert(session, _LAYOUT, "message_layout", layouts, newer_by=None)
     slack = {name: 0 for name in SLACK_TABLES}
     if include_slack:
         for name in SLACK_TABLES:
@@ -257,9 +262,9 @@ def _upsert(
     table: Table,
     key: str,
     records: Iterable[Mapping[str, Any]],
-    newer_wins: bool | None,
+    newer_by: str | None,
 ) -> None:
-    _upsert_rows(session, table, key, [_values(table, r) for r in records], newer_wins)
+    _upsert_rows(session, table, key, [_values(table, r) for r in records], newer_by)
 
 
 def _upsert_rows(
@@ -267,15 +272,15 @@ def _upsert_rows(
     table: Table,
     key: str,
     rows: list[dict[str, Any]],
-    newer_wins: bool | None,
+    newer_by: str | None,
 ) -> None:
     """Insert rows by natural key; a known row is replaced when the backup's is as new or newer
-    (``newer_wins``), or kept (``None``: the ledger's first record wins)."""
+    by the ``newer_by`` column, or kept (``None``: the ledger's first record wins)."""
     if not rows:
         return
     keys = _KEYS[key]
     insert = dialect_insert(session)(table)
-    if newer_wins is None:
+    if newer_by is None:
         statement = insert.on_conflict_do_nothing(index_elements=list(keys))
     else:
         changed = {
@@ -284,7 +289,7 @@ def _upsert_rows(
         statement = insert.on_conflict_do_update(
             index_elements=list(keys),
             set_=changed,
-            where=table.c.updated_at <= insert.excluded.updated_at,
+            where=table.c[newer_by] <= insert.excluded[newer_by],
         )
     rows.sort(key=lambda row: tuple(str(row[k]) for k in keys))  # one lock order
     for start in range(0, len(rows), 500):

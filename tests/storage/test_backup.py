@@ -185,3 +185,43 @@ def test_a_backup_from_a_newer_paperbot_is_refused_and_nothing_is_imported(db: D
         db.write_now(lambda s: import_all(s, newer))
     with pytest.raises(BackupError, match="not a paperbot backup"):
         db.write_now(lambda s: import_all(s, [1, 2]))
+
+
+async def test_importing_into_a_database_with_other_data_merges_and_the_newer_row_wins(
+    db: Database, tmp_path: Path, sample_papers: list[Paper], dispatcher: Dispatcher
+) -> None:
+    with migrated_database(db.dialect, tmp_path) as source:
+        ref = await fill(source, sample_papers, dispatcher)
+        backup = source.read_now(lambda s: export_all(s, include_slack=False))
+    core = core_on(db, dispatcher)
+    db.write_now(lambda s: upsert_papers(s, sample_papers))
+    by_user = {v["user_id"]: v["paper_id"] for v in backup["votes"]}
+    voted = by_user["U1"]
+    later = AT + timedelta(hours=1)
+    elsewhere = Channel("test", "T2", "C9")
+    await core.handle_vote(
+        ButtonVote("test", "T1", "C1", "U1", voted, -1, "x1", later, "m8"), RecordingResponder()
+    )
+    await core.handle_vote(
+        ButtonVote("test", "T2", "C9", "U5", voted, 1, "x2", later, "m9"), RecordingResponder()
+    )
+    db.write_now(lambda s: save_subscription(s, Subscription(elsewhere, DigestSpec(), "U5"), AT))
+
+    db.write_now(lambda s: import_all(s, backup))
+
+    def read(s: Session) -> tuple[object, ...]:
+        return (
+            leaderboard(s, "test", "T1", since=None, channel=None, limit=10),
+            leaderboard(s, "test", "T2", since=None, channel=None, limit=10),
+            len(channel_subscriptions(s, HERE)),
+            len(channel_subscriptions(s, elsewhere)),
+            rebuild_message(s, HERE, ref) is not None,
+        )
+
+    mine, theirs, here, there, rebuilt = db.read_now(read)
+    assert {(e.paper_id, e.tally) for e in mine} == {
+        (voted, Tally(down=1)),  # U1's later click in this database beats the backup's
+        (by_user["U2"], Tally(down=1)),
+    }
+    assert [(e.paper_id, e.tally) for e in theirs] == [(voted, Tally(up=1))]
+    assert (here, there, rebuilt) == (2, 1, True)
