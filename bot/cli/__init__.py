@@ -18,13 +18,16 @@ from bot.cli.doctor import doctor
 from bot.cli.logs import configure_logging
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
-from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_ingest
+from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_import, cmd_ingest
 from bot.facade import AdapterRefused
 from bot.ingest import DAY_DEADLINE
 from bot.settings import SettingsError, load_settings
 from bot.version import paperbot_version
 from storage.checks import DatabaseUnavailable
 
+SLACK_INSTALLS_HELP = (
+    "include Slack OAuth installations: they hold bot tokens, so keep such a file secret"
+)
 DESCRIPTION = "Hugging Face Daily Papers for research teams in Slack, Discord and the terminal."
 
 
@@ -79,11 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(run=cmd_ingest)
 
-    export = sub.add_parser("export", help="export data")
-    export.add_argument("what", choices=["votes"])
-    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export = sub.add_parser(
+        "export", help="export votes (CSV or JSON), or all of a team's state as a JSON backup"
+    )
+    export.add_argument("what", choices=["votes", "all"], help="all: a backup for paperbot import")
+    export.add_argument(
+        "--format", choices=["csv", "json"], default=None, help="for votes (default csv)"
+    )
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--with-slack-installs", action="store_true", help=SLACK_INSTALLS_HELP)
     export.set_defaults(run=cmd_export)
+
+    restore = sub.add_parser(
+        "import", help="import a backup made by export all (importing it again changes nothing)"
+    )
+    restore.add_argument("file", help="the backup's JSON file")
+    restore.add_argument("--with-slack-installs", action="store_true", help=SLACK_INSTALLS_HELP)
+    restore.set_defaults(run=cmd_import)
 
     discord = sub.add_parser("discord", help="Discord deploy steps")
     discord_sub = discord.add_subparsers(dest="discord_action", required=True)

@@ -1,9 +1,10 @@
-"""The command-line tools around the bot: ``ingest``, ``export votes`` and ``db``."""
+"""The command-line tools around the bot: ``ingest``, ``export``, ``import`` and ``db``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from datetime import date
@@ -17,8 +18,9 @@ from bot.cli.runtime import runtime
 from bot.deps import utc_now
 from bot.ingest import days_between, ingest_days
 from bot.settings import Settings
-from bot.votes.export import write_votes
+from bot.votes.export import ExportFormat, write_votes
 from storage import migrate
+from storage.backup import BackupError, export_all, import_all
 from storage.db import Database
 from storage.votes import export_votes
 
@@ -89,6 +91,12 @@ async def cmd_export(settings: Settings, console: Console, args: argparse.Namesp
 
 def _export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else None
+    if args.what == "all" and args.format not in (None, "json"):
+        console.print("export all writes JSON only; leave out --format.", style="red")
+        return 2
+    if args.what == "votes" and args.with_slack_installs:
+        console.print("--with-slack-installs goes with export all.", style="red")
+        return 2
     if target is not None and (target.is_dir() or not target.parent.is_dir()):
         why = "is a directory" if target.is_dir() else "is in a folder that does not exist"
         console.print(f"Cannot write {target}: it {why}.", style="red", markup=False)
@@ -96,12 +104,24 @@ def _export(settings: Settings, console: Console, args: argparse.Namespace) -> i
     db = Database(settings.database_url)
     try:
         migrate.upgrade(db)
+        fmt: ExportFormat = args.format or "csv"
+        if args.what == "all":
+            backup = db.read_now(lambda s: export_all(s, include_slack=args.with_slack_installs))
+            text = json.dumps(backup, ensure_ascii=False, indent=2) + "\n"
+            if target is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                return 0
+            target.write_text(text, encoding="utf-8")
+            what = "" if args.with_slack_installs else " (without Slack installations)"
+            console.print(f"Wrote a backup{what} to {target}.", style="dim", markup=False)
+            return 0
         if target is None:
-            db.read_now(lambda s: write_votes(export_votes(s), args.format, sys.stdout))
+            db.read_now(lambda s: write_votes(export_votes(s), fmt, sys.stdout))
             sys.stdout.flush()
             return 0
         with target.open("w", encoding="utf-8", newline="") as out:
-            count = db.read_now(lambda s: write_votes(export_votes(s), args.format, out))
+            count = db.read_now(lambda s: write_votes(export_votes(s), fmt, out))
         console.print(f"Wrote {count} votes to {target}.", style="dim", markup=False)
     except BrokenPipeError:  # `export votes | head`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -112,4 +132,39 @@ def _export(settings: Settings, console: Console, args: argparse.Namespace) -> i
         return 2
     finally:
         db.dispose()
+    return 0
+
+
+async def cmd_import(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    return await asyncio.to_thread(_import, settings, console, args)
+
+
+def _import(settings: Settings, console: Console, args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as error:
+        console.print(f"Cannot read {source}: {error.strerror}.", style="red", markup=False)
+        return 2
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        console.print(f"Cannot import {source}: not JSON ({error}).", style="red", markup=False)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        migrate.upgrade(db)
+        include = args.with_slack_installs
+        summary = db.write_now(lambda s: import_all(s, data, include_slack=include))
+    except BackupError as error:
+        console.print(f"Cannot import {source}: {error}.", style="red", markup=False)
+        return 2
+    finally:
+        db.dispose()
+    console.print(f"Imported {summary.line()} from {source}.", markup=False, soft_wrap=True)
+    if not args.with_slack_installs and isinstance(data, dict) and data.get("slack_bots"):
+        console.print(
+            "The backup holds Slack installations; they were left out "
+            "(add --with-slack-installs to import them).",
+            style="yellow",
+            markup=False,
+        )
     return 0

@@ -12,6 +12,7 @@ import pytest
 
 from bot.version import paperbot_version
 from loopback.hf import FakeHfServer, recorded_catalog
+from tests.support.databases import DIALECTS, fresh_database_url
 from tests.support.processes import child_env
 from tests.support.processes import run_paperbot as paperbot
 
@@ -234,3 +235,48 @@ async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(
     settings = Settings(database_url="sqlite:///unused.db", sync_minutes=15)
     await serving.cmd_shell(settings, None, None)  # type: ignore[arg-type]
     assert [s.sync_minutes for s in served] == [0]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_backup_restores_into_an_empty_database_and_importing_again_changes_nothing(
+    sample_catalog_file: Path, tmp_path: Path, dialect: str
+) -> None:
+    catalog = tmp_path / "catalog.db"
+    shutil.copyfile(sample_catalog_file, catalog)
+    old = {"PAPERBOT_DATABASE_URL": f"sqlite:///{catalog}", "PAPERBOT_OFFLINE": "1"}
+    chat = paperbot("shell", env=old, stdin="today 3\nvote 1 up\nvote 2 down\nsubscribe daily\n")
+    assert chat.returncode == 0, chat.stderr
+    backup = tmp_path / "backup.json"
+    done = paperbot("export", "all", "-o", str(backup), env=old)
+    assert done.returncode == 0, done.stderr
+    assert '"format": 1' in backup.read_text()
+
+    with fresh_database_url(dialect, tmp_path) as url:
+        new = {"PAPERBOT_DATABASE_URL": url, "PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
+        first = paperbot("import", str(backup), env=new)
+        assert first.returncode == 0, first.stderr
+        assert "1 subscriptions" in first.stdout
+        again = paperbot("import", str(backup), env=new)
+        assert again.returncode == 0, again.stderr
+        assert paperbot("export", "all", env=new).stdout == backup.read_text()
+        for command in (
+            ("export", "votes"),
+            ("ask", "/papers top"),
+            ("ask", "/papers subscriptions"),
+        ):
+            before, after = paperbot(*command, env=old), paperbot(*command, env=new)
+            assert after.returncode == 0, after.stderr
+            assert after.stdout == before.stdout
+
+
+def test_import_refuses_a_newer_backup_or_a_missing_file(
+    fresh: dict[str, str], tmp_path: Path
+) -> None:
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"format": 99, "schema_revision": "0099"}')
+    done = paperbot("import", str(newer), env=fresh)
+    assert done.returncode == 2
+    assert "newer paperbot" in done.stdout
+    missing = paperbot("import", str(tmp_path / "nope.json"), env=fresh)
+    assert missing.returncode == 2
+    assert "Cannot read" in missing.stdout
