@@ -15,9 +15,10 @@ after a vote sends the voter's note and every affected message rebuilt whole.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -182,6 +183,10 @@ class Posters(Mapping[str, Poster]):
         return len(self._by_platform)
 
 
+# Seconds between attempts to record a reaction that failed: about 30 s in all.
+REACTION_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+
+
 class Core:
     """Commands and votes for adapters, over one set of explicit dependencies."""
 
@@ -192,12 +197,14 @@ class Core:
         posters: Posters | None = None,
         votes: VoteRecorder | None = None,
         metrics: Metrics = NO_METRICS,
+        reaction_retries: Sequence[float] = REACTION_RETRIES,
     ) -> None:
         self._deps = deps
         self._metrics = metrics
         self._dispatcher = dispatcher
         self.posters = posters if posters is not None else Posters()
         self._votes = votes or VoteRecorder(deps)
+        self._reaction_retries = tuple(reaction_retries)
         self._editing = KeyedLocks()
 
     def now(self) -> datetime:
@@ -295,12 +302,7 @@ class Core:
         Votes on one message are rebuilt and edited one at a time, in the order they were
         recorded: two edits racing each other could leave the older tally on the card.
         """
-        try:
-            receipt = await self._votes.record(event)
-        except Exception:
-            log.exception("could not record the vote event %s", event.event_id)
-            failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
-            receipt = VoteReceipt(failed, None)
+        receipt = await self._record_vote(event)
         source = "click" if isinstance(event, ButtonVote) else "reaction"
         self._metrics.vote(source, receipt.result.effect.value)
         outcome = VoteOutcome(receipt.result, (), receipt.card)
@@ -319,6 +321,37 @@ class Core:
             except Exception:  # the vote is saved; the next one shows it
                 log.exception("could not update message %s in %s", ref, channel)
         return VoteOutcome(receipt.result, (update,), receipt.card)
+
+    async def _record_vote(self, event: VoteEvent) -> VoteReceipt:
+        """Record ``event``; a reaction that fails is tried again after each of the
+        ``reaction_retries`` delays (a click fails at once: its voter is told to click again).
+
+        The platform has acknowledged a reaction and will not resend it, and nobody is told it
+        failed, so a database locked or full for a while must not lose it. Retrying late is
+        safe: a person's reactions are applied by their own event time (a newer one already
+        recorded makes this one stale), and a replay is a duplicate.
+        """
+        delays = self._reaction_retries if isinstance(event, ReactionChange) else ()
+        for attempt, delay in enumerate((*delays, None)):
+            try:
+                return await self._votes.record(event)
+            except Exception:
+                if delay is None:
+                    log.exception(
+                        "could not record the vote event %s (%d attempts); dropped",
+                        event.event_id,
+                        attempt + 1,
+                    )
+                    break
+                log.warning(
+                    "could not record the reaction %s; trying again in %.1f s",
+                    event.event_id,
+                    delay,
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
+        failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
+        return VoteReceipt(failed, None)
 
     async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:
