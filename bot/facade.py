@@ -31,6 +31,7 @@ from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Invocation
@@ -47,6 +48,7 @@ from storage.subscriptions import disable_workspace
 
 __all__ = [
     "COMMAND_FAILED",
+    "STOP_GRACE",
     "Adapter",
     "ButtonVote",
     "Channel",
@@ -54,6 +56,7 @@ __all__ = [
     "CommandOption",
     "Core",
     "Effect",
+    "InFlight",
     "Invocation",
     "MessageLimits",
     "MessageUpdate",

@@ -49,7 +49,13 @@ def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
     return RecordingCore(deps, dispatcher)
 
 
-def serve_slack(core: Core, fake: FakeSlack, api_timeout: float = 30.0) -> SlackAdapter:
+def serve_slack(
+    core: Core,
+    fake: FakeSlack,
+    api_timeout: float = 30.0,
+    post_interval: float = 0,
+    stop_grace: float = 30.0,
+) -> SlackAdapter:
     return SlackAdapter(
         core,
         bot_token="xoxb-test",
@@ -57,8 +63,9 @@ def serve_slack(core: Core, fake: FakeSlack, api_timeout: float = 30.0) -> Slack
         api_url=fake.api_url,
         host="127.0.0.1",
         port=0,
-        pacer=ChannelPacer(interval=0),
+        pacer=ChannelPacer(interval=post_interval),
         api_timeout=api_timeout,
+        stop_grace=stop_grace,
     )
 
 
