@@ -209,6 +209,7 @@ class Core:
         self._votes = votes or VoteRecorder(deps)
         self._reaction_retries = tuple(reaction_retries)
         self._editing = KeyedLocks()
+        self._in_flight = InFlight("commands and votes")
 
     def now(self) -> datetime:
         return self._deps.clock()
@@ -235,7 +236,20 @@ class Core:
         """Every command, with its typed options: what a platform's command form is made of."""
         return self._dispatcher.commands
 
+    async def drain(self, grace: float = STOP_GRACE) -> int:
+        """Until the commands and votes being handled are done (at stop, before the database
+        goes), ``grace`` seconds at most; returns how many are left, logged when any are."""
+        return await self._in_flight.drain(grace)
+
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
+        """Run a command and send its reply through ``responder``; returns what was sent.
+
+        A stop waits for it (``drain``).
+        """
+        with self._in_flight.track():
+            return await self._handle_command(invocation, responder)
+
+    async def _handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         """Run a command and send its reply through ``responder``; returns what was sent.
 
         Whatever fails on the way (the platform refusing a message, say) is logged and told to
@@ -290,9 +304,11 @@ class Core:
             log.exception("could not record %d sent message(s) in %s", len(sent), channel)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
-        """Record a vote and update its message (``_vote``), and log one line saying so."""
+        """Record a vote and update its message (``_vote``), and log one line saying so.
+        A stop waits for it (``drain``)."""
         started = time.perf_counter()
-        outcome = await self._vote(event, responder)
+        with self._in_flight.track():
+            outcome = await self._vote(event, responder)
         channel = Channel(event.platform, event.workspace, event.channel)
         source = "click" if isinstance(event, ButtonVote) else "reaction"
         vote_done(channel, source, outcome.result.effect.value, started)
