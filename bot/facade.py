@@ -375,8 +375,8 @@ class Core:
     async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:
             message = await self._deps.db.read(lambda s: rebuild_message(s, channel, ref))
-        except Exception:
-            log.exception("could not rebuild message %s after a vote", ref)
+        except Exception as error:  # the vote is saved; a busy database is no bug to trace
+            log.warning("could not rebuild message %s after a vote: %s", ref, error)
             return None
         return None if message is None else MessageUpdate(channel, ref, message)
 
