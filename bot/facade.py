@@ -15,9 +15,10 @@ after a vote sends the voter's note and every affected message rebuilt whole.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -30,6 +31,7 @@ from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
 from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Invocation
@@ -46,6 +48,7 @@ from storage.subscriptions import disable_workspace
 
 __all__ = [
     "COMMAND_FAILED",
+    "STOP_GRACE",
     "Adapter",
     "AdapterRefused",
     "ButtonVote",
@@ -54,6 +57,7 @@ __all__ = [
     "CommandOption",
     "Core",
     "Effect",
+    "InFlight",
     "Invocation",
     "MessageLimits",
     "MessageUpdate",
@@ -188,6 +192,10 @@ class Posters(Mapping[str, Poster]):
         return len(self._by_platform)
 
 
+# Seconds between attempts to record a reaction that failed: about 30 s in all.
+REACTION_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+
+
 class Core:
     """Commands and votes for adapters, over one set of explicit dependencies."""
 
@@ -198,13 +206,16 @@ class Core:
         posters: Posters | None = None,
         votes: VoteRecorder | None = None,
         metrics: Metrics = NO_METRICS,
+        reaction_retries: Sequence[float] = REACTION_RETRIES,
     ) -> None:
         self._deps = deps
         self._metrics = metrics
         self._dispatcher = dispatcher
         self.posters = posters if posters is not None else Posters()
         self._votes = votes or VoteRecorder(deps)
+        self._reaction_retries = tuple(reaction_retries)
         self._editing = KeyedLocks()
+        self._in_flight = InFlight("commands and votes")
 
     def now(self) -> datetime:
         return self._deps.clock()
@@ -231,7 +242,20 @@ class Core:
         """Every command, with its typed options: what a platform's command form is made of."""
         return self._dispatcher.commands
 
+    async def drain(self, grace: float = STOP_GRACE) -> int:
+        """Until the commands and votes being handled are done (at stop, before the database
+        goes), ``grace`` seconds at most; returns how many are left, logged when any are."""
+        return await self._in_flight.drain(grace)
+
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
+        """Run a command and send its reply through ``responder``; returns what was sent.
+
+        A stop waits for it (``drain``).
+        """
+        with self._in_flight.track():
+            return await self._handle_command(invocation, responder)
+
+    async def _handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         """Run a command and send its reply through ``responder``; returns what was sent.
 
         Whatever fails on the way (the platform refusing a message, say) is logged and told to
@@ -286,9 +310,11 @@ class Core:
             log.exception("could not record %d sent message(s) in %s", len(sent), channel)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
-        """Record a vote and update its message (``_vote``), and log one line saying so."""
+        """Record a vote and update its message (``_vote``), and log one line saying so.
+        A stop waits for it (``drain``)."""
         started = time.perf_counter()
-        outcome = await self._vote(event, responder)
+        with self._in_flight.track():
+            outcome = await self._vote(event, responder)
         channel = Channel(event.platform, event.workspace, event.channel)
         source = "click" if isinstance(event, ButtonVote) else "reaction"
         vote_done(channel, source, outcome.result.effect.value, started)
@@ -301,12 +327,7 @@ class Core:
         Votes on one message are rebuilt and edited one at a time, in the order they were
         recorded: two edits racing each other could leave the older tally on the card.
         """
-        try:
-            receipt = await self._votes.record(event)
-        except Exception:
-            log.exception("could not record the vote event %s", event.event_id)
-            failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
-            receipt = VoteReceipt(failed, None)
+        receipt = await self._record_vote(event)
         source = "click" if isinstance(event, ButtonVote) else "reaction"
         self._metrics.vote(source, receipt.result.effect.value)
         outcome = VoteOutcome(receipt.result, (), receipt.card)
@@ -326,11 +347,42 @@ class Core:
                 log.exception("could not update message %s in %s", ref, channel)
         return VoteOutcome(receipt.result, (update,), receipt.card)
 
+    async def _record_vote(self, event: VoteEvent) -> VoteReceipt:
+        """Record ``event``; a reaction that fails is tried again after each of the
+        ``reaction_retries`` delays (a click fails at once: its voter is told to click again).
+
+        The platform has acknowledged a reaction and will not resend it, and nobody is told it
+        failed, so a database locked or full for a while must not lose it. Retrying late is
+        safe: a person's reactions are applied by their own event time (a newer one already
+        recorded makes this one stale), and a replay is a duplicate.
+        """
+        delays = self._reaction_retries if isinstance(event, ReactionChange) else ()
+        for attempt, delay in enumerate((*delays, None)):
+            try:
+                return await self._votes.record(event)
+            except Exception:
+                if delay is None:
+                    log.exception(
+                        "could not record the vote event %s (%d attempts); dropped",
+                        event.event_id,
+                        attempt + 1,
+                    )
+                    break
+                log.warning(
+                    "could not record the reaction %s; trying again in %.1f s",
+                    event.event_id,
+                    delay,
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
+        failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
+        return VoteReceipt(failed, None)
+
     async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:
             message = await self._deps.db.read(lambda s: rebuild_message(s, channel, ref))
-        except Exception:
-            log.exception("could not rebuild message %s after a vote", ref)
+        except Exception as error:  # the vote is saved; a busy database is no bug to trace
+            log.warning("could not rebuild message %s after a vote: %s", ref, error)
             return None
         return None if message is None else MessageUpdate(channel, ref, message)
 

@@ -39,6 +39,7 @@ from bot.facade import (
     ButtonVote,
     Channel,
     Core,
+    Effect,
     Invocation,
     MessageLimits,
     MessageUpdate,
@@ -56,6 +57,8 @@ EXIT_CODES = {Outcome.OK: 0, Outcome.USAGE: 2, Outcome.NOT_FOUND: 3, Outcome.UNA
 CONSOLE_CHANNEL = Channel(PLATFORM, WORKSPACE, CHANNEL)
 CONSOLE_LIMITS = MessageLimits(one_card_per_message=True)
 VERDICTS = {1: "👍 counted", -1: "👎 counted", 0: "your vote is withdrawn"}
+COUNTED = frozenset({Effect.RECORDED, Effect.WITHDRAWN, Effect.UNCHANGED})
+NOT_SHOWN = "the card could not be shown again (the database is busy); it will show it next time"
 
 
 def console_user() -> str:
@@ -165,6 +168,8 @@ class ConsoleChat:
         outcome = await self.core.handle_vote(event, self)
         if outcome.updates:
             self.say(VERDICTS[outcome.result.value], "green")
+        elif outcome.result.effect in COUNTED:  # stored; the card's new tally could not be read
+            self.say(f"{VERDICTS[outcome.result.value]}; {NOT_SHOWN}", "green")
 
     async def run(self, read_line: ReadLine) -> int:
         """The interactive loop; Ctrl-D (end of input) or ``quit`` ends it."""

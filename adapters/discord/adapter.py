@@ -14,7 +14,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.translate import PLATFORM
-from bot.facade import AdapterRefused, Core, Poster
+from bot.facade import STOP_GRACE, AdapterRefused, Core, Poster
 
 log = logging.getLogger("paperbot.discord")
 
@@ -27,6 +27,7 @@ class DiscordConfig:
     api_url: str = DEFAULT_API_URL
     guild_ready_timeout: float = 2.0  # how long READY waits for more servers to arrive
     answer_within: float = ANSWER_WITHIN  # how long a command may run before it is deferred
+    stop_grace: float = STOP_GRACE  # how long a stop waits for acknowledged work
 
 
 def point_at(api_url: str) -> None:
@@ -99,6 +100,9 @@ class DiscordAdapter:
             await asyncio.shield(self._task)
 
     async def stop(self) -> None:
+        # Clicks deferred and commands acknowledged finish first: their edits and follow-ups
+        # need the client open.
+        await self.client.in_flight.drain(self._config.stop_grace)
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):

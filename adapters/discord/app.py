@@ -32,7 +32,7 @@ from adapters.discord.translate import (
     invocation,
     reaction_change,
 )
-from bot.facade import Command, Core, MessageUpdate, OptionValue
+from bot.facade import Command, Core, InFlight, MessageUpdate, OptionValue
 
 log = logging.getLogger("paperbot.discord")
 
@@ -112,6 +112,8 @@ class PaperbotClient(discord.Client):
         )
         self.core = core
         self.answer_within = answer_within
+        # What a stop waits for before closing: commands and votes already acknowledged.
+        self.in_flight = InFlight("Discord commands and votes")
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
         self.tree.add_command(PapersGroup(core.commands, self.run_command))
         tolerate_malformed_events(self._connection.parsers)
@@ -133,6 +135,15 @@ class PaperbotClient(discord.Client):
         values: Mapping[str, OptionValue],
     ) -> None:
         """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
+        with self.in_flight.track():
+            await self._run_command(interaction, command, values)
+
+    async def _run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        command: Command,
+        values: Mapping[str, OptionValue],
+    ) -> None:
         answer = CommandAnswer(interaction)
         asked = invocation(where_of(interaction), command.text(values))
         work = asyncio.ensure_future(self.core.handle_command(asked, answer))
@@ -150,12 +161,14 @@ class PaperbotClient(discord.Client):
     async def vote_clicked(
         self, interaction: discord.Interaction[Any], paper_id: str, value: int
     ) -> None:
-        await interaction.response.defer()  # the message is about to be edited in place
-        message_id = interaction.message.id if interaction.message is not None else 0
-        event = button_vote(
-            where_of(interaction), paper_id, value, interaction.id, message_id, self.core.now()
-        )
-        await self.core.handle_vote(event, VoteAnswer(self.edit, interaction, str(message_id)))
+        with self.in_flight.track():
+            await interaction.response.defer()  # the message is about to be edited in place
+            message_id = interaction.message.id if interaction.message is not None else 0
+            event = button_vote(
+                where_of(interaction), paper_id, value, interaction.id, message_id, self.core.now()
+            )
+            answer = VoteAnswer(self.edit, interaction, str(message_id))
+            await self.core.handle_vote(event, answer)
 
     def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
         """Raw reactions get their identity here, while their gateway frame is being parsed."""
@@ -192,7 +205,8 @@ class PaperbotClient(discord.Client):
         event = reaction_change(
             where, payload.message_id, emoji, added, event_id, self.core.now(), bot_id
         )
-        await self.core.handle_vote(event, VoteAnswer(self.edit))
+        with self.in_flight.track():
+            await self.core.handle_vote(event, VoteAnswer(self.edit))
 
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent, without needing it in the cache."""

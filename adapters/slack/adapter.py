@@ -22,7 +22,7 @@ from adapters.slack.fast_ack import FastCommandAck
 from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.translate import PLATFORM
-from bot.facade import AdapterRefused, Core, Poster
+from bot.facade import STOP_GRACE, AdapterRefused, Core, InFlight, Poster
 
 EVENTS_PATH = "/slack/events"
 
@@ -52,12 +52,15 @@ class SlackAdapter:
         port: int = 3000,
         pacer: ChannelPacer | None = None,
         api_timeout: float = WEB_API_TIMEOUT,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         if (bot_token is None) == (oauth is None):
             raise ValueError("Slack needs a bot token or OAuth settings: exactly one of them")
         self.client = web_client(bot_token, api_url)
         self._pacer = pacer or ChannelPacer()
-        self.app = build_app(core, self.client, signing_secret, self._pacer, oauth)
+        self._in_flight = InFlight("Slack commands and votes")
+        self._stop_grace = stop_grace
+        self.app = build_app(core, self.client, signing_secret, self._pacer, oauth, self._in_flight)
         tokens = None if oauth is None else oauth.bot_token
         self.platform = PLATFORM
         self.ends_by_itself = False
@@ -147,5 +150,8 @@ class SlackAdapter:
                 await self._task
         if self._front is not None:
             await self._front.drain()
+        # Listeners run in bolt's own tasks, after their ack; commands to one channel wait
+        # there on its pacer. They all need the Web API session still open.
+        await self._in_flight.drain(self._stop_grace)
         if self.client.session is not None:
             await self.client.session.close()

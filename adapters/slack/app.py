@@ -28,7 +28,7 @@ from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.translate import button_vote, command_invocation, reaction_change
 from adapters.slack.uninstall import UninstallHandlers
-from bot.facade import Core, MessageUpdate
+from bot.facade import Core, InFlight, MessageUpdate
 from bot.reply import Code, Reply, Text, text_reply
 
 log = logging.getLogger("paperbot.slack")
@@ -125,9 +125,10 @@ async def respond_with(respond: AsyncRespond, message: Reply, response_type: str
 class SlackHandlers:
     """The listeners; bolt passes each one the arguments its parameter names ask for."""
 
-    def __init__(self, core: Core, pacer: ChannelPacer) -> None:
+    def __init__(self, core: Core, pacer: ChannelPacer, in_flight: InFlight) -> None:
         self.core = core
         self.pacer = pacer
+        self.in_flight = in_flight  # what a stop waits for: bolt runs listeners in tasks of its own
 
     async def on_command(
         self,
@@ -136,12 +137,13 @@ class SlackHandlers:
         client: AsyncWebClient,
         respond: AsyncRespond,
     ) -> None:
-        await ack()
-        invocation = command_invocation(command)
-        answer = CommandAnswer(client, self.pacer, respond, invocation.channel)
-        await self.core.handle_command(invocation, answer)
-        if answer.fell_back:
-            await respond_with(respond, INVITE_HINT, "ephemeral")
+        with self.in_flight.track():
+            await ack()
+            invocation = command_invocation(command)
+            answer = CommandAnswer(client, self.pacer, respond, invocation.channel)
+            await self.core.handle_command(invocation, answer)
+            if answer.fell_back:
+                await respond_with(respond, INVITE_HINT, "ephemeral")
 
     async def on_vote_button(
         self,
@@ -150,10 +152,11 @@ class SlackHandlers:
         client: AsyncWebClient,
         respond: AsyncRespond,
     ) -> None:
-        await ack()
-        event = button_vote(body, self.core.now())
-        if event is not None:
-            await self.core.handle_vote(event, VoteAnswer(client, respond))
+        with self.in_flight.track():
+            await ack()
+            event = button_vote(body, self.core.now())
+            if event is not None:
+                await self.core.handle_vote(event, VoteAnswer(client, respond))
 
     async def on_reaction(
         self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -161,7 +164,8 @@ class SlackHandlers:
         change = reaction_change(body, context.bot_user_id, self.core.now())
         if change is None or change.by_bot or not self.core.is_vote_emoji(change.emoji):
             return
-        await self.core.handle_vote(change, VoteAnswer(client, None))
+        with self.in_flight.track():
+            await self.core.handle_vote(change, VoteAnswer(client, None))
 
 
 def build_app(
@@ -170,6 +174,7 @@ def build_app(
     signing_secret: str,
     pacer: ChannelPacer,
     oauth: SlackOAuth | None = None,
+    in_flight: InFlight | None = None,
 ) -> AsyncApp:
     """The bolt app with paperbot's listeners, for HTTP (and any other bolt transport).
 
@@ -184,7 +189,9 @@ def build_app(
         raise_error_for_unhandled_request=False,
         **({} if oauth is None else _oauth_options(oauth, client)),
     )
-    handlers = SlackHandlers(core, pacer)
+    if in_flight is None:
+        in_flight = InFlight("Slack commands and votes")
+    handlers = SlackHandlers(core, pacer, in_flight)
     app.command(COMMAND)(handlers.on_command)
     app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
     app.event("reaction_added")(handlers.on_reaction)

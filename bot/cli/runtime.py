@@ -61,6 +61,9 @@ async def runtime(
     try:
         yield Runtime(settings, db, hf, deps, core, digests)
     finally:
+        # Votes and commands still being handled write to the database: they finish first
+        # (PostgreSQL lost deferred Discord votes to a dispose under their batch).
+        await core.drain()
         for client in (hf, hf_interactive):
             if client is not None:
                 await client.aclose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -14,6 +16,9 @@ from bot.deps import Deps
 from bot.facade import Core
 from bot.failures import VOTE_NOT_SAVED
 from bot.model import Invocation
+from bot.votes.events import VoteEvent
+from bot.votes.service import VoteReceipt, VoteRecorder
+from storage.db import Database
 
 
 class Screen:
@@ -114,3 +119,46 @@ async def test_a_vote_on_a_locked_database_says_try_again_and_the_shell_lives_on
     out = screen.read()
     assert VOTE_NOT_SAVED in out.replace("\n", " ")
     assert out.count("Trending on Hugging Face") == 2
+
+
+class BusyAfterVotes:
+    """The database, but reads fail once a vote is stored: another process holds it past the
+    busy timeout from then on."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.busy = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    async def read(self, work: Any) -> Any:
+        if self.busy:
+            raise RuntimeError("database is locked")
+        return await self._db.read(work)
+
+
+class LocksAfterRecording(VoteRecorder):
+    def __init__(self, deps: Deps, db: BusyAfterVotes) -> None:
+        super().__init__(deps)
+        self._db = db
+
+    async def record(self, event: VoteEvent) -> VoteReceipt:
+        receipt = await super().record(event)
+        self._db.busy = True
+        return receipt
+
+
+async def test_a_vote_stored_but_its_card_not_shown_again_says_it_counted(
+    deps: Deps, dispatcher: Dispatcher, screen: Screen, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = BusyAfterVotes(deps.db)
+    busy = dataclasses.replace(deps, db=db)  # type: ignore[arg-type]
+    chat = ConsoleChat(Core(busy, dispatcher, votes=LocksAfterRecording(busy, db)), screen.console)
+
+    assert await run(chat, "today 1", "vote 1 up") == 0
+
+    out = screen.read()
+    assert "👍 counted" in out
+    assert "the card could not be shown again" in out
+    assert not [r for r in caplog.records if r.exc_info], "no traceback for a busy database"

@@ -21,6 +21,8 @@ from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
 from bot.sources.errors import UpstreamUnavailable
 from bot.votes.emoji import parse_reaction_map
+from bot.votes.events import VoteEvent
+from bot.votes.service import VoteReceipt, VoteRecorder
 from loopback.discord import (
     APP_ID,
     BOT_ID,
@@ -486,3 +488,37 @@ async def test_a_malformed_gateway_event_is_skipped_and_the_client_keeps_serving
     waiting.cancel()
     assert not done  # the gateway task is still running
     assert "skipping a gateway event" in caplog.text
+
+
+class GatedRecorder(VoteRecorder):
+    """Records each vote once the test opens ``gate``: votes as slow as a busy database."""
+
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
+        self.gate = asyncio.Event()
+
+    async def record(self, event: VoteEvent) -> VoteReceipt:
+        await self.gate.wait()
+        return await super().record(event)
+
+
+async def test_clicks_deferred_before_a_stop_are_recorded_and_their_messages_edited(
+    deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
+) -> None:
+    recorder = GatedRecorder(deps)
+    fake.callback_within = 60.0
+    bots = Bots(Core(deps, dispatcher, votes=recorder), fake, answer_within=30.0)
+    adapter = await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    up = next(i for i in custom_ids(body) if i.endswith(":up"))
+    clickers = range(USER_ID + 1, USER_ID + 6)
+    tokens = [await fake.click(message_id, up, clicker=user) for user in clickers]
+    await fake.until("POST", "/callback", len(tokens) + 1)  # each click deferred (and the search)
+    stopping = asyncio.create_task(adapter.stop())  # SIGTERM
+    await asyncio.sleep(0)
+    recorder.gate.set()
+    await stopping
+    for token in tokens:
+        assert fake.calls_to("PATCH", f"/{token}/messages/@original"), "a deferred click unanswered"
+    footers = [e["footer"]["text"] for e in fake.messages[message_id]["embeds"] if "footer" in e]
+    assert any(f"👍 {len(tokens)}  👎 0" in f for f in footers)

@@ -50,7 +50,12 @@ def core(deps: Deps, dispatcher: Dispatcher) -> RecordingCore:
 
 
 def serve_slack(
-    core: Core, fake: FakeSlack, api_timeout: float = 30.0, port: int = 0
+    core: Core,
+    fake: FakeSlack,
+    api_timeout: float = 30.0,
+    post_interval: float = 0,
+    stop_grace: float = 30.0,
+    port: int = 0,
 ) -> SlackAdapter:
     return SlackAdapter(
         core,
@@ -59,8 +64,9 @@ def serve_slack(
         api_url=fake.api_url,
         host="127.0.0.1",
         port=port,
-        pacer=ChannelPacer(interval=0),
+        pacer=ChannelPacer(interval=post_interval),
         api_timeout=api_timeout,
+        stop_grace=stop_grace,
     )
 
 
