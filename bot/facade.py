@@ -313,14 +313,17 @@ class Core:
         """Record a vote and update its message (``_vote``), and log one line saying so.
         A stop waits for it (``drain``)."""
         started = time.perf_counter()
-        with self._in_flight.track():
-            outcome = await self._vote(event, responder)
         channel = Channel(event.platform, event.workspace, event.channel)
+        with self._in_flight.track():
+            outcome = await self._vote(event, channel, responder)
         source = "click" if isinstance(event, ButtonVote) else "reaction"
+        self._metrics.vote(source, outcome.result.effect.value)
         vote_done(channel, source, outcome.result.effect.value, started)
         return outcome
 
-    async def _vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
+    async def _vote(
+        self, event: VoteEvent, channel: Channel, responder: VoteResponder
+    ) -> VoteOutcome:
         """Record a click or a reaction, tell the voter what did not count, and replace the
         message it changed, rebuilt whole with current tallies.
 
@@ -328,15 +331,12 @@ class Core:
         recorded: two edits racing each other could leave the older tally on the card.
         """
         receipt = await self._record_vote(event)
-        source = "click" if isinstance(event, ButtonVote) else "reaction"
-        self._metrics.vote(source, receipt.result.effect.value)
         outcome = VoteOutcome(receipt.result, (), receipt.card)
         if outcome.note is not None:
             await _send_quietly(responder, outcome.note)
         ref = event.message_ref
         if receipt.result.effect in SILENT or ref is None:
             return outcome
-        channel = Channel(event.platform, event.workspace, event.channel)
         async with self._editing.hold((channel, ref)):
             update = await self._rebuilt(channel, ref)
             if update is None:

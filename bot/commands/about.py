@@ -8,7 +8,6 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.commands.spec import Command, Context
-from bot.model import Channel
 from bot.reply import Code, Heading, Reply, Text
 from bot.usage import UsageError
 from bot.version import paperbot_version
@@ -19,8 +18,7 @@ from storage.subscriptions import channel_subscriptions
 async def run_about(ctx: Context, args: str) -> Reply:
     if args.strip():
         raise UsageError("about takes no words: /papers about")
-    who = ctx.invocation
-    channel = Channel(who.platform, who.workspace, who.channel)
+    channel = ctx.channel
     offline = ctx.deps.settings.offline
 
     def about(session: Session) -> Reply:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.deps import Deps, Progress
-from bot.model import Invocation
+from bot.model import Channel, Invocation
 from bot.reply import Reply
 
 PREFIX = "/papers"
@@ -31,6 +31,12 @@ class Context:
     deps: Deps
     invocation: Invocation
     progress: Progress
+
+    @property
+    def channel(self) -> Channel:
+        """Where the command was asked."""
+        who = self.invocation
+        return Channel(who.platform, who.workspace, who.channel)
 
 
 Handler = Callable[[Context, str], Awaitable[Reply]]

@@ -51,11 +51,6 @@ WEEKEND_NOTE = (
 )
 
 
-def channel_of(ctx: Context) -> Channel:
-    who = ctx.invocation
-    return Channel(who.platform, who.workspace, who.channel)
-
-
 def may_edit(ctx: Context) -> bool:
     editors = ctx.deps.settings.subscription_editors
     return editors is None or ctx.invocation.user in editors
@@ -94,7 +89,7 @@ async def run_subscribe(ctx: Context, args: str) -> Reply:
         return not_allowed()
     spec = parse_subscribe(args, ctx.deps.settings.timezone)
     now = ctx.deps.clock()
-    wanted = Subscription(channel_of(ctx), spec, created_by=ctx.invocation.user)
+    wanted = Subscription(ctx.channel, spec, created_by=ctx.invocation.user)
     existing = await ctx.deps.db.read(partial(channel_subscriptions, channel=wanted.channel))
     saved = await ctx.deps.db.write(partial(save_subscription, sub=wanted, now=now))
     assert saved.id is not None
@@ -111,7 +106,7 @@ async def run_unsubscribe(ctx: Context, args: str) -> Reply:
     kind = parse_kind(args)
     if not may_edit(ctx):
         return not_allowed()
-    channel = channel_of(ctx)
+    channel = ctx.channel
     removed = await ctx.deps.db.write(partial(delete_subscriptions, channel=channel, kind=kind))
     for subscription_id in removed:
         ctx.deps.schedule.subscription_removed(subscription_id)
@@ -179,7 +174,7 @@ async def run_subscriptions(ctx: Context, args: str) -> Reply:
     if args.strip():
         raise UsageError("subscriptions takes no arguments.")
     now = ctx.deps.clock()
-    return await ctx.deps.db.read(partial(listing, channel=channel_of(ctx), now=now))
+    return await ctx.deps.db.read(partial(listing, channel=ctx.channel, now=now))
 
 
 OFFLINE_NOTE = "paperbot runs offline (PAPERBOT_OFFLINE): this digest is the catalog's copy."
@@ -218,7 +213,7 @@ async def run_digest(ctx: Context, args: str) -> Reply:
     if word.lower() != "now":
         raise UsageError('digest takes "now", e.g. digest now, or digest now weekly.')
     kind = parse_kind(rest)
-    channel = channel_of(ctx)
+    channel = ctx.channel
     subs = await ctx.deps.db.read(partial(channel_subscriptions, channel=channel))
     sub = _pick(subs, kind)
     notes: list[str] = []
