@@ -201,7 +201,9 @@ class FakeDiscord:
         return seq
 
     async def connected(self) -> None:
-        await asyncio.wait_for(self._ready.wait(), 10)
+        """Until a client has identified or resumed: callers bound the wait (a process under
+        load can take long to start, and a test must not depend on how fast it does)."""
+        await self._ready.wait()
 
     async def dispatch(self, event: str, data: dict[str, Any], seq: int | None = None) -> int:
         """Send a gateway event; ``seq`` repeats an earlier one's, as a replay on resume does."""
