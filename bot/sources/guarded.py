@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TypeVar
 
+from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
 from bot.ports import PaperSource
 from bot.sources.errors import RateLimited, UpstreamUnavailable
@@ -38,6 +39,9 @@ class GuardedSource:
 
     async def daily_papers(self, day: date) -> list[Paper]:
         return await self._call(lambda s: s.daily_papers(day))
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        return await self._call(lambda s: s.period_papers(period))
 
     async def paper(self, paper_id: str) -> Paper:
         return await self._call(lambda s: s.paper(paper_id))

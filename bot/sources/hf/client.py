@@ -20,6 +20,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
 from bot.sources.errors import (
     InvalidRequest,
@@ -137,6 +138,11 @@ class HuggingFaceClient:
     async def daily_papers(self, day: date) -> list[Paper]:
         """All of ``day``'s Daily Papers; items lacking ``submittedOnDailyAt`` are dated ``day``."""
         return await self.listed_papers({"date": day.isoformat()}, fallback_day=day)
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        """A day's, ISO week's or month's Daily Papers, through the matching filter."""
+        fallback = period.first if period.kind == "date" else None
+        return await self.listed_papers(period.hf_filter(), fallback_day=fallback)
 
     async def paper(self, paper_id: str) -> Paper:
         response = await self._get(f"/api/papers/{quote(paper_id, safe='')}", {}, paper_id)
