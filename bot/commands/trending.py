@@ -114,7 +114,8 @@ def period_reply(session: Session, ctx: Context, period: CalendarPeriod, count: 
 
 async def fetch_period(ctx: Context, period: CalendarPeriod) -> Reply | None:
     """Store Hugging Face's papers for a period the catalog lacks; a reply only if that failed."""
-    await ctx.progress(f"The catalog has nothing for {period.label}; asking Hugging Face…")
+    if not ctx.deps.settings.offline:
+        await ctx.progress(f"The catalog has nothing for {period.label}; asking Hugging Face…")
     try:
         fetched = await ctx.deps.source.period_papers(period)
     except SourceError as error:

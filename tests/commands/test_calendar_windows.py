@@ -26,10 +26,12 @@ def paper_on(day: date, upvotes: int = 10) -> Paper:
                       upvotes=upvotes)  # fmt: skip
 
 
-def deps_with(db: Database, catalog_days: list[date], source: FakeSource | None = None) -> Deps:
+def deps_with(
+    db: Database, catalog_days: list[date], source: FakeSource | None = None, offline: bool = False
+) -> Deps:
     papers = [paper_on(day) for day in catalog_days]
     db.write_now(lambda s: upsert_papers(s, papers))
-    settings = Settings(database_url=db.url, timezone="UTC")
+    settings = Settings(database_url=db.url, timezone="UTC", offline=offline)
     clock = FixedClock(datetime(2026, 6, 13, 8, tzinfo=UTC))
     return Deps(settings, db, source or FakeSource(), clock)
 
@@ -136,3 +138,14 @@ async def test_the_current_week_is_allowed_before_it_ends(
     reply = await ask(dispatcher, deps, "week 2026-W24")
     assert reply.outcome is Outcome.OK
     assert len(reply.papers) == 5
+
+
+async def test_offline_it_says_so_without_promising_a_fetch(
+    sqlite_db: Database, dispatcher: Dispatcher
+) -> None:
+    source = FakeSource(failure=UpstreamUnavailable("paperbot runs offline"))
+    deps = deps_with(sqlite_db, [NEWEST], source, offline=True)
+    progress: list[str] = []
+    reply = await ask(dispatcher, deps, "month 2023-01", progress=progress)
+    assert "offline" in texts(reply)
+    assert progress == []
