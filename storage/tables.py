@@ -167,6 +167,30 @@ class VoteRow(SQLModel, table=True):
     updated_at: datetime
 
 
+class ReadingItemRow(SQLModel, table=True):
+    """A paper one person saved to read, in one workspace; ``done_at`` set once they read it.
+
+    The team's reading list is every person's open items in the workspace (migration 0006).
+    """
+
+    __tablename__ = "reading_item"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "user_id", "paper_id", name="uq_reading_person_paper"
+        ),
+        Index("ix_reading_workspace_saved", "platform", "workspace", "saved_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    user_id: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64, foreign_key="paper.id")
+    channel: str = Field(max_length=128)  # where it was saved
+    saved_at: datetime
+    done_at: datetime | None = None
+
+
 class ProcessedEventRow(SQLModel, table=True):
     __tablename__ = "processed_event"
 
