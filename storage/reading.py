@@ -114,6 +114,22 @@ def open_entries(
     return list(entries.values())
 
 
+def every_open_entry(session: Session) -> list[tuple[str, str, ReadingEntry]]:
+    """Each workspace's open entries, as ``(platform, workspace, entry)``, for exports."""
+    item = ReadingItemRow
+    teams = session.exec(
+        select(item.platform, item.workspace)
+        .where(col(item.done_at).is_(None))
+        .distinct()
+        .order_by(col(item.platform), col(item.workspace))
+    ).all()
+    return [
+        (platform, workspace, entry)
+        for platform, workspace in teams
+        for entry in open_entries(session, platform, workspace)
+    ]
+
+
 def _of(reader: Reader, paper_id: str) -> ColumnElement[bool]:
     item = ReadingItemRow
     return and_(

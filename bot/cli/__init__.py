@@ -83,11 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=cmd_ingest)
 
     export = sub.add_parser(
-        "export", help="export votes (CSV or JSON), or all of a team's state as a JSON backup"
+        "export",
+        help="export votes (CSV or JSON), reading lists (BibTeX, Markdown or CSV), "
+        "or all of a team's state as a JSON backup",
     )
-    export.add_argument("what", choices=["votes", "all"], help="all: a backup for paperbot import")
     export.add_argument(
-        "--format", choices=["csv", "json"], default=None, help="for votes (default csv)"
+        "what", choices=["votes", "reading", "all"], help="all: a backup for paperbot import"
+    )
+    export.add_argument(
+        "--format",
+        choices=["csv", "json", "bibtex", "markdown"],
+        default=None,
+        help="votes: csv (default) or json; reading: bibtex (default), markdown or csv",
     )
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("--with-slack-installs", action="store_true", help=SLACK_INSTALLS_HELP)
