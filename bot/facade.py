@@ -40,6 +40,7 @@ from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
 from bot.reply import Outcome, PaperCard, Reply
 from bot.reply_split import MessageLimits, split_reply
+from bot.stop_deadline import Deadline
 from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
@@ -56,6 +57,7 @@ __all__ = [
     "Command",
     "CommandOption",
     "Core",
+    "Deadline",
     "Effect",
     "InFlight",
     "Invocation",
@@ -170,7 +172,10 @@ class Adapter(Protocol):
         """Returns (or raises) when the adapter ends without being stopped."""
         ...
 
-    async def stop(self) -> None: ...
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        """Stop taking input, finish what was acknowledged within ``deadline`` (the whole
+        stop's, shared with the other stages; its own ``STOP_GRACE`` when None), then close."""
+        ...
 
 
 class Posters(Mapping[str, Poster]):
@@ -242,10 +247,10 @@ class Core:
         """Every command, with its typed options: what a platform's command form is made of."""
         return self._dispatcher.commands
 
-    async def drain(self, grace: float = STOP_GRACE) -> int:
+    async def drain(self, deadline: Deadline | float = STOP_GRACE) -> int:
         """Until the commands and votes being handled are done (at stop, before the database
-        goes), ``grace`` seconds at most; returns how many are left, logged when any are."""
-        return await self._in_flight.drain(grace)
+        goes), or the stop's ``deadline``; returns how many are left, logged when any are."""
+        return await self._in_flight.drain(deadline)
 
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         """Run a command and send its reply through ``responder``; returns what was sent.

@@ -121,9 +121,12 @@ async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
 
 
 async def _stop(rt: Runtime, adapters: list[Adapter]) -> None:
-    await rt.digests.stop()
+    """Digests first (they post through the adapters), then each adapter, all within the one
+    deadline of ``rt.stop``, which the runtime's last drain shares."""
+    deadline = rt.stop.deadline()
+    await rt.digests.stop(deadline)
     for adapter in reversed(adapters):
         try:
-            await adapter.stop()
+            await adapter.stop(deadline)
         except Exception:
             log.exception("stopping the %s adapter failed", adapter.platform)
