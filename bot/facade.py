@@ -30,7 +30,7 @@ from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
-from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
 from bot.metrics import NO_METRICS, Metrics
@@ -45,6 +45,7 @@ from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
+from storage.sqlite_file import DatabaseGone
 from storage.subscriptions import disable_workspace
 
 __all__ = [
@@ -269,9 +270,15 @@ class Core:
         started = time.perf_counter()
         channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
         try:
+            if self._database_gone():
+                raise DatabaseGone(GONE)
             reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
             await self._send(channel, reply, responder)
             outcome = reply.outcome.value
+        except DatabaseGone:
+            reply = database_gone()
+            await _send_quietly(responder, reply)
+            outcome = "error"
         except Exception:
             log.exception("%r failed in %s", invocation.text[:80], channel)
             reply = command_failed()
@@ -361,10 +368,15 @@ class Core:
         safe: a person's reactions are applied by their own event time (a newer one already
         recorded makes this one stale), and a replay is a duplicate.
         """
+        if self._database_gone():
+            return VoteReceipt(VoteResult(Effect.FAILED, reason=GONE), None)
         delays = self._reaction_retries if isinstance(event, ReactionChange) else ()
         for attempt, delay in enumerate((*delays, None)):
             try:
                 return await self._votes.record(event)
+            except DatabaseGone:  # no retry brings it back
+                self._database_gone()
+                return VoteReceipt(VoteResult(Effect.FAILED, reason=GONE), None)
             except Exception:
                 if delay is None:
                     log.exception(
@@ -382,6 +394,14 @@ class Core:
                 await asyncio.sleep(delay)
         failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
         return VoteReceipt(failed, None)
+
+    def _database_gone(self) -> bool:
+        """Whether the SQLite file was deleted under the process (one ``stat``), logged when so:
+        commands and votes then say so rather than work on a file nobody can open again."""
+        reason = self._deps.db.gone()
+        if reason is not None:
+            log.error("%s: restart paperbot (commands and votes are refused until then)", reason)
+        return reason is not None
 
     async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database
+from storage.sqlite_file import sqlite_path
 
 DATABASE_SETTING = "PAPERBOT_DATABASE_URL"
 
@@ -33,7 +33,7 @@ class SchemaTooNew(DatabaseUnavailable):
 
 def prepare_sqlite_file(url: str) -> None:
     """Create the SQLite file's folder; refuse a path that is a folder or cannot be written."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is None:
         return
     if path.is_dir():
@@ -47,13 +47,6 @@ def prepare_sqlite_file(url: str) -> None:
     target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):
         raise DatabaseUnavailable(DATABASE_SETTING, f"{target} is not writable")
-
-
-def _sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
-        return None
-    raw = url.removeprefix("sqlite:///").split("?", 1)[0]
-    return None if raw in {"", ":memory:"} else Path(raw)
 
 
 @contextmanager
