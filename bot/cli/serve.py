@@ -124,6 +124,7 @@ async def _stop(rt: Runtime, adapters: list[Adapter]) -> None:
     """Digests first (they post through the adapters), then each adapter, all within the one
     deadline of ``rt.stop``, which the runtime's last drain shares."""
     deadline = rt.stop.deadline()
+    log.info("stopping: finishing acknowledged work, %.0f s at most", deadline.left())
     await rt.digests.stop(deadline)
     for adapter in reversed(adapters):
         try:
