@@ -45,6 +45,7 @@ from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
+from storage.checks import database_trouble
 from storage.sqlite_file import DatabaseGone
 from storage.subscriptions import disable_workspace
 
@@ -318,8 +319,8 @@ class Core:
 
         try:
             await self._deps.db.write(record)
-        except Exception:  # the messages are out; only votes by reaction on them are lost
-            log.exception("could not record %d sent message(s) in %s", len(sent), channel)
+        except Exception as error:  # the messages are out; only votes by reaction on them are lost
+            _log_failure(f"could not record {len(sent)} sent message(s) in {channel}", error)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
         """Record a vote and update its message (``_vote``), and log one line saying so.
@@ -377,19 +378,18 @@ class Core:
             except DatabaseGone:  # no retry brings it back
                 self._database_gone()
                 return VoteReceipt(VoteResult(Effect.FAILED, reason=GONE), None)
-            except Exception:
+            except Exception as error:
                 if delay is None:
-                    log.exception(
-                        "could not record the vote event %s (%d attempts); dropped",
-                        event.event_id,
-                        attempt + 1,
-                    )
+                    what = f"could not record the vote event {event.event_id}"
+                    _log_failure(f"{what} ({attempt + 1} attempts); dropped", error)
                     break
+                trouble = database_trouble(error)
                 log.warning(
-                    "could not record the reaction %s; trying again in %.1f s",
+                    "could not record the reaction %s (%s); trying again in %.1f s",
                     event.event_id,
+                    trouble or type(error).__name__,
                     delay,
-                    exc_info=True,
+                    exc_info=trouble is None,
                 )
                 await asyncio.sleep(delay)
         failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
@@ -410,6 +410,16 @@ class Core:
             log.warning("could not rebuild message %s after a vote: %s", ref, error)
             return None
         return None if message is None else MessageUpdate(channel, ref, message)
+
+
+def _log_failure(what: str, error: Exception) -> None:
+    """An error line: a database that is busy, full or gone in one line, anything else (a bug)
+    with its traceback."""
+    trouble = database_trouble(error)
+    if trouble is None:
+        log.error("%s", what, exc_info=error)
+    else:
+        log.error("%s: %s", what, trouble)
 
 
 async def _send_quietly(responder: Responder | VoteResponder, message: Reply) -> None:

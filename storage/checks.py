@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage.db import Database
-from storage.sqlite_file import sqlite_path
+from storage.sqlite_file import DatabaseGone, sqlite_path
 
 DATABASE_SETTING = "PAPERBOT_DATABASE_URL"
 
@@ -79,3 +79,19 @@ def check_database(db: Database) -> None:
     the file: storage.db switches it to WAL)."""
     with database_errors(db), db.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def database_trouble(error: BaseException) -> str | None:
+    """One line for a database that cannot take work just now (held by another process past the
+    busy timeout, its disk full, its file gone): a state to report, not a bug to trace. None
+    for anything else."""
+    if isinstance(error, DatabaseGone):
+        return str(error)
+    if not isinstance(error, OperationalError):
+        return None
+    reason = " ".join(str(error.orig).split())
+    if "locked" in reason or "busy" in reason:
+        return f"the database is busy ({reason})"
+    if "full" in reason:
+        return f"the database's disk is full ({reason})"
+    return None
