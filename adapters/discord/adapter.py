@@ -14,7 +14,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.translate import PLATFORM
-from bot.facade import STOP_GRACE, AdapterRefused, Core, Poster
+from bot.facade import STOP_GRACE, AdapterRefused, Core, Deadline, Poster
 
 log = logging.getLogger("paperbot.discord")
 
@@ -99,10 +99,10 @@ class DiscordAdapter:
         if self._task is not None:
             await asyncio.shield(self._task)
 
-    async def stop(self) -> None:
-        # Clicks deferred and commands acknowledged finish first: their edits and follow-ups
-        # need the client open.
-        await self.client.in_flight.drain(self._config.stop_grace)
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        # Clicks deferred and commands acknowledged finish first, within the whole stop's
+        # deadline: their edits and follow-ups need the client open.
+        await self.client.in_flight.drain(deadline or Deadline(self._config.stop_grace))
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -164,6 +164,9 @@ class HealthServer:
         return checks
 
     async def _database(self) -> str:
+        gone = self._parts.db.gone()  # a deleted SQLite file still reads, through its open handle
+        if gone is not None:
+            raise NotReady(gone)
         try:
             await self._parts.db.read(latest_daily_date)
         except Exception as error:

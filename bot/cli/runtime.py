@@ -24,6 +24,7 @@ from bot.scheduling.service import DigestService, build_digest_service
 from bot.settings import Settings
 from bot.sources.guarded import GuardedSource
 from bot.sources.hf.client import HuggingFaceClient, hf_pacer
+from bot.stop_deadline import Stop
 from storage import migrate
 from storage.db import Database
 
@@ -38,14 +39,17 @@ class Runtime:
     deps: Deps
     core: Core
     digests: DigestService
+    stop: Stop  # its deadline bounds the whole stop: every stage, the last drain included
 
 
 @asynccontextmanager
 async def runtime(
-    settings: Settings, console: Console, metrics: Metrics = NO_METRICS
+    settings: Settings, console: Console, metrics: Metrics = NO_METRICS, stop: Stop | None = None
 ) -> AsyncIterator[Runtime]:
     """Open the database (migrated, sample loaded on first start) and wire the core over it;
-    the core counts its commands and votes into ``metrics``."""
+    the core counts its commands and votes into ``metrics``. Leaving it drains the core within
+    ``stop``'s deadline (started then, unless the caller's stop already started it)."""
+    stop = stop or Stop()
     db = open_database(settings, console)
     hf, hf_interactive = _hf_clients(settings)
     posters = Posters()
@@ -59,11 +63,11 @@ async def runtime(
     deps = Deps(settings=settings, db=db, source=interactive, clock=utc_now, schedule=digests)
     core = Core(deps, build_dispatcher(), posters, metrics=metrics)
     try:
-        yield Runtime(settings, db, hf, deps, core, digests)
+        yield Runtime(settings, db, hf, deps, core, digests, stop)
     finally:
         # Votes and commands still being handled write to the database: they finish first
         # (PostgreSQL lost deferred Discord votes to a dispose under their batch).
-        await core.drain()
+        await core.drain(stop.deadline())
         for client in (hf, hf_interactive):
             if client is not None:
                 await client.aclose()

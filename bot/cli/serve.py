@@ -121,9 +121,13 @@ async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
 
 
 async def _stop(rt: Runtime, adapters: list[Adapter]) -> None:
-    await rt.digests.stop()
+    """Digests first (they post through the adapters), then each adapter, all within the one
+    deadline of ``rt.stop``, which the runtime's last drain shares."""
+    deadline = rt.stop.deadline()
+    log.info("stopping: finishing acknowledged work, %.0f s at most", deadline.left())
+    await rt.digests.stop(deadline)
     for adapter in reversed(adapters):
         try:
-            await adapter.stop()
+            await adapter.stop(deadline)
         except Exception:
             log.exception("stopping the %s adapter failed", adapter.platform)
