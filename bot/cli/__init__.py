@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 from collections.abc import Coroutine, Sequence
 from datetime import date
 from typing import Any
@@ -129,9 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
     if args.command == "doctor":  # reads the settings itself: a bad one is one of its rows
-        return asyncio.run(doctor(console, os.environ))
+        return asyncio.run(doctor(console, None))  # None: this process's settings
     try:
-        configure_logging(args.verbose, os.environ)  # before settings, so loading them is logged
+        configure_logging(args.verbose, None)  # before settings, so loading them is logged
         settings = load_settings()
     except SettingsError as error:
         console.print(

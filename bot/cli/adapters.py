@@ -18,6 +18,7 @@ from bot.cli.adapter_settings import (
     DiscordSettings,
     SlackSettings,
     load_adapter_settings,
+    reveal,
 )
 from bot.cli.tools import EXIT_CONFIG
 from bot.commands.table import build_dispatcher
@@ -46,7 +47,7 @@ def configured_adapters(
 def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
     from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 
-    return DiscordAdapter(core, DiscordConfig(settings.token, settings.api_url))
+    return DiscordAdapter(core, DiscordConfig(settings.token.get_secret_value(), settings.api_url))
 
 
 def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = None) -> Adapter:
@@ -61,16 +62,18 @@ def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = Non
 
         if db is None:
             raise ValueError("Slack OAuth mode keeps its tokens in the database: pass it")
-        oauth = database_oauth(settings.client_id, settings.client_secret, db.engine)
+        oauth = database_oauth(
+            settings.client_id, settings.client_secret.get_secret_value(), db.engine
+        )
     return SlackAdapter(
         core,
-        bot_token=settings.bot_token,
+        bot_token=reveal(settings.bot_token),
         oauth=oauth,
-        signing_secret=settings.signing_secret,
-        app_token=settings.app_token,
+        signing_secret=reveal(settings.signing_secret) or "",
+        app_token=reveal(settings.app_token),
         api_url=settings.api_url,
-        host=settings.http_host,
-        port=settings.http_port,
+        host=settings.http.host,
+        port=settings.http.port,
     )
 
 
@@ -95,7 +98,7 @@ async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespac
     from adapters.discord.sync import SyncRefused, sync_commands
 
     try:
-        config = DiscordConfig(chosen.token, chosen.api_url)
+        config = DiscordConfig(chosen.token.get_secret_value(), chosen.api_url)
         names = await sync_commands(config, build_dispatcher().commands, args.guild)
     except SyncRefused as error:
         console.print(str(error), style="red", markup=False)
@@ -111,7 +114,7 @@ async def slack_identity(settings: SlackSettings) -> tuple[bool, str]:
 
     assert settings.bot_token is not None, "OAuth mode has no bot token to test"
     try:
-        return True, await check_bot_token(settings.bot_token, settings.api_url)
+        return True, await check_bot_token(settings.bot_token.get_secret_value(), settings.api_url)
     except SlackCheckFailed as error:
         return False, str(error)
 
@@ -122,7 +125,7 @@ async def discord_identity(settings: DiscordSettings) -> tuple[bool, str]:
     from adapters.discord.doctor import DiscordCheckFailed, check_bot_token
 
     try:
-        return True, await check_bot_token(settings.token, settings.api_url)
+        return True, await check_bot_token(settings.token.get_secret_value(), settings.api_url)
     except DiscordCheckFailed as error:
         return False, str(error)
 

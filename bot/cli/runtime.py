@@ -90,8 +90,8 @@ def _hf_clients(settings: Settings) -> tuple[HuggingFaceClient | None, HuggingFa
     Both keep to one request quota."""
     if settings.offline:
         return None, None
-    pacer = hf_pacer(settings.hf_token)
-    base, token = settings.hf_base_url, settings.hf_token
+    pacer = hf_pacer(settings.hf_secret)
+    base, token = settings.hf_base_url, settings.hf_secret
     return (
         HuggingFaceClient(base, token=token, pacer=pacer),
         HuggingFaceClient(base, token=token, pacer=pacer, connect_retries=0),

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import replace
 
 from prometheus_client import CollectorRegistry
 from rich.console import Console
@@ -49,7 +48,8 @@ async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespac
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     """The local trial: no catalog sync, so it runs the same with no network (and no warnings
     about it in the chat); ``PAPERBOT_CONSOLE=1 paperbot run`` is the console as a service."""
-    return await serve(replace(settings, sync_minutes=0), AdapterSettings(console=True), console)
+    no_sync = settings.model_copy(update={"sync_minutes": 0})
+    return await serve(no_sync, AdapterSettings(console=True), console)
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:

@@ -16,18 +16,25 @@ PREFIX = "PAPERBOT_"
 
 
 def child_env(settings: Mapping[str, str] | None = None, **extra: str) -> dict[str, str]:
-    """``os.environ`` without PAPERBOT_* variables, plus ``settings`` and ``extra``."""
+    """``os.environ`` without PAPERBOT_* variables, plus ``settings`` and ``extra``. Its settings
+    file is empty unless they name one: a ``paperbot.env`` in the working directory is not read."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(PREFIX)}
-    return {**env, **(settings or {}), **extra}
+    return {**env, "PAPERBOT_ENV_FILE": os.devnull, **(settings or {}), **extra}
 
 
 def run_paperbot(
-    *args: str, env: Mapping[str, str], stdin: str = "", timeout: float = 120
+    *args: str,
+    env: Mapping[str, str],
+    stdin: str = "",
+    timeout: float = 120,
+    cwd: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``paperbot ARGS`` as a user runs it, with only the settings in ``env``; 100 columns wide."""
+    """``paperbot ARGS`` as a user runs it, with only the settings in ``env``; 100 columns wide.
+    ``PAPERBOT_ENV_FILE=""`` in ``env`` lets it read ``paperbot.env`` in ``cwd``, as by default."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=child_env(env, COLUMNS="100"),
+        cwd=cwd,
         input=stdin,
         capture_output=True,
         text=True,
