@@ -25,6 +25,7 @@ TURN_ON = (
 
 
 DISCORD_API_URL = "https://discord.com/api/v10"
+MAX_SHARDS = 1024  # Discord wants a shard per 2,500 servers at most; this is far beyond that
 _HOST_NAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
@@ -32,10 +33,12 @@ _HOST_NAME = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class DiscordSettings:
-    """The bot token, and the REST base (the gateway address comes from its /gateway/bot)."""
+    """The bot token, the REST base (the gateway address comes from its /gateway/bot), and how
+    many gateway shards the bot's servers are split into (each held by one worker process)."""
 
     token: str = field(repr=False)
     api_url: str = DISCORD_API_URL
+    shards: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,4 +195,10 @@ def _discord(env: Mapping[str, str]) -> DiscordSettings | None:
         return None
     api_url = (env.get("PAPERBOT_DISCORD_API_URL") or DISCORD_API_URL).strip().rstrip("/")
     _http_url("PAPERBOT_DISCORD_API_URL", api_url)
-    return DiscordSettings(token, api_url)
+    raw = (env.get("PAPERBOT_DISCORD_SHARDS") or "").strip() or "1"
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_SHARDS):
+        raise SettingsError(
+            f"PAPERBOT_DISCORD_SHARDS must be a whole number from 1 to {MAX_SHARDS}, "
+            f"not {raw[:40]!r}"
+        )
+    return DiscordSettings(token, api_url, int(raw))
