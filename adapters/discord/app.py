@@ -103,12 +103,19 @@ def emoji_text(emoji: discord.PartialEmoji) -> str:
 
 class PaperbotClient(discord.Client):
     def __init__(
-        self, core: Core, guild_ready_timeout: float = 2.0, answer_within: float = ANSWER_WITHIN
+        self,
+        core: Core,
+        guild_ready_timeout: float = 2.0,
+        answer_within: float = ANSWER_WITHIN,
+        shard: tuple[int, int] | None = None,
     ) -> None:
+        shard_id, shard_count = shard if shard is not None else (None, None)
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=ALLOWED_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
+            shard_id=shard_id,
+            shard_count=shard_count,
         )
         self.core = core
         self.answer_within = answer_within

@@ -15,6 +15,7 @@ from rich.console import Console
 from bot.cli.adapters import cmd_discord_sync
 from bot.cli.doctor import doctor
 from bot.cli.logs import configure_logging
+from bot.cli.roles import Role
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_import, cmd_ingest
@@ -59,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="serve every adapter the settings turn on, and digests")
+    run.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.ALL.value,
+        help="all (default): everything in one process; web: Slack over HTTP and the terminal "
+        "chat, replicable; worker: the Discord gateway, digests and the catalog sync",
+    )
     run.set_defaults(run=cmd_run)
 
     sub.add_parser("shell", help="chat with paperbot in the terminal").set_defaults(run=cmd_shell)

@@ -37,6 +37,9 @@ def reveal(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
 
+MAX_SHARDS = 1024  # Discord wants a shard per 2,500 servers at most; this is far beyond that
+
+
 def _token(prefix: str, problem: str) -> BeforeValidator:
     """A token that starts with ``prefix``; the message never repeats its value."""
 
@@ -108,13 +111,22 @@ class SlackSettings(SettingsModel):
         return self
 
 
+def _shards(raw: str) -> int:
+    value = raw.strip() or "1"
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_SHARDS):
+        raise ValueError(f"must be a whole number from 1 to {MAX_SHARDS}, not {raw[:40]!r}")
+    return int(value)
+
+
 class DiscordSettings(SettingsModel):
-    """The bot token, and the REST base (the gateway address comes from its /gateway/bot)."""
+    """The bot token, the REST base (the gateway address comes from its /gateway/bot), and how
+    many gateway shards the bot's servers are split into (each held by one worker process)."""
 
     model_config = SettingsConfigDict(env_prefix="PAPERBOT_DISCORD_")
 
     token: Secret
     api_url: Annotated[WebUrl, text_only(lambda raw: raw.strip().rstrip("/"))] = DISCORD_API_URL
+    shards: Annotated[int, text_only(_shards)] = 1
 
 
 class ConsoleSettings(SettingsModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -20,12 +21,14 @@ from bot.cli.adapter_settings import (
     load_adapter_settings,
     reveal,
 )
+from bot.cli.shards import ShardSeats
 from bot.cli.tools import EXIT_CONFIG
 from bot.commands.table import build_dispatcher
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 from bot.settings import Settings
 from storage.db import Database
+from storage.leader_lock import LeaderLock
 
 EXIT_REFUSED = 4
 
@@ -40,14 +43,29 @@ def configured_adapters(
     if chosen.slack is not None:
         adapters.append(slack_adapter(core, chosen.slack, db))
     if chosen.discord is not None:
-        adapters.append(discord_adapter(core, chosen.discord))
+        adapters.append(discord_adapter(core, chosen.discord, db))
     return adapters
 
 
-def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
+def discord_adapter(core: Core, settings: DiscordSettings, db: Database | None = None) -> Adapter:
+    """Discord: given the database, the shards whose lock this process wins (``ShardSeats``),
+    so several workers never serve one shard twice; without it, one unsharded session."""
     from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 
-    return DiscordAdapter(core, DiscordConfig(settings.token.get_secret_value(), settings.api_url))
+    config = DiscordConfig(settings.token.get_secret_value(), settings.api_url)
+    if db is None:
+        if settings.shards != 1:
+            raise ValueError("Discord shards are locked in the database: pass it")
+        return DiscordAdapter(core, config)
+
+    def open_shard(shard: int) -> Adapter:
+        return DiscordAdapter(core, replace(config, shard=(shard, settings.shards)))
+
+    leases = [
+        LeaderLock(db, f"paperbot:discord-shard:{shard}", f"Discord shard {shard}")
+        for shard in range(settings.shards)
+    ]
+    return ShardSeats(DiscordAdapter(core, replace(config, gateway=False)), open_shard, leases)
 
 
 def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = None) -> Adapter:

@@ -91,7 +91,7 @@ class Parts:
 
     db: Database
     adapters: Sequence[Adapter]
-    digests: DigestService | None
+    digests: DigestService | None  # None: this process's role runs no scheduler
 
 
 class HealthServer:
@@ -160,7 +160,8 @@ class HealthServer:
         checks: list[tuple[str, Check]] = [("database", self._database), ("schema", self._schema)]
         for adapter in self._parts.adapters:
             checks.append((f"adapter {adapter.platform}", _adapter_check(adapter)))
-        checks.append(("scheduler", self._scheduler))
+        if self._parts.digests is not None:  # a web process schedules nothing
+            checks.append(("scheduler", self._scheduler))
         return checks
 
     async def _database(self) -> str:

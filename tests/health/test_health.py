@@ -16,6 +16,7 @@ from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Adapter, ButtonVote, Core, Invocation, Poster, Posters
 from bot.scheduling.service import DigestService, build_digest_service
+from bot.stop_deadline import Deadline
 from loopback.ports import make_paper
 from loopback.responders import RecordingResponder
 from storage import migrate
@@ -36,7 +37,7 @@ class FakeAdapter:
 
     async def start(self) -> None: ...
     async def wait(self) -> None: ...
-    async def stop(self) -> None: ...
+    async def stop(self, deadline: Deadline | None = None) -> None: ...
 
 
 @pytest.fixture
