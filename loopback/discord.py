@@ -200,8 +200,10 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
         return seq
 
-    async def connected(self) -> None:
-        await asyncio.wait_for(self._ready.wait(), 10)
+    async def connected(self, within: float = 10) -> None:
+        """Until a client's session is ready; a child process that starts on a loaded machine
+        needs a longer ``within`` than an adapter in the test's own process."""
+        await asyncio.wait_for(self._ready.wait(), within)
 
     async def dispatch(self, event: str, data: dict[str, Any], seq: int | None = None) -> int:
         """Send a gateway event; ``seq`` repeats an earlier one's, as a replay on resume does."""

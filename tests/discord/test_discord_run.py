@@ -44,7 +44,7 @@ async def test_paperbot_run_serves_discord_until_sigterm_and_then_closes_the_gat
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
     async with discord_only(fake, tmp_path) as process:
-        await asyncio.wait_for(fake.connected(), 60)
+        await fake.connected(within=60)
         assert fake.identified == 1
         process.send_signal(signal.SIGTERM)
         _out, err = await asyncio.wait_for(process.communicate(), 30)
@@ -57,7 +57,7 @@ async def test_paperbot_run_exits_70_when_discord_ends_the_session_for_good(
 ) -> None:
     """A gateway that will not come back is a dead process to its supervisor, not a clean exit."""
     async with discord_only(fake, tmp_path) as process:
-        await asyncio.wait_for(fake.connected(), 60)
+        await fake.connected(within=60)
         await fake.revoke()
         _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 70, err.decode()[-2000:]
