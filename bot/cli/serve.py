@@ -73,7 +73,7 @@ async def serve(
         server = None
         if health is not None and health.port is not None:
             # /readyz names every configured adapter: one not started yet is not ready
-            parts = Parts(rt.db, adapters, rt.digests)
+            parts = Parts(rt.db, adapters, rt.digests, rt.hf_guards, rt.hf_pacer)
             server = HealthServer(parts, metrics, health.host, health.port)
             try:
                 await server.start()
