@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from loopback.discord import FakeDiscord
-from tests.support.processes import child_env
+from tests.support.processes import child_env, free_port, ready_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,30 +61,6 @@ async def test_paperbot_run_exits_70_when_discord_ends_the_session_for_good(
         _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 70, err.decode()[-2000:]
     assert "the discord adapter stopped serving" in err.decode()
-
-
-def free_port() -> int:
-    """A port nothing listens on now (bound to 0 and closed), for a child process to serve."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def ready_answer(url: str, process: asyncio.subprocess.Process) -> httpx.Response:
-    """/readyz once it says 200, polled until then (the child may still be starting); the
-    last answer if the child exits or an attempt budget runs out first."""
-    last: httpx.Response | None = None
-    async with httpx.AsyncClient() as http:
-        for _ in range(600):
-            if process.returncode is not None:
-                break
-            with contextlib.suppress(httpx.TransportError):
-                last = await http.get(url, timeout=10)
-                if last.status_code == 200:
-                    return last
-            await asyncio.sleep(0.1)
-    assert last is not None, "the health server never answered"
-    return last
 
 
 async def test_paperbot_run_serves_readyz_and_metrics_beside_discord_alone(
