@@ -230,6 +230,11 @@ class Core:
     def register_poster(self, platform: str, poster: Poster) -> None:
         self.posters.register(platform, poster)
 
+    def api_error(self, platform: str, code: str) -> None:
+        """The platform's API refused a call or could not be reached: counted for /metrics
+        (``Metrics.api_error``); the adapter still handles the error as before."""
+        self._metrics.api_error(platform, code)
+
     def is_vote_emoji(self, emoji: str) -> bool:
         return reaction_value(emoji, self._deps.settings.reaction_values) != 0
 

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import discord
@@ -25,8 +26,10 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.answer import CommandAnswer, VoteAnswer
 from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
+from adapters.discord.counted import api_error_trace
 from adapters.discord.render import ALLOWED_MENTIONS, render_reply
 from adapters.discord.translate import (
+    PLATFORM,
     Where,
     button_vote,
     invocation,
@@ -116,6 +119,7 @@ class PaperbotClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
             shard_id=shard_id,
             shard_count=shard_count,
+            http_trace=api_error_trace(partial(core.api_error, PLATFORM)),
         )
         self.core = core
         self.answer_within = answer_within

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Iterator
+from functools import partial
 
 import aiohttp
 import uvicorn
@@ -56,7 +57,7 @@ class SlackAdapter:
     ) -> None:
         if (bot_token is None) == (oauth is None):
             raise ValueError("Slack needs a bot token or OAuth settings: exactly one of them")
-        self.client = web_client(bot_token, api_url)
+        self.client = web_client(bot_token, api_url, partial(core.api_error, PLATFORM))
         self._pacer = pacer or ChannelPacer()
         self._in_flight = InFlight("Slack commands and votes")
         self._stop_grace = stop_grace

@@ -85,7 +85,7 @@ async def serve(
         server = None
         if health is not None and health.port is not None:
             # /readyz names every adapter this role serves: one not started yet is not ready
-            parts = Parts(rt.db, adapters, digests)
+            parts = Parts(rt.db, adapters, digests, rt.hf_guards, rt.hf_pacer)
             server = HealthServer(parts, metrics, health.host, health.port)
             try:
                 await server.start()

@@ -150,6 +150,8 @@ class DigestRunner:
         if run is None:
             log.debug("digest %s for %s: not claimed", where(sub), window.digest_date)
             return None
+        if run.attempts > 1:
+            self.deps.metrics.digest_retry()
         started = time.perf_counter()
         try:
             state = await self._attempt(sub, window, run)
@@ -161,6 +163,8 @@ class DigestRunner:
             state = await self._fail(sub, window, run, f"internal error: {error!r}", None)
         ended = "taken over" if state is None else state.value
         digest_done(sub.channel, sub.spec.kind, window.digest_date, ended, started)
+        if state is not RunState.FAILED:  # _fail counts a failure: it knows if it retries
+            self.deps.metrics.digest(ended.replace(" ", "_"))
         return state
 
     async def note_missed(self, sub: Subscription, due_at: datetime) -> None:
@@ -184,6 +188,7 @@ class DigestRunner:
         )
         if await self.deps.db.write(record):
             digest_done(sub.channel, sub.spec.kind, window.digest_date, "missed", started)
+            self.deps.metrics.digest("missed")
             await self.alerts.send(f"The digest {where(sub)} for {window.label()} was {reason}.")
 
     async def sweep(self) -> list[RunState | None]:
@@ -230,6 +235,7 @@ class DigestRunner:
             if sub is None:  # unsubscribed just now: its runs went with it, nobody to tell
                 return
             digest_done(sub.channel, sub.spec.kind, run.digest_date, state.value, started)
+            self.deps.metrics.digest("skipped" if state is RunState.SKIPPED else "gave_up")
             if state is RunState.SKIPPED:
                 return
             when = window_of(sub.spec.kind, run.digest_date).label()
@@ -368,6 +374,7 @@ class DigestRunner:
         if retry_at is not None and retry_at >= due_at + self.policy.grace:
             retry_at = None
         await self._finish(run, RunState.FAILED, error=reason, next_attempt_at=retry_at)
+        self.deps.metrics.digest("gave_up" if retry_at is None else "failed")
         what = f"The digest {where(sub)} for {window.label()} failed (attempt {run.attempts}): "
         what += reason
         if retry_at is None:

@@ -166,6 +166,13 @@ async def test_a_sqlite_backup_moves_to_postgresql(
         await moved(sqlite_db, target, sample_papers, dispatcher)
 
 
+async def test_a_postgresql_backup_moves_to_sqlite(
+    sqlite_db: Database, tmp_path: Path, sample_papers: list[Paper], dispatcher: Dispatcher
+) -> None:
+    with migrated_database("postgresql", tmp_path) as source:
+        await moved(source, sqlite_db, sample_papers, dispatcher)
+
+
 def test_slack_installations_move_only_when_asked(db: Database) -> None:
     backup = {
         "format": FORMAT,

@@ -7,10 +7,15 @@ behaviour would depend on who runs the suite. Tests name every setting the child
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
+
+import httpx
 
 PREFIX = "PAPERBOT_"
 
@@ -40,3 +45,27 @@ def run_paperbot(
         text=True,
         timeout=timeout,
     )
+
+
+def free_port() -> int:
+    """A port nothing listens on now (bound to 0 and closed), for a child process to serve."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def ready_answer(url: str, process: asyncio.subprocess.Process) -> httpx.Response:
+    """/readyz once it says 200, polled until then (the child may still be starting); the
+    last answer if the child exits or an attempt budget runs out first."""
+    last: httpx.Response | None = None
+    async with httpx.AsyncClient() as http:
+        for _ in range(600):
+            if process.returncode is not None:
+                break
+            with contextlib.suppress(httpx.TransportError):
+                last = await http.get(url, timeout=10)
+                if last.status_code == 200:
+                    return last
+            await asyncio.sleep(0.1)
+    assert last is not None, "the health server never answered"
+    return last
