@@ -40,7 +40,8 @@ def test_a_long_name_is_cut() -> None:
     long = make_paper("1", "T", organization_name="x" * 300)
     line = submission_line(long)
     assert line is not None
-    assert line.endswith("…") and len(line) == len("Organization: ") + MAX_OWNER_NAME
+    assert line.endswith("…")
+    assert len(line) == len("Organization: ") + MAX_OWNER_NAME
 
 
 def test_slack_discord_and_the_console_show_it_escaped_for_each() -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.commands.subscriptions import SUBSCRIBE
 from bot.digests.grammar import parse_kind, parse_subscribe
 from bot.digests.subscription import (
     MAX_KEYWORD_LENGTH,
@@ -367,3 +368,8 @@ def test_a_spec_with_every_filter_describes_them_all() -> None:
     assert spec.describe() == (
         "daily at 09:00 UTC, Mon–Fri, top 5, keywords: rlhf, organizations: Qwen, Meta, author: Ada"
     )
+
+
+def test_every_help_example_of_subscribe_parses() -> None:
+    for example in SUBSCRIBE.examples:
+        parse_subscribe(example.removeprefix("subscribe"), "UTC")
