@@ -70,7 +70,11 @@ async def fill(db: Database, sample_papers: list[Paper], dispatcher: Dispatcher)
     await core.handle_vote(
         ReactionChange("test", "T1", "C1", ref, "U3", "fire", True, "e3", AT), channel
     )  # several papers: ignored, but recorded as processed
-    daily = Subscription(HERE, DigestSpec(top_n=3, keywords=("lora",)), "U1")
+    daily = Subscription(
+        HERE,
+        DigestSpec(top_n=3, keywords=("lora",), organizations=("Qwen",), authors=("Ada",)),
+        "U1",
+    )
     weekly = Subscription(
         HERE, DigestSpec(kind="weekly", timezone="Europe/Paris"), "U1", enabled=False
     )
