@@ -194,14 +194,16 @@ def test_a_database_or_setting_that_cannot_work_exits_78_with_one_line(
 
 
 @pytest.mark.timeout(600)  # eight interpreters on a busy machine: bounded by waits, not speed
-def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
+def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer_and_index_it_once(
     sample_catalog_file: Path, tmp_path: Path
 ) -> None:
+    """The catalog has no search index yet: one process builds it, the others copy that."""
     shutil.copyfile(sample_catalog_file, tmp_path / "shared.db")
     env = child_env(
         PAPERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'shared.db'}",
         PAPERBOT_OFFLINE="1",
         PAPERBOT_LOAD_SAMPLE="0",
+        PAPERBOT_LOG_LEVEL="info",
     )
     queries = ["lora", "diffusion", "agents", "reasoning", "video", "speech", "robot", "math"]
     processes = [
@@ -216,6 +218,8 @@ def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
     ]
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in processes]
     assert [code for code, _ in results] == [0] * len(queries), [err for _, err in results]
+    logs = "".join(err for _, err in results)
+    assert logs.count("search index built") == 1, logs
 
 
 async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(

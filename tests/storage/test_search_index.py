@@ -139,6 +139,7 @@ def test_an_index_of_another_format_or_an_unreadable_state_is_rebuilt(
     rename_behind_its_back(url)
     state = tmp_path / "index" / "slot-0" / "state.json"
     state.write_text(state_text(json.loads(state.read_text(encoding="utf-8"))), encoding="utf-8")
+    shutil.rmtree(tmp_path / "index" / "shared")  # the slot was the only copy of the index
 
     second = Database(url, search_dir=tmp_path / "index")
     try:
