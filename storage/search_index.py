@@ -34,6 +34,7 @@ _WRITER_HEAP = 32_000_000
 _REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
 _MERGED_TOGETHER = 8  # segments of about one size that tantivy's merge policy merges into one
 SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
+ONE_SEGMENT = 25_000  # papers a rebuild's writer holds: up to this many, it commits once
 
 log = logging.getLogger("paperbot.search")
 
@@ -181,7 +182,8 @@ class SearchIndex:
         segment has its own term dictionary (the pairs make it large): written in the
         writer's small segments, 200,000 papers ended as one large segment and six small ones
         whose term dictionaries alone were 13 MB. So a rebuild writes exactly that many segments
-        with a writer large enough to hold one, and they merge into one.
+        with a writer large enough to hold one, and they merge into one. A catalog that fits
+        in one such segment (the sample) is committed once, so there is nothing to merge.
         """
         total = int(session.execute(_COUNT).scalar_one())
         if total < SETTLE_AFTER:
@@ -189,6 +191,8 @@ class SearchIndex:
         self._settle()
         assert self._index is not None
         self._writer = self._index.writer(heap_size=_REBUILD_HEAP, num_threads=1)
+        if total <= ONE_SEGMENT:  # fits the writer: one segment already, nothing to merge
+            return 0
         return -(-total // _MERGED_TOGETHER)
 
     def _settle(self) -> None:
