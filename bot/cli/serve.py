@@ -14,8 +14,8 @@ import contextlib
 import logging
 import signal
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry
 from rich.console import Console
 
 from bot.cli.adapter_settings import (
@@ -26,11 +26,14 @@ from bot.cli.adapter_settings import (
     load_health_settings,
 )
 from bot.cli.adapters import ask_console, configured_adapters
-from bot.cli.health import HealthServer, Parts, PrometheusMetrics
 from bot.cli.runtime import Runtime, runtime
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
+from bot.metrics import NO_METRICS, Metrics
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.cli.health import PrometheusMetrics
 
 log = logging.getLogger("paperbot.run")
 
@@ -49,7 +52,8 @@ async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespac
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     """The local trial: no catalog sync, so it runs the same with no network (and no warnings
     about it in the chat); ``PAPERBOT_CONSOLE=1 paperbot run`` is the console as a service."""
-    return await serve(replace(settings, sync_minutes=0), AdapterSettings(console=True), console)
+    shell = AdapterSettings(console=True)
+    return await serve(replace(settings, sync_minutes=0), shell, console, index_first=False)
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:
@@ -62,24 +66,36 @@ async def serve(
     chosen: AdapterSettings,
     console: Console,
     health: HealthSettings | None = None,
+    *,
+    index_first: bool = True,
 ) -> int:
-    metrics = PrometheusMetrics(CollectorRegistry(auto_describe=True))
+    """With ``index_first`` (a server) the search index is brought up to date before anything
+    is served; without it (the shell) that runs while the prompt is already up, and a search
+    typed meanwhile waits for it."""
+    port = health.port if health is not None else None
+    host = health.host if health is not None else ""
+    prometheus = _prometheus() if port is not None else None  # only /metrics shows them
+    metrics: Metrics = prometheus if prometheus is not None else NO_METRICS
     async with runtime(settings, console, metrics) as rt:
-        await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
+        indexing = asyncio.ensure_future(rt.db.read(rt.db.search_index.sync))
+        if index_first:
+            await indexing
         adapters = configured_adapters(chosen, rt.core, console, rt.db)
         started: list[Adapter] = []
         for adapter in adapters:  # posters first: the scheduler's catch-up may post at once
             rt.core.register_poster(adapter.platform, adapter.poster)
         server = None
-        if health is not None and health.port is not None:
+        if port is not None and prometheus is not None:
+            from bot.cli.health import HealthServer, Parts
+
             # /readyz names every configured adapter: one not started yet is not ready
             parts = Parts(rt.db, adapters, rt.digests)
-            server = HealthServer(parts, metrics, health.host, health.port)
+            server = HealthServer(parts, prometheus, host, port)
             try:
                 await server.start()
             except OSError as error:  # taken, or an address this host does not have
                 raise SettingsError(
-                    f"PAPERBOT_METRICS_PORT: cannot listen on {health.host}:{health.port} "
+                    f"PAPERBOT_METRICS_PORT: cannot listen on {host}:{port} "
                     f"({error.strerror or error})"
                 ) from None
         try:
@@ -92,10 +108,23 @@ async def serve(
             await _stop(rt, started)
             if server is not None:
                 await server.stop()
+            try:  # its thread ends before the database closes
+                await indexing
+            except Exception:  # in the background: searches since have said so themselves
+                log.exception("bringing the search index up to date failed")
     if ended is None or ended.ends_by_itself:
         return 0
     log.error("the %s adapter stopped serving; exiting for a restart", ended.platform)
     return EXIT_ADAPTER_DIED
+
+
+def _prometheus() -> PrometheusMetrics:
+    """The metrics /metrics serves; loaded only then, so a shell or ``ask`` never imports them."""
+    from prometheus_client import CollectorRegistry
+
+    from bot.cli.health import PrometheusMetrics
+
+    return PrometheusMetrics(CollectorRegistry(auto_describe=True))
 
 
 async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
