@@ -7,6 +7,10 @@ kept index: the first search (open and catch up), latency p50/p99/max for every 
 the resident memory. Budgets (docs/benchmarks.md): p99 under 20 ms, memory under 200 MB.
 
     .venv/bin/python bench/search.py [--papers 200000] [--queries 600] [--db sqlite|postgresql|both]
+                                     [--build-rounds 2]
+
+On SQLite it then builds the index again ``--build-rounds`` times, alternately with the plain
+anchor (bench/plain_anchors.py build), and prints both, the ratio and the load.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.postgres import postgres_schema  # noqa: E402
+from bench.side_by_side import alternate, report, timed  # noqa: E402
 from bot.model import Paper  # noqa: E402
 from bot.search_query import parse_search_query  # noqa: E402
 from bot.sources.sample import load_sample_papers  # noqa: E402
@@ -150,6 +155,25 @@ def index_build(url: str, index: Path) -> None:
     db.dispose()
 
 
+def build_side_by_side(url: str, folder: Path, rounds: int) -> None:
+    """The index build again, alternately with the plain anchor's (bench/plain_anchors.py
+    build: one text field, tantivy's own tokenizer) on the same SQLite catalog."""
+    database = url.removeprefix("sqlite:///")
+    counter = iter(range(10**6))
+    anchors = str(ROOT / "bench" / "plain_anchors.py")
+
+    def paperbot() -> float:
+        index = str(folder / f"again-{next(counter)}")
+        return timed([sys.executable, __file__, "--build-index", "--url", url, "--index", index])
+
+    def anchor() -> float:
+        return timed(
+            [sys.executable, anchors, "build", database, str(folder / f"plain-{next(counter)}")]
+        )
+
+    report("index build, whole processes", *alternate(rounds, paperbot, anchor))
+
+
 def query_mix(queries: int) -> list[tuple[str, str]]:
     """``queries`` queries of every shape, as (shape, text), the same on every run."""
     shapes = query_shapes(load_sample_papers(NOW)[:2000])
@@ -238,6 +262,8 @@ def run(dialect: str, url: str, folder: Path, args: argparse.Namespace) -> None:
         subprocess.run(
             [sys.executable, __file__, *step, "--url", url, "--index", str(index)], check=True
         )
+    if dialect == "sqlite" and args.build_rounds:
+        build_side_by_side(url, folder, args.build_rounds)
 
 
 def main() -> None:
@@ -245,6 +271,9 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--build-rounds", type=int, default=2, help="index builds beside the plain anchor (SQLite)"
+    )
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-index", action="store_true", help=argparse.SUPPRESS)

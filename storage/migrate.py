@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-
+from storage import revisions
 from storage.checks import (
     DATABASE_SETTING,
     SchemaTooNew,
@@ -19,26 +16,31 @@ from storage.checks import (
 from storage.db import Database
 from storage.locks import startup_lock
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def _config() -> Config:
+    from alembic.config import Config  # only to migrate: checks read storage.revisions
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return revisions.head()
 
 
 def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return set(revisions.shipped())
 
 
 def current_revision(db: Database) -> str | None:
     with database_errors(db), db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return revisions.stored(conn)
 
 
 def check_schema(db: Database) -> str | None:
@@ -67,6 +69,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
     with startup_lock(db.engine):
         if revision == "head" and check_schema(db) == head_revision():
             return
+        from alembic import command
+
         config = _config()
         with db.engine.begin() as conn:
             config.attributes["connection"] = conn
@@ -74,6 +78,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def downgrade(db: Database, revision: str) -> None:
+    from alembic import command
+
     config = _config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -12,8 +12,10 @@ See docs/architecture.md, "Search".
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import tantivy
 from sqlalchemy import text
 from sqlmodel import Session
 
+from storage.search_builds import build_turn, copy_index, read_state, write_state
 from storage.search_slots import Slot, claim_slot
 from storage.search_text import NAMES, SCHEMA, WORDS, Texts, epoch, normalise, word_pairs
 
@@ -30,8 +33,10 @@ _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
 _REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
 _MERGED_TOGETHER = 8  # segments of about one size that tantivy's merge policy merges into one
-_STATE = "state.json"
 SETTLE_AFTER = 5_000  # papers indexed in one catch-up after which merges are waited for
+ONE_SEGMENT = 25_000  # papers a rebuild's writer holds: up to this many, it commits once
+
+log = logging.getLogger("paperbot.search")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ class SearchIndex:
                 self._open(catalog)
             if catalog != self._catalog or newest < self._seq:
                 self._reset(catalog)
+            if self._seq < 0 <= newest:
+                self._build(session, catalog, newest)
             if newest > self._seq:
                 self._catch_up(session)
 
@@ -96,12 +103,12 @@ class SearchIndex:
     def _open(self, catalog: str) -> None:
         self._slot = claim_slot(self.base)
         self.directory = self._slot.directory
-        state = self._read_state()
-        usable = (
-            state.get("format") == FORMAT
-            and state.get("catalog") == catalog
-            and isinstance(state.get("seq"), int)
-        )
+        self._load(catalog)
+
+    def _load(self, catalog: str) -> None:
+        """Open the slot's index: kept if its state says it is of this catalog and format."""
+        state = {} if self.directory is None else read_state(self.directory)
+        usable = _usable(state, catalog)
         if self.directory is not None:
             if not usable:
                 shutil.rmtree(self.directory, ignore_errors=True)
@@ -113,6 +120,26 @@ class SearchIndex:
         self._catalog, self._seq = catalog, int(state["seq"]) if usable else -1
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def _build(self, session: Session, catalog: str, newest: int) -> None:
+        """Index the catalog from scratch, once per machine (``storage.search_builds``): copy
+        the shared build when it is of this catalog and not ahead of it, else build and share."""
+        if self.base is None or self.directory is None:  # in memory: nothing to share with
+            return
+        started = time.perf_counter()
+        with build_turn(self.base) as shared:
+            state = read_state(shared)
+            if _usable(state, catalog) and state["seq"] <= newest:
+                self._writer = self._searcher = self._index = None
+                copy_index(shared, self.directory)
+                self._load(catalog)
+                log.info("search index copied from the shared build: %d papers", self.size)
+                return
+            self._catch_up(session)
+            self._settle()  # no merge may be writing while the copy is made
+            copy_index(self.directory, shared)
+        elapsed = time.perf_counter() - started
+        log.info("search index built and shared: %d papers in %.1f s", self.size, elapsed)
 
     def _writing(self) -> tantivy.IndexWriter:
         """The index writer, opened when there is first something to write, then kept."""
@@ -156,7 +183,8 @@ class SearchIndex:
         segment has its own term dictionary (the pairs make it large): written in the
         writer's small segments, 200,000 papers ended as one large segment and six small ones
         whose term dictionaries alone were 13 MB. So a rebuild writes exactly that many segments
-        with a writer large enough to hold one, and they merge into one.
+        with a writer large enough to hold one, and they merge into one. A catalog that fits
+        in one such segment (the sample) is committed once, so there is nothing to merge.
         """
         total = int(session.execute(_COUNT).scalar_one())
         if total < SETTLE_AFTER:
@@ -164,6 +192,8 @@ class SearchIndex:
         self._settle()
         assert self._index is not None
         self._writer = self._index.writer(heap_size=_REBUILD_HEAP, num_threads=1)
+        if total <= ONE_SEGMENT:  # fits the writer: one segment already, nothing to merge
+            return 0
         return -(-total // _MERGED_TOGETHER)
 
     def _settle(self) -> None:
@@ -176,18 +206,7 @@ class SearchIndex:
         self._writing().commit()  # segments merge in the writer's background threads
         if self.directory is not None:
             state = {"format": FORMAT, "catalog": self._catalog, "seq": self._seq}
-            temporary = self.directory / (_STATE + ".tmp")
-            temporary.write_text(json.dumps(state), encoding="utf-8")
-            temporary.replace(self.directory / _STATE)
-
-    def _read_state(self) -> dict[str, Any]:
-        if self.directory is None:
-            return {}
-        try:
-            state = json.loads((self.directory / _STATE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+            write_state(self.directory, state)
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -235,6 +254,14 @@ class SearchIndex:
             if self._slot is not None:
                 self._slot.release()
                 self._slot = None
+
+
+def _usable(state: dict[str, Any], catalog: str) -> bool:
+    return (
+        state.get("format") == FORMAT
+        and state.get("catalog") == catalog
+        and isinstance(state.get("seq"), int)
+    )
 
 
 def _document(row: Any) -> tantivy.Document:

@@ -16,8 +16,8 @@ import contextlib
 import logging
 import signal
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry
 from rich.console import Console
 
 from bot.cli.adapter_settings import (
@@ -28,12 +28,15 @@ from bot.cli.adapter_settings import (
     load_health_settings,
 )
 from bot.cli.adapters import ask_console, configured_adapters
-from bot.cli.health import HealthServer, Parts, PrometheusMetrics
 from bot.cli.roles import NOTHING_TO_RUN, Role, plan
 from bot.cli.runtime import Runtime, runtime
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
+from bot.metrics import NO_METRICS, Metrics
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.cli.health import PrometheusMetrics
 
 log = logging.getLogger("paperbot.run")
 
@@ -57,7 +60,7 @@ async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namesp
     """The local trial: no catalog sync, so it runs the same with no network (and no warnings
     about it in the chat); ``PAPERBOT_CONSOLE=1 paperbot run`` is the console as a service."""
     no_sync = settings.model_copy(update={"sync_minutes": 0})
-    return await serve(no_sync, AdapterSettings(console=True), console)
+    return await serve(no_sync, AdapterSettings(console=True), console, index_first=False)
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:
@@ -71,11 +74,21 @@ async def serve(
     console: Console,
     health: HealthSettings | None = None,
     role: Role = Role.ALL,
+    *,
+    index_first: bool = True,
 ) -> int:
-    metrics = PrometheusMetrics(CollectorRegistry(auto_describe=True))
+    """With ``index_first`` (a server) the search index is brought up to date before anything
+    is served; without it (the shell) that runs while the prompt is already up, and a search
+    typed meanwhile waits for it."""
+    port = health.port if health is not None else None
+    host = health.host if health is not None else ""
+    prometheus = _prometheus() if port is not None else None  # only /metrics shows them
+    metrics: Metrics = prometheus if prometheus is not None else NO_METRICS
     parts_run = plan(role, chosen)
     async with runtime(settings, console, metrics) as rt:
-        await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
+        indexing = asyncio.ensure_future(rt.db.read(rt.db.search_index.sync))
+        if index_first:
+            await indexing
         adapters = configured_adapters(parts_run.serve, rt.core, console, rt.db)
         posting = configured_adapters(parts_run.post_only, rt.core, console, rt.db)
         started: list[Adapter] = []
@@ -83,15 +96,17 @@ async def serve(
             rt.core.register_poster(adapter.platform, adapter.poster)
         digests = rt.digests if parts_run.scheduler else None
         server = None
-        if health is not None and health.port is not None:
+        if port is not None and prometheus is not None:
+            from bot.cli.health import HealthServer, Parts
+
             # /readyz names every adapter this role serves: one not started yet is not ready
             parts = Parts(rt.db, adapters, digests, rt.hf_guards, rt.hf_pacer)
-            server = HealthServer(parts, metrics, health.host, health.port)
+            server = HealthServer(parts, prometheus, host, port)
             try:
                 await server.start()
             except OSError as error:  # taken, or an address this host does not have
                 raise SettingsError(
-                    f"PAPERBOT_METRICS_PORT: cannot listen on {health.host}:{health.port} "
+                    f"PAPERBOT_METRICS_PORT: cannot listen on {host}:{port} "
                     f"({error.strerror or error})"
                 ) from None
         stop = asyncio.Event()
@@ -107,10 +122,23 @@ async def serve(
             await _stop(rt, started)
             if server is not None:
                 await server.stop()
+            try:  # its thread ends before the database closes
+                await indexing
+            except Exception:  # in the background: searches since have said so themselves
+                log.exception("bringing the search index up to date failed")
     if ended is None or ended.ends_by_itself:
         return 0
     log.error("the %s adapter stopped serving; exiting for a restart", ended.platform)
     return EXIT_ADAPTER_DIED
+
+
+def _prometheus() -> PrometheusMetrics:
+    """The metrics /metrics serves; loaded only then, so a shell or ``ask`` never imports them."""
+    from prometheus_client import CollectorRegistry
+
+    from bot.cli.health import PrometheusMetrics
+
+    return PrometheusMetrics(CollectorRegistry(auto_describe=True))
 
 
 @contextlib.contextmanager

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from bot.version import paperbot_version
 from loopback.hf import FakeHfServer, recorded_catalog
@@ -194,14 +197,16 @@ def test_a_database_or_setting_that_cannot_work_exits_78_with_one_line(
 
 
 @pytest.mark.timeout(600)  # eight interpreters on a busy machine: bounded by waits, not speed
-def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
+def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer_and_index_it_once(
     sample_catalog_file: Path, tmp_path: Path
 ) -> None:
+    """The catalog has no search index yet: one process builds it, the others copy that."""
     shutil.copyfile(sample_catalog_file, tmp_path / "shared.db")
     env = child_env(
         PAPERBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'shared.db'}",
         PAPERBOT_OFFLINE="1",
         PAPERBOT_LOAD_SAMPLE="0",
+        PAPERBOT_LOG_LEVEL="info",
     )
     queries = ["lora", "diffusion", "agents", "reasoning", "video", "speech", "robot", "math"]
     processes = [
@@ -216,6 +221,8 @@ def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer(
     ]
     results = [(p.wait(timeout=180), p.communicate()[1]) for p in processes]
     assert [code for code, _ in results] == [0] * len(queries), [err for _, err in results]
+    logs = "".join(err for _, err in results)
+    assert logs.count("search index built") == 1, logs
 
 
 async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(
@@ -227,7 +234,7 @@ async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(
 
     served: list[Settings] = []
 
-    async def record(settings: Settings, *_args: object) -> int:
+    async def record(settings: Settings, *_args: object, **_options: object) -> int:
         served.append(settings)
         return 0
 
@@ -235,6 +242,45 @@ async def test_the_shell_is_a_local_trial_that_never_syncs_the_catalog(
     settings = Settings(database_url="sqlite:///unused.db", sync_minutes=15)
     await serving.cmd_shell(settings, None, None)  # type: ignore[arg-type]
     assert [s.sync_minutes for s in served] == [0]
+
+
+class ChatOpened:
+    """The shell's console as ``serve`` sees it: it only notes that it started, and ends."""
+
+    platform, ends_by_itself, serving = "console", True, True
+    poster = None
+
+    def __init__(self, opened: threading.Event) -> None:
+        self.opened = opened
+
+    async def start(self) -> None:
+        self.opened.set()
+
+    async def wait(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+async def test_the_shell_opens_its_prompt_while_the_search_index_is_still_being_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first start's index build runs behind the prompt; the shell waits for it at exit."""
+    from bot.cli import serve as serving
+    from bot.settings import Settings
+    from storage.search_index import SearchIndex
+
+    opened, indexed = threading.Event(), []
+
+    def build(_index: SearchIndex, _session: object) -> None:
+        indexed.append(opened.wait(timeout=20))  # True once the prompt is open, not before
+
+    monkeypatch.setattr(SearchIndex, "sync", build)
+    monkeypatch.setattr(serving, "configured_adapters", lambda *_: [ChatOpened(opened)])
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", load_sample=False)
+    assert await serving.cmd_shell(settings, Console(file=io.StringIO()), None) == 0  # type: ignore[arg-type]
+    assert indexed == [True]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 
 from bot.search_query import parse_search_query
 from loopback.ports import make_paper
-from storage import migrate
+from storage import migrate, search_index
 from storage.db import Database
 from storage.papers import count_papers, upsert_papers
 from storage.search import search_catalog
@@ -139,6 +139,7 @@ def test_an_index_of_another_format_or_an_unreadable_state_is_rebuilt(
     rename_behind_its_back(url)
     state = tmp_path / "index" / "slot-0" / "state.json"
     state.write_text(state_text(json.loads(state.read_text(encoding="utf-8"))), encoding="utf-8")
+    shutil.rmtree(tmp_path / "index" / "shared")  # the slot was the only copy of the index
 
     second = Database(url, search_dir=tmp_path / "index")
     try:
@@ -246,16 +247,30 @@ def test_a_small_rebuild_commits_once(db: Database, commits: list[int]) -> None:
     assert len(commits) == 1
 
 
-def test_a_large_rebuild_commits_eighths_and_later_writes_are_still_indexed(
+def rebuild_from_scratch(db: Database) -> None:
+    shutil.rmtree(db.url.removeprefix("sqlite:///") + "-search")
+    assert ids(db, "lora limit:1")
+    assert db.search_index.size >= SETTLE_AFTER  # so that was a large rebuild
+
+
+def test_a_rebuild_that_fits_one_segment_commits_once(
     catalog_db: Database, commits: list[int]
+) -> None:
+    """The sample fits the rebuild's writer: one segment, no merge to wait for."""
+    rebuild_from_scratch(catalog_db)
+    assert len(commits) == 1
+    assert catalog_db.search_index.segments == 1
+
+
+def test_a_large_rebuild_commits_eighths_and_later_writes_are_still_indexed(
+    catalog_db: Database, commits: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight commits of an eighth of the catalog each: tantivy merges eight segments of one size
     into one (docs/architecture.md). Then the rebuild's writer is closed; a catch-up opens one
     and commits once."""
+    monkeypatch.setattr(search_index, "ONE_SEGMENT", SETTLE_AFTER)  # the sample is larger
     add(catalog_db, "2401.99998", "Fennel study")  # the sample is a multiple of eight: no longer
-    shutil.rmtree(catalog_db.url.removeprefix("sqlite:///") + "-search")
-    assert ids(catalog_db, "lora limit:1")
-    assert catalog_db.search_index.size >= SETTLE_AFTER  # so that was a large rebuild
+    rebuild_from_scratch(catalog_db)
     rebuilt = len(commits)
     eighth = -(-catalog_db.read_now(count_papers) // 8)
     assert rebuilt == catalog_db.search_index.size // eighth + 1  # and once at the end
