@@ -2,9 +2,10 @@
 `/papers search lora` commands.
 
 Run with the repository's venv:
-``python deploy/check_slack.py URL_FILE --ready URL [--ready URL …] --app URL [--app URL …]``.
-It starts loopback.slack.FakeSlack, writes its Web API base to URL_FILE (for the containers'
-PAPERBOT_SLACK_API_URL), waits up to 300 s for every READY URL to answer 200, posts one slash
+``python deploy/check_slack.py URL_FILE --ready URL [--ready URL …] --app URL [--app URL …]
+[--wait SECONDS]``. It starts loopback.slack.FakeSlack, writes its Web API base to URL_FILE (for
+the containers' PAPERBOT_SLACK_API_URL), waits up to SECONDS (600: three processes starting at
+once took 280 s at load 20) for every READY URL to answer 200, posts one slash
 command signed with PAPERBOT_SLACK_SIGNING_SECRET to each APP URL (from channel C1, C2, …), and
 exits 0 once every command's answer reached the fake's chat.postMessage or a response URL
 (within 30 s), 1 otherwise.
@@ -44,13 +45,13 @@ async def until_ready(urls: list[str], seconds: float) -> bool:
     return True
 
 
-async def main(url_file: str, ready_urls: list[str], app_urls: list[str]) -> int:
+async def main(url_file: str, ready_urls: list[str], app_urls: list[str], wait: float) -> int:
     slack = FakeSlack()
     await slack.start()
     try:
         await asyncio.to_thread(Path(url_file).write_text, slack.api_url)
         print(f"fake Slack at {slack.api_url}", flush=True)
-        if not await until_ready(ready_urls, 300):
+        if not await until_ready(ready_urls, wait):
             return 1
         secret = os.environ["PAPERBOT_SLACK_SIGNING_SECRET"]
         for number, app_url in enumerate(app_urls, start=1):
@@ -87,9 +88,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("url_file")
     parser.add_argument("--ready", action="append", required=True, help="a /readyz URL")
     parser.add_argument("--app", action="append", required=True, help="a /slack/events URL")
+    parser.add_argument("--wait", type=float, default=600, help="seconds to wait for readiness")
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
     args = parse(sys.argv[1:])
-    sys.exit(asyncio.run(main(args.url_file, args.ready, args.app)))
+    sys.exit(asyncio.run(main(args.url_file, args.ready, args.app, args.wait)))
