@@ -41,3 +41,16 @@ extra_ca() {
     echo "extra CA for the build: /usr/local/share/ca-certificates/*.crt"
   fi
 }
+
+# The fake Slack's Web API base, once deploy/check_slack.py has written it to FILE: paperbot must
+# never start without it (it would call the real slack.com). Python starts slowly on a loaded
+# machine, so up to 120 s.
+fake_slack_url() {
+  local file="$1"
+  for _ in $(seq 1200); do
+    [ -s "$file" ] && { cat "$file"; return; }
+    sleep 0.1
+  done
+  echo "FAILED: the fake Slack did not start within 120 s" >&2
+  exit 1
+}

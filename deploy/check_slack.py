@@ -49,7 +49,9 @@ async def main(url_file: str, ready_urls: list[str], app_urls: list[str], wait: 
     slack = FakeSlack()
     await slack.start()
     try:
-        await asyncio.to_thread(Path(url_file).write_text, slack.api_url)
+        partial = Path(f"{url_file}.partial")  # renamed whole: the script never reads half
+        await asyncio.to_thread(partial.write_text, slack.api_url)
+        await asyncio.to_thread(partial.rename, url_file)
         print(f"fake Slack at {slack.api_url}", flush=True)
         if not await until_ready(ready_urls, wait):
             return 1
