@@ -23,6 +23,7 @@ from functools import partial
 
 from bot.deps import Clock
 from bot.ingest import IngestSummary, days_between, ingest_days
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import PaperSource
 from storage.db import Database
 from storage.papers import latest_daily_date, least_recently_fetched_day
@@ -69,11 +70,20 @@ def plan_sync(now: datetime, newest_stored: date | None, last_refresh: datetime 
 class CatalogSync:
     """One sync at a time: read the plan's inputs from the catalog, fetch its days."""
 
-    def __init__(self, db: Database, source: PaperSource, clock: Clock, *, minutes: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        source: PaperSource,
+        clock: Clock,
+        *,
+        minutes: int,
+        metrics: Metrics = NO_METRICS,
+    ) -> None:
         self.db = db
         self.source = source
         self.clock = clock
         self.minutes = minutes  # how often the scheduler runs it
+        self.metrics = metrics  # told the time of each sync that fetched every planned day
 
     async def plan(self) -> SyncPlan:
         now = self.clock()
@@ -94,6 +104,8 @@ class CatalogSync:
         if plan.refresh:
             what += f", last {REFRESH_DAYS} days refreshed"
         trouble = summary.failed_days or summary.not_tried
+        if not trouble:
+            self.metrics.catalog_synced(self.clock())
         log.log(
             logging.WARNING if trouble else logging.INFO,
             "catalog sync (%s): %s",

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import PaperSource, ScheduleSink
 from bot.settings import Settings
 from storage.db import Database
@@ -40,3 +41,4 @@ class Deps:
     source: PaperSource
     clock: Clock = utc_now
     schedule: ScheduleSink = field(default_factory=NoSchedule)
+    metrics: Metrics = NO_METRICS  # what background work (digests) counts into

@@ -30,7 +30,7 @@ from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
-from bot.failures import COMMAND_FAILED, command_failed, vote_note
+from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
 from bot.metrics import NO_METRICS, Metrics
@@ -40,10 +40,13 @@ from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
 from bot.reply import Outcome, PaperCard, Reply
 from bot.reply_split import MessageLimits, split_reply
+from bot.stop_deadline import Deadline
 from bot.votes.buttons import parse_vote_action, vote_action_id
 from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
+from storage.checks import database_trouble
+from storage.sqlite_file import DatabaseGone
 from storage.subscriptions import disable_workspace
 
 __all__ = [
@@ -56,6 +59,7 @@ __all__ = [
     "Command",
     "CommandOption",
     "Core",
+    "Deadline",
     "Effect",
     "InFlight",
     "Invocation",
@@ -170,7 +174,10 @@ class Adapter(Protocol):
         """Returns (or raises) when the adapter ends without being stopped."""
         ...
 
-    async def stop(self) -> None: ...
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        """Stop taking input, finish what was acknowledged within ``deadline`` (the whole
+        stop's, shared with the other stages; its own ``STOP_GRACE`` when None), then close."""
+        ...
 
 
 class Posters(Mapping[str, Poster]):
@@ -223,6 +230,11 @@ class Core:
     def register_poster(self, platform: str, poster: Poster) -> None:
         self.posters.register(platform, poster)
 
+    def api_error(self, platform: str, code: str) -> None:
+        """The platform's API refused a call or could not be reached: counted for /metrics
+        (``Metrics.api_error``); the adapter still handles the error as before."""
+        self._metrics.api_error(platform, code)
+
     def is_vote_emoji(self, emoji: str) -> bool:
         return reaction_value(emoji, self._deps.settings.reaction_values) != 0
 
@@ -242,10 +254,10 @@ class Core:
         """Every command, with its typed options: what a platform's command form is made of."""
         return self._dispatcher.commands
 
-    async def drain(self, grace: float = STOP_GRACE) -> int:
+    async def drain(self, deadline: Deadline | float = STOP_GRACE) -> int:
         """Until the commands and votes being handled are done (at stop, before the database
-        goes), ``grace`` seconds at most; returns how many are left, logged when any are."""
-        return await self._in_flight.drain(grace)
+        goes), or the stop's ``deadline``; returns how many are left, logged when any are."""
+        return await self._in_flight.drain(deadline)
 
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         """Run a command and send its reply through ``responder``; returns what was sent.
@@ -264,9 +276,15 @@ class Core:
         started = time.perf_counter()
         channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
         try:
+            if self._database_gone():
+                raise DatabaseGone(GONE)
             reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
             await self._send(channel, reply, responder)
             outcome = reply.outcome.value
+        except DatabaseGone:
+            reply = database_gone()
+            await _send_quietly(responder, reply)
+            outcome = "error"
         except Exception:
             log.exception("%r failed in %s", invocation.text[:80], channel)
             reply = command_failed()
@@ -306,8 +324,8 @@ class Core:
 
         try:
             await self._deps.db.write(record)
-        except Exception:  # the messages are out; only votes by reaction on them are lost
-            log.exception("could not record %d sent message(s) in %s", len(sent), channel)
+        except Exception as error:  # the messages are out; only votes by reaction on them are lost
+            _log_failure(f"could not record {len(sent)} sent message(s) in {channel}", error)
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
         """Record a vote and update its message (``_vote``), and log one line saying so.
@@ -356,27 +374,39 @@ class Core:
         safe: a person's reactions are applied by their own event time (a newer one already
         recorded makes this one stale), and a replay is a duplicate.
         """
+        if self._database_gone():
+            return VoteReceipt(VoteResult(Effect.FAILED, reason=GONE), None)
         delays = self._reaction_retries if isinstance(event, ReactionChange) else ()
         for attempt, delay in enumerate((*delays, None)):
             try:
                 return await self._votes.record(event)
-            except Exception:
+            except DatabaseGone:  # no retry brings it back
+                self._database_gone()
+                return VoteReceipt(VoteResult(Effect.FAILED, reason=GONE), None)
+            except Exception as error:
                 if delay is None:
-                    log.exception(
-                        "could not record the vote event %s (%d attempts); dropped",
-                        event.event_id,
-                        attempt + 1,
-                    )
+                    what = f"could not record the vote event {event.event_id}"
+                    _log_failure(f"{what} ({attempt + 1} attempts); dropped", error)
                     break
+                trouble = database_trouble(error)
                 log.warning(
-                    "could not record the reaction %s; trying again in %.1f s",
+                    "could not record the reaction %s (%s); trying again in %.1f s",
                     event.event_id,
+                    trouble or type(error).__name__,
                     delay,
-                    exc_info=True,
+                    exc_info=trouble is None,
                 )
                 await asyncio.sleep(delay)
         failed = VoteResult(Effect.FAILED, reason="the vote could not be saved")
         return VoteReceipt(failed, None)
+
+    def _database_gone(self) -> bool:
+        """Whether the SQLite file was deleted under the process (one ``stat``), logged when so:
+        commands and votes then say so rather than work on a file nobody can open again."""
+        reason = self._deps.db.gone()
+        if reason is not None:
+            log.error("%s: restart paperbot (commands and votes are refused until then)", reason)
+        return reason is not None
 
     async def _rebuilt(self, channel: Channel, ref: str) -> MessageUpdate | None:
         try:
@@ -385,6 +415,16 @@ class Core:
             log.warning("could not rebuild message %s after a vote: %s", ref, error)
             return None
         return None if message is None else MessageUpdate(channel, ref, message)
+
+
+def _log_failure(what: str, error: Exception) -> None:
+    """An error line: a database that is busy, full or gone in one line, anything else (a bug)
+    with its traceback."""
+    trouble = database_trouble(error)
+    if trouble is None:
+        log.error("%s", what, exc_info=error)
+    else:
+        log.error("%s: %s", what, trouble)
 
 
 async def _send_quietly(responder: Responder | VoteResponder, message: Reply) -> None:

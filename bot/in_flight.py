@@ -1,7 +1,8 @@
 """The tasks doing work a platform has already acknowledged, for a stop to wait on.
 
-A stop lets them finish, for ``grace`` seconds at most; what is still running then is logged by
-count, never dropped silently (docs/architecture.md, Stopping).
+A stop lets them finish within its one deadline (``bot.stop_deadline``); what is still running
+then is logged by count, never dropped silently, and what finished is logged too, so the log
+says what the stop drained (docs/architecture.md, Stopping).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-log = logging.getLogger("paperbot.stop")
+from bot.stop_deadline import STOP_GRACE, Deadline
 
-STOP_GRACE = 30.0  # seconds a stop waits for acknowledged work to finish
+__all__ = ["STOP_GRACE", "InFlight"]
+
+log = logging.getLogger("paperbot.stop")
 
 
 class InFlight:
@@ -23,6 +26,10 @@ class InFlight:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    @property
+    def tasks(self) -> frozenset[asyncio.Task[object]]:
+        return frozenset(self._tasks)
 
     @contextlib.contextmanager
     def track(self) -> Iterator[None]:
@@ -37,19 +44,26 @@ class InFlight:
         finally:
             self._tasks.discard(task)
 
-    async def drain(self, grace: float = STOP_GRACE) -> int:
-        """Until the work tracked now (and any that starts meanwhile) is done, ``grace`` seconds
-        at most; returns how many are left, logged as an error when any are."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + grace
+    async def drain(self, deadline: Deadline | float = STOP_GRACE) -> int:
+        """Until the work tracked now (and any that starts meanwhile) is done, or the stop's
+        ``deadline`` (seconds from now, when a number) passes; returns how many are left,
+        logged as an error when any are."""
+        if not isinstance(deadline, Deadline):
+            deadline = Deadline(deadline)
         await asyncio.sleep(0)  # tasks created a moment ago get to start, and so to count in
+        seen: set[asyncio.Task[object]] = set()
         while self._tasks:
-            left = deadline - loop.time()
-            if left <= 0:
+            seen |= self._tasks
+            if await deadline.wait(set(self._tasks)):
                 break
-            await asyncio.wait(set(self._tasks), timeout=left)
-        if self._tasks:
+        left = len(self._tasks)
+        if seen:
+            log.info("stopping: %d %s finished", len(seen - self._tasks), self._what)
+        if left:
             log.error(
-                "stopping with %d %s unfinished after %.0f s", len(self._tasks), self._what, grace
+                "stopping with %d %s unfinished at the stop deadline (%.0f s)",
+                left,
+                self._what,
+                deadline.seconds,
             )
-        return len(self._tasks)
+        return left

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from bot.calendar_periods import CalendarPeriod
 from bot.model import Channel, Paper
 from bot.reply import Reply
 from bot.reply_split import MessageLimits
@@ -15,6 +16,10 @@ class PaperSource(Protocol):
 
     async def daily_papers(self, day: date) -> list[Paper]:
         """Every paper listed on Daily Papers for ``day`` (all pages); ``[]`` on empty days."""
+        ...
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        """Every paper Daily Papers lists for a calendar day, ISO week or month."""
         ...
 
     async def paper(self, paper_id: str) -> Paper:

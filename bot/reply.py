@@ -156,6 +156,27 @@ def authors_line(
     return line + (f" and {more} more" if more > 0 else "")
 
 
+MAX_OWNER_NAME = 80  # characters of an organization's or a submitter's name on a card
+
+
+def submission_line(paper: Paper, name: Callable[[str], str] = lambda n: n) -> str | None:
+    """``"Organization: Google DeepMind · submitted by Ada L."`` (what Hugging Face's paper page
+    shows), each name cut to ``MAX_OWNER_NAME`` and through ``name`` (a platform's escaping);
+    None when Hugging Face named neither (the bundled sample names none)."""
+    parts: list[str] = []
+    if paper.organization_name or paper.organization:
+        org = paper.organization_name or paper.organization or ""
+        parts.append("Organization: " + name(_cut_name(org)))
+    if paper.submitted_by_name or paper.submitted_by:
+        by = paper.submitted_by_name or paper.submitted_by or ""
+        parts.append(("submitted by " if parts else "Submitted by ") + name(_cut_name(by)))
+    return " · ".join(parts) or None
+
+
+def _cut_name(text: str) -> str:
+    return text if len(text) <= MAX_OWNER_NAME else text[: MAX_OWNER_NAME - 1].rstrip() + "…"
+
+
 def plural(noun: str, count: int) -> str:
     """``upvote`` for one, ``upvotes`` for any other count."""
     return noun if count == 1 else noun + "s"

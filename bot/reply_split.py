@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import assert_never
 
-from bot.reply import Heading, PaperCard, Part, Reply, Text, VoterList
+from bot.reply import Heading, PaperCard, Part, Reply, Text, VoterList, submission_line
 
 Measure = Callable[[Part], int]
 
@@ -27,7 +27,7 @@ def neutral_size(part: Part) -> int:
         case Heading() | Text():
             return len(part.text)
         case PaperCard(paper=paper):
-            authors = sum(len(a) + 2 for a in paper.authors)
+            authors = sum(len(a) + 2 for a in paper.authors) + len(submission_line(paper) or "")
             summary = len(paper.ai_summary or "") + len(paper.summary)
             return len(paper.title) + authors + summary + CARD_OVERHEAD
         case VoterList(voters=voters):

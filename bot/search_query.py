@@ -6,7 +6,8 @@ which storage.search_plan makes into tantivy queries term by term (no query pars
 Grammar: words, ``word*`` prefixes, ``"quoted phrases"`` (which must match), hyphenated words such
 as ``LLM-as-a-judge`` (ranked higher in that order, not required, so a pasted sentence still
 finds its paper), ``-excluded`` words, and the filters
-``author:NAME`` (or ``author:"First Last"``), ``since:YYYY-MM-DD`` and ``limit:N``.
+``author:NAME`` (or ``author:"First Last"``), ``org:NAME`` (a Hugging Face organization, by its
+handle or its name: ``org:"Google DeepMind"``), ``since:YYYY-MM-DD`` and ``limit:N``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ T = TypeVar("T")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(
-    r"""(?P<filter>(?P<key>author|since|limit):(?:"(?P<qval>[^"]*)"?|(?P<val>\S*)))"""
+    r"""(?P<filter>(?P<key>author|org|since|limit):(?:"(?P<qval>[^"]*)"?|(?P<val>\S*)))"""
     r"""|"(?P<phrase>[^"]*)"?"""
     r"""|(?P<word>\S+)""",
     re.IGNORECASE,
@@ -48,6 +49,7 @@ def parse_search_query(text: str) -> SearchQuery:
     joined: list[tuple[str, ...]] = []
     excluded: list[str] = []
     author: tuple[str, ...] = ()
+    organization: tuple[str, ...] = ()
     since: date | None = None
     limit = DEFAULT_LIMIT
 
@@ -59,6 +61,8 @@ def parse_search_query(text: str) -> SearchQuery:
             value = match["qval"] if match["qval"] is not None else match["val"]
             if key == "author":
                 author = tuple(words(value))
+            elif key == "org":
+                organization = tuple(words(value))
             elif key == "since":
                 since = _parse_since(value)
             else:
@@ -68,7 +72,8 @@ def parse_search_query(text: str) -> SearchQuery:
         else:
             _add_word_token(match["word"], terms, prefixes, joined, excluded)
 
-    terms, phrases = _without_stopwords(terms, phrases, has_other=bool(prefixes or author))
+    has_other = bool(prefixes or author or organization)
+    terms, phrases = _without_stopwords(terms, phrases, has_other=has_other)
     kinds = (
         _unique(terms),
         _unique(prefixes),
@@ -83,6 +88,7 @@ def parse_search_query(text: str) -> SearchQuery:
         joined=kinds[3][:MAX_TERMS],
         excluded=kinds[4][:MAX_TERMS],
         author=author[:8],
+        organization=organization[:8],
         since=since,
         limit=limit,
         truncated=any(len(kind) > MAX_TERMS for kind in kinds),  # some words were left out

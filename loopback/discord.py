@@ -90,11 +90,16 @@ class FakeDiscord:
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     identified: int = 0
     heartbeats: int = 0
+    shard_count: int = 1  # what /gateway/bot recommends
+    identifies: list[tuple[int, int]] = field(default_factory=list)  # (shard id, count) each
 
     def __post_init__(self) -> None:
         self._ids: Iterator[int] = itertools.count(910000000000000000)
-        self._seq = 0
-        self._ws: web.WebSocketResponse | None = None
+        self._seq: dict[str, int] = {}  # by session id: the last sequence number sent
+        self._session_of: dict[int, str] = {}  # by id() of a socket: the session it carries
+        self._shard_of: dict[str, tuple[int, int]] = {}  # by session id: (shard id, count)
+        self._sockets: set[web.WebSocketResponse] = set()  # open gateway connections
+        self._ws: web.WebSocketResponse | None = None  # the session serving GUILD_ID's shard
         self._ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -121,8 +126,8 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        for ws in list(self._sockets):
+            await ws.close()
         assert self._runner is not None
         await self._runner.cleanup()
 
@@ -138,8 +143,18 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
+        self._sockets.add(ws)
         await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        try:
+            await self._serve(ws)
+        finally:
+            self._sockets.discard(ws)
+            if ws is self._ws:
+                self._ready.clear()
+        self.gateway_closed = ws.close_code is not None and ws is self._ws
+        return ws
+
+    async def _serve(self, ws: web.WebSocketResponse) -> None:
         async for frame in ws:
             if frame.type is not WSMsgType.TEXT:
                 continue
@@ -151,13 +166,23 @@ class FakeDiscord:
                 await ws.close(code=4004, message=b"Authentication failed.")
             elif payload["op"] == 2:
                 self.identified += 1
-                await self._identify(ws)
+                shard_id, count = payload["d"].get("shard") or (0, 1)
+                self.identifies.append((shard_id, count))
+                await self._identify(ws, shard_id, count)
             elif payload["op"] == 6:
-                self.resumed.append(payload["d"]["session_id"])
+                session = payload["d"]["session_id"]
+                self.resumed.append(session)
+                self._session_of[id(ws)] = session
                 await self._send(ws, "RESUMED", {})
-                self._ready.set()
-        self.gateway_closed = ws.close_code is not None and ws is self._ws
-        return ws
+                shard_id, count = self._shard_of.get(session, (0, 1))
+                if shard_id == self.guild_shard(count):
+                    self._ws = ws
+                    self._ready.set()
+
+    @staticmethod
+    def guild_shard(count: int) -> int:
+        """The shard Discord sends GUILD_ID's events to, of ``count`` shards."""
+        return (GUILD_ID >> 22) % count
 
     async def drop(self) -> None:
         """Close the gateway as a network failure would; the client should resume its session."""
@@ -173,35 +198,43 @@ class FakeDiscord:
         self._ready.clear()
         await self._ws.close(code=4004, message=b"Authentication failed.")
 
-    async def _identify(self, ws: web.WebSocketResponse) -> None:
-        """A new session, whose sequence numbers start again at 1 (READY's), as Discord's do."""
+    async def _identify(self, ws: web.WebSocketResponse, shard_id: int, count: int) -> None:
+        """A new session, whose sequence numbers start again at 1 (READY's), as Discord's do.
+        Only the session of GUILD_ID's shard hears of that server and its events."""
         self.sessions += 1
-        self._seq = 0
+        session = f"session-{self.sessions}"
+        self._session_of[id(ws)] = session
+        self._shard_of[session] = (shard_id, count)
+        mine = shard_id == self.guild_shard(count)
         ready = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-            "session_id": f"session-{self.sessions}",
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if mine else [],
+            "session_id": session,
             "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
             "application": {"id": str(APP_ID), "flags": 0},
             "private_channels": [],
             "relationships": [],
         }
         await self._send(ws, "READY", ready)
-        await self._send(ws, "GUILD_CREATE", guild())
-        self._ready.set()
+        if mine:
+            self._ws = ws
+            await self._send(ws, "GUILD_CREATE", guild())
+            self._ready.set()
 
     async def _send(
         self, ws: web.WebSocketResponse, event: str, data: dict[str, Any], seq: int | None = None
     ) -> int:
         if seq is None:
-            self._seq += 1
-            seq = self._seq
+            session = self._session_of[id(ws)]
+            seq = self._seq[session] = self._seq.get(session, 0) + 1
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
         return seq
 
     async def connected(self) -> None:
-        await asyncio.wait_for(self._ready.wait(), 10)
+        """Until a session serves GUILD_ID's shard: callers bound the wait (a process starting on
+        a loaded machine may take long to get there, and a test must not depend on how fast)."""
+        await self._ready.wait()
 
     async def dispatch(self, event: str, data: dict[str, Any], seq: int | None = None) -> int:
         """Send a gateway event; ``seq`` repeats an earlier one's, as a replay on resume does."""
@@ -352,7 +385,7 @@ class FakeDiscord:
             case "GET", ["gateway", "bot"]:
                 limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
                 url = f"ws://127.0.0.1:{self.port}/gateway"
-                return reply({"url": url, "shards": 1, "session_start_limit": limit})
+                return reply({"url": url, "shards": self.shard_count, "session_start_limit": limit})
             case "POST", ["interactions", interaction_id, _token, "callback"]:
                 return self._callback(interaction_id, body)
             case "POST", ["webhooks", _app, token]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
 from bot.sources.errors import PaperNotFound, SourceError
 
@@ -22,6 +23,15 @@ class FakeSource:
         self.calls.append(("daily_papers", day))
         self._maybe_fail()
         return [p for p in self.papers.values() if p.hf_daily_date == day]
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        self.calls.append(("period_papers", period.label))
+        self._maybe_fail()
+        return [
+            p
+            for p in self.papers.values()
+            if p.hf_daily_date is not None and period.first <= p.hf_daily_date <= period.last
+        ]
 
     async def paper(self, paper_id: str) -> Paper:
         self.calls.append(("paper", paper_id))

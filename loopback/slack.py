@@ -54,6 +54,17 @@ class FakeSlack:
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    held: int = 0  # posts to response URLs waiting for ``release_responses``
+    _answering: asyncio.Event | None = None  # cleared by ``hold_responses``
+
+    def hold_responses(self) -> None:
+        """Response URLs take posts but answer none until ``release_responses``: the answers
+        of acknowledged commands stay in flight for as long as a test needs."""
+        self._answering = asyncio.Event()
+
+    def release_responses(self) -> None:
+        if self._answering is not None:
+            self._answering.set()
 
     async def start(self) -> None:
         app = web.Application()
@@ -70,6 +81,7 @@ class FakeSlack:
 
     async def stop(self) -> None:
         self._stopping.set()  # stalled calls end, so the server can shut down
+        self.release_responses()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -171,7 +183,13 @@ class FakeSlack:
         )
 
     async def _respond(self, request: web.Request) -> web.Response:
-        self.responses.append(await request.json())
+        body = await request.json()
+        if self._answering is not None and not self._answering.is_set():
+            self.held += 1
+            await self._note()
+            await self._answering.wait()
+            self.held -= 1
+        self.responses.append(body)
         await self._note()
         return web.Response(text="ok")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage.db import Database
+from storage.sqlite_file import DatabaseGone, sqlite_path
 
 DATABASE_SETTING = "PAPERBOT_DATABASE_URL"
 
@@ -33,7 +33,7 @@ class SchemaTooNew(DatabaseUnavailable):
 
 def prepare_sqlite_file(url: str) -> None:
     """Create the SQLite file's folder; refuse a path that is a folder or cannot be written."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is None:
         return
     if path.is_dir():
@@ -47,13 +47,6 @@ def prepare_sqlite_file(url: str) -> None:
     target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):
         raise DatabaseUnavailable(DATABASE_SETTING, f"{target} is not writable")
-
-
-def _sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
-        return None
-    raw = url.removeprefix("sqlite:///").split("?", 1)[0]
-    return None if raw in {"", ":memory:"} else Path(raw)
 
 
 @contextmanager
@@ -86,3 +79,19 @@ def check_database(db: Database) -> None:
     the file: storage.db switches it to WAL)."""
     with database_errors(db), db.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def database_trouble(error: BaseException) -> str | None:
+    """One line for a database that cannot take work just now (held by another process past the
+    busy timeout, its disk full, its file gone): a state to report, not a bug to trace. None
+    for anything else."""
+    if isinstance(error, DatabaseGone):
+        return str(error)
+    if not isinstance(error, OperationalError):
+        return None
+    reason = " ".join(str(error.orig).split())
+    if "locked" in reason or "busy" in reason:
+        return f"the database is busy ({reason})"
+    if "full" in reason:
+        return f"the database's disk is full ({reason})"
+    return None

@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from storage.search_index import SearchIndex
 from storage.search_slots import default_search_dir
+from storage.sqlite_file import SqliteFile, sqlite_path
 
 T = TypeVar("T")
 
@@ -115,6 +116,19 @@ class Database:
         self._writers = ThreadPoolExecutor(1 if sqlite else 4, thread_name_prefix="paperbot-write")
         base = default_search_dir(self.url) if isinstance(search_dir, str) else search_dir
         self.search_index = SearchIndex(base)  # claims its slot at the first search
+        path = sqlite_path(self.url)
+        self._file = None if path is None else SqliteFile(path)
+        if self._file is not None:
+            event.listen(self.engine, "connect", lambda *_: self._opened())
+
+    def _opened(self) -> None:
+        if self._file is not None:
+            self._file.opened()
+
+    def gone(self) -> str | None:
+        """Why the SQLite file this process opened is no longer at its path (deleted or
+        replaced); None while it is, and always for PostgreSQL."""
+        return None if self._file is None else self._file.gone()
 
     @property
     def dialect(self) -> str:
@@ -122,7 +136,11 @@ class Database:
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+        """One transaction: committed when the block ends, rolled back if it raises. Raises
+        ``DatabaseGone`` when the SQLite file was deleted under the process: nothing is
+        acknowledged into a file nobody can open again."""
+        if self._file is not None:
+            self._file.check()
         with self.engine.connect() as conn:
             if write and self.dialect == "sqlite":
                 conn = conn.execution_options(**{_IMMEDIATE: True})

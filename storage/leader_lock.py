@@ -1,4 +1,5 @@
-"""Which replica runs the digest scheduler: the holder of a PostgreSQL advisory lock.
+"""Which replica runs the digest scheduler (or serves a Discord shard, ``bot/cli/shards.py``):
+the holder of a PostgreSQL advisory lock, one lock per name.
 
 APScheduler 3.x cannot share a job store between processes, so with several replicas exactly one
 schedules; ``digest_run`` stays the safety net should two ever overlap. The lock is a session
@@ -27,10 +28,13 @@ LOCK_NAME = "paperbot:digest-scheduler"
 
 
 class LeaderLock:
-    def __init__(self, db: Database, name: str = LOCK_NAME) -> None:
+    def __init__(
+        self, db: Database, name: str = LOCK_NAME, label: str = "digest scheduler"
+    ) -> None:
         self._url = db.url
         self._sqlite = db.dialect == "sqlite"
         self._name = name
+        self._label = label  # what the lock is for, in log lines
         self._engine: Engine | None = None
         self._conn: Connection | None = None
         self._key: int | None = None
@@ -57,7 +61,7 @@ class LeaderLock:
             conn.close()
             return False
         self._conn, self._key = conn, key
-        log.info("won the digest scheduler lock (key %d)", key)
+        log.info("won the %s lock (key %d)", self._label, key)
         return True
 
     def still_held(self) -> bool:
@@ -70,7 +74,7 @@ class LeaderLock:
             self._conn.execute(text("SELECT 1"))
             return True
         except Exception:
-            log.warning("lost the connection holding the digest scheduler lock")
+            log.warning("lost the connection holding the %s lock", self._label)
             self._drop()
             return False
 
@@ -79,7 +83,7 @@ class LeaderLock:
             try:
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
             except Exception:
-                log.warning("could not unlock the digest scheduler lock; closing its connection")
+                log.warning("could not unlock the %s lock; closing its connection", self._label)
             self._drop()
         if self._engine is not None:
             self._engine.dispose()

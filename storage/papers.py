@@ -40,6 +40,10 @@ def to_paper(row: PaperRow | Row[Any]) -> Paper:
         ai_keywords=tuple(json.loads(row.ai_keywords)),
         thumbnail=row.thumbnail,
         fetched_at=row.fetched_at,
+        organization=row.organization,
+        organization_name=row.organization_name,
+        submitted_by=row.submitted_by,
+        submitted_by_name=row.submitted_by_name,
     )
 
 
@@ -61,7 +65,13 @@ def merge_sighting(known: Paper, seen: Paper) -> Paper:
         ai_keywords=seen.ai_keywords or known.ai_keywords,
         thumbnail=seen.thumbnail or known.thumbnail,
         fetched_at=seen.fetched_at or known.fetched_at,
+        **{name: getattr(seen, name) or getattr(known, name) for name in _SUBMISSION},
     )
+
+
+# Who submitted a paper and for which organization: kept when a sighting (a search hit, the
+# bundled sample) lacks them.
+_SUBMISSION = ("organization", "organization_name", "submitted_by", "submitted_by_name")
 
 
 def _row_values(paper: Paper) -> dict[str, Any]:
@@ -106,6 +116,7 @@ def _merged_columns(excluded: Any) -> dict[str, ColumnElement[Any]]:
         "ai_keywords": unless_empty("ai_keywords", _EMPTY_LIST),
         "thumbnail": unless_empty("thumbnail"),
         "fetched_at": unless_null("fetched_at"),
+        **{name: unless_empty(name) for name in _SUBMISSION},
         "search_seq": excluded.search_seq,
     }
 

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from storage.search_slots import Slot, claim_slot
 from storage.search_text import NAMES, SCHEMA, WORDS, Texts, epoch, normalise, word_pairs
 
-FORMAT = 4  # bump when storage.search_text or _document changes: other formats rebuild
+FORMAT = 5  # bump when storage.search_text or _document changes: other formats rebuild
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
 _REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
@@ -48,7 +48,8 @@ _CATALOG_STATE = text(
 _COUNT = text("SELECT count(*) FROM paper")
 _BEHIND = text("SELECT count(*) FROM paper WHERE search_seq > :seq")
 _CHANGED = text(
-    "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq "
+    "SELECT id, title, summary, authors, ai_keywords, published_at, upvotes, search_seq, "
+    "organization, organization_name "
     "FROM paper WHERE search_seq > :seq OR (search_seq = :seq AND id > :id) "
     "ORDER BY search_seq, id LIMIT :n"
 )
@@ -247,6 +248,9 @@ def _document(row: Any) -> tantivy.Document:
         doc.add_text("authors", normalise(name))
     doc.add_text("text", texts.prose + "\n" + texts.authors)
     doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
+    for org in (row.organization, row.organization_name):  # handle and name: org: matches either
+        if org:
+            doc.add_text("org", normalise(org))
     doc.add_integer("published", epoch(row.published_at))
     doc.add_integer("upvotes", int(row.upvotes))
     return doc

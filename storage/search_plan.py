@@ -5,9 +5,11 @@ authors together), plus bonuses that are bounded whatever the query's length: th
 in the title, in the AI keywords, all of them in order (a phrase) in the title or anywhere, and
 adjacent pairs of them in order. Measured on real Daily Papers (docs/benchmarks.md), scoring
 fields separately and summing lets one title word outscore three abstract words, while bounded
-bonuses keep BM25's recall and lift topic queries. Quoted phrases, ``author:`` and ``since:``
-must match; ``-words`` must not; of every other word (and hyphenated words, as phrases) at
-least one must, so ``"low rank" zorbulate`` finds nothing when no paper says zorbulate.
+bonuses keep BM25's recall and lift topic queries. Quoted phrases, ``author:``, ``org:`` and
+``since:`` must match; ``-words`` must not; of every other word (and hyphenated words, as
+phrases) at least one must, unless a quoted phrase carries the query: then the other words rank
+but are not needed, so ``"low rank" zorbulate`` falls back to the papers that say "low rank",
+as partial matches, the way ``low rank zorbulate`` falls back to papers with some of its words.
 """
 
 from __future__ import annotations
@@ -83,8 +85,8 @@ def plan(query: SearchQuery, doc_freq: Callable[[str], int] | None = None, size:
     clauses: list[Clause] = [(MUST, q) for q in required] + filters
     if not clauses:  # a pure disjunction: the shape block-max WAND prunes
         clauses = [(SHOULD, q) for q in rank_by]
-    elif rank_by:
-        clauses.append((MUST, _boolean([(SHOULD, q) for q in rank_by])))
+    elif rank_by:  # needed, unless quoted phrases are there to match (see the module's doc)
+        clauses.append((SHOULD if required else MUST, _boolean([(SHOULD, q) for q in rank_by])))
     flat = [token for w in words for token in w]
     every = [(MUST, q) for q in optional + required] + filters
     return Plan(
@@ -116,6 +118,8 @@ def _filters(query: SearchQuery) -> list[Clause]:
     found: list[Clause] = []
     if author := analyse(NAMES, query.author):
         found.append((MUST, tantivy.Query.boost_query(_in_order("authors", author), 0.0)))
+    if organization := analyse(NAMES, query.organization):
+        found.append((MUST, tantivy.Query.boost_query(_in_order("org", organization), 0.0)))
     if query.since:
         bound = tantivy.Query.range_query(
             SCHEMA, "published", tantivy.FieldType.Integer, lower_bound=since_bound(query.since)

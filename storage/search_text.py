@@ -51,6 +51,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("title", tokenizer_name="words")  # positions: the title phrase bonus
     builder.add_text_field("keywords", tokenizer_name="words", index_option="basic")
     builder.add_text_field("authors", tokenizer_name="names")  # author:"First Last" is a phrase
+    builder.add_text_field("org", tokenizer_name="names")  # org:"Google DeepMind" is a phrase
     builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("upvotes", stored=True, fast=True)

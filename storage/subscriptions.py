@@ -26,6 +26,8 @@ def to_subscription(row: SubscriptionRow) -> Subscription:
         top_n=row.top_n,
         keywords=tuple(json.loads(row.keywords)),
         min_upvotes=row.min_upvotes,
+        organizations=tuple(json.loads(row.organizations)),
+        authors=tuple(json.loads(row.authors)),
     )
     return Subscription(
         channel=Channel(row.platform, row.workspace, row.channel),
@@ -46,6 +48,8 @@ def _write_spec(row: SubscriptionRow, spec: DigestSpec) -> None:
     row.top_n = spec.top_n
     row.keywords = json.dumps(list(spec.keywords))
     row.min_upvotes = spec.min_upvotes
+    row.organizations = json.dumps(list(spec.organizations))
+    row.authors = json.dumps(list(spec.authors))
 
 
 def save_subscription(session: Session, sub: Subscription, now: datetime) -> Subscription:

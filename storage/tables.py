@@ -37,6 +37,11 @@ class PaperRow(SQLModel, table=True):
     # Migration 0004: when the row last changed, in commit order; search indexes catch up from it
     # (see storage.search_index).
     search_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, index=True))
+    # Migration 0007: the Daily Papers submitter and organization (Hub handle and display name).
+    organization: str | None = Field(default=None, max_length=128)
+    organization_name: str | None = Field(default=None, max_length=256)
+    submitted_by: str | None = Field(default=None, max_length=128)
+    submitted_by_name: str | None = Field(default=None, max_length=256)
 
 
 class SubscriptionRow(SQLModel, table=True):
@@ -58,6 +63,9 @@ class SubscriptionRow(SQLModel, table=True):
     top_n: int = 5
     keywords: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     min_upvotes: int = 0
+    # Migration 0007: digest filters on organizations and authors, JSON lists like keywords.
+    organizations: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    authors: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     created_by: str = Field(max_length=128)
     enabled: bool = True
     created_at: datetime
@@ -165,6 +173,30 @@ class VoteRow(SQLModel, table=True):
     event_at: datetime
     created_at: datetime
     updated_at: datetime
+
+
+class ReadingItemRow(SQLModel, table=True):
+    """A paper one person saved to read, in one workspace; ``done_at`` set once they read it.
+
+    The team's reading list is every person's open items in the workspace (migration 0006).
+    """
+
+    __tablename__ = "reading_item"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "user_id", "paper_id", name="uq_reading_person_paper"
+        ),
+        Index("ix_reading_workspace_saved", "platform", "workspace", "saved_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    user_id: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64, foreign_key="paper.id")
+    channel: str = Field(max_length=128)  # where it was saved
+    saved_at: datetime
+    done_at: datetime | None = None
 
 
 class ProcessedEventRow(SQLModel, table=True):

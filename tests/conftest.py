@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
+from prometheus_client import CollectorRegistry
 
+from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
 from bot.commands.table import build_dispatcher
 from bot.deps import Deps
@@ -110,6 +112,12 @@ def deps(catalog_db: Database, fake_source: FakeSource, clock: FixedClock) -> De
 @pytest.fixture(scope="session")
 def dispatcher() -> Dispatcher:
     return build_dispatcher()
+
+
+@pytest.fixture
+def metrics() -> PrometheusMetrics:
+    """A Prometheus registry of the test's own (health, and adapters' API errors)."""
+    return PrometheusMetrics(CollectorRegistry())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rich.console import Console
 from adapters.console.app import ConsoleChat, ReadLine
 from adapters.console.poster import ConsolePoster
 from adapters.console.translate import PLATFORM
-from bot.facade import Core, Poster
+from bot.facade import Core, Deadline, Poster
 
 
 class ConsoleAdapter:
@@ -44,7 +44,8 @@ class ConsoleAdapter:
         if self._task is not None:
             await asyncio.shield(self._task)
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        """The console's line being handled ends with it: nothing was acknowledged elsewhere."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

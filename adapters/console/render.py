@@ -28,6 +28,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    submission_line,
 )
 
 MAX_AUTHORS = 6
@@ -80,6 +81,8 @@ def render_card(card: PaperCard) -> Panel:
     body = RichText(_shorten(paper.title, 300) + "\n", style="bold")
     if paper.authors:
         body.append(authors_line(paper.authors, MAX_AUTHORS) + "\n", style="italic")
+    if submitted := submission_line(paper):
+        body.append(submitted + "\n", style="dim")
     stats = " · ".join(
         (f"▲ {paper.upvotes} {plural('upvote', paper.upvotes)}", *paper_facts(paper))
     )

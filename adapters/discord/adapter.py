@@ -1,4 +1,9 @@
-"""Discord as an ``Adapter``: log in, serve the gateway as a task, close on ``stop()``."""
+"""Discord as an ``Adapter``: log in, serve the gateway as a task, close on ``stop()``.
+
+One adapter is one gateway connection: all of the bot's servers, or one shard of them
+(``DiscordConfig.shard``), or none (``gateway=False``: REST only, so a process that holds no
+shard can still post digests). ``bot/cli/shards.py`` decides which shards a process serves.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.translate import PLATFORM
-from bot.facade import STOP_GRACE, AdapterRefused, Core, Poster
+from bot.facade import STOP_GRACE, AdapterRefused, Core, Deadline, Poster
 
 log = logging.getLogger("paperbot.discord")
 
@@ -28,6 +33,8 @@ class DiscordConfig:
     guild_ready_timeout: float = 2.0  # how long READY waits for more servers to arrive
     answer_within: float = ANSWER_WITHIN  # how long a command may run before it is deferred
     stop_grace: float = STOP_GRACE  # how long a stop waits for acknowledged work
+    shard: tuple[int, int] | None = None  # (shard id, shard count); None: one unsharded session
+    gateway: bool = True  # False: log in for REST only (posting), open no gateway session
 
 
 def point_at(api_url: str) -> None:
@@ -58,7 +65,9 @@ class Addresses:
 class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
         self._config = config
-        self.client = PaperbotClient(core, config.guild_ready_timeout, config.answer_within)
+        self.client = PaperbotClient(
+            core, config.guild_ready_timeout, config.answer_within, shard=config.shard
+        )
         self.platform = PLATFORM
         self.ends_by_itself = False
         self.poster: Poster = DiscordPoster(self.client)
@@ -77,7 +86,8 @@ class DiscordAdapter:
         except BaseException:
             self._found.restore()
             raise
-        self._task = asyncio.get_running_loop().create_task(self._connect())
+        if self._config.gateway:
+            self._task = asyncio.get_running_loop().create_task(self._connect())
 
     async def _connect(self) -> None:
         """Serve until closed; a fatal gateway error ends ``wait()``, and so ``paperbot run``."""
@@ -92,17 +102,21 @@ class DiscordAdapter:
 
     @property
     def serving(self) -> bool:
-        """The gateway session is ready and the client not closed."""
+        """The gateway session is ready and the client not closed (REST only: logged in)."""
+        if not self._config.gateway:
+            return self.client.user is not None and not self.client.is_closed()
         return self.client.is_ready() and not self.client.is_closed()
 
     async def wait(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)
+        elif not self._config.gateway:  # REST only: nothing that could end by itself
+            await asyncio.Event().wait()
 
-    async def stop(self) -> None:
-        # Clicks deferred and commands acknowledged finish first: their edits and follow-ups
-        # need the client open.
-        await self.client.in_flight.drain(self._config.stop_grace)
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        # Clicks deferred and commands acknowledged finish first, within the whole stop's
+        # deadline: their edits and follow-ups need the client open.
+        await self.client.in_flight.drain(deadline or Deadline(self._config.stop_grace))
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):

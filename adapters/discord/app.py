@@ -15,6 +15,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import discord
@@ -25,8 +26,10 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.answer import CommandAnswer, VoteAnswer
 from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
+from adapters.discord.counted import api_error_trace
 from adapters.discord.render import ALLOWED_MENTIONS, render_reply
 from adapters.discord.translate import (
+    PLATFORM,
     Where,
     button_vote,
     invocation,
@@ -103,12 +106,20 @@ def emoji_text(emoji: discord.PartialEmoji) -> str:
 
 class PaperbotClient(discord.Client):
     def __init__(
-        self, core: Core, guild_ready_timeout: float = 2.0, answer_within: float = ANSWER_WITHIN
+        self,
+        core: Core,
+        guild_ready_timeout: float = 2.0,
+        answer_within: float = ANSWER_WITHIN,
+        shard: tuple[int, int] | None = None,
     ) -> None:
+        shard_id, shard_count = shard if shard is not None else (None, None)
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=ALLOWED_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
+            shard_id=shard_id,
+            shard_count=shard_count,
+            http_trace=api_error_trace(partial(core.api_error, PLATFORM)),
         )
         self.core = core
         self.answer_within = answer_within

@@ -37,6 +37,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    submission_line,
 )
 
 MAX_EMBEDS = 10
@@ -154,16 +155,20 @@ def card_title(card: PaperCard) -> str:
 
 
 def card_description(card: PaperCard) -> str:
-    """Authors, HF upvotes, summary, keywords and links; under 4,096 characters by construction.
+    """Authors, submitter, HF upvotes, summary, keywords and links; under 4,096 characters by
+    construction.
 
-    Every piece has a bound after escaping: authors ~520, stats ~150, summary 700, keywords ~370
-    and at most five links of ``MAX_URL`` characters (~1,600), about 3,400 in all.
+    Every piece has a bound after escaping: authors ~520, organization and submitter ~360 (two
+    names of ``MAX_OWNER_NAME``), stats ~150, summary 700, keywords ~370 and at most five links
+    of ``MAX_URL`` characters (~1,600), about 3,750 in all.
     """
     paper = card.paper
     lines: list[str] = []
     if paper.authors:
         authors = authors_line(paper.authors, MAX_AUTHORS, author_name)
         lines.append(f"*{authors}*")
+    if submitted := submission_line(paper, escape):
+        lines.append(f"-# {submitted}")
     upvotes = f"▲ **{paper.upvotes}** {plural('upvote', paper.upvotes)} on Hugging Face"
     lines.append(" · ".join((upvotes, *paper_facts(paper))))
     summary = paper.ai_summary or paper.summary

@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from bot.facade import STOP_GRACE, Deadline
+
 Work = TypeVar("Work")
 
 log = logging.getLogger("paperbot.slack")
@@ -71,9 +73,17 @@ class AckFirstQueue(Generic[Work]):
         finally:
             self._slots.release()
 
-    async def drain(self) -> None:
-        """Finish everything already acknowledged (at stop): queued work too, not only running."""
-        while self._starter is not None and not self._starter.done():
-            await asyncio.shield(self._starter)
-        while self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+    async def drain(self, deadline: Deadline | None = None) -> None:
+        """Finish everything already acknowledged (at stop): queued work too, not only running,
+        within the stop's ``deadline``; what is left then is logged by count."""
+        deadline = deadline or Deadline(STOP_GRACE)
+        while not deadline.passed:
+            waiting = set(self._running)
+            if self._starter is not None and not self._starter.done():
+                waiting.add(self._starter)
+            if not waiting:
+                return
+            await deadline.wait(waiting)
+        left = len(self._pending) + len(self._running)
+        if left:
+            log.error("stopping with %d acknowledged Slack requests not started or done", left)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Iterator
+from functools import partial
 
 import aiohttp
 import uvicorn
@@ -22,7 +23,7 @@ from adapters.slack.fast_ack import FastCommandAck
 from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.translate import PLATFORM
-from bot.facade import STOP_GRACE, AdapterRefused, Core, InFlight, Poster
+from bot.facade import STOP_GRACE, AdapterRefused, Core, Deadline, InFlight, Poster
 
 EVENTS_PATH = "/slack/events"
 
@@ -56,7 +57,7 @@ class SlackAdapter:
     ) -> None:
         if (bot_token is None) == (oauth is None):
             raise ValueError("Slack needs a bot token or OAuth settings: exactly one of them")
-        self.client = web_client(bot_token, api_url)
+        self.client = web_client(bot_token, api_url, partial(core.api_error, PLATFORM))
         self._pacer = pacer or ChannelPacer()
         self._in_flight = InFlight("Slack commands and votes")
         self._stop_grace = stop_grace
@@ -139,7 +140,10 @@ class SlackAdapter:
         else:
             await self._stopped.wait()
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        """Stop taking requests, finish the acknowledged ones within ``deadline`` (the whole
+        stop's), then close the Web API session they post through."""
+        deadline = deadline or Deadline(self._stop_grace)
         self._stopped.set()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
@@ -149,9 +153,9 @@ class SlackAdapter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._front is not None:
-            await self._front.drain()
+            await self._front.drain(deadline)
         # Listeners run in bolt's own tasks, after their ack; commands to one channel wait
         # there on its pacer. They all need the Web API session still open.
-        await self._in_flight.drain(self._stop_grace)
+        await self._in_flight.drain(deadline)
         if self.client.session is not None:
             await self.client.session.close()

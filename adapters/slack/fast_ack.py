@@ -28,6 +28,7 @@ from slack_bolt.request.payload_utils import is_block_actions, is_slash_command
 
 from adapters.slack.ack_first import AckFirstQueue
 from adapters.slack.guard import RecentSignatures, Refused, RequestGuard, bolt_request
+from bot.facade import Deadline
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -83,9 +84,9 @@ class FastCommandAck:
         else:
             log.info("a command or click delivered again with the same signature: not run again")
 
-    async def drain(self) -> None:
-        """Let commands and clicks already acknowledged finish (at stop)."""
-        await self._acknowledged.drain()
+    async def drain(self, deadline: Deadline | None = None) -> None:
+        """Let commands and clicks already acknowledged finish (at stop), within ``deadline``."""
+        await self._acknowledged.drain(deadline)
 
 
 async def _answer(send: Send, status: int, *, close: bool = False) -> None:

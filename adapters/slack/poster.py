@@ -23,6 +23,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.counted import CountingWebClient, ErrorSink
 from adapters.slack.render import DIGEST_LIMITS, render_reply
 from bot.facade import Channel, MessageLimits, PostRejected
 from bot.reply import Reply
@@ -32,11 +33,14 @@ POST_INTERVAL = 1.0  # Slack allows about one message a second per channel
 LONGEST_WAIT = 10  # seconds of Retry-After the client waits out by itself
 
 
-def web_client(token: str | None, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
+def web_client(
+    token: str | None, api_url: str = DEFAULT_API_URL, on_error: ErrorSink = lambda _code: None
+) -> AsyncWebClient:
     """A Web API client that retries connection errors and 429s (after a short
-    ``Retry-After``); without a token in OAuth mode, where each call names its workspace's
-    token."""
-    return AsyncWebClient(
+    ``Retry-After``) and tells ``on_error`` the code of each call that still failed; without a
+    token in OAuth mode, where each call names its workspace's token."""
+    return CountingWebClient(
+        on_error=on_error,
         token=token,
         base_url=api_url if api_url.endswith("/") else api_url + "/",
         retry_handlers=[

@@ -29,6 +29,7 @@ from bot.reply import (
     how_voted,
     plural,
     span_text,
+    submission_line,
 )
 
 Block = dict[str, Any]
@@ -141,6 +142,8 @@ def card_text(card: PaperCard) -> str:
     lines = [f"*<{paper.hf_url}|{_link_label(rank + ' '.join(paper.title.split()))}>*"]
     if paper.authors:
         lines.append(escape(authors_line(paper.authors, MAX_AUTHORS)))
+    if submitted := submission_line(paper, escape):
+        lines.append(submitted)
     stats = f"▲ {paper.upvotes} HF {plural('upvote', paper.upvotes)}"
     if paper.hf_daily_date:
         stats += f" · Daily Papers {paper.hf_daily_date:%d %b %Y}"

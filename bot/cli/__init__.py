@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 from collections.abc import Coroutine, Sequence
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from rich.console import Console
 from bot.cli.adapters import cmd_discord_sync
 from bot.cli.doctor import doctor
 from bot.cli.logs import configure_logging
+from bot.cli.roles import Role
 from bot.cli.search import add_search_parser
 from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
 from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_import, cmd_ingest
@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="serve every adapter the settings turn on, and digests")
+    run.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.ALL.value,
+        help="all (default): everything in one process; web: Slack over HTTP and the terminal "
+        "chat, replicable; worker: the Discord gateway, digests and the catalog sync",
+    )
     run.set_defaults(run=cmd_run)
 
     sub.add_parser("shell", help="chat with paperbot in the terminal").set_defaults(run=cmd_shell)
@@ -83,11 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=cmd_ingest)
 
     export = sub.add_parser(
-        "export", help="export votes (CSV or JSON), or all of a team's state as a JSON backup"
+        "export",
+        help="export votes (CSV or JSON), reading lists (BibTeX, Markdown or CSV), "
+        "or all of a team's state as a JSON backup",
     )
-    export.add_argument("what", choices=["votes", "all"], help="all: a backup for paperbot import")
     export.add_argument(
-        "--format", choices=["csv", "json"], default=None, help="for votes (default csv)"
+        "what", choices=["votes", "reading", "all"], help="all: a backup for paperbot import"
+    )
+    export.add_argument(
+        "--format",
+        choices=["csv", "json", "bibtex", "markdown"],
+        default=None,
+        help="votes: csv (default) or json; reading: bibtex (default), markdown or csv",
     )
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("--with-slack-installs", action="store_true", help=SLACK_INSTALLS_HELP)
@@ -122,9 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console()
     if args.command == "doctor":  # reads the settings itself: a bad one is one of its rows
-        return asyncio.run(doctor(console, os.environ))
+        return asyncio.run(doctor(console, None))  # None: this process's settings
     try:
-        configure_logging(args.verbose, os.environ)  # before settings, so loading them is logged
+        configure_logging(args.verbose, None)  # before settings, so loading them is logged
         settings = load_settings()
     except SettingsError as error:
         console.print(

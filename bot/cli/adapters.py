@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -18,13 +19,16 @@ from bot.cli.adapter_settings import (
     DiscordSettings,
     SlackSettings,
     load_adapter_settings,
+    reveal,
 )
+from bot.cli.shards import ShardSeats
 from bot.cli.tools import EXIT_CONFIG
 from bot.commands.table import build_dispatcher
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply
 from bot.settings import Settings
 from storage.db import Database
+from storage.leader_lock import LeaderLock
 
 EXIT_REFUSED = 4
 
@@ -39,14 +43,29 @@ def configured_adapters(
     if chosen.slack is not None:
         adapters.append(slack_adapter(core, chosen.slack, db))
     if chosen.discord is not None:
-        adapters.append(discord_adapter(core, chosen.discord))
+        adapters.append(discord_adapter(core, chosen.discord, db))
     return adapters
 
 
-def discord_adapter(core: Core, settings: DiscordSettings) -> Adapter:
+def discord_adapter(core: Core, settings: DiscordSettings, db: Database | None = None) -> Adapter:
+    """Discord: given the database, the shards whose lock this process wins (``ShardSeats``),
+    so several workers never serve one shard twice; without it, one unsharded session."""
     from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 
-    return DiscordAdapter(core, DiscordConfig(settings.token, settings.api_url))
+    config = DiscordConfig(settings.token.get_secret_value(), settings.api_url)
+    if db is None:
+        if settings.shards != 1:
+            raise ValueError("Discord shards are locked in the database: pass it")
+        return DiscordAdapter(core, config)
+
+    def open_shard(shard: int) -> Adapter:
+        return DiscordAdapter(core, replace(config, shard=(shard, settings.shards)))
+
+    leases = [
+        LeaderLock(db, f"paperbot:discord-shard:{shard}", f"Discord shard {shard}")
+        for shard in range(settings.shards)
+    ]
+    return ShardSeats(DiscordAdapter(core, replace(config, gateway=False)), open_shard, leases)
 
 
 def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = None) -> Adapter:
@@ -61,16 +80,18 @@ def slack_adapter(core: Core, settings: SlackSettings, db: Database | None = Non
 
         if db is None:
             raise ValueError("Slack OAuth mode keeps its tokens in the database: pass it")
-        oauth = database_oauth(settings.client_id, settings.client_secret, db.engine)
+        oauth = database_oauth(
+            settings.client_id, settings.client_secret.get_secret_value(), db.engine
+        )
     return SlackAdapter(
         core,
-        bot_token=settings.bot_token,
+        bot_token=reveal(settings.bot_token),
         oauth=oauth,
-        signing_secret=settings.signing_secret,
-        app_token=settings.app_token,
+        signing_secret=reveal(settings.signing_secret) or "",
+        app_token=reveal(settings.app_token),
         api_url=settings.api_url,
-        host=settings.http_host,
-        port=settings.http_port,
+        host=settings.http.host,
+        port=settings.http.port,
     )
 
 
@@ -95,7 +116,7 @@ async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespac
     from adapters.discord.sync import SyncRefused, sync_commands
 
     try:
-        config = DiscordConfig(chosen.token, chosen.api_url)
+        config = DiscordConfig(chosen.token.get_secret_value(), chosen.api_url)
         names = await sync_commands(config, build_dispatcher().commands, args.guild)
     except SyncRefused as error:
         console.print(str(error), style="red", markup=False)
@@ -111,7 +132,7 @@ async def slack_identity(settings: SlackSettings) -> tuple[bool, str]:
 
     assert settings.bot_token is not None, "OAuth mode has no bot token to test"
     try:
-        return True, await check_bot_token(settings.bot_token, settings.api_url)
+        return True, await check_bot_token(settings.bot_token.get_secret_value(), settings.api_url)
     except SlackCheckFailed as error:
         return False, str(error)
 
@@ -122,7 +143,7 @@ async def discord_identity(settings: DiscordSettings) -> tuple[bool, str]:
     from adapters.discord.doctor import DiscordCheckFailed, check_bot_token
 
     try:
-        return True, await check_bot_token(settings.token, settings.api_url)
+        return True, await check_bot_token(settings.token.get_secret_value(), settings.api_url)
     except DiscordCheckFailed as error:
         return False, str(error)
 

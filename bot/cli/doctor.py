@@ -25,6 +25,7 @@ from bot.cli.adapter_settings import AdapterSettings, load_adapter_settings
 from bot.cli.adapters import discord_identity, slack_identity
 from bot.cli.tools import EXIT_CONFIG, outside
 from bot.settings import Settings, SettingsError, load_settings
+from bot.settings_source import gather
 from bot.sources.errors import SourceError
 from bot.sources.hf.client import HuggingFaceClient
 from storage import migrate
@@ -58,8 +59,15 @@ def skipped(name: str, why: str) -> Check:
     return Check(name, None, why)
 
 
-def check_settings(env: Mapping[str, str]) -> tuple[Check, Settings | None, AdapterSettings | None]:
-    """The core's and the adapters' settings; a bad one is named with what it expects."""
+def check_settings(
+    env: Mapping[str, str] | None,
+) -> tuple[Check, Settings | None, AdapterSettings | None]:
+    """The core's and the adapters' settings (``env`` None: this process's, with its settings
+    file); a bad one is named with what it expects."""
+    try:
+        env = gather(env)  # the settings file and secret files once, for both
+    except SettingsError as error:
+        return Check(SETTINGS, False, str(error)), None, None
     settings: Settings | None = None
     adapters: AdapterSettings | None = None
     problems: list[str] = []
@@ -130,7 +138,7 @@ async def check_hugging_face(settings: Settings, deadline: float = HF_DEADLINE) 
     day = datetime.now(UTC).date() - timedelta(days=1)
     client = HuggingFaceClient(
         settings.hf_base_url,
-        token=settings.hf_token,
+        token=settings.hf_secret,
         timeout=deadline,
         max_retries=0,
         connect_retries=0,
@@ -176,7 +184,7 @@ async def check_discord(adapters: AdapterSettings) -> Check:
     return Check(DISCORD, ok, detail)
 
 
-async def run_checks(env: Mapping[str, str]) -> list[Check]:
+async def run_checks(env: Mapping[str, str] | None) -> list[Check]:
     """Every part, in order; later parts are not checked when what they need failed."""
     settings_check, settings, adapters = check_settings(env)
     checks = [settings_check]
@@ -234,7 +242,7 @@ def table(checks: list[Check]) -> Table:
     return rows
 
 
-async def doctor(console: Console, env: Mapping[str, str]) -> int:
+async def doctor(console: Console, env: Mapping[str, str] | None) -> int:
     checks = await run_checks(env)
     console.print(table(checks))
     code = exit_code(checks)

@@ -6,7 +6,8 @@ serves it when ``PAPERBOT_METRICS_PORT`` is set, in every mode (Discord-only inc
 
 - ``/healthz``: 200 "ok" whenever the event loop gets to answer.
 - ``/readyz``: one line per part (database, schema, each adapter, the digest scheduler); 200
-  when every part is ready, 503 when one is not, its line saying what is wrong.
+  when every part is ready, 503 when one is not, its line saying what is wrong. Then, for
+  information only, whether calls to Hugging Face go through or are skipped after a failure.
 - ``/metrics``: Prometheus text from a registry of this process's own (no global registry).
 """
 
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from functools import partial
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -24,6 +27,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.facade import Adapter
 from bot.scheduling.service import DigestService
+from bot.sources.guarded import GuardedSource
+from bot.sources.hf.pacing import RequestPacer
 from storage import migrate
 from storage.db import Database
 from storage.papers import latest_daily_date
@@ -31,6 +36,7 @@ from storage.papers import latest_daily_date
 log = logging.getLogger("paperbot.health")
 
 CHECK_TIMEOUT = 5.0  # a part that does not answer in this long is not ready
+MAX_CODE = 40  # a platform's error code, cut: labels stay short
 COMMAND_SECONDS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -69,6 +75,45 @@ class PrometheusMetrics:
             "Papers written to the catalog that this process's search index has not taken in.",
             registry=registry,
         )
+        # Issue 19's operations metrics: digests, Hugging Face, the platforms' APIs, the sync
+        counter, gauge = partial(Counter, registry=registry), partial(Gauge, registry=registry)
+        self.catalog_last_sync = gauge(
+            "paperbot_catalog_last_sync_timestamp_seconds",
+            "When this process last synced the catalog with every planned day fetched (Unix "
+            "time); 0 until then, and on processes that do not sync (not the leader).",
+        )
+        self.digests = counter(
+            "paperbot_digest_runs",
+            "Digest attempts and closings by outcome: posted, failed (to be retried), gave_up, "
+            "waiting, skipped, missed, taken_over.",
+            ["outcome"],
+        )
+        self.digest_retries = counter(
+            "paperbot_digest_retries",
+            "Digest runs tried again after a failure, a wait or a lapsed claim.",
+        )
+        self.hf_requests = counter(
+            "paperbot_hf_requests",
+            "HTTP requests to Hugging Face by outcome (ok, not_found, rejected, rate_limited, "
+            "server_error, unreachable, timeout, network_error, malformed, cancelled).",
+            ["outcome"],
+        )
+        self.hf_available = gauge(
+            "paperbot_hf_available",
+            "1 while calls to Hugging Face go through, 0 while they are skipped after a failure "
+            "(or offline); by path: commands, digests.",
+            ["path"],
+        )
+        self.hf_hold = gauge(
+            "paperbot_hf_rate_limit_hold_seconds",
+            "Seconds until Hugging Face's rate limit lets this process's requests through again.",
+        )
+        self.api_errors = counter(
+            "paperbot_platform_api_errors",
+            "Slack and Discord API calls refused or failed, by platform and code (Slack's error, "
+            "Discord's HTTP status, timeout, unreachable).",
+            ["platform", "code"],
+        )
 
     def command(self, name: str, outcome: str, seconds: float) -> None:
         self.commands.labels(name, outcome).inc()
@@ -76,6 +121,21 @@ class PrometheusMetrics:
 
     def vote(self, source: str, effect: str) -> None:
         self.votes.labels(source, effect).inc()
+
+    def digest(self, outcome: str) -> None:
+        self.digests.labels(outcome).inc()
+
+    def digest_retry(self) -> None:
+        self.digest_retries.inc()
+
+    def hf_request(self, outcome: str) -> None:
+        self.hf_requests.labels(outcome).inc()
+
+    def api_error(self, platform: str, code: str) -> None:
+        self.api_errors.labels(platform, code[:MAX_CODE]).inc()
+
+    def catalog_synced(self, at: datetime) -> None:
+        self.catalog_last_sync.set(at.timestamp())
 
 
 Check = Callable[[], Awaitable[str]]  # returns how the part is; raises NotReady when it is not
@@ -91,7 +151,11 @@ class Parts:
 
     db: Database
     adapters: Sequence[Adapter]
-    digests: DigestService | None
+    digests: DigestService | None  # None: this process's role runs no scheduler
+    # Hugging Face by path ("commands", "digests") and its shared quota: shown, never failing
+    # readiness (the catalog still answers, and a restart would not bring Hugging Face back)
+    hf_guards: Mapping[str, GuardedSource] = field(default_factory=dict)
+    hf_pacer: RequestPacer | None = None
 
 
 class HealthServer:
@@ -154,16 +218,21 @@ class HealthServer:
                 ready = False
                 log.warning("readiness check %s failed", name, exc_info=True)
                 lines.append(f"{name}: NOT READY: {type(error).__name__}")
+        lines.extend(hf_lines(self._parts))
         return web.Response(text="\n".join(lines) + "\n", status=200 if ready else 503)
 
     def _checks(self) -> list[tuple[str, Check]]:
         checks: list[tuple[str, Check]] = [("database", self._database), ("schema", self._schema)]
         for adapter in self._parts.adapters:
             checks.append((f"adapter {adapter.platform}", _adapter_check(adapter)))
-        checks.append(("scheduler", self._scheduler))
+        if self._parts.digests is not None:  # a web process schedules nothing
+            checks.append(("scheduler", self._scheduler))
         return checks
 
     async def _database(self) -> str:
+        gone = self._parts.db.gone()  # a deleted SQLite file still reads, through its open handle
+        if gone is not None:
+            raise NotReady(gone)
         try:
             await self._parts.db.read(latest_daily_date)
         except Exception as error:
@@ -199,6 +268,10 @@ class HealthServer:
             stamp = 0.0 if newest is None else datetime.combine(newest, time(), UTC).timestamp()
             self._metrics.catalog_newest_day.set(stamp)
             self._metrics.search_index_behind.set(behind)
+        for path, guard in self._parts.hf_guards.items():
+            self._metrics.hf_available.labels(path).set(guard.availability().available)
+        if self._parts.hf_pacer is not None:
+            self._metrics.hf_hold.set(self._parts.hf_pacer.held_for())
         body = generate_latest(self._metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -210,3 +283,24 @@ def _adapter_check(adapter: Adapter) -> Check:
         return "serving"
 
     return check
+
+
+def hf_lines(parts: Parts) -> list[str]:
+    """/readyz's lines on Hugging Face: whether each path's calls go through, and the quota."""
+    lines = []
+    for path, guard in parts.hf_guards.items():
+        now = guard.availability()
+        if now.available:
+            how = "calls go through"
+        elif math.isinf(now.seconds_left):
+            how = f"off ({now.reason})"
+        else:
+            how = (
+                f"skipped for {now.seconds_left:.0f} s more after: {now.reason} "
+                "(answers come from the catalog)"
+            )
+        lines.append(f"hugging face for {path}: {how}")
+    held = 0.0 if parts.hf_pacer is None else parts.hf_pacer.held_for()
+    if held > 0:
+        lines.append(f"hugging face quota: held {held:.0f} s more by its rate limit")
+    return lines

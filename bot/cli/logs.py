@@ -9,7 +9,8 @@ message, in a traceback and in a record's structured fields alike.
 ``PAPERBOT_LOG_LEVEL`` sets the least severe line written (``-v`` means debug) and
 ``PAPERBOT_LOG_FORMAT`` the shape of a line: text, or one JSON object per line with ``time``,
 ``level``, ``logger``, ``message``, the record's structured fields (what ``extra=`` gave it) and
-the traceback under ``exc``. Both are checked like every other setting (``bot.settings``).
+the traceback under ``exc``. Both are checked like every other setting
+(``LogSettings`` in ``bot.settings``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.settings import log_format, log_level
+from bot.settings import load_log_settings
+from bot.settings_source import gather
 
 REDACTED = "[redacted]"
 TOKEN_SHAPES = re.compile(
@@ -103,11 +105,13 @@ class JsonLines(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure_logging(verbose: bool, env: Mapping[str, str]) -> None:
+def configure_logging(verbose: bool, env: Mapping[str, str] | None) -> None:
     """Log to standard error at ``PAPERBOT_LOG_LEVEL`` in ``PAPERBOT_LOG_FORMAT``, with every
-    secret taken out. Raises ``SettingsError`` for a bad value of either, before changing
-    anything."""
-    level, shape = log_level(env), log_format(env)
+    secret taken out, those from the settings file and secret files included (``env`` None: this
+    process's settings). Raises ``SettingsError`` for a bad value, before changing anything."""
+    env = gather(env)
+    chosen = load_log_settings(env)
+    level, shape = chosen.log_level, chosen.log_format
     if verbose:
         level = "debug"
     stderr = logging.StreamHandler()

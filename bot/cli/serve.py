@@ -1,9 +1,11 @@
 """``paperbot run``, ``shell`` and ``ask``: the bot itself, on the adapters the settings name.
 
-``run`` registers every configured adapter's poster, starts the digest scheduler (whose
-catch-up may post at once), then the adapters, and serves until SIGTERM/SIGINT or until an
-adapter ends by itself; then it stops everything. The console ending (end of input) exits 0; a
-server that stopped serving (the Discord gateway given up, the Slack server gone) exits 70.
+``run`` registers every configured adapter's poster, starts the adapters, then the digest
+scheduler (whose catch-up may post at once, so Discord must be logged in first), and serves
+until SIGTERM/SIGINT or until an adapter ends by itself; then it stops everything. ``--role web``
+or ``worker`` runs only part of that (``bot/cli/roles.py``). The console ending (end of input)
+exits 0; a server that stopped serving (the Discord gateway given up, the Slack server gone)
+exits 70.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import replace
+from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry
 from rich.console import Console
@@ -27,6 +29,7 @@ from bot.cli.adapter_settings import (
 )
 from bot.cli.adapters import ask_console, configured_adapters
 from bot.cli.health import HealthServer, Parts, PrometheusMetrics
+from bot.cli.roles import NOTHING_TO_RUN, Role, plan
 from bot.cli.runtime import Runtime, runtime
 from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
@@ -37,19 +40,24 @@ log = logging.getLogger("paperbot.run")
 EXIT_ADAPTER_DIED = 70  # EX_SOFTWARE: a supervisor (systemd, Kubernetes) restarts the process
 
 
-async def cmd_run(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
+async def cmd_run(settings: Settings, console: Console, args: argparse.Namespace) -> int:
     chosen = load_adapter_settings()
     health = load_health_settings()
+    role = Role(getattr(args, "role", Role.ALL))
     if not chosen.any:
         console.print(f"Nothing to run. Turn on an adapter with {TURN_ON}.", markup=False)
         return EXIT_CONFIG
-    return await serve(settings, chosen, console, health)
+    if not plan(role, chosen).any:
+        console.print(f"Nothing to run. {NOTHING_TO_RUN[role]}", markup=False)
+        return EXIT_CONFIG
+    return await serve(settings, chosen, console, health, role)
 
 
 async def cmd_shell(settings: Settings, console: Console, _args: argparse.Namespace) -> int:
     """The local trial: no catalog sync, so it runs the same with no network (and no warnings
     about it in the chat); ``PAPERBOT_CONSOLE=1 paperbot run`` is the console as a service."""
-    return await serve(replace(settings, sync_minutes=0), AdapterSettings(console=True), console)
+    no_sync = settings.model_copy(update={"sync_minutes": 0})
+    return await serve(no_sync, AdapterSettings(console=True), console)
 
 
 async def cmd_ask(settings: Settings, console: Console, args: argparse.Namespace) -> int:
@@ -62,18 +70,22 @@ async def serve(
     chosen: AdapterSettings,
     console: Console,
     health: HealthSettings | None = None,
+    role: Role = Role.ALL,
 ) -> int:
     metrics = PrometheusMetrics(CollectorRegistry(auto_describe=True))
+    parts_run = plan(role, chosen)
     async with runtime(settings, console, metrics) as rt:
         await rt.db.read(rt.db.search_index.sync)  # a long-lived process: index up to date first
-        adapters = configured_adapters(chosen, rt.core, console, rt.db)
+        adapters = configured_adapters(parts_run.serve, rt.core, console, rt.db)
+        posting = configured_adapters(parts_run.post_only, rt.core, console, rt.db)
         started: list[Adapter] = []
-        for adapter in adapters:  # posters first: the scheduler's catch-up may post at once
+        for adapter in [*adapters, *posting]:
             rt.core.register_poster(adapter.platform, adapter.poster)
+        digests = rt.digests if parts_run.scheduler else None
         server = None
         if health is not None and health.port is not None:
-            # /readyz names every configured adapter: one not started yet is not ready
-            parts = Parts(rt.db, adapters, rt.digests)
+            # /readyz names every adapter this role serves: one not started yet is not ready
+            parts = Parts(rt.db, adapters, digests, rt.hf_guards, rt.hf_pacer)
             server = HealthServer(parts, metrics, health.host, health.port)
             try:
                 await server.start()
@@ -82,12 +94,15 @@ async def serve(
                     f"PAPERBOT_METRICS_PORT: cannot listen on {health.host}:{health.port} "
                     f"({error.strerror or error})"
                 ) from None
+        stop = asyncio.Event()
         try:
-            await rt.digests.start()
-            for adapter in adapters:
-                await adapter.start()
-                started.append(adapter)
-            ended = await _until_stopped(started)
+            with _stopping_on_signals(stop):  # from here: a SIGTERM while starting stops cleanly
+                for adapter in adapters:
+                    await adapter.start()
+                    started.append(adapter)
+                if digests is not None:  # after the adapters: Discord posts once logged in
+                    await digests.start()
+                ended = await _until_stopped(started, stop)
         finally:
             await _stop(rt, started)
             if server is not None:
@@ -98,13 +113,23 @@ async def serve(
     return EXIT_ADAPTER_DIED
 
 
-async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
-    """Until a signal asks us to stop (None), or an adapter ends by itself (that adapter)."""
+@contextlib.contextmanager
+def _stopping_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set ``stop`` while the block runs."""
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    try:
+        yield
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def _until_stopped(adapters: list[Adapter], stop: asyncio.Event) -> Adapter | None:
+    """Until ``stop`` is set (None), or an adapter ends by itself (that adapter)."""
     waits = [asyncio.ensure_future(adapter.wait()) for adapter in adapters]
     stopper = asyncio.ensure_future(stop.wait())
     try:
@@ -115,15 +140,16 @@ async def _until_stopped(adapters: list[Adapter]) -> Adapter | None:
     finally:
         for task in [*waits, stopper]:
             task.cancel()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
 
 
 async def _stop(rt: Runtime, adapters: list[Adapter]) -> None:
-    await rt.digests.stop()
+    """Digests first (they post through the adapters), then each adapter, all within the one
+    deadline of ``rt.stop``, which the runtime's last drain shares."""
+    deadline = rt.stop.deadline()
+    log.info("stopping: finishing acknowledged work, %.0f s at most", deadline.left())
+    await rt.digests.stop(deadline)
     for adapter in reversed(adapters):
         try:
-            await adapter.stop()
+            await adapter.stop(deadline)
         except Exception:
             log.exception("stopping the %s adapter failed", adapter.platform)

@@ -17,11 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.cli.runtime import runtime
 from bot.deps import utc_now
 from bot.ingest import days_between, ingest_days
+from bot.reading_export import READING_FORMATS, ReadingFormat, write_reading
 from bot.settings import Settings
 from bot.votes.export import ExportFormat, write_votes
 from storage import migrate
 from storage.backup import BackupError, export_all, import_all
 from storage.db import Database
+from storage.reading import every_open_entry
 from storage.votes import export_votes
 
 EXIT_CONFIG = 78  # EX_CONFIG: bad settings
@@ -85,17 +87,37 @@ async def cmd_db(settings: Settings, console: Console, args: argparse.Namespace)
     return 0
 
 
+FORMATS_OF: dict[str, tuple[str, ...]] = {
+    "votes": ("csv", "json"),
+    "reading": READING_FORMATS,
+    "all": ("json",),
+}
+
+
+def _export_reading(db: Database, console: Console, fmt: ReadingFormat, target: Path | None) -> int:
+    entries = db.read_now(every_open_entry)
+    if target is None:
+        write_reading(entries, fmt, sys.stdout)
+        sys.stdout.flush()
+        return 0
+    with target.open("w", encoding="utf-8", newline="") as out:
+        count = write_reading(entries, fmt, out)
+    console.print(f"Wrote {count} saved papers to {target}.", style="dim", markup=False)
+    return 0
+
+
 async def cmd_export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
     return await asyncio.to_thread(_export, settings, console, args)
 
 
 def _export(settings: Settings, console: Console, args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else None
-    if args.what == "all" and args.format not in (None, "json"):
-        console.print("export all writes JSON only; leave out --format.", style="red")
-        return 2
-    if args.what == "votes" and args.with_slack_installs:
+    if args.what != "all" and args.with_slack_installs:
         console.print("--with-slack-installs goes with export all.", style="red")
+        return 2
+    if args.format is not None and args.format not in FORMATS_OF[args.what]:
+        allowed = ", ".join(FORMATS_OF[args.what])
+        console.print(f"export {args.what} writes {allowed}.", style="red", markup=False)
         return 2
     if target is not None and (target.is_dir() or not target.parent.is_dir()):
         why = "is a directory" if target.is_dir() else "is in a folder that does not exist"
@@ -104,6 +126,8 @@ def _export(settings: Settings, console: Console, args: argparse.Namespace) -> i
     db = Database(settings.database_url)
     try:
         migrate.upgrade(db)
+        if args.what == "reading":
+            return _export_reading(db, console, args.format or "bibtex", target)
         fmt: ExportFormat = args.format or "csv"
         if args.what == "all":
             backup = db.read_now(lambda s: export_all(s, include_slack=args.with_slack_installs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cards import paper_cards
 from bot.commands.spec import Command, Context, Option
+from bot.model import Paper
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Link, Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
@@ -15,8 +16,10 @@ PAPER_OPTION = Option(
 )
 
 
-async def run_paper(ctx: Context, args: str) -> Reply:
-    ref = args.strip()
+async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
+    """The paper ``ref`` names, from the catalog or else fetched from Hugging Face and stored;
+    a reply saying why when there is none. ``UsageError`` when ``ref`` names no paper at all."""
+    ref = ref.strip()
     if not ref:
         raise UsageError("Which paper? Give an arXiv id or a Hugging Face or arXiv link.")
     paper_id = parse_paper_ref(ref)
@@ -24,34 +27,40 @@ async def run_paper(ctx: Context, args: str) -> Reply:
         raise UsageError(f"{ref[:60]!r} is not an arXiv id or a paper link.")
 
     paper = await ctx.deps.db.read(lambda s: get_paper(s, paper_id))
-    if paper is None:
-        await ctx.progress(f"{paper_id} is not in the catalog yet; asking Hugging Face…")
-        try:
-            fetched = await ctx.deps.source.paper(paper_id)
-        except PaperNotFound:
-            return Reply(
-                (
-                    Text(f"Hugging Face does not list {paper_id}.", "error"),
-                    Text(
-                        ("It may still be on arXiv: ", Link(f"https://arxiv.org/abs/{paper_id}")),
-                        "muted",
-                    ),
+    if paper is not None:
+        return paper
+    await ctx.progress(f"{paper_id} is not in the catalog yet; asking Hugging Face…")
+    try:
+        fetched = await ctx.deps.source.paper(paper_id)
+    except PaperNotFound:
+        return Reply(
+            (
+                Text(f"Hugging Face does not list {paper_id}.", "error"),
+                Text(
+                    ("It may still be on arXiv: ", Link(f"https://arxiv.org/abs/{paper_id}")),
+                    "muted",
                 ),
-                outcome=Outcome.NOT_FOUND,
-                private=True,
-            )
-        except SourceError as error:
-            return Reply(
-                (Text(f"Could not fetch {paper_id}: {error}", "error"),),
-                outcome=Outcome.UNAVAILABLE,
-                private=True,
-            )
-        await ctx.deps.db.write(lambda s: upsert_papers(s, [fetched]))
-        paper = fetched
+            ),
+            outcome=Outcome.NOT_FOUND,
+            private=True,
+        )
+    except SourceError as error:
+        return Reply(
+            (Text(f"Could not fetch {paper_id}: {error}", "error"),),
+            outcome=Outcome.UNAVAILABLE,
+            private=True,
+        )
+    await ctx.deps.db.write(lambda s: upsert_papers(s, [fetched]))
+    return fetched
 
-    found = paper
+
+async def run_paper(ctx: Context, args: str) -> Reply:
+    found = await find_paper(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    paper = found
     return await ctx.deps.db.read(
-        lambda s: Reply(paper_cards(s, ctx.invocation, [found], ranked=False))
+        lambda s: Reply(paper_cards(s, ctx.invocation, [paper], ranked=False))
     )
 
 

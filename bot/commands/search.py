@@ -9,7 +9,7 @@ from bot.commands.spec import Command, Context, Option
 from bot.model import Paper
 from bot.model.search import SearchQuery
 from bot.reply import Heading, Part, Reply, Text
-from bot.search_query import MAX_LIMIT, parse_search_query
+from bot.search_query import MAX_LIMIT, parse_search_query, words
 from bot.sources.errors import SourceError
 from bot.usage import UsageError
 from storage.papers import upsert_papers
@@ -20,7 +20,7 @@ FEW_WORDS = 4  # up to this many, a query that no paper matches in full asks Hug
 
 async def run_search(ctx: Context, args: str) -> Reply:
     query = parse_search_query(args)
-    if not (query.has_text or query.author or query.since):
+    if query.is_empty:
         raise UsageError("Tell me what to search for.")
 
     index = ctx.deps.db.search_index
@@ -56,6 +56,15 @@ async def run_search(ctx: Context, args: str) -> Reply:
     return await ctx.deps.db.read(cards)
 
 
+def _of_organization(paper: Paper, wanted: tuple[str, ...]) -> bool:
+    """``org:``'s words in a row in the organization's handle or name, as the index matches."""
+    for name in (paper.organization, paper.organization_name):
+        found = words(name or "")
+        if any(tuple(found[i : i + len(wanted)]) == wanted for i in range(len(found))):
+            return True
+    return False
+
+
 def _word_count(query: SearchQuery) -> int:
     return len(query.terms) + len(query.prefixes) + len(query.phrases) + len(query.joined)
 
@@ -73,6 +82,8 @@ async def _fill_from_source(
         return papers, f"Showing the local catalog only: {error}"
     if query.since:
         found = [p for p in found if p.published_at and p.published_at.date() >= query.since]
+    if query.organization:
+        found = [p for p in found if _of_organization(p, query.organization)]
     known = {p.id for p in papers}
     extra = [p for p in found if p.id not in known]
     if not extra:
@@ -84,15 +95,19 @@ async def _fill_from_source(
 
 SEARCH = Command(
     name="search",
-    usage=f'search <words> ["a phrase"] [word*] [-word] [author:NAME] [since:YYYY-MM-DD] '
-    f"[limit:1-{MAX_LIMIT}]",
+    usage=f'search <words> ["a phrase"] [word*] [-word] [author:NAME] [org:NAME] '
+    f"[since:YYYY-MM-DD] [limit:1-{MAX_LIMIT}]",
     summary="search papers by title, keywords, abstract and authors",
     handler=run_search,
-    examples=("search linear attention", 'search "direct preference" author:rafailov limit:3'),
+    examples=(
+        "search linear attention",
+        'search "direct preference" author:rafailov limit:3',
+        'search diffusion org:"Google DeepMind"',
+    ),
     options=(
         Option(
             "query",
-            'Words, "a phrase", word*, -word, author:NAME, since:YYYY-MM-DD',
+            'Words, "a phrase", word*, -word, author:NAME, org:NAME, since:YYYY-MM-DD',
             required=True,
         ),
         Option(

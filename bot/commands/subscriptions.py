@@ -252,18 +252,24 @@ async def run_digest(ctx: Context, args: str) -> Reply:
 
 SUBSCRIBE = Command(
     name="subscribe",
-    usage='subscribe [daily|weekly] [HH:MM] [Area/City] [mon-fri] [top N] [keywords "a, b"] '
-    "[min-upvotes N]",
+    usage='subscribe [daily|weekly] [HH:MM] [Area/City | City] [mon-fri] [top N] [keywords "a, b"] '
+    '[org "NAME"] [authors "A, B"] [min-upvotes N]',
     summary="post the trending papers to this channel on a schedule",
     handler=run_subscribe,
     examples=(
         'subscribe daily 09:00 Europe/Berlin top 5 keywords "rlhf, reward model"',
         "subscribe weekly mon 08:30 America/New_York top 10 min-upvotes 20",
+        'subscribe daily 09:00 Munich org "Google DeepMind"',
+        'subscribe weekly fri 16:00 San Francisco authors "Yann LeCun, Fei-Fei Li"',
     ),
     options=(
         Option("kind", "A daily or a weekly digest", choices=KINDS),
         Option("time", "Local time of day, HH:MM (default 09:00)", low=4, high=5),
-        Option("timezone", "Area/City, e.g. Europe/Berlin", completes_time_zone=True),
+        Option(
+            "timezone",
+            "Area/City or a city, e.g. Europe/Berlin or Munich",
+            completes_time_zone=True,
+        ),
         Option("days", "Weekdays, e.g. mon-fri or mon (weekly)", low=3, high=40),
         Option(
             "top",
@@ -279,6 +285,22 @@ SUBSCRIBE = Command(
             low=1,
             high=300,
             written="keywords {}",
+            quoted=True,
+        ),
+        Option(
+            "org",
+            'Only papers of these Hugging Face organizations: "Google DeepMind"',
+            low=1,
+            high=300,
+            written="org {}",
+            quoted=True,
+        ),
+        Option(
+            "authors",
+            'Only papers by these authors, comma-separated: "Yann LeCun, Fei-Fei Li"',
+            low=1,
+            high=300,
+            written="authors {}",
             quoted=True,
         ),
         Option(

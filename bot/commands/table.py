@@ -11,6 +11,7 @@ from bot.commands.about import ABOUT
 from bot.commands.dispatch import Dispatcher
 from bot.commands.help import help_command
 from bot.commands.paper import PAPER
+from bot.commands.reading import DONE, READING, SAVE
 from bot.commands.search import SEARCH
 from bot.commands.spec import Command
 from bot.commands.subscriptions import SUBSCRIPTION_COMMANDS
@@ -23,6 +24,9 @@ COMMANDS: tuple[Command, ...] = (
     *TRENDING,
     TOP,
     VOTES,
+    SAVE,
+    READING,
+    DONE,
     *SUBSCRIPTION_COMMANDS,
     ABOUT,
 )

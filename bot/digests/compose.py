@@ -16,12 +16,7 @@ BOT_USER = "paperbot"
 
 
 def filters_line(spec: DigestSpec) -> str:
-    text = f"Top {spec.top_n} by Hugging Face upvotes"
-    if spec.keywords:
-        text += " · keywords: " + ", ".join(spec.keywords)
-    if spec.min_upvotes:
-        text += f" · at least {spec.min_upvotes} upvotes"
-    return text
+    return " · ".join([f"Top {spec.top_n} by Hugging Face upvotes", *spec.filters()])
 
 
 def digest_reply(

@@ -3,7 +3,8 @@
 Accepted, in any order: ``daily|weekly``; a time (``09:00``, ``9:30``, ``9am``, ``at 9``); an
 IANA zone (``Europe/Berlin``, ``tz:utc``); days (``weekdays``, ``mon-fri``, ``mon,wed,fri``,
 ``on tuesday``, ``every day``); ``top 5``; ``keywords "rlhf, reward model"`` (or the words that
-follow up to the next option); ``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
+follow up to the next option), and likewise ``org "Google DeepMind"`` and ``authors "A, B"``;
+``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
 Anything else is a ``UsageError`` that names the word it could not place.
 """
 
@@ -14,6 +15,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import time
 
+from bot.digests.gazetteer import place_of
 from bot.digests.subscription import (
     resolve_timezone,
     timezone_hint,
@@ -45,6 +47,9 @@ _KEYS = {
     "tz": "timezone", "timezone": "timezone", "zone": "timezone", "in": "timezone",
     "top": "top", "count": "top",
     "keywords": "keywords", "keyword": "keywords", "kw": "keywords", "about": "keywords",
+    "org": "organizations", "orgs": "organizations", "organization": "organizations",
+    "organizations": "organizations",
+    "authors": "authors", "author": "authors",
     "min-upvotes": "min_upvotes", "min_upvotes": "min_upvotes", "minupvotes": "min_upvotes",
     "min-votes": "min_upvotes", "upvotes": "min_upvotes",
     "days": "days", "weekdays": "days", "on": "days", "every": "days",
@@ -67,6 +72,8 @@ class _Draft:
     top_n: int | None = None
     keywords: tuple[str, ...] | None = None
     min_upvotes: int | None = None
+    organizations: tuple[str, ...] | None = None
+    authors: tuple[str, ...] | None = None
     seen: set[str] = field(default_factory=set)
 
     def set_once(self, what: str) -> None:
@@ -79,7 +86,9 @@ def tokens_of(text: str) -> list[str]:
     try:
         words = shlex.split(text.translate(_QUOTES))
     except ValueError:
-        raise UsageError("A quote is not closed; put keywords in matching quotes.") from None
+        raise UsageError(
+            "A quote is not closed; put keywords and names in matching quotes."
+        ) from None
     out: list[str] = []
     for word in words:
         key, sep, value = word.partition(":") if ":" in word else word.partition("=")
@@ -139,6 +148,26 @@ def _keywords(words: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(" ".join(k.split()) for k in found if k.strip()))
 
 
+def _names(words: list[str]) -> tuple[str, ...]:
+    """Only commas separate names: ``Ada Lovelace, Alan Turing``, ``Google DeepMind``."""
+    return _keywords([" ".join(words), ","])
+
+
+def _listed(tokens: list[str], i: int) -> int:
+    """Where a list (keywords, organizations, authors) starting at ``i`` ends: the next option."""
+    start = i
+    while i < len(tokens) and not (i > start and _is_option(tokens[i])):
+        i += 1
+    return i
+
+
+_LISTS = {
+    "keywords": ('keywords "rlhf, reward model"', "keywords", _keywords),
+    "organizations": ('org "Google DeepMind"', "organizations", _names),
+    "authors": ('authors "Yann LeCun, Fei-Fei Li"', "authors", _names),
+}
+
+
 def _need(tokens: list[str], i: int, what: str) -> str:
     if i >= len(tokens):
         raise UsageError(f"Say {what}.")
@@ -153,11 +182,46 @@ def _number(word: str, name: str) -> int:
 
 def _timezone(word: str) -> str:
     """An IANA name in any case, or a city only one zone is named after (the reply shows which)."""
-    cities = zones_of_city(word)
-    zone = resolve_timezone(word) or (cities[0] if len(cities) == 1 else None)
+    zone = _zone_named(word) or _city_zone(word)
     if zone is None:
         raise UsageError(f"{word[:64]!r} is not a time zone I know. {timezone_hint(word)}")
     return zone
+
+
+def _zone_named(word: str) -> str | None:
+    """An IANA name in any case, or a city only one zone is named after (``Berlin``)."""
+    cities = zones_of_city(word)
+    return resolve_timezone(word) or (cities[0] if len(cities) == 1 else None)
+
+
+MAX_CITY_WORDS = 4  # "Rio de Janeiro", "Salt Lake City"
+
+
+def _city_zone(name: str) -> str | None:
+    """The zone of the city ``name`` names (``Munich``, ``San Francisco``), None when no city
+    has that name; a name several cities in different zones share is refused with them."""
+    found = place_of(name)
+    if found is None:
+        return None
+    if found.zone is None:
+        listed = "; ".join(c.describe() for c in found.candidates)
+        raise UsageError(
+            f"{name[:64]!r} could be several cities: {listed}. "
+            f"Give the time zone instead, e.g. {found.candidates[0].timezone}."
+        )
+    return found.zone
+
+
+def _city_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """A city named by the words from ``i`` (the longest name first): its zone and how many
+    words it took."""
+    for size in range(min(MAX_CITY_WORDS, len(tokens) - i), 0, -1):
+        if size > 1 and any(_is_option(t) for t in tokens[i + 1 : i + size]):
+            continue
+        zone = _city_zone(" ".join(tokens[i : i + size]))
+        if zone is not None:
+            return zone, size
+    return None
 
 
 def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
@@ -179,8 +243,10 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             i += 1
         elif key == "timezone":
             draft.set_once("time zone")
-            draft.timezone = _timezone(_need(tokens, i, "the time zone, e.g. Europe/Berlin"))
-            i += 1
+            _need(tokens, i, "the time zone, e.g. Europe/Berlin")
+            city = None if _zone_named(tokens[i]) else _city_at(tokens, i)
+            draft.timezone = city[0] if city else _timezone(tokens[i])
+            i += city[1] if city else 1
         elif key == "top":
             draft.set_once("number of papers (top N)")
             draft.top_n = _number(_need(tokens, i, "how many papers, e.g. top 5"), "top")
@@ -190,14 +256,14 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             value = _need(tokens, i, "the minimum, e.g. min-upvotes 10")
             draft.min_upvotes = _number(value, "min-upvotes")
             i += 1
-        elif key == "keywords":
-            draft.set_once("keywords")
-            start = i
-            while i < len(tokens) and not (i > start and _is_option(tokens[i])):
-                i += 1
-            draft.keywords = _keywords(tokens[start:i])
-            if not draft.keywords:
-                raise UsageError('Say which keywords, e.g. keywords "rlhf, reward model".')
+        elif key in _LISTS:
+            example, what, split = _LISTS[key]
+            draft.set_once(what)
+            start, i = i, _listed(tokens, i)
+            values = split(tokens[start:i])
+            if not values:
+                raise UsageError(f"Say which {what}, e.g. {example}.")
+            setattr(draft, key, values)
         elif key == "days":
             draft.set_once("days of the week")
             days = parse_days(tokens[i]) if i < len(tokens) else None
@@ -219,11 +285,15 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
         elif _TIME_LIKE.fullmatch(word):
             draft.set_once("time")
             draft.local_time = parse_time(word)
+        elif city := _city_at(tokens, i - 1):
+            draft.set_once("time zone")
+            draft.timezone, taken = city
+            i += taken - 1
         else:
             raise UsageError(
                 f"I don't know what {word[:30]!r} means here. Options: daily|weekly, a time "
-                "(09:00), a time zone (Europe/Berlin), days (mon-fri), top N, "
-                'keywords "a, b", min-upvotes N.'
+                "(09:00), a time zone (Europe/Berlin or a city), days (mon-fri), top N, "
+                'keywords "a, b", org "NAME", authors "A, B", min-upvotes N.'
             )
     return _finish(draft, default_timezone)
 
@@ -241,6 +311,8 @@ def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
         top_n=5 if draft.top_n is None else draft.top_n,
         keywords=draft.keywords or (),
         min_upvotes=draft.min_upvotes or 0,
+        organizations=draft.organizations or (),
+        authors=draft.authors or (),
     )
     return validate_spec(spec)
 

@@ -38,6 +38,7 @@ from bot.digests.feed import DayFeed
 from bot.digests.policy import DigestPolicy
 from bot.digests.select import select_papers
 from bot.digests.window import DigestWindow, window_at
+from bot.in_flight import InFlight
 from bot.model.digests import DigestRun, Kind, RunState, Subscription
 from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
@@ -99,6 +100,8 @@ class DigestRunner:
         )
         self.alerts = alerts or Alerts(posters, deps.settings.admin_channel)
         self._slots = asyncio.Semaphore(self.policy.concurrency)
+        self.in_flight = InFlight("digest runs")  # what a stop lets finish, or hands over
+        self._refusing = False
         # Told of every run that is to be tried again, and when (digest clock): the live
         # scheduler plans a one-off retry then, rather than leaving it to its next sweep.
         self.on_retry: RetryPlanner | None = None
@@ -107,6 +110,10 @@ class DigestRunner:
     def platforms(self) -> frozenset[str]:
         return frozenset(self.posters)
 
+    def refuse_new(self) -> None:
+        """The process is stopping: runs already claimed go on, no new one is claimed."""
+        self._refusing = True
+
     async def run(
         self, sub: Subscription, due_at: datetime, window: DigestWindow | None = None
     ) -> RunState | None:
@@ -114,29 +121,51 @@ class DigestRunner:
         (already posted or skipped, someone else is on it, or its retry is not due yet)."""
         assert sub.id is not None
         window = window or window_at(sub.spec, due_at)
-        async with self._slots:
-            now = self.deps.clock()
-            claim = partial(
-                claim_run,
-                subscription_id=sub.id,
-                digest_date=window.digest_date,
-                due_at=due_at,
-                now=now,
-                lease=self.policy.lease,
-            )
-            run = await self.deps.db.write(claim)
-            if run is None:
-                log.debug("digest %s for %s: not claimed", where(sub), window.digest_date)
-                return None
-            started = time.perf_counter()
-            try:
-                state = await self._attempt(sub, window, run)
-            except Exception as error:
-                log.exception("digest %s for %s failed unexpectedly", where(sub), window.label())
-                state = await self._fail(sub, window, run, f"internal error: {error!r}", None)
-            ended = "taken over" if state is None else state.value
-            digest_done(sub.channel, sub.spec.kind, window.digest_date, ended, started)
-            return state
+        with self.in_flight.track():
+            async with self._slots:
+                if self._refusing:
+                    return None
+                return await self._claimed_run(sub, window, due_at)
+
+    async def _claimed_run(
+        self, sub: Subscription, window: DigestWindow, due_at: datetime
+    ) -> RunState | None:
+        assert sub.id is not None
+        now = self.deps.clock()
+        claim = partial(
+            claim_run,
+            subscription_id=sub.id,
+            digest_date=window.digest_date,
+            due_at=due_at,
+            now=now,
+            lease=self.policy.lease,
+        )
+        claiming = asyncio.ensure_future(self.deps.db.write(claim))
+        try:
+            run = await asyncio.shield(claiming)
+        except asyncio.CancelledError:  # the claim commits all the same: hand it back
+            if (claimed := await claiming) is not None:
+                await self._hand_over(sub, window, claimed)
+            raise
+        if run is None:
+            log.debug("digest %s for %s: not claimed", where(sub), window.digest_date)
+            return None
+        if run.attempts > 1:
+            self.deps.metrics.digest_retry()
+        started = time.perf_counter()
+        try:
+            state = await self._attempt(sub, window, run)
+        except asyncio.CancelledError:  # the process is stopping and cannot wait for it
+            await self._hand_over(sub, window, run)
+            raise
+        except Exception as error:
+            log.exception("digest %s for %s failed unexpectedly", where(sub), window.label())
+            state = await self._fail(sub, window, run, f"internal error: {error!r}", None)
+        ended = "taken over" if state is None else state.value
+        digest_done(sub.channel, sub.spec.kind, window.digest_date, ended, started)
+        if state is not RunState.FAILED:  # _fail counts a failure: it knows if it retries
+            self.deps.metrics.digest(ended.replace(" ", "_"))
+        return state
 
     async def note_missed(self, sub: Subscription, due_at: datetime) -> None:
         """A fire came and went while nobody ran the scheduler: record it once, and say so."""
@@ -159,6 +188,7 @@ class DigestRunner:
         )
         if await self.deps.db.write(record):
             digest_done(sub.channel, sub.spec.kind, window.digest_date, "missed", started)
+            self.deps.metrics.digest("missed")
             await self.alerts.send(f"The digest {where(sub)} for {window.label()} was {reason}.")
 
     async def sweep(self) -> list[RunState | None]:
@@ -205,6 +235,7 @@ class DigestRunner:
             if sub is None:  # unsubscribed just now: its runs went with it, nobody to tell
                 return
             digest_done(sub.channel, sub.spec.kind, run.digest_date, state.value, started)
+            self.deps.metrics.digest("skipped" if state is RunState.SKIPPED else "gave_up")
             if state is RunState.SKIPPED:
                 return
             when = window_of(sub.spec.kind, run.digest_date).label()
@@ -280,7 +311,13 @@ class DigestRunner:
             record = partial(
                 self._record, run=run, sent=sent, ref=ref, message=message, sub=sub, last=last
             )
-            if not await self.deps.db.write(record):
+            recording = asyncio.ensure_future(self.deps.db.write(record))
+            try:
+                kept = await asyncio.shield(recording)
+            except asyncio.CancelledError:  # the message is out: a stop must not lose its record
+                await recording
+                raise
+            if not kept:
                 self._lost(sub, run)
                 return None
         log.debug("digest %s for %s posted in %d message(s)", where(sub), window.label(), len(sent))
@@ -337,6 +374,7 @@ class DigestRunner:
         if retry_at is not None and retry_at >= due_at + self.policy.grace:
             retry_at = None
         await self._finish(run, RunState.FAILED, error=reason, next_attempt_at=retry_at)
+        self.deps.metrics.digest("gave_up" if retry_at is None else "failed")
         what = f"The digest {where(sub)} for {window.label()} failed (attempt {run.attempts}): "
         what += reason
         if retry_at is None:
@@ -371,6 +409,23 @@ class DigestRunner:
         elif next_attempt_at is not None and self.on_retry is not None:
             self.on_retry(run, next_attempt_at)
         return state
+
+    async def _hand_over(self, sub: Subscription, window: DigestWindow, run: DigestRun) -> None:
+        """Stopped mid-run: give the claim back at once, due again now, rather than hold it
+        until its lease ends. The messages sent are recorded as each went out, so the next
+        runner (another replica, or this one restarted) posts only the rest."""
+        now = self.deps.clock()
+        reason = "stopped before it was all posted; the next run posts the rest"
+        release = partial(
+            finish_run, run=run, state=RunState.FAILED, now=now, error=reason, next_attempt_at=now
+        )
+        try:
+            handed = await self.deps.db.write(release)
+        except Exception:
+            log.exception("digest %s: could not hand run %d over at stop", where(sub), run.id)
+            return
+        if handed:
+            log.warning("digest %s for %s: %s", where(sub), window.label(), reason)
 
     def _lost(self, sub: Subscription, run: DigestRun) -> None:
         log.warning("digest %s: run %d was taken over by another process", where(sub), run.id)

@@ -1,12 +1,13 @@
-"""Choose a digest's papers: filter by the channel's keywords and minimum upvotes, leave out what
-the channel has seen lately, rank by Hugging Face upvotes, keep the top N. Pure, so it is tested
-without a database.
+"""Choose a digest's papers: filter by the channel's keywords, organizations, authors and minimum
+upvotes, leave out what the channel has seen lately, rank by Hugging Face upvotes, keep the top
+N. Pure, so it is tested without a database.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+import unicodedata
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from bot.model import Paper
@@ -40,6 +41,39 @@ def matches_keywords(paper: Paper, patterns: Iterable[re.Pattern[str]]) -> bool:
     return any(pattern.search(text) for pattern in patterns)
 
 
+def fold(text: str) -> str:
+    """Names as people type them: accents and case left out ("Niccolo" finds "Niccolò")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name matches whole words in order ("LeCun" finds "Yann LeCun", "Ada" not "Adam")."""
+    return re.compile(keyword_pattern(fold(name)).pattern + r"(?!\w)")
+
+
+def _by_name(
+    names: Iterable[str], named: Callable[[Paper], Iterable[str | None]]
+) -> Callable[[Paper], bool]:
+    """Whether any of ``names`` is one of what ``named`` gives for a paper (every paper when
+    ``names`` is empty)."""
+    patterns = [name_pattern(n) for n in names if n.split()]
+
+    def matches(paper: Paper) -> bool:
+        found = [fold(n) for n in named(paper) if n]
+        return not patterns or any(p.search(n) for p in patterns for n in found)
+
+    return matches
+
+
+def _organization(paper: Paper) -> tuple[str | None, ...]:
+    return (paper.organization, paper.organization_name)
+
+
+def _authors(paper: Paper) -> tuple[str, ...]:
+    return paper.authors
+
+
 def rank_key(paper: Paper) -> tuple[int, int, str]:
     return (-paper.upvotes, -paper.num_comments, paper.id)
 
@@ -47,10 +81,15 @@ def rank_key(paper: Paper) -> tuple[int, int, str]:
 def select_papers(papers: Iterable[Paper], spec: DigestSpec, shown: Collection[str]) -> Selection:
     listed = {p.id: p for p in papers}
     patterns = [keyword_pattern(k) for k in spec.keywords if k.split()]
+    of_organization = _by_name(spec.organizations, _organization)
+    by_authors = _by_name(spec.authors, _authors)
     matching = [
         p
         for p in listed.values()
-        if p.upvotes >= spec.min_upvotes and (not patterns or matches_keywords(p, patterns))
+        if p.upvotes >= spec.min_upvotes
+        and (not patterns or matches_keywords(p, patterns))
+        and of_organization(p)
+        and by_authors(p)
     ]
     fresh = sorted((p for p in matching if p.id not in shown), key=rank_key)
     return Selection(

@@ -12,6 +12,7 @@ from bot.usage import UsageError
 MAX_TOP_N = 20
 MAX_KEYWORDS = 10
 MAX_KEYWORD_LENGTH = 60
+MAX_NAME_LENGTH = 100  # an organization's or an author's name in a filter
 MAX_MIN_UPVOTES = 100_000
 
 
@@ -66,11 +67,17 @@ def validate_spec(spec: DigestSpec) -> DigestSpec:
         raise UsageError(f"top takes a number from 1 to {MAX_TOP_N}.")
     if not 0 <= spec.min_upvotes <= MAX_MIN_UPVOTES:
         raise UsageError(f"min-upvotes takes a number from 0 to {MAX_MIN_UPVOTES:,}.")
-    if len(spec.keywords) > MAX_KEYWORDS:
-        raise UsageError(f"Give at most {MAX_KEYWORDS} keywords.")
-    for keyword in spec.keywords:
-        if not keyword.strip() or len(keyword) > MAX_KEYWORD_LENGTH:
-            raise UsageError(
-                f"Keywords are 1 to {MAX_KEYWORD_LENGTH} characters, separated by commas."
-            )
+    _check_list("keywords", spec.keywords, MAX_KEYWORD_LENGTH)
+    _check_list("organizations", spec.organizations, MAX_NAME_LENGTH)
+    _check_list("authors", spec.authors, MAX_NAME_LENGTH)
     return spec
+
+
+def _check_list(what: str, values: tuple[str, ...], longest: int) -> None:
+    if len(values) > MAX_KEYWORDS:
+        raise UsageError(f"Give at most {MAX_KEYWORDS} {what}.")
+    for value in values:
+        if not value.strip() or len(value) > longest:
+            raise UsageError(
+                f"{what.capitalize()} are 1 to {longest} characters, separated by commas."
+            )

@@ -29,6 +29,12 @@ class Paper:
     ai_keywords: tuple[str, ...] = ()
     thumbnail: str | None = None
     fetched_at: datetime | None = None
+    # Who put it on Daily Papers, and for which Hugging Face organization (when one claimed it):
+    # each a Hub handle and the display name HF shows for it.
+    organization: str | None = None
+    organization_name: str | None = None
+    submitted_by: str | None = None
+    submitted_by_name: str | None = None
 
     @property
     def hf_url(self) -> str:

@@ -36,6 +36,8 @@ class DigestSpec:
     top_n: int = 5
     keywords: tuple[str, ...] = ()
     min_upvotes: int = 0
+    organizations: tuple[str, ...] = ()  # Hugging Face organizations, by handle or name
+    authors: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -45,11 +47,22 @@ class DigestSpec:
         """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
         text = f"{self.kind} at {self.local_time:%H:%M} {self.timezone}, "
         text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
-        if self.keywords:
-            text += ", keywords: " + ", ".join(self.keywords)
+        return ", ".join([text, *self.filters()])
+
+    def filters(self) -> list[str]:
+        """The filters set, one phrase each: ``keywords: rlhf, reward model``."""
+        named = (
+            ("keywords", self.keywords),
+            (
+                "organizations" if len(self.organizations) > 1 else "organization",
+                self.organizations,
+            ),
+            ("authors" if len(self.authors) > 1 else "author", self.authors),
+        )
+        found = [f"{name}: " + ", ".join(values) for name, values in named if values]
         if self.min_upvotes:
-            text += f", at least {self.min_upvotes} upvotes"
-        return text
+            found.append(f"at least {self.min_upvotes} upvotes")
+        return found
 
 
 @dataclass(frozen=True, slots=True)

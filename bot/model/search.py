@@ -58,6 +58,7 @@ class SearchQuery:
     limit: int = DEFAULT_LIMIT
     truncated: bool = False
     joined: tuple[tuple[str, ...], ...] = ()  # hyphenated words: better in order, not required
+    organization: tuple[str, ...] = ()  # org:NAME, the words of a Hugging Face organization
 
     @property
     def has_text(self) -> bool:
@@ -66,7 +67,7 @@ class SearchQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.has_text or self.author or self.since)
+        return not (self.has_text or self.author or self.organization or self.since)
 
     def describe(self) -> str:
         """The query as we understood it, for reply headings."""
@@ -76,6 +77,8 @@ class SearchQuery:
         parts += [f"-{e}" for e in self.excluded]
         if self.author:
             parts.append(f"author:{' '.join(self.author)}")
+        if self.organization:
+            parts.append(f"org:{' '.join(self.organization)}")
         if self.since:
             parts.append(f"since:{self.since.isoformat()}")
         return " ".join(parts)

@@ -34,6 +34,7 @@ from bot.digests.run import DigestRunner
 from bot.model.digests import DigestRun, DigestSpec, Subscription
 from bot.scheduling.jobs import run_due_digest
 from bot.scheduling.triggers import digest_trigger
+from bot.stop_deadline import Deadline
 from storage import retention
 from storage.subscriptions import enabled_subscriptions, get_subscription
 
@@ -44,6 +45,7 @@ PRUNE_JOB = "prune"
 SYNC_JOB = "catalog-sync"
 PRUNE_EVERY = timedelta(hours=24)
 FIRST_PRUNE_AFTER = timedelta(minutes=10)  # not in the busy moment of a start
+HAND_OVER = 5.0  # seconds of a stop's deadline kept to hand unfinished digests over
 
 
 async def stoppable(work: Callable[..., Awaitable[object]], *args: object) -> None:
@@ -133,7 +135,24 @@ class DigestScheduler:
         log.info("pruned %d processed events, %d reply messages", pruned.events, pruned.messages)
         return pruned
 
+    async def drain(self, deadline: Deadline) -> None:
+        """Stop for good, finishing what was started: no new fire, no new run; the digests
+        being posted go on until ``deadline`` (less ``HAND_OVER``), and those still going then
+        are cancelled, which hands each over (``DigestRunner``: claim released, the messages
+        sent recorded, so the next runner posts only the rest)."""
+        self.runner.refuse_new()
+        if self._scheduler is not None:
+            self._scheduler.pause()
+        in_flight = self.runner.in_flight
+        if await in_flight.drain(deadline.sooner_by(HAND_OVER)):
+            unfinished = in_flight.tasks
+            for task in unfinished:
+                task.cancel()
+            await deadline.wait(unfinished)
+        self.stop()
+
     def stop(self) -> None:
+        """Stop at once (the leader lock lost): runs under way are cancelled and hand over."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None

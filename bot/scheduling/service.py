@@ -16,8 +16,10 @@ from bot.catalog_sync import CatalogSync
 from bot.deps import Deps
 from bot.digests.policy import policy_from
 from bot.digests.run import DigestRunner
+from bot.in_flight import STOP_GRACE
 from bot.ports import Poster
 from bot.scheduling.scheduler import DigestScheduler
+from bot.stop_deadline import Deadline
 from storage.leader_lock import LeaderLock
 
 log = logging.getLogger("paperbot.scheduler")
@@ -31,6 +33,7 @@ class DigestService:
         self.lock = lock
         self._check_every = check_every
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def leading(self) -> bool:
@@ -50,7 +53,11 @@ class DigestService:
             log.exception("could not start the digest scheduler; trying again later")
         self._task = asyncio.get_running_loop().create_task(self._loop())
 
-    async def stop(self) -> None:
+    async def stop(self, deadline: Deadline | None = None) -> None:
+        """Let the digests being posted finish within ``deadline`` (the whole stop's), or hand
+        them over; then stop electing and let the lock go, for another replica to lead."""
+        self._stopping = True
+        await self.scheduler.drain(deadline or Deadline(STOP_GRACE))
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -61,6 +68,8 @@ class DigestService:
 
     async def step(self) -> None:
         """One election round: start the scheduler on winning, stop it on losing the lock."""
+        if self._stopping:
+            return
         if not self.leading:
             if await asyncio.to_thread(self.lock.try_acquire):
                 log.info("this process runs the digest scheduler")

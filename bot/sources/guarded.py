@@ -2,22 +2,35 @@
 
 A user waiting on a slash command should not sit through a minute of retries. Each call gets a
 deadline; after a failure the source is skipped for a cool-down, so the next commands answer from
-the catalog at once instead of waiting on the same outage again.
+the catalog at once instead of waiting on the same outage again. ``availability()`` tells an
+operator (``/readyz``, ``/metrics``) which of the two the source is in now.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
 from bot.ports import PaperSource
 from bot.sources.errors import RateLimited, UpstreamUnavailable
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Whether calls go through to the source now; if not, why, and for how long more."""
+
+    available: bool
+    reason: str = ""  # the failure that closed it (or that paperbot runs offline)
+    seconds_left: float = 0.0  # of the cool-down; infinite when offline
 
 
 class GuardedSource:
@@ -36,8 +49,20 @@ class GuardedSource:
         self._down_until = 0.0
         self._last_error = "paperbot runs offline (PAPERBOT_OFFLINE is set)"
 
+    def availability(self) -> Availability:
+        """Open (calls go through) or skipped for the rest of a cool-down, or offline."""
+        if self._inner is None:
+            return Availability(False, self._last_error, math.inf)
+        left = self._down_until - self._clock()
+        if left <= 0:
+            return Availability(True)
+        return Availability(False, self._last_error, left)
+
     async def daily_papers(self, day: date) -> list[Paper]:
         return await self._call(lambda s: s.daily_papers(day))
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        return await self._call(lambda s: s.period_papers(period))
 
     async def paper(self, paper_id: str) -> Paper:
         return await self._call(lambda s: s.paper(paper_id))

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,27 @@ def test_ordinary_text_is_left_alone() -> None:
     redact = RedactSecrets(["s3cret-value"])
     line = "xoxo, hf_short, a token-ish word and Europe/Berlin"
     assert redact.redact(line) == line
+
+
+def test_secrets_from_a_settings_file_and_secret_files_are_taken_out_too(tmp_path: Path) -> None:
+    token_file = tmp_path / "discord_token"
+    token_file.write_text("MTIz.from-a-secret-file\n", encoding="utf-8")
+    settings_file = tmp_path / "paperbot.env"
+    settings_file.write_text("PAPERBOT_SLACK_SIGNING_SECRET=signing-from-the-file\n")
+    env = {"PAPERBOT_ENV_FILE": str(settings_file), "PAPERBOT_DISCORD_TOKEN_FILE": str(token_file)}
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    root.handlers = []
+    try:
+        configure_logging(verbose=True, env=env)
+        out = io.StringIO()
+        for handler in root.handlers:
+            assert isinstance(handler, logging.StreamHandler)
+            handler.setStream(out)
+        logging.getLogger("discord.http").debug(
+            "token MTIz.from-a-secret-file, signing-from-the-file"
+        )
+    finally:
+        root.handlers, level = saved
+        root.setLevel(level)
+    assert out.getvalue().count(REDACTED) == 2, out.getvalue()

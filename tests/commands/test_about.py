@@ -37,7 +37,7 @@ async def test_about_lists_this_channels_digests_and_says_when_it_is_offline(
 ) -> None:
     sub = Subscription(Channel("test", "T1", "C1"), DigestSpec("weekly", weekdays=(0,)), "U1")
     deps.db.write_now(lambda s: save_subscription(s, sub, datetime(2026, 6, 1, tzinfo=UTC)))
-    offline = replace(deps, settings=replace(deps.settings, offline=True))
+    offline = replace(deps, settings=deps.settings.model_copy(update={"offline": True}))
 
     said = texts(await ask(dispatcher, offline, "about"))
 

@@ -44,6 +44,11 @@ COMMANDS = {command.name: command for command in build_dispatcher().commands}
             'subscribe weekly 08:30 America/New_York mon top 10 keywords "rlhf, reward model" '
             "min-upvotes 20",
         ),
+        (
+            "subscribe",
+            {"timezone": "San Francisco", "org": "Google DeepMind", "authors": "Ada, Alan"},
+            'subscribe San Francisco org "Google DeepMind" authors "Ada, Alan"',
+        ),
         ("subscribe", {"min_upvotes": 0}, "subscribe min-upvotes 0"),
         ("subscribe", {"kind": None, "keywords": "  "}, "subscribe"),
         ("unsubscribe", {"kind": "daily"}, "unsubscribe daily"),

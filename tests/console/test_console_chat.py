@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rich.console import Console
 
+import storage.db
 from adapters.console.app import ConsoleChat
 from adapters.console.translate import CardReaction, CardVote, GestureError, translate_line
 from bot.commands.dispatch import Dispatcher
@@ -162,3 +165,38 @@ async def test_a_vote_stored_but_its_card_not_shown_again_says_it_counted(
     assert "👍 counted" in out
     assert "the card could not be shown again" in out
     assert not [r for r in caplog.records if r.exc_info], "no traceback for a busy database"
+
+
+@pytest.fixture
+def held_database(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Deps, Any]]:
+    """The catalog with a short busy timeout, and another connection (as another process
+    would) holding its write lock until the test lets go."""
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    db = Database(deps.db.url)
+    holder = sqlite3.connect(db.engine.url.database or "", isolation_level=None)
+    try:
+        yield dataclasses.replace(deps, db=db), holder
+    finally:
+        holder.close()
+        db.dispose()
+
+
+async def test_a_database_held_by_another_process_answers_each_line_without_a_traceback(
+    held_database: tuple[Deps, Any],
+    dispatcher: Dispatcher,
+    screen: Screen,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    deps, holder = held_database
+    chat = ConsoleChat(Core(deps, dispatcher), screen.console)
+    holder.execute("BEGIN IMMEDIATE")  # held past the busy timeout: every write fails
+
+    assert await run(chat, "today 1", "vote 1 up", "today 1") == 0
+
+    out = screen.read().replace("\n", " ")
+    assert out.count("Trending on Hugging Face") == 2  # reads still answer
+    assert VOTE_NOT_SAVED in out  # the vote is answered, and it says it was not saved
+    assert not [r for r in caplog.records if r.exc_info], "no traceback for a busy database"
+    holder.execute("ROLLBACK")
+    assert await run(chat, "today 1", "vote 1 up") == 0
+    assert "👍 counted" in screen.read()

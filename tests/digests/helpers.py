@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.digests.grammar import parse_subscribe
 from bot.digests.policy import DigestPolicy
 from bot.digests.run import DigestRunner
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Paper
 from bot.model.digests import DigestRun, DigestSpec, RunState, Subscription
 from bot.ports import PostRejected
@@ -176,12 +177,13 @@ def make_desk(
     clock: FixedClock | None = None,
     poster: RecordingPoster | None = None,
     policy: DigestPolicy | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> Desk:
     source = source or FakeSource()
     clock = clock or FixedClock(CREATED)
     poster = poster or RecordingPoster()
     settings = Settings(database_url=db.url, timezone="UTC", admin_channel=ADMIN)
-    deps = Deps(settings=settings, db=db, source=source, clock=clock)
+    deps = Deps(settings=settings, db=db, source=source, clock=clock, metrics=metrics)
     runner = DigestRunner(deps, {PLATFORM: poster}, policy=policy or DigestPolicy())
     return Desk(db, source, clock, poster, runner)
 

@@ -87,7 +87,7 @@ async def test_bad_subscriptions_get_a_private_usage_answer(
 async def test_only_editors_change_subscriptions_but_anyone_lists_them(
     dispatcher: Dispatcher, chat: Deps, sink: RecordingSink
 ) -> None:
-    settings = replace(chat.settings, subscription_editors=frozenset({"U-lead"}))
+    settings = chat.settings.model_copy(update={"subscription_editors": frozenset({"U-lead"})})
     deps = replace(chat, settings=settings)
     refused = await ask(dispatcher, deps, "subscribe daily", user="U2")
     assert refused.private
@@ -245,7 +245,7 @@ async def test_digest_now_covers_the_day_of_the_channels_time_zone_not_utcs(
         paper("fri", date(2026, 6, 12), 5),
         paper("mon", date(2026, 6, 15), 5),
     )
-    deps = replace(chat, settings=replace(chat.settings, timezone=zone))
+    deps = replace(chat, settings=chat.settings.model_copy(update={"timezone": zone}))
     if subscription:
         await ask(dispatcher, deps, subscription)
     desk.clock.now = local(at, "UTC")
@@ -286,7 +286,7 @@ async def test_an_offline_digest_now_is_the_catalogs_copy_and_never_says_it_is_f
 ) -> None:
     desk.add_papers(paper("1", date(2026, 6, 12), 5, "Agents that plan"))
     desk.clock.now = local("2026-06-15 08:00", "UTC")
-    offline = replace(chat, settings=replace(chat.settings, offline=True))
+    offline = replace(chat, settings=chat.settings.model_copy(update={"offline": True}))
     notes: list[str] = []
 
     async def progress(note: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.commands.subscriptions import SUBSCRIBE
 from bot.digests.grammar import parse_kind, parse_subscribe
 from bot.digests.subscription import (
     MAX_KEYWORD_LENGTH,
@@ -66,6 +67,45 @@ def test_a_city_only_one_zone_is_named_after_stands_for_that_zone() -> None:
     assert parse_subscribe('tz "New York"', "UTC").timezone == "America/New_York"
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("daily 09:00 Munich", "Europe/Berlin"),
+        ("daily 09:00 San Francisco", "America/Los_Angeles"),
+        ("Boston weekly mon", "America/New_York"),
+        ("at 8 in Seattle top 3", "America/Los_Angeles"),
+        ("tz Beijing", "Asia/Shanghai"),
+        ("daily bangalore", "Asia/Kolkata"),  # GeoNames' Bengaluru, by another of its names
+        ("München 07:00", "Europe/Berlin"),
+        ('tz "Sao Paulo"', "America/Sao_Paulo"),
+        ("daily Louisville", "America/Kentucky/Louisville"),  # two zones, one city
+    ],
+)
+def test_cities_people_name_stand_for_their_zone(text: str, zone: str) -> None:
+    assert parse_subscribe(text, "UTC").timezone == zone
+
+
+def test_a_multi_word_city_leaves_the_options_after_it_alone() -> None:
+    spec = parse_subscribe("weekly fri 16:00 San Francisco top 3 keywords rlhf", "UTC")
+    assert (spec.timezone, spec.top_n, spec.keywords) == ("America/Los_Angeles", 3, ("rlhf",))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("daily 09:00 Cambridge", "Cambridge, GB (Europe/London); Cambridge, CA (America/Toronto)"),
+        ("tz Springfield", "Springfield, US (America/Chicago); Springfield, US (America/New_York)"),
+    ],
+)
+def test_a_city_name_shared_across_zones_is_refused_with_the_candidates(
+    text: str, named: str
+) -> None:
+    with pytest.raises(UsageError, match="could be several cities") as refused:
+        parse_subscribe(text, "UTC")
+    assert named in str(refused.value)
+    assert "Give the time zone instead" in str(refused.value)
+
+
 def test_days_and_keywords() -> None:
     assert parse_subscribe("on fri-mon", "UTC").weekdays == (0, 4, 5, 6)
     assert parse_subscribe("every day", "UTC").weekdays == tuple(range(7))
@@ -93,9 +133,10 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
             f"'Europe/Berln'{NO_ZONE}Did you mean Europe/Berlin or Europe/Dublin?",
         ),
         ("tz Mars/Olympus", f"'Mars/Olympus'{NO_ZONE}{IANA}"),
-        (  # a city two zones are named after: the reply names both
-            "daily Louisville",
-            f"'Louisville'{NO_ZONE}Did you mean America/Kentucky/Louisville or America/Louisville?",
+        (  # no city of that name, and two zones are named after it: the reply names both
+            "daily Buenos_Aires",
+            f"'Buenos_Aires'{NO_ZONE}Did you mean America/Argentina/Buenos_Aires or "
+            "America/Buenos_Aires?",
         ),
         (
             "weekly mon,thu",
@@ -108,7 +149,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("top 99999999", "top takes a whole number, not '99999999'."),
         ("min-upvotes -1", "min-upvotes takes a whole number, not '-1'."),
         ("min-upvotes 1000000", "min-upvotes takes a number from 0 to 100,000."),
-        ('keywords "rlhf', "A quote is not closed; put keywords in matching quotes."),
+        ('keywords "rlhf', "A quote is not closed; put keywords and names in matching quotes."),
         ("daily weekly", "Give the kind (daily or weekly) once."),
         ("at 9 at 10", "Give the time once."),
         ("at 9 9h30", "Give the time once."),
@@ -120,7 +161,8 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         (
             "fortnightly",
             "I don't know what 'fortnightly' means here. Options: daily|weekly, a time (09:00), "
-            'a time zone (Europe/Berlin), days (mon-fri), top N, keywords "a, b", min-upvotes N.',
+            'a time zone (Europe/Berlin or a city), days (mon-fri), top N, keywords "a, b", '
+            'org "NAME", authors "A, B", min-upvotes N.',
         ),
         ("daily at", "Say the time, e.g. at 09:00."),
         ("tz", "Say the time zone, e.g. Europe/Berlin."),
@@ -264,7 +306,8 @@ def test_impossible_specs_are_refused_saying_what_to_change(spec: DigestSpec, me
 
 
 words = st.sampled_from(
-    ["daily", "weekly", "at", "tz", "top", "keywords", "min-upvotes", "on", "every", "day",
+    ["daily", "weekly", "at", "tz", "top", "keywords", "org", "authors", "min-upvotes", "on",
+     "every", "day",
      "09:00", "9am", "25:61", "mon-fri", "fri-mon", "Europe/Berlin", "utc", '"', "'", ",", "-",
      "top:3", "tz:", "=", "12pm", "0", "99999999", "sat,sun"]
 )  # fmt: skip
@@ -282,3 +325,51 @@ def test_any_text_is_a_spec_or_a_usage_error(text: str) -> None:
         assert 1 <= spec.top_n <= 20
         assert spec.weekdays
     assert message is None or message.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('org "Google DeepMind" daily', {"organizations": ("Google DeepMind",)}),
+        ('org:"Google DeepMind"', {"organizations": ("Google DeepMind",)}),
+        ("organization Meta, NVIDIA top 3", {"organizations": ("Meta", "NVIDIA"), "top_n": 3}),
+        ('authors "Yann LeCun, Fei-Fei Li"', {"authors": ("Yann LeCun", "Fei-Fei Li")}),
+        ("author Ada Lovelace 08:00", {"authors": ("Ada Lovelace",), "local_time": time(8)}),
+        (
+            'keywords rlhf org Qwen authors "A B"',
+            {"keywords": ("rlhf",), "organizations": ("Qwen",), "authors": ("A B",)},
+        ),
+    ],
+)
+def test_organizations_and_authors_are_lists_like_keywords(
+    text: str, expected: dict[str, object]
+) -> None:
+    spec = parse_subscribe(text, "UTC")
+    assert {name: getattr(spec, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("org", 'Say which organizations, e.g. org "Google DeepMind".'),
+        ("authors", 'Say which authors, e.g. authors "Yann LeCun, Fei-Fei Li".'),
+        ("org a org b", "Give the organizations once."),
+        ("authors " + "x" * 101, "Authors are 1 to 100 characters, separated by commas."),
+    ],
+)
+def test_organization_and_author_mistakes_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        parse_subscribe(text, "UTC")
+    assert str(refused.value) == message
+
+
+def test_a_spec_with_every_filter_describes_them_all() -> None:
+    spec = DigestSpec(keywords=("rlhf",), organizations=("Qwen", "Meta"), authors=("Ada",))
+    assert spec.describe() == (
+        "daily at 09:00 UTC, Mon–Fri, top 5, keywords: rlhf, organizations: Qwen, Meta, author: Ada"
+    )
+
+
+def test_every_help_example_of_subscribe_parses() -> None:
+    for example in SUBSCRIBE.examples:
+        parse_subscribe(example.removeprefix("subscribe"), "UTC")

@@ -6,15 +6,16 @@ import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import create_engine, text
 
 from bot.catalog_sync import CatalogSync
 from bot.scheduling.scheduler import SYNC_JOB, DigestScheduler
 from bot.scheduling.service import DigestService
 from loopback.ports import FakeSource
 from storage.db import Database
-from storage.leader_lock import LOCK_NAME, LeaderLock, lock_key
+from storage.leader_lock import LeaderLock
 from tests.digests.helpers import make_desk
+from tests.support.advisory import HOLDERS, lock_params, terminate_lock_holder
 from tests.support.databases import migrated_database
 
 
@@ -23,29 +24,6 @@ def test_on_sqlite_every_process_leads(sqlite_db: Database) -> None:
     assert first.try_acquire()
     assert second.try_acquire()
     assert first.still_held()
-
-
-# The backends holding the scheduler lock of the schema, given scheduler_lock's parameters.
-HOLDERS = (
-    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
-    "AND classid = :hi AND objid = :lo AND objsubid = 1"
-)
-
-
-def scheduler_lock(conn: Connection) -> tuple[int, dict[str, int]]:
-    """The scheduler lock's key in this connection's schema, and its parameters for HOLDERS."""
-    key = lock_key(LOCK_NAME, str(conn.execute(text("SELECT current_schema()")).scalar_one()))
-    unsigned = key & 0xFFFF_FFFF_FFFF_FFFF
-    return key, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFF_FFFF}
-
-
-def terminate_lock_holder(db: Database) -> None:
-    """Kill the backend holding this schema's scheduler lock, as a network cut would."""
-    admin = create_engine(db.url)
-    with admin.begin() as conn:
-        _key, where = scheduler_lock(conn)
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM ({HOLDERS}) AS h"), where)
-    admin.dispose()
 
 
 @pytest.mark.postgres
@@ -62,7 +40,7 @@ def test_the_lock_rests_on_an_idle_connection_and_release_unlocks_or_says_why_no
             assert lock.try_acquire()  # already held: nothing more to do
             assert lock.still_held()  # its connection answers
             with admin.begin() as conn:
-                key, where = scheduler_lock(conn)
+                key, where = lock_params(conn)
                 activity = f"SELECT state FROM pg_stat_activity WHERE pid IN ({HOLDERS})"
                 states = conn.execute(text(activity), where).scalars().all()
             # Autocommit: no transaction left open for an idle-in-transaction timeout to end.

@@ -45,7 +45,7 @@ async def test_the_configured_grace_hours_decide_whether_a_late_digest_goes_out(
 ) -> None:
     """PAPERBOT_DIGEST_GRACE_HOURS reaches the runner the composition root builds."""
     desk = make_desk(db)
-    settings = replace(desk.deps.settings, digest_grace_hours=grace_hours)
+    settings = desk.deps.settings.model_copy(update={"digest_grace_hours": grace_hours})
     service = build_digest_service(replace(desk.deps, settings=settings), {PLATFORM: desk.poster})
     configured = replace(desk, runner=service.scheduler.runner)
     sub = configured.subscribe("daily 09:00 Europe/Berlin")

@@ -96,3 +96,35 @@ async def test_nothing_matching_skips_the_day_and_says_why(desk: Desk) -> None:
     assert run is not None
     assert run.error == "none of the 5 papers matched the filters for Thu 11 Jun"
     assert desk.poster.posts == []
+
+
+LABS = [
+    paper("d1", THU, 30, organization="google-deepmind", organization_name="Google DeepMind"),
+    paper("d2", THU, 20, organization="google", organization_name="Google"),
+    paper("d3", THU, 50, authors=("Niccolò Biondi", "Yann LeCun")),
+    paper("d4", THU, 10, authors=("Adam Smith",), organization="meta", organization_name="Meta"),
+]
+
+
+def lab_ids(spec: DigestSpec) -> list[str]:
+    return [p.id for p in select_papers(LABS, spec, set()).papers]
+
+
+def test_an_organization_matches_its_display_name_or_handle_in_whole_words() -> None:
+    assert lab_ids(DigestSpec(organizations=("Google DeepMind",))) == ["d1"]
+    assert lab_ids(DigestSpec(organizations=("google",))) == ["d1", "d2"]
+    assert lab_ids(DigestSpec(organizations=("deepmind", "META"))) == ["d1", "d4"]
+    assert lab_ids(DigestSpec(organizations=("goog",))) == []
+
+
+def test_authors_match_whole_names_in_any_case_and_without_accents() -> None:
+    assert lab_ids(DigestSpec(authors=("niccolo biondi",))) == ["d3"]
+    assert lab_ids(DigestSpec(authors=("LeCun", "Adam Smith"))) == ["d3", "d4"]
+    assert lab_ids(DigestSpec(authors=("Ada",))) == []
+
+
+def test_every_kind_of_filter_must_hold_and_a_paper_without_an_organization_fails_it() -> None:
+    spec = DigestSpec(organizations=("meta",), authors=("Adam Smith", "LeCun"))
+    assert lab_ids(spec) == ["d4"]
+    selection = select_papers(LABS, DigestSpec(organizations=("nvidia",)), set())
+    assert selection.why_empty() == "none of the 4 papers matched the filters"

@@ -25,7 +25,10 @@ def test_a_token_turns_discord_on_with_the_production_api_by_default() -> None:
     chosen = load_adapter_settings({"PAPERBOT_DISCORD_TOKEN": " secret "})
     assert chosen.any
     assert chosen.discord is not None
-    assert (chosen.discord.token, chosen.discord.api_url) == ("secret", DISCORD_API_URL)
+    assert (chosen.discord.token.get_secret_value(), chosen.discord.api_url) == (
+        "secret",
+        DISCORD_API_URL,
+    )
     assert "secret" not in repr(chosen)
     other = load_adapter_settings(
         {"PAPERBOT_DISCORD_TOKEN": "t", "PAPERBOT_DISCORD_API_URL": "http://127.0.0.1:9/api/v10/"}

@@ -301,7 +301,10 @@ async def test_reactions_count_however_the_settings_spell_their_emoji(
 ) -> None:
     """PAPERBOT_VOTE_REACTIONS by Slack's names or by the characters Discord sends."""
     values = parse_reaction_map("tada=1,👀=1,raising_hand=-1")
-    core = Core(replace(deps, settings=replace(deps.settings, reaction_values=values)), dispatcher)
+    core = Core(
+        replace(deps, settings=deps.settings.model_copy(update={"reaction_values": values})),
+        dispatcher,
+    )
     fake.callback_within = 60.0
     bots = Bots(core, fake, answer_within=30.0)
     try:

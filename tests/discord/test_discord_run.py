@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from loopback.discord import FakeDiscord
-from tests.support.processes import child_env
+from tests.support.processes import child_env, free_port, ready_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +43,7 @@ async def test_paperbot_run_serves_discord_until_sigterm_and_then_closes_the_gat
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
     async with discord_only(fake, tmp_path) as process:
-        await asyncio.wait_for(fake.connected(), 60)
+        await asyncio.wait_for(fake.connected(), 120)
         assert fake.identified == 1
         process.send_signal(signal.SIGTERM)
         _out, err = await asyncio.wait_for(process.communicate(), 30)
@@ -57,35 +56,11 @@ async def test_paperbot_run_exits_70_when_discord_ends_the_session_for_good(
 ) -> None:
     """A gateway that will not come back is a dead process to its supervisor, not a clean exit."""
     async with discord_only(fake, tmp_path) as process:
-        await asyncio.wait_for(fake.connected(), 60)
+        await asyncio.wait_for(fake.connected(), 120)
         await fake.revoke()
         _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 70, err.decode()[-2000:]
     assert "the discord adapter stopped serving" in err.decode()
-
-
-def free_port() -> int:
-    """A port nothing listens on now (bound to 0 and closed), for a child process to serve."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def ready_answer(url: str, process: asyncio.subprocess.Process) -> httpx.Response:
-    """/readyz once it says 200, polled until then (the child may still be starting); the
-    last answer if the child exits or an attempt budget runs out first."""
-    last: httpx.Response | None = None
-    async with httpx.AsyncClient() as http:
-        for _ in range(600):
-            if process.returncode is not None:
-                break
-            with contextlib.suppress(httpx.TransportError):
-                last = await http.get(url, timeout=10)
-                if last.status_code == 200:
-                    return last
-            await asyncio.sleep(0.1)
-    assert last is not None, "the health server never answered"
-    return last
 
 
 async def test_paperbot_run_serves_readyz_and_metrics_beside_discord_alone(

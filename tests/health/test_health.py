@@ -2,81 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-import pytest
-from prometheus_client import CollectorRegistry
-from prometheus_client.parser import text_string_to_metric_families
-
-from bot.cli.health import HealthServer, Parts, PrometheusMetrics
+from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Adapter, ButtonVote, Core, Invocation, Poster, Posters
+from bot.facade import ButtonVote, Core, Invocation, Posters
 from bot.scheduling.service import DigestService, build_digest_service
 from loopback.ports import make_paper
 from loopback.responders import RecordingResponder
 from storage import migrate
 from storage.db import Database
 from storage.papers import latest_daily_date, upsert_papers
+from tests.health.scrape import FakeAdapter, samples, scrape_once
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
-
-
-class FakeAdapter:
-    """Just enough of an ``Adapter`` for /readyz: its name and whether it is serving."""
-
-    def __init__(self, platform: str, serving: bool = True) -> None:
-        self.platform = platform
-        self.serving = serving
-        self.ends_by_itself = False
-        self.poster: Poster = NotImplemented
-
-    async def start(self) -> None: ...
-    async def wait(self) -> None: ...
-    async def stop(self) -> None: ...
-
-
-@pytest.fixture
-async def digests(deps: Deps) -> AsyncIterator[DigestService]:
-    service = build_digest_service(deps, Posters())
-    await service.start()
-    yield service
-    await service.stop()
-
-
-@pytest.fixture
-def metrics() -> PrometheusMetrics:
-    return PrometheusMetrics(CollectorRegistry())
-
-
-async def scrape_once(
-    path: str,
-    db: Database,
-    adapters: Sequence[Adapter],
-    digests: DigestService | None,
-    metrics: PrometheusMetrics,
-) -> httpx.Response:
-    """GET ``path`` from a health server started for it on a free loopback port."""
-    server = HealthServer(Parts(db, adapters, digests), metrics, "127.0.0.1", 0)
-    await server.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
-            return await http.get(path, timeout=30)
-    finally:
-        await server.stop()
-
-
-def samples(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
-    """Every sample called ``name`` in a Prometheus page, by its sorted labels."""
-    found = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name:
-                found[tuple(sorted(sample.labels.items()))] = sample.value
-    return found
 
 
 async def test_healthz_answers_ok(deps: Deps, metrics: PrometheusMetrics) -> None:

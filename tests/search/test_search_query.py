@@ -92,3 +92,12 @@ def test_queries_are_read_as_nfkc_text() -> None:
     assert query.terms == ("lora",)
     assert query.author == ("dao",)
     assert parse_search_query("cafe\u0301").terms == ("caf\u00e9",)
+
+
+def test_org_takes_a_name_or_a_quoted_name_and_is_described() -> None:
+    query = parse_search_query('diffusion org:"Google DeepMind"')
+    assert (query.terms, query.organization) == (("diffusion",), ("google", "deepmind"))
+    assert query.describe() == "diffusion org:google deepmind"
+    assert parse_search_query("ORG:Qwen").organization == ("qwen",)
+    assert not parse_search_query("org:nvidia").is_empty
+    assert parse_search_query("the org:nvidia").terms == ()  # a stopword beside a filter

@@ -20,3 +20,18 @@ async def test_since_applies_to_papers_found_on_hugging_face(
     ]
     reply = await ask(dispatcher, deps, "search zorbulating quillworts since:2026-01-01")
     assert [p.id for p in reply.papers] == ["2611.00001"]
+
+
+async def test_org_applies_to_papers_found_on_hugging_face(
+    dispatcher: Dispatcher, deps: Deps, fake_source: FakeSource
+) -> None:
+    fake_source.search_results = [
+        make_paper("2611.00001", "Zorbulating quillworts", organization_name="Google DeepMind"),
+        make_paper("2611.00002", "Zorbulating quillworts too", organization="deepmind"),
+        make_paper("2611.00003", "Zorbulating quillworts, elsewhere", organization="meta"),
+        make_paper("2611.00004", "Zorbulating quillworts, on their own"),
+    ]
+    reply = await ask(dispatcher, deps, "search zorbulating quillworts org:deepmind")
+    assert [p.id for p in reply.papers] == ["2611.00001", "2611.00002"]
+    reply = await ask(dispatcher, deps, 'search zorbulating quillworts org:"DeepMind Google"')
+    assert reply.papers == ()

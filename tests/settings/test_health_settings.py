@@ -13,10 +13,10 @@ from tests.support.processes import run_paperbot
 
 
 def test_health_is_off_by_default_and_binds_loopback_when_on() -> None:
-    assert load_health_settings({}) == HealthSettings(None, "127.0.0.1")
-    assert load_health_settings({"PAPERBOT_METRICS_PORT": "9464"}) == HealthSettings(9464)
+    assert load_health_settings({}) == HealthSettings(port=None, host="127.0.0.1")
+    assert load_health_settings({"PAPERBOT_METRICS_PORT": "9464"}) == HealthSettings(port=9464)
     env = {"PAPERBOT_METRICS_PORT": "0", "PAPERBOT_METRICS_HOST": "0.0.0.0"}
-    assert load_health_settings(env) == HealthSettings(0, "0.0.0.0")
+    assert load_health_settings(env) == HealthSettings(port=0, host="0.0.0.0")
 
 
 @pytest.mark.parametrize(

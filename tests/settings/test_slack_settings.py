@@ -33,7 +33,9 @@ OAUTH = {
 def test_a_bot_token_and_signing_secret_turn_slack_on_with_http_defaults() -> None:
     chosen = load_adapter_settings(TOKENS)
     assert chosen.any
-    assert chosen.slack == SlackSettings("xoxb-1", "s", "https://slack.com/api/", "127.0.0.1", 3000)
+    assert chosen.slack == SlackSettings(bot_token="xoxb-1", signing_secret="s")
+    assert chosen.slack.api_url == "https://slack.com/api/"
+    assert (chosen.slack.http.host, chosen.slack.http.port) == ("127.0.0.1", 3000)
     assert load_adapter_settings({}).slack is None
 
 
@@ -41,7 +43,8 @@ def test_an_app_token_chooses_socket_mode_without_a_signing_secret() -> None:
     env = {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1", "PAPERBOT_SLACK_APP_TOKEN": "xapp-1"}
     slack = load_adapter_settings(env).slack
     assert slack is not None
-    assert (slack.app_token, slack.signing_secret) == ("xapp-1", "")
+    assert slack.app_token is not None
+    assert (slack.app_token.get_secret_value(), slack.signing_secret) == ("xapp-1", None)
 
 
 def test_the_api_url_host_and_port_can_be_moved() -> None:
@@ -49,7 +52,7 @@ def test_the_api_url_host_and_port_can_be_moved() -> None:
     env |= {"PAPERBOT_HTTP_HOST": "0.0.0.0", "PAPERBOT_HTTP_PORT": "8080"}
     slack = load_adapter_settings(env).slack
     assert slack is not None
-    assert (slack.api_url, slack.http_host, slack.http_port) == (
+    assert (slack.api_url, slack.http.host, slack.http.port) == (
         "http://127.0.0.1:9/api/",
         "0.0.0.0",
         8080,
@@ -89,7 +92,9 @@ def test_the_composition_root_builds_the_slack_adapter(deps: Deps, dispatcher: D
 def test_a_client_id_and_secret_without_a_bot_token_turn_on_oauth_mode() -> None:
     slack = load_adapter_settings(OAUTH).slack
     assert slack is not None
-    assert (slack.bot_token, slack.client_id, slack.client_secret) == (None, "1.2", "cs")
+    assert (slack.bot_token, slack.client_id) == (None, "1.2")
+    assert slack.client_secret is not None
+    assert slack.client_secret.get_secret_value() == "cs"
     assert "cs" not in repr(slack)
 
 

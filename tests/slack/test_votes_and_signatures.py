@@ -64,7 +64,9 @@ async def test_reactions_count_however_the_settings_spell_their_emoji(
 ) -> None:
     """PAPERBOT_VOTE_REACTIONS by Slack's names or by the characters Discord sends."""
     values = parse_reaction_map("🎉=1,👀=1,raising_hand=-1")
-    configured = replace(deps, settings=replace(deps.settings, reaction_values=values))
+    configured = replace(
+        deps, settings=deps.settings.model_copy(update={"reaction_values": values})
+    )
     core = RecordingCore(configured, dispatcher)
     adapter = serve_slack(core, fake_slack)
     await adapter.start()

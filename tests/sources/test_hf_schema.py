@@ -172,3 +172,43 @@ def test_search_hits_parse_in_either_shape(hit: dict[str, Any]) -> None:
     paper = to_paper(parse_search_hit(hit), FETCHED)
 
     assert (paper.id, paper.title) == ("2409.07146", "Gated Slot Attention")
+
+
+def test_the_recorded_day_carries_submitters_for_all_and_organizations_for_16() -> None:
+    raw = recorded_items()[-30:]
+
+    papers = {p.id: p for p in (to_paper(DailyPaperItem.model_validate(e), FETCHED) for e in raw)}
+
+    assert all(p.submitted_by for p in papers.values())
+    assert sum(1 for p in papers.values() if p.organization) == 16
+    caltech = papers["2606.00467"]
+    assert (caltech.organization, caltech.organization_name) == (
+        "caltech",
+        "California institute of technology",
+    )
+    assert (caltech.submitted_by, caltech.submitted_by_name) == ("RKocielnik", "Rafal Kocielnik")
+    assert papers["2606.12730"].organization is None
+
+
+def test_a_paper_page_names_its_submitter_and_organization_inside_the_paper() -> None:
+    entry = item(
+        submittedOnDailyBy={"name": "ak", "fullname": "AK"},
+        organization={"name": "google", "fullname": "Google"},
+    )
+
+    paper = hf_paper_to_paper(HfPaper.model_validate(entry["paper"]), FETCHED)
+
+    assert (paper.submitted_by, paper.submitted_by_name) == ("ak", "AK")
+    assert (paper.organization, paper.organization_name) == ("google", "Google")
+
+
+@pytest.mark.parametrize("owner", [{}, {"name": ""}, {"name": 7}, "google", []])
+def test_an_owner_without_a_handle_is_left_out_and_the_paper_kept(owner: object) -> None:
+    entry = item()
+    entry["organization"] = owner
+    entry["submittedBy"] = {"name": "ak", "fullname": None}
+
+    paper = to_paper(DailyPaperItem.model_validate(entry), FETCHED)
+
+    assert paper.organization is None
+    assert (paper.submitted_by, paper.submitted_by_name) == ("ak", "ak")

@@ -70,7 +70,11 @@ async def fill(db: Database, sample_papers: list[Paper], dispatcher: Dispatcher)
     await core.handle_vote(
         ReactionChange("test", "T1", "C1", ref, "U3", "fire", True, "e3", AT), channel
     )  # several papers: ignored, but recorded as processed
-    daily = Subscription(HERE, DigestSpec(top_n=3, keywords=("lora",)), "U1")
+    daily = Subscription(
+        HERE,
+        DigestSpec(top_n=3, keywords=("lora",), organizations=("Qwen",), authors=("Ada",)),
+        "U1",
+    )
     weekly = Subscription(
         HERE, DigestSpec(kind="weekly", timezone="Europe/Paris"), "U1", enabled=False
     )
@@ -164,6 +168,13 @@ async def test_a_sqlite_backup_moves_to_postgresql(
 ) -> None:
     with migrated_database("postgresql", tmp_path) as target:
         await moved(sqlite_db, target, sample_papers, dispatcher)
+
+
+async def test_a_postgresql_backup_moves_to_sqlite(
+    sqlite_db: Database, tmp_path: Path, sample_papers: list[Paper], dispatcher: Dispatcher
+) -> None:
+    with migrated_database("postgresql", tmp_path) as source:
+        await moved(source, sqlite_db, sample_papers, dispatcher)
 
 
 def test_slack_installations_move_only_when_asked(db: Database) -> None:

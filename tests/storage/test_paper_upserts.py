@@ -36,6 +36,10 @@ FULL = make_paper(
     ai_summary="Ferns, networked.",
     ai_keywords=("ferns", "graphs"),
     thumbnail="https://example.org/q.png",
+    organization="fernlab",
+    organization_name="Fern Lab",
+    submitted_by="ada",
+    submitted_by_name="Ada L.",
 )
 RENEWED = replace(
     FULL,
@@ -53,6 +57,10 @@ RENEWED = replace(
     ai_keywords=("mosses",),
     thumbnail="https://example.org/r.png",
     fetched_at=LATER,
+    organization="mosslab",
+    organization_name="Moss Lab",
+    submitted_by="grace",
+    submitted_by_name="Grace H.",
 )
 # A sighting that knows only the id and a new upvote count.
 BARE = Paper(id="2401.00001", title="", upvotes=9, fetched_at=LATER)

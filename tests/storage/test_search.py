@@ -342,3 +342,28 @@ def test_since_follows_a_corrected_publication_date(db: Database) -> None:
     fixed = make_paper("2401.00001", "Quillwort networks", published_at=late)
     db.write_now(lambda s: upsert_papers(s, [fixed]))
     assert ids(db, "quillwort since:2024-06-01") == ["2401.00001"]
+
+
+def test_a_quoted_phrase_found_without_any_of_the_other_words_is_a_partial_match(
+    db: Database,
+) -> None:
+    fill(db, [make_paper("2401.00001", "Low-rank adapters")])
+    result = search(db, '"low rank" zorbulate')
+    assert [p.id for p in result.papers] == ["2401.00001"]
+    assert result.matched_any
+    assert search(db, '"quillwort networks" zorbulate').papers == []  # the phrase must match
+
+
+def test_papers_with_the_phrase_and_the_other_words_come_before_those_with_the_phrase_only(
+    db: Database,
+) -> None:
+    fill(
+        db,
+        [
+            make_paper("2401.00001", "Low-rank adapters", upvotes=90),
+            make_paper("2401.00002", "Low-rank zorbulate adapters"),
+        ],
+    )
+    result = search(db, '"low rank" zorbulate')
+    assert [p.id for p in result.papers] == ["2401.00002", "2401.00001"]
+    assert not result.matched_any

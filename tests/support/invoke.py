@@ -14,8 +14,16 @@ def invocation(
     return Invocation(platform="test", workspace=workspace, channel=channel, user=user, text=text)
 
 
-async def ask(dispatcher: Dispatcher, deps: Deps, text: str, **who: str) -> Reply:
-    progress: list[str] = []
+async def ask(
+    dispatcher: Dispatcher,
+    deps: Deps,
+    text: str,
+    progress: list[str] | None = None,
+    **who: str,
+) -> Reply:
+    """The reply to ``text``; what the command said while working goes into ``progress``."""
+    if progress is None:
+        progress = []
 
     async def record(message: str) -> None:
         progress.append(message)

@@ -35,7 +35,7 @@ EMOJI = tuple(f"vote{i:02d}" for i in range(24))
 
 
 def with_many_vote_emoji(desk: VoteDesk) -> VoteDesk:
-    settings = replace(desk.deps.settings, reaction_values=dict.fromkeys(EMOJI, 1))
+    settings = desk.deps.settings.model_copy(update={"reaction_values": dict.fromkeys(EMOJI, 1)})
     return replace(desk, deps=replace(desk.deps, settings=settings))
 
 

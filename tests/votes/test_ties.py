@@ -43,7 +43,10 @@ async def test_a_reaction_that_stops_being_a_vote_no_longer_counts(db: Database)
     await desk.send(desk.react("U1", P1, "heart", at=T0))
     values = {"🔥": 1, "👎": -1}  # ❤️ is no vote any more
     changed = replace(
-        desk, deps=replace(desk.deps, settings=replace(desk.deps.settings, reaction_values=values))
+        desk,
+        deps=replace(
+            desk.deps, settings=desk.deps.settings.model_copy(update={"reaction_values": values})
+        ),
     )
     receipt = await changed.send(changed.react("U1", P1, "fire", added=False, at=T0))
     assert receipt.result.value == 0

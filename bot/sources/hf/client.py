@@ -20,6 +20,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from bot.calendar_periods import CalendarPeriod
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import Paper
 from bot.sources.errors import (
     InvalidRequest,
@@ -29,6 +31,7 @@ from bot.sources.errors import (
     UpstreamUnavailable,
 )
 from bot.sources.hf.items import describe, missing_card_fields, usable_items
+from bot.sources.hf.outcomes import failure_outcome, status_outcome
 from bot.sources.hf.pacing import (
     ANONYMOUS_CALLS_PER_WINDOW,
     TOKEN_CALLS_PER_WINDOW,
@@ -95,8 +98,10 @@ class HuggingFaceClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = _utc_now,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
-        """``clock`` paces and waits; ``now`` stamps each paper's ``fetched_at``."""
+        """``clock`` paces and waits; ``now`` stamps each paper's ``fetched_at``; every request
+        is counted into ``metrics`` by how it ended."""
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -117,6 +122,12 @@ class HuggingFaceClient:
         self._pacer = pacer or hf_pacer(token, sleep=sleep, clock=clock)
         self._backoff = Backoff()
         self._now = now
+        self._metrics = metrics
+
+    @property
+    def pacer(self) -> RequestPacer:
+        """The request quota this client keeps to (shared with the clients given the same)."""
+        return self._pacer
 
     async def __aenter__(self) -> Self:
         return self
@@ -137,6 +148,11 @@ class HuggingFaceClient:
     async def daily_papers(self, day: date) -> list[Paper]:
         """All of ``day``'s Daily Papers; items lacking ``submittedOnDailyAt`` are dated ``day``."""
         return await self.listed_papers({"date": day.isoformat()}, fallback_day=day)
+
+    async def period_papers(self, period: CalendarPeriod) -> list[Paper]:
+        """A day's, ISO week's or month's Daily Papers, through the matching filter."""
+        fallback = period.first if period.kind == "date" else None
+        return await self.listed_papers(period.hf_filter(), fallback_day=fallback)
 
     async def paper(self, paper_id: str) -> Paper:
         response = await self._get(f"/api/papers/{quote(paper_id, safe='')}", {}, paper_id)
@@ -203,7 +219,7 @@ class HuggingFaceClient:
         while True:
             await self._pacer.acquire()
             try:
-                response = await self._capped_get(path, params)
+                response = await self._counted_get(path, params)
             except httpx.DecodingError as error:
                 raise MalformedResponse(f"undecodable answer from {path}: {error}") from error
             except httpx.TooManyRedirects as error:
@@ -234,6 +250,16 @@ class HuggingFaceClient:
                 raise _gave_up(response, retry_after, retry + 1)
             await self._wait(retry, hint, path, f"HTTP {status}")
             retry += 1
+
+    async def _counted_get(self, path: str, params: dict[str, str]) -> httpx.Response:
+        """``_capped_get``, counted by how it ended."""
+        try:
+            response = await self._capped_get(path, params)
+        except BaseException as error:
+            self._metrics.hf_request(failure_outcome(error))
+            raise
+        self._metrics.hf_request(status_outcome(response.status_code))
+        return response
 
     async def _capped_get(self, path: str, params: dict[str, str]) -> httpx.Response:
         """GET, reading at most ``max_answer_bytes`` (after decompression) of the body.

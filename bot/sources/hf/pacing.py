@@ -58,6 +58,10 @@ class RequestPacer:
         if seconds > 0:
             self._hold_until = max(self._hold_until, self._clock() + seconds)
 
+    def held_for(self) -> float:
+        """Seconds until the server's hold ends (0 when calls are not held)."""
+        return max(0.0, self._hold_until - self._clock())
+
     def _wait_needed(self, now: float) -> float:
         while self._calls and self._calls[0] <= now - self.period:
             self._calls.popleft()

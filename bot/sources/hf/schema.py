@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.model import Paper
 
@@ -53,6 +53,30 @@ class HfAuthor(_HfModel):
     hidden: bool = False
 
 
+class HfOwner(_HfModel):
+    """A Hub user or organization: its handle (``name``) and the name HF displays."""
+
+    name: OneLine
+    fullname: OneLine | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.fullname or self.name
+
+
+def _owner_or_none(value: Any) -> Any:
+    """An owner without a usable handle is no owner: it must not cost the paper its card. Names
+    are cut to what the catalog stores (``storage.tables``)."""
+    if isinstance(value, dict) and isinstance(value.get("name"), str) and value["name"].strip():
+        fullname = value.get("fullname")
+        shown = fullname[:256] if isinstance(fullname, str) else None
+        return {"name": value["name"][:128], "fullname": shown}
+    return None
+
+
+Owner = Annotated[HfOwner | None, BeforeValidator(_owner_or_none)]
+
+
 class HfPaper(_HfModel):
     """The inner ``paper`` of a daily item, and the body of ``GET /api/papers/{id}``."""
 
@@ -68,6 +92,8 @@ class HfPaper(_HfModel):
     github_repo: str | None = Field(default=None, alias="githubRepo")
     github_stars: int | None = Field(default=None, alias="githubStars")
     project_page: str | None = Field(default=None, alias="projectPage")
+    organization: Owner = None
+    submitted_by: Owner = Field(default=None, alias="submittedOnDailyBy")
 
 
 class DailyPaperItem(_HfModel):
@@ -84,6 +110,8 @@ class DailyPaperItem(_HfModel):
     thumbnail: str | None = None
     media_url: str | None = Field(default=None, alias="mediaUrl")
     daily_date: date | None = Field(default=None, alias="_daily_date")
+    organization: Owner = None
+    submitted_by: Owner = Field(default=None, alias="submittedBy")
 
     @property
     def thumbnail_url(self) -> str | None:
@@ -117,6 +145,8 @@ def to_paper(item: DailyPaperItem, fetched_at: datetime) -> Paper:
         num_comments=item.num_comments,
         thumbnail=item.thumbnail_url,
         daily_date=item.daily_date,
+        organization=item.organization,
+        submitted_by=item.submitted_by,
     )
 
 
@@ -127,9 +157,14 @@ def hf_paper_to_paper(
     num_comments: int = 0,
     thumbnail: str | None = None,
     daily_date: date | None = None,
+    organization: HfOwner | None = None,
+    submitted_by: HfOwner | None = None,
 ) -> Paper:
-    """``daily_date`` is only a fallback: ``submittedOnDailyAt`` wins when HF sent it."""
+    """``daily_date`` is only a fallback: ``submittedOnDailyAt`` wins when HF sent it. The daily
+    item's ``organization`` and ``submittedBy`` win over the inner paper's copies."""
     submitted = p.submitted_on_daily_at
+    organization = organization or p.organization
+    submitted_by = submitted_by or p.submitted_by
     return Paper(
         id=p.id,
         title=p.title,
@@ -146,4 +181,8 @@ def hf_paper_to_paper(
         ai_keywords=tuple(p.ai_keywords),
         thumbnail=thumbnail or None,
         fetched_at=_as_utc(fetched_at),
+        organization=organization.name if organization else None,
+        organization_name=organization.display_name if organization else None,
+        submitted_by=submitted_by.name if submitted_by else None,
+        submitted_by_name=submitted_by.display_name if submitted_by else None,
     )

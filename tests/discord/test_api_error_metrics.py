@@ -1,0 +1,41 @@
+"""Every Discord REST call that fails is counted in /metrics by its HTTP status."""
+
+from __future__ import annotations
+
+import contextlib
+
+from adapters.discord.adapter import DiscordAdapter, DiscordConfig
+from bot.cli.health import PrometheusMetrics
+from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
+from bot.facade import Channel, Core, PostRejected
+from bot.reply import text_reply
+from bot.settings import Settings
+from loopback.discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from loopback.ports import FakeSource
+from storage.db import Database
+from tests.health.scrape import samples, scrape_once
+
+
+async def test_failed_discord_calls_are_counted_by_http_status(
+    sqlite_db: Database, dispatcher: Dispatcher, fake: FakeDiscord, metrics: PrometheusMetrics
+) -> None:
+    deps = Deps(settings=Settings(database_url=sqlite_db.url), db=sqlite_db, source=FakeSource())
+    core = Core(deps, dispatcher, metrics=metrics)
+    adapter = DiscordAdapter(core, DiscordConfig("t", fake.api_url, guild_ready_timeout=0.05))
+    await adapter.start()
+    try:
+        await adapter.ready()
+        fake.forbidden.add(CHANNEL_ID)
+        for channel in (str(CHANNEL_ID), str(CHANNEL_ID), "4242"):
+            where = Channel("discord", str(GUILD_ID), channel)
+            with contextlib.suppress(PostRejected):
+                await adapter.poster.send(where, text_reply("hi"))
+    finally:
+        await adapter.stop()
+
+    page = (await scrape_once("/metrics", sqlite_db, [], None, metrics)).text
+    assert samples(page, "paperbot_platform_api_errors_total") == {
+        (("code", "403"), ("platform", "discord")): 2,
+        (("code", "404"), ("platform", "discord")): 1,
+    }
