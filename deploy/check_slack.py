@@ -1,14 +1,19 @@
-"""The Slack side of deploy/check: a loopback fake Slack, then one signed `/papers search lora`.
+"""The Slack side of deploy/check and deploy/check-compose: a loopback fake Slack, then signed
+`/papers search lora` commands.
 
-Run with the repository's venv: ``python deploy/check_slack.py URL_FILE APP_URL READY_URL``. It
-starts loopback.slack.FakeSlack, writes its Web API base to URL_FILE (for the container's
-PAPERBOT_SLACK_API_URL), waits up to 180 s for READY_URL to answer 200, posts the slash command
-signed with PAPERBOT_SLACK_SIGNING_SECRET to APP_URL, and exits 0 once the answer reached the
-fake's chat.postMessage or its response URL (within 30 s), 1 otherwise.
+Run with the repository's venv:
+``python deploy/check_slack.py URL_FILE --ready URL [--ready URL …] --app URL [--app URL …]
+[--wait SECONDS]``. It starts loopback.slack.FakeSlack, writes its Web API base to URL_FILE (for
+the containers' PAPERBOT_SLACK_API_URL), waits up to SECONDS (600: three processes starting at
+once took 280 s at load 20) for every READY URL to answer 200, posts one slash
+command signed with PAPERBOT_SLACK_SIGNING_SECRET to each APP URL (from channel C1, C2, …), and
+exits 0 once every command's answer reached the fake's chat.postMessage or a response URL
+(within 30 s), 1 otherwise.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -28,33 +33,47 @@ def ready(url: str) -> bool:
         return False
 
 
-async def main(url_file: str, app_url: str, ready_url: str) -> int:
+async def until_ready(urls: list[str], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    for url in urls:
+        while not await asyncio.to_thread(ready, url):
+            if time.monotonic() > deadline:
+                print(f"FAILED: {url} not ready within {seconds:.0f} s", flush=True)
+                return False
+            await asyncio.sleep(1)
+        print(f"{url}: 200", flush=True)
+    return True
+
+
+async def main(url_file: str, ready_urls: list[str], app_urls: list[str], wait: float) -> int:
     slack = FakeSlack()
     await slack.start()
     try:
-        await asyncio.to_thread(Path(url_file).write_text, slack.api_url)
+        partial = Path(f"{url_file}.partial")  # renamed whole: the script never reads half
+        await asyncio.to_thread(partial.write_text, slack.api_url)
+        await asyncio.to_thread(partial.rename, url_file)
         print(f"fake Slack at {slack.api_url}", flush=True)
-        deadline = time.monotonic() + 180
-        while not await asyncio.to_thread(ready, ready_url):
-            if time.monotonic() > deadline:
-                print(f"FAILED: {ready_url} not ready within 180 s", flush=True)
-                return 1
-            await asyncio.sleep(1)
-        print(f"{ready_url}: 200", flush=True)
-        sender = SlackSender(app_url, os.environ["PAPERBOT_SLACK_SIGNING_SECRET"])
-        status, body = await sender.command("search lora", slack.response_url())
-        print(f"POST /slack/events /papers search lora: {status} {body[:80]!r}", flush=True)
-        if status != 200:
+        if not await until_ready(ready_urls, wait):
             return 1
+        secret = os.environ["PAPERBOT_SLACK_SIGNING_SECRET"]
+        for number, app_url in enumerate(app_urls, start=1):
+            sender = SlackSender(app_url, secret)
+            channel = f"C{number}"
+            response_url = slack.response_url(f"cmd{number}")
+            status, body = await sender.command("search lora", response_url, channel_id=channel)
+            print(f"POST {app_url} /papers search lora from {channel}: {status} {body[:80]!r}")
+            if status != 200:
+                return 1
 
         def answered() -> bool:
-            return bool(slack.called("chat.postMessage") or slack.responses)
+            channels = {params.get("channel") for params in slack.called("chat.postMessage")}
+            return len(channels) + len(slack.responses) >= len(app_urls)
 
         try:
             async with asyncio.timeout(30):
                 await slack.wait_for_long(answered)
         except TimeoutError:
-            print("FAILED: no answer reached the fake Slack within 30 s", flush=True)
+            print("FAILED: not every answer reached the fake Slack within 30 s", flush=True)
             return 1
         for params in slack.called("chat.postMessage"):
             print(f"chat.postMessage to {params.get('channel')}: {str(params.get('text'))[:100]!r}")
@@ -66,5 +85,15 @@ async def main(url_file: str, app_url: str, ready_url: str) -> int:
         await slack.stop()
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url_file")
+    parser.add_argument("--ready", action="append", required=True, help="a /readyz URL")
+    parser.add_argument("--app", action="append", required=True, help="a /slack/events URL")
+    parser.add_argument("--wait", type=float, default=600, help="seconds to wait for readiness")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(*sys.argv[1:4])))
+    args = parse(sys.argv[1:])
+    sys.exit(asyncio.run(main(args.url_file, args.ready, args.app, args.wait)))
