@@ -181,3 +181,8 @@ def test_a_voter_list_shows_the_emoji_each_reaction_voted_with() -> None:
     assert "👍 <@1> · reaction 🎉 · <t:" in content
     assert "👍 <@2> · reaction party\\_parrot · <t:" in content
     assert "👎 <@3> · button · <t:" in content
+
+
+def test_a_person_from_another_platform_is_named_not_mentioned() -> None:
+    content = render_reply(Reply((Text((Person("U0_slack"), " and ", Person("42"))),))).content
+    assert content == "\\@U0\\_slack and <@42>"

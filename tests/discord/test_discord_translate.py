@@ -20,6 +20,7 @@ from adapters.discord.translate import (
 )
 from bot.commands.dispatch import Dispatcher
 from bot.commands.spec import Command
+from bot.facade import ButtonVote, Invocation, ReactionChange
 from bot.votes.emoji import parse_reaction_map, reaction_value
 
 OPTION_TYPES = {
@@ -33,24 +34,14 @@ HERE = Where(guild_id=10, channel_id=20, user_id=30, user_name="ada")
 
 
 def test_an_invocation_names_the_server_channel_and_user() -> None:
-    found = invocation(HERE, "today 3")
-    assert (found.platform, found.workspace, found.channel, found.user) == (
-        "discord",
-        "10",
-        "20",
-        "30",
-    )
-    assert found.text == "today 3"
+    assert invocation(HERE, "today 3") == Invocation("discord", "10", "20", "30", "today 3", "ada")
     assert invocation(Where(None, 20, 30), "today").workspace == DM_WORKSPACE
 
 
 def test_a_click_votes_on_the_message_it_was_on() -> None:
     vote = button_vote(HERE, "2406.12345", -1, interaction_id=555, message_id=777, at=AT)
-    assert (vote.paper_id, vote.value, vote.message_ref, vote.event_id) == (
-        "2406.12345",
-        -1,
-        "777",
-        "click:555",
+    assert vote == ButtonVote(
+        "discord", "10", "20", "30", "2406.12345", -1, "click:555", AT, message_ref="777"
     )
 
 
@@ -58,7 +49,7 @@ def test_the_bots_own_reaction_is_marked_as_such() -> None:
     theirs = reaction_change(HERE, 777, "🔥", True, "e1", AT, bot_user_id=99)
     ours = reaction_change(Where(10, 20, 99), 777, "🔥", True, "e2", AT, bot_user_id=99)
     assert (theirs.by_bot, ours.by_bot) == (False, True)
-    assert (theirs.message_ref, theirs.user, theirs.added) == ("777", "30", True)
+    assert theirs == ReactionChange("discord", "10", "20", "777", "30", "🔥", True, "e1", AT)
 
 
 @pytest.mark.parametrize(
