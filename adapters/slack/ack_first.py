@@ -77,13 +77,17 @@ class AckFirstQueue(Generic[Work]):
         """Finish everything already acknowledged (at stop): queued work too, not only running,
         within the stop's ``deadline``; what is left then is logged by count."""
         deadline = deadline or Deadline(STOP_GRACE)
+        seen: set[asyncio.Task[None]] = set()
         while not deadline.passed:
-            waiting = set(self._running)
+            seen |= self._running
+            waiting: set[asyncio.Task[None]] = set(self._running)
             if self._starter is not None and not self._starter.done():
                 waiting.add(self._starter)
             if not waiting:
-                return
+                break
             await deadline.wait(waiting)
+        if seen:  # the listeners track themselves too, but they are done by now: say it here
+            log.info("stopping: %d acknowledged Slack requests finished", len(seen - self._running))
         left = len(self._pending) + len(self._running)
         if left:
             log.error("stopping with %d acknowledged Slack requests not started or done", left)

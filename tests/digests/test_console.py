@@ -22,6 +22,7 @@ from bot.model.digests import RunState, Subscription
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage import migrate
 from storage.db import Database
+from storage.digest_runs import get_run
 from storage.papers import upsert_papers
 from storage.subscriptions import save_subscription
 from tests.digests.helpers import Desk, local, make_desk, paper
@@ -68,14 +69,20 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     migrate.upgrade(db)
     db.write_now(lambda s: upsert_papers(s, [paper(f"2699.0000{i}", day, i) for i in range(1, 4)]))
     sub = Subscription(CONSOLE, spec, "me")
-    db.write_now(partial(save_subscription, sub=sub, now=now - timedelta(days=2)))
-    db.dispose()
+    saved = db.write_now(partial(save_subscription, sub=sub, now=now - timedelta(days=2)))
+    assert saved.id is not None
 
     env = {"PAPERBOT_DATABASE_URL": url, "PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
-    done = run_paperbot("shell", env=env, stdin="subscriptions\n")
+    done = run_paperbot("shell", env=env, stdin="")
     assert done.returncode == 0, done.stderr
     assert f"Daily digest: Hugging Face papers of {day:%a %d %b %Y}" in done.stdout
     assert "Paper 2699.00003" in done.stdout
     assert "Paper 2699.00001" not in done.stdout
-    # A header message, then one message a card (so reactions on each card count).
-    assert f"{day:%a %d %b}: posted, 2 papers in 3 messages" in done.stdout
+    # A header message, then one message a card (so reactions on each card count). The prompt
+    # is up before the catch-up posts, so the run is read back, not asked for in the chat.
+    run = db.read_now(lambda s: get_run(s, saved.id, day))
+    db.dispose()
+    assert run is not None
+    assert run.state is RunState.POSTED
+    assert len(run.paper_ids) == 2
+    assert len(run.message_refs) == 3
