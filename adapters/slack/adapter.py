@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import Iterator
 from functools import partial
@@ -24,6 +25,8 @@ from adapters.slack.oauth import SlackOAuth
 from adapters.slack.poster import DEFAULT_API_URL, ChannelPacer, SlackPoster, web_client
 from adapters.slack.translate import PLATFORM
 from bot.facade import STOP_GRACE, AdapterRefused, Core, Deadline, InFlight, Poster
+
+log = logging.getLogger("paperbot.slack")
 
 EVENTS_PATH = "/slack/events"
 
@@ -152,6 +155,10 @@ class SlackAdapter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        log.info(
+            "stopping Slack: no new requests; waiting for %d acknowledged commands and votes",
+            len(self._in_flight.tasks),
+        )
         if self._front is not None:
             await self._front.drain(deadline)
         # Listeners run in bolt's own tasks, after their ack; commands to one channel wait

@@ -29,7 +29,7 @@ PAPER = "2606.00001"
 COMMANDS = 6
 CLICKS = 20
 TS = "1780000000.000001"  # a message the clicks are on
-STOPPING = "stopping: finishing acknowledged work"
+STOPPING = "stopping Slack: no new requests"  # the adapter's drain is about to start
 PATIENCE = 45.0  # a bound on waiting for the child (within the test's 60 s), not its speed
 
 
