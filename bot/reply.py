@@ -28,7 +28,8 @@ class Outcome(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """A command or identifier to show as code, e.g. ``paperbot ingest``."""
+    """A command or identifier to show as code, e.g. ``paperbot ingest``; with line breaks, a
+    code block (a short BibTeX export)."""
 
     text: str
 
@@ -115,7 +116,26 @@ class VoterList:
     voters: tuple[Voter, ...]
 
 
-Part = Heading | Text | PaperCard | VoterList
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to post (a ``.bib``, a chart's PNG), always in a message of its own.
+
+    ``preview_text`` is what a place that cannot carry files shows instead (a Slack ephemeral
+    answer): the file's text, or None for a binary file, which is then only named.
+    """
+
+    filename: str
+    content: bytes
+    media_type: str
+    title: str
+    preview_text: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+Part = Heading | Text | PaperCard | VoterList | Attachment
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +147,10 @@ class Reply:
     @property
     def papers(self) -> tuple[Paper, ...]:
         return tuple(p.paper for p in self.parts if isinstance(p, PaperCard))
+
+    @property
+    def attachments(self) -> tuple[Attachment, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Attachment))
 
 
 def text_reply(text: str, *, outcome: Outcome = Outcome.OK, private: bool = False) -> Reply:
@@ -141,6 +165,11 @@ def usage_error(message: str, usage: str) -> Reply:
         outcome=Outcome.USAGE,
         private=True,
     )
+
+
+def size_label(size: int) -> str:
+    """``"812 bytes"``, ``"14.2 KB"``: a file's size as a person reads it."""
+    return f"{size} bytes" if size < 1000 else f"{size / 1000:.1f} KB"
 
 
 # -- the wording of a card, which every renderer shares (each adds its own markup) ---------------

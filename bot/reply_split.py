@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import assert_never
 
-from bot.reply import Heading, PaperCard, Part, Reply, Text, VoterList, submission_line
+from bot.reply import (
+    Attachment,
+    Heading,
+    PaperCard,
+    Part,
+    Reply,
+    Text,
+    VoterList,
+    submission_line,
+)
 
 Measure = Callable[[Part], int]
 
@@ -32,6 +41,8 @@ def neutral_size(part: Part) -> int:
             return len(paper.title) + authors + summary + CARD_OVERHEAD
         case VoterList(voters=voters):
             return len(part.paper.title) + VOTER_LINE * len(voters)
+        case Attachment(title=title, filename=filename):
+            return len(title) + len(filename)  # the file itself is not part of the message
         case _:
             assert_never(part)
 
@@ -65,7 +76,8 @@ def split_reply(reply: Reply, limits: MessageLimits) -> list[Reply]:
 
     Messages after the first repeat the reply's heading as "(continued, i/n)" when it had one,
     except one-card messages, which stand on their own. A part bigger than a whole message is cut
-    to fit (a card's abstract and summary first, then its title).
+    to fit (a card's abstract and summary first, then its title). An attachment is a message of
+    its own (Slack uploads a file apart from any message), never given a heading.
     """
     title = next((p.text for p in reply.parts if isinstance(p, Heading)), None)
     per_card = limits.one_card_per_message
@@ -73,10 +85,10 @@ def split_reply(reply: Reply, limits: MessageLimits) -> list[Reply]:
     if title is not None and not per_card and limits.max_chars is not None:
         reserve = limits.measure(Heading(f"{title} (continued, 99/99)"))
     chunks = _pack(reply.parts, limits, reserve)
-    if title is not None and not per_card and len(chunks) > 1:
-        total = len(chunks)
-        for i, chunk in enumerate(chunks[1:], start=2):
-            chunk.insert(0, Heading(f"{title} (continued, {i}/{total})"))
+    texts = [chunk for chunk in chunks if not _is_file(chunk[0])]
+    if title is not None and not per_card and len(texts) > 1:
+        for i, chunk in enumerate(texts[1:], start=2):
+            chunk.insert(0, Heading(f"{title} (continued, {i}/{len(texts)})"))
     return [Reply(tuple(parts), reply.outcome, reply.private) for parts in chunks]
 
 
@@ -90,16 +102,21 @@ def _pack(parts: tuple[Part, ...], limits: MessageLimits, reserve: int) -> list[
             part = fit_part(part, budget - reserve, limits.measure)
         cost = limits.measure(part)
         is_card = isinstance(part, PaperCard)
+        alone = _is_file(part) or bool(chunks[-1] and _is_file(chunks[-1][-1]))
         full_of_cards = is_card and per_message is not None and cards >= per_message
         leading_text = is_card and limits.one_card_per_message and cards == 0 and chunks[-1]
         too_big = budget is not None and chunks[-1] and size + cost > budget - reserve
-        if full_of_cards or leading_text or too_big:
+        if alone or full_of_cards or leading_text or too_big:
             chunks.append([])
             cards = size = 0
         chunks[-1].append(part)
         size += cost
         cards += is_card
     return [chunk for chunk in chunks if chunk]
+
+
+def _is_file(part: Part) -> bool:
+    return isinstance(part, Attachment)
 
 
 def fit_part(part: Part, budget: int, measure: Measure) -> Part:
@@ -128,6 +145,8 @@ def fit_part(part: Part, budget: int, measure: Measure) -> Part:
             while len(voters) > 1 and measure(replace(part, voters=voters)) > budget:
                 voters = voters[: len(voters) // 2]
             return replace(part, voters=voters)
+        case Attachment():
+            return part  # its title is short; the file is not counted against the message
         case _:
             assert_never(part)
 

@@ -13,6 +13,10 @@ deferral's visibility; the first follow-up fills that message and keeps its visi
 flags it asks for. Once the deferred message is deleted, a follow-up is a new message with its own
 flags: that is the adapter's assumption for a slow private reply (docs/architecture.md), modelled
 here, not confirmed against Discord.
+
+A message with files comes as multipart/form-data, as Discord takes it: ``payload_json`` and one
+``files[n]`` part per file; the call records the files (``Call.files``) and the message lists
+them in ``attachments``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 BOT_ID = 900000000000000001
 APP_ID = 900000000000000002
@@ -58,11 +62,22 @@ def user(user_id: int = USER_ID, name: str = "ada") -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as a message attachment: the ``files[n]`` part of a multipart body."""
+
+    part_name: str  # files[0], files[1], …
+    filename: str
+    content_type: str
+    content: bytes
+
+
 @dataclass
 class Call:
     method: str
     path: str
     body: Any
+    files: list[Upload] = field(default_factory=list)  # attachments, for a multipart body
     at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
@@ -360,8 +375,12 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, path, body))
+        files: list[Upload] = []
+        if request.content_type == "multipart/form-data":
+            body, files = await _multipart(request)
+        else:
+            body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, path, body, files))
         if self.revoked:
             return reply({"message": "401: Unauthorized", "code": 0}, status=401)
         parts = path.strip("/").split("/")
@@ -526,7 +545,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self._attachments(body),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "pinned": False,
@@ -539,8 +558,20 @@ class FakeDiscord:
         self.messages[int(message["id"])] = message
         return message
 
+    def _attachments(self, body: Any) -> list[dict[str, Any]]:
+        """The message's attachments as Discord lists them, from the payload's ``attachments``."""
+        found = []
+        for item in body.get("attachments") or []:
+            url = f"http://127.0.0.1:{self.port}/attachments/{item.get('filename', '')}"
+            name = item.get("filename", "")
+            found.append({"id": str(self.new_id()), "filename": name, "url": url, "size": 0})
+            found[-1]["proxy_url"] = url
+        return found
+
     def _edit(self, message_id: int, body: Any) -> dict[str, Any]:
         message = self.messages[message_id]
+        if "attachments" in body:
+            message["attachments"] = self._attachments(body)
         for key in ("content", "embeds", "components"):
             if key in body:
                 message[key] = (
@@ -548,6 +579,23 @@ class FakeDiscord:
                 )
         message["edited_timestamp"] = TIMESTAMP
         return message
+
+
+async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    """A message with attachments, as Discord takes it: ``payload_json`` (the JSON body) and
+    one ``files[n]`` part per file, each named in the payload's ``attachments``."""
+    body: Any = None
+    files: list[Upload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        assert isinstance(part, BodyPartReader)
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        else:
+            content_type = part.headers.get("Content-Type", "application/octet-stream")
+            data = bytes(await part.read())
+            files.append(Upload(part.name or "", part.filename or "", content_type, data))
+    return body, files
 
 
 def refused_as_invalid() -> web.Response:

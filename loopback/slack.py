@@ -1,7 +1,9 @@
 """A loopback fake of Slack's Web API and response URLs that records every call.
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``, and ``oauth.v2.access`` for a code in ``install_codes``) the way Slack
+``chat.postEphemeral``, ``oauth.v2.access`` for a code in ``install_codes``, and the external
+file upload: ``files.getUploadURLExternal`` hands out an upload URL on this fake, which keeps the
+bytes POSTed to it in ``uploads``, and ``files.completeUploadExternal`` shares them) the way Slack
 does, noting the token each call was made with, and can be told to refuse: a 429 with
 ``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
 ``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
@@ -37,6 +39,17 @@ def bot_token_for(team: str) -> str:
 
 
 @dataclass
+class Upload:
+    """A file as the fake received it: announced, its bytes POSTed, then shared (or not yet)."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None  # what was POSTed to the upload URL
+    shared: dict[str, Any] | None = None  # the files.completeUploadExternal call's params
+
+
+@dataclass
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # bodies sent to response URLs
@@ -54,6 +67,7 @@ class FakeSlack:
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    uploads: dict[str, Upload] = field(default_factory=dict)  # by file id, in upload order
     held: int = 0  # posts to response URLs waiting for ``release_responses``
     _answering: asyncio.Event | None = None  # cleared by ``hold_responses``
 
@@ -70,6 +84,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/respond/{hook}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -153,6 +168,8 @@ class FakeSlack:
             )
         if method == "oauth.v2.access":
             return self._oauth_access(str(params.get("code")))
+        if method.startswith("files."):
+            return self._files(method, params)
         if method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
             channel = str(params.get("channel"))
             if channel in self.not_in_channel:
@@ -162,6 +179,45 @@ class FakeSlack:
             ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    def shared_files(self) -> list[Upload]:
+        """The uploads completed into a channel, in order."""
+        return [u for u in self.uploads.values() if u.shared is not None]
+
+    def _files(self, method: str, params: dict[str, Any]) -> web.Response:
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + 1:05d}"
+            length = int(params.get("length") or 0)
+            self.uploads[file_id] = Upload(file_id, str(params.get("filename")), length)
+            url = f"{self.base_url}/upload/{file_id}"
+            return web.json_response({"ok": True, "upload_url": url, "file_id": file_id})
+        if method == "files.completeUploadExternal":
+            channel = str(params.get("channel_id"))
+            if channel in self.not_in_channel:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            listed = json.loads(str(params.get("files") or "[]"))
+            found = [self.uploads.get(str(f.get("id"))) for f in listed]
+            if not found or any(u is None or u.content is None for u in found):
+                return web.json_response({"ok": False, "error": "file_not_found"})
+            files = []
+            for upload, entry in zip(found, listed, strict=True):
+                assert upload is not None
+                upload.shared = params
+                files.append({"id": upload.file_id, "title": entry.get("title")})
+            return web.json_response({"ok": True, "files": files})
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: Slack takes the file's bytes as the body (raw or a form's file)."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        body = await request.read()
+        if len(body) != upload.length:
+            return web.Response(status=400, text=f"expected {upload.length} bytes")
+        upload.content = body
+        await self._note()
+        return web.Response(text=f"OK - {len(body)}")
 
     def _oauth_access(self, code: str) -> web.Response:
         team = self.install_codes.get(code)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 from rich.console import Console
 
-from adapters.console.app import ConsoleChat, ReadLine
+from adapters.console.app import FILES_DIR, ConsoleChat, ReadLine
 from adapters.console.poster import ConsolePoster
 from adapters.console.translate import PLATFORM
 from bot.facade import Core, Deadline, Poster
@@ -15,9 +16,15 @@ from bot.facade import Core, Deadline, Poster
 
 class ConsoleAdapter:
     def __init__(
-        self, core: Core, console: Console, read_line: ReadLine, *, patch_stdout: bool = False
+        self,
+        core: Core,
+        console: Console,
+        read_line: ReadLine,
+        *,
+        patch_stdout: bool = False,
+        files_dir: Path = FILES_DIR,
     ) -> None:
-        self.chat = ConsoleChat(core, console)
+        self.chat = ConsoleChat(core, console, files_dir=files_dir)
         self._read_line = read_line
         self._patch_stdout = patch_stdout
         self.platform = PLATFORM

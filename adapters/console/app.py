@@ -5,6 +5,7 @@ is printed. Each card is its own message (``CONSOLE_LIMITS``), so ``react 2 :fir
 a reaction on a Slack or Discord message that shows one paper, and ``vote 2 up`` like a click on
 its button; the core records every message and sends it rebuilt after a vote.
 Text from users and from Hugging Face is always printed literally, never as terminal markup.
+A file a reply carries (a .bib export, a chart) is saved under ``files_dir`` and its path printed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text as RichText
 
-from adapters.console.render import render_reply
+from adapters.console.files import save_file
+from adapters.console.render import render_part, render_reply, render_saved
 from adapters.console.translate import (
     CHANNEL,
     PLATFORM,
@@ -47,7 +49,7 @@ from bot.facade import (
     ReactionChange,
     VoteEvent,
 )
-from bot.reply import Reply
+from bot.reply import Attachment, Reply
 
 log = logging.getLogger("paperbot.console")
 
@@ -56,6 +58,7 @@ ReadLine = Callable[[str], Awaitable[str]]  # raises EOFError at end of input
 EXIT_CODES = {Outcome.OK: 0, Outcome.USAGE: 2, Outcome.NOT_FOUND: 3, Outcome.UNAVAILABLE: 4}
 CONSOLE_CHANNEL = Channel(PLATFORM, WORKSPACE, CHANNEL)
 CONSOLE_LIMITS = MessageLimits(one_card_per_message=True)
+FILES_DIR = Path("paperbot-files")  # PAPERBOT_CONSOLE_FILES_DIR's default
 VERDICTS = {1: "👍 counted", -1: "👎 counted", 0: "your vote is withdrawn"}
 COUNTED = frozenset({Effect.RECORDED, Effect.WITHDRAWN, Effect.UNCHANGED})
 NOT_SHOWN = "the card could not be shown again (the database is busy); it will show it next time"
@@ -77,10 +80,17 @@ class ShownCard:
 class ConsoleChat:
     """One terminal conversation in the console channel."""
 
-    def __init__(self, core: Core, console: Console, user: str | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        console: Console,
+        user: str | None = None,
+        files_dir: Path = FILES_DIR,
+    ) -> None:
         self.core = core
         self.console = console
         self.user = user or console_user()
+        self.files_dir = files_dir
         self._session = uuid.uuid4().hex[:8]
         self._messages = 0
         self._cards: list[ShownCard] = []  # the last reply's cards, numbered from 1
@@ -97,9 +107,14 @@ class ConsoleChat:
         self.say(f"… {note}", "dim")
 
     async def send(self, message: Reply) -> str | None:
-        """Print one message; a message with a card becomes one that ``vote N`` acts on."""
-        for renderable in render_reply(message):
-            self.console.print(renderable)
+        """Print one message; a message with a card becomes one that ``vote N`` acts on, and a
+        file is saved under ``files_dir``, its path printed."""
+        for part in message.parts:
+            if isinstance(part, Attachment):
+                path = await asyncio.to_thread(save_file, self.files_dir, part)
+                self.console.print(render_saved(part, path))
+            else:
+                self.console.print(render_part(part, message.outcome))
         if not message.papers:
             return None
         self._messages += 1

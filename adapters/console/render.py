@@ -6,6 +6,7 @@ title containing ``[/x]`` or ``*bold*`` is shown exactly as typed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import assert_never
 
 from rich.console import Group, RenderableType
@@ -13,6 +14,7 @@ from rich.panel import Panel
 from rich.text import Text as RichText
 
 from bot.reply import (
+    Attachment,
     Code,
     Heading,
     Link,
@@ -28,6 +30,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    size_label,
     submission_line,
 )
 
@@ -49,8 +52,26 @@ def render_part(part: Part, outcome: Outcome = Outcome.OK) -> RenderableType:
             return render_card(part)
         case VoterList():
             return render_voters(part)
+        case Attachment():
+            return render_file(part)
         case _:
             assert_never(part)
+
+
+def render_file(file: Attachment) -> RichText:
+    """A file not saved (``render_reply`` alone): its title, name and size."""
+    text = RichText("📎 ", style="bold")
+    text.append(file.title, style="bold")
+    text.append(f"  {file.filename}, {size_label(file.size)}", style="dim")
+    return text
+
+
+def render_saved(file: Attachment, path: Path) -> RichText:
+    """A file the chat saved: what it is, and the path to open it at."""
+    text = render_file(file)
+    text.append("\nsaved to ", style="dim")
+    text.append(str(path), style="blue")
+    return text
 
 
 def render_spans(spans: tuple[Span, ...], style: str = "") -> RichText:

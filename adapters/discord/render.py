@@ -13,6 +13,7 @@ part adds, so the core's splitter keeps a message within ``DISCORD_LIMITS``.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from typing import assert_never
@@ -23,6 +24,7 @@ import discord
 from adapters.discord.buttons import VoteButton
 from bot.facade import MessageLimits
 from bot.reply import (
+    Attachment,
     Code,
     Heading,
     Link,
@@ -82,6 +84,8 @@ def render_spans(spans: tuple[Span, ...]) -> str:
         match span:
             case str():
                 out.append(escape(span))
+            case Code(text=text) if "\n" in text:  # a code block
+                out.append("```\n" + text.replace("```", "ˋˋˋ") + "\n```")
             case Code(text=text):
                 out.append("`" + text.replace("`", "ˋ") + "`" if text else "")
             case Person(user_id=user_id):
@@ -121,7 +125,7 @@ def _fitting_url(url: str | None) -> str | None:
     return safe if len(safe) <= MAX_URL else None
 
 
-def render_text_part(part: Heading | Text | VoterList) -> str:
+def render_text_part(part: Heading | Text | VoterList | Attachment) -> str:
     match part:
         case Heading(spans=spans):
             return f"**{render_spans(spans)}**"
@@ -140,8 +144,16 @@ def render_text_part(part: Heading | Text | VoterList) -> str:
                 who = render_spans((Person(voter.user_id),))
                 lines.append(f"{mark} {who} · {escape(how)} · <t:{int(voter.at.timestamp())}:R>")
             return "\n".join(lines)
+        case Attachment(title=title):  # the file itself goes with the message (``files``)
+            return f"📎 {escape_within(title, MAX_TITLE)}"
         case _:
             assert_never(part)
+
+
+def render_file(file: Attachment) -> discord.File:
+    """A message attachment: discord.py sends it as ``files[n]`` of a multipart body beside
+    ``payload_json``. A new ``File`` each time: one is read once when sent."""
+    return discord.File(io.BytesIO(file.content), filename=file.filename, description=file.title)
 
 
 def author_name(author: str) -> str:
@@ -213,7 +225,7 @@ def measure(part: Part) -> int:
     match part:
         case PaperCard():
             return len(render_card(part))
-        case Heading() | Text() | VoterList():
+        case Heading() | Text() | VoterList() | Attachment():
             return len(render_text_part(part)) + 1
         case _:
             assert_never(part)
@@ -229,11 +241,12 @@ DIGEST_LIMITS = MessageLimits(
 
 @dataclass(slots=True)
 class DiscordMessage:
-    """What to pass to ``send``/``edit``: content, embeds and the vote buttons."""
+    """What to pass to ``send``/``edit``: content, embeds, the vote buttons and any files."""
 
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
 
     def send_kwargs(self) -> dict[str, object]:
         kwargs: dict[str, object] = {
@@ -243,6 +256,8 @@ class DiscordMessage:
         }
         if self.view is not None:
             kwargs["view"] = self.view
+        if self.files:  # only on a new message: a message with a file is never edited
+            kwargs["files"] = self.files
         return kwargs
 
 
@@ -262,6 +277,7 @@ def render_reply(reply: Reply) -> DiscordMessage:
     votable = [card for card in cards if card.votable]
     if votable:
         message.view = vote_view(votable)
+    message.files = [render_file(file) for file in reply.attachments]
     return message
 
 

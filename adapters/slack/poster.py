@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.counted import CountingWebClient, ErrorSink
 from adapters.slack.render import DIGEST_LIMITS, render_reply
 from bot.facade import Channel, MessageLimits, PostRejected
-from bot.reply import Reply
+from bot.reply import Attachment, Reply
 
 DEFAULT_API_URL = "https://slack.com/api/"
 POST_INTERVAL = 1.0  # Slack allows about one message a second per channel
@@ -119,8 +119,11 @@ async def post_message(
     message: Reply,
     token: str | None = None,
 ) -> str:
-    """Post one message; returns its ``ts``. Raises ``SlackApiError`` like the client does.
-    ``token`` overrides the client's own (a workspace's bot token in OAuth mode)."""
+    """Post one message; returns its ``ts`` (a file's id for a file). Raises ``SlackApiError``
+    like the client does. ``token`` overrides the client's own (a workspace's bot token in OAuth
+    mode). A message that is a file (``split_reply`` gives each its own) is uploaded instead."""
+    if message.attachments:
+        return await upload_file(client, pacer, channel_id, message.attachments[0], token)
     rendered = render_reply(message)
     as_bot: dict[str, Any] = {} if token is None else {"token": token}
 
@@ -135,6 +138,35 @@ async def post_message(
         return str(response["ts"])
 
     return await pacer.run(channel_id, post)
+
+
+async def upload_file(
+    client: AsyncWebClient,
+    pacer: ChannelPacer,
+    channel_id: str,
+    file: Attachment,
+    token: str | None = None,
+    thread_ts: str | None = None,
+) -> str:
+    """Share a file in a channel (or a thread) by Slack's external upload: an upload URL from
+    ``files.getUploadURLExternal``, the bytes POSTed there, then ``files.completeUploadExternal``
+    with the channel (slack_sdk's ``files_upload_v2`` makes the three calls). Needs the
+    ``files:write`` scope. Returns the file's id."""
+    as_bot: dict[str, Any] = {} if token is None else {"token": token}
+
+    async def upload() -> str:
+        response = await client.files_upload_v2(
+            channel=channel_id,
+            content=file.content,
+            filename=file.filename,
+            title=file.title,
+            alt_txt=file.title if file.media_type.startswith("image/") else None,
+            thread_ts=thread_ts,
+            **as_bot,
+        )
+        return str(response["file"]["id"])
+
+    return await pacer.run(channel_id, upload)
 
 
 BotToken = Callable[[str], Awaitable[str | None]]

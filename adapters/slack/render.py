@@ -15,6 +15,7 @@ from typing import Any, assert_never
 
 from bot.facade import MessageLimits, vote_action_id
 from bot.reply import (
+    Attachment,
     Code,
     Heading,
     Link,
@@ -28,6 +29,7 @@ from bot.reply import (
     authors_line,
     how_voted,
     plural,
+    size_label,
     span_text,
     submission_line,
 )
@@ -39,6 +41,7 @@ MAX_MESSAGE_CHARS = 40_000
 MAX_SECTION_CHARS = 3_000
 MAX_HEADER_CHARS = 150
 MAX_FALLBACK_CHARS = 3_000
+CODE_FENCE = "```"
 BLOCK_COST = MAX_MESSAGE_CHARS // MAX_BLOCKS  # a block uses 1/50 of a message, whatever it holds
 MAX_AUTHORS = 8
 MAX_SUMMARY = 600
@@ -61,8 +64,17 @@ class SlackMessage:
 
 def escape(text: str) -> str:
     """Literal text for mrkdwn: entities for ``& < >``, markup characters defused."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _FORMATTING.sub("\\1\u200b", text)
+    return _FORMATTING.sub("\\1\u200b", _entities(text))
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code_block(text: str, limit: int | None = None) -> str:
+    """Text as a fenced code block, cut to ``limit`` characters inside the fences."""
+    inner = _entities(text).replace(CODE_FENCE, "ˋˋˋ")
+    return f"{CODE_FENCE}{inner if limit is None else _cut(inner, limit)}{CODE_FENCE}"
 
 
 def _link_label(text: str) -> str:
@@ -73,9 +85,10 @@ def mrkdwn_span(span: Span) -> str:
     match span:
         case str():
             return escape(span)
+        case Code(text=code) if "\n" in code:
+            return code_block(code)
         case Code(text=code):
-            clean = code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            return f"`{clean.replace('`', 'ˋ')}`"
+            return f"`{_entities(code).replace('`', 'ˋ')}`"
         case Person(user_id=user_id):
             return f"<@{user_id}>" if _USER_ID.match(user_id) else escape(f"@{user_id}")
         case Link(url=url, label=label):
@@ -128,8 +141,29 @@ def render_part(part: Part) -> list[Block]:
             return render_card(part)
         case VoterList():
             return render_voters(part)
+        case Attachment():
+            return render_file_preview(part)
         case _:
             assert_never(part)
+
+
+NO_FILES_HERE = "Slack cannot attach a file to an answer only you see, so here is its text"
+NO_PREVIEW = "Slack cannot attach a file to an answer only you see; ask in a channel I am in"
+
+
+def render_file_preview(file: Attachment) -> list[Block]:
+    """A file where Slack takes none (an ephemeral answer): its name, and its text as a code
+    block (cut to one section, and said so), or a line saying it could not be attached."""
+    head = f"📎 *{_link_label(file.title)}* · {escape(file.filename)}, {size_label(file.size)}"
+    blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": head}}]
+    if file.preview_text is None:
+        return [*blocks, {"type": "context", "elements": [_mrkdwn(NO_PREVIEW + ".", 300)]}]
+    room = MAX_SECTION_CHARS - 2 * len(CODE_FENCE)
+    fits = len(_entities(file.preview_text)) <= room
+    note = NO_FILES_HERE + ("." if fits else f", cut at {room:,} characters.")
+    fenced = code_block(file.preview_text, room)
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": fenced}})
+    return [*blocks, {"type": "context", "elements": [_mrkdwn(note, 300)]}]
 
 
 def _mrkdwn(text: str, limit: int) -> Block:
@@ -209,6 +243,8 @@ def fallback_text(reply: Reply) -> str:
                 lines.append(escape("".join(span_text(s) for s in part.spans)))
             case PaperCard(paper=paper) | VoterList(paper=paper):
                 lines.append(escape(paper.title))
+            case Attachment(title=title):
+                lines.append(escape(title))
             case _:
                 assert_never(part)
     return _cut("\n".join(lines), MAX_FALLBACK_CHARS) or "paperbot"

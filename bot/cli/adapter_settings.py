@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
@@ -130,9 +131,11 @@ class DiscordSettings(SettingsModel):
 
 
 class ConsoleSettings(SettingsModel):
-    """Whether ``paperbot run`` serves the terminal chat too."""
+    """Whether ``paperbot run`` serves the terminal chat too, and where it saves files."""
 
     console: Flag = False
+    # Files a reply carries (a .bib export, the weekly report's chart) are saved here.
+    console_files_dir: Path = Path("paperbot-files")
 
 
 class HealthSettings(SettingsModel):
@@ -179,6 +182,11 @@ def _switched_on(env: Mapping[str, str], prefix: str, switches: tuple[str, ...])
 
 def load_health_settings(env: Mapping[str, str] | None = None) -> HealthSettings:
     return load(HealthSettings, gather(env))
+
+
+def console_files_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the terminal chat saves the files replies carry."""
+    return load(ConsoleSettings, gather(env)).console_files_dir
 
 
 def load_adapter_settings(env: Mapping[str, str] | None = None) -> AdapterSettings:

@@ -18,6 +18,7 @@ from bot.cli.adapter_settings import (
     AdapterSettings,
     DiscordSettings,
     SlackSettings,
+    console_files_dir,
     load_adapter_settings,
     reveal,
 )
@@ -100,10 +101,12 @@ def console_adapter(core: Core, console: Console) -> Adapter:
     from adapters.console.adapter import ConsoleAdapter
     from adapters.console.app import prompt_reader, stdin_reader
 
+    files = console_files_dir()
     if sys.stdin.isatty():
         history = Path(user_data_dir("paperbot", appauthor=False)) / "shell_history"
-        return ConsoleAdapter(core, console, prompt_reader(history), patch_stdout=True)
-    return ConsoleAdapter(core, console, stdin_reader())
+        reader = prompt_reader(history)
+        return ConsoleAdapter(core, console, reader, patch_stdout=True, files_dir=files)
+    return ConsoleAdapter(core, console, stdin_reader(), files_dir=files)
 
 
 async def cmd_discord_sync(_settings: Settings, console: Console, args: Namespace) -> int:
@@ -152,5 +155,5 @@ async def ask_console(core: Core, console: Console, text: str) -> int:
     """``paperbot ask``: one line through the console adapter; the exit code says how it went."""
     from adapters.console.app import EXIT_CODES, ConsoleChat
 
-    reply: Reply = await ConsoleChat(core, console).ask(text)
+    reply: Reply = await ConsoleChat(core, console, files_dir=console_files_dir()).ask(text)
     return EXIT_CODES.get(reply.outcome, EXIT_CODES[Outcome.UNAVAILABLE])

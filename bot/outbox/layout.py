@@ -10,7 +10,19 @@ from __future__ import annotations
 import json
 from typing import Any, assert_never
 
-from bot.reply import Code, Heading, Link, PaperCard, Part, Person, Reply, Span, Text, VoterList
+from bot.reply import (
+    Attachment,
+    Code,
+    Heading,
+    Link,
+    PaperCard,
+    Part,
+    Person,
+    Reply,
+    Span,
+    Text,
+    VoterList,
+)
 
 Layout = list[dict[str, Any]]
 
@@ -34,6 +46,8 @@ def _encode_part(part: Part) -> dict[str, Any]:
             return {"card": paper.id, "rank": rank, "votable": votable}
         case VoterList(paper=paper):
             return {"voters": paper.id}
+        case Attachment(filename=filename):  # a file is not posted again: its name stands in
+            return {"text": [f"📎 {filename}"], "tone": "muted"}
         case _:
             assert_never(part)
 
