@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.commands.about import ABOUT
 from bot.commands.dispatch import Dispatcher
+from bot.commands.export import EXPORT
 from bot.commands.help import help_command
 from bot.commands.paper import PAPER
 from bot.commands.reading import DONE, READING, SAVE
@@ -27,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     SAVE,
     READING,
     DONE,
+    EXPORT,
     *SUBSCRIPTION_COMMANDS,
     ABOUT,
 )
