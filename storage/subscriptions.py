@@ -1,4 +1,4 @@
-"""Digest subscriptions: one per channel and kind (daily, weekly), as core dataclasses."""
+"""Subscriptions: one per channel and kind (daily, weekly, report), as core dataclasses."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.model import Channel
-from bot.model.digests import DAY_NAMES, DigestSpec, Kind, Subscription
+from bot.model.digests import DAY_NAMES, SUBSCRIPTION_KINDS, DigestSpec, Kind, Subscription
 from storage.digest_runs import as_utc
 from storage.tables import SubscriptionRow
 
 
 def to_subscription(row: SubscriptionRow) -> Subscription:
     hour, minute = (int(part) for part in row.local_time.split(":"))
-    kind: Kind = "weekly" if row.kind == "weekly" else "daily"
+    kind: Kind = next((k for k in SUBSCRIPTION_KINDS if k == row.kind), "daily")
     spec = DigestSpec(
         kind=kind,
         local_time=time(hour, minute),

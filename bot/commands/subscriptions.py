@@ -27,8 +27,8 @@ from bot.digests.window import DigestWindow, window_at, window_for
 from bot.model import Channel, Paper
 from bot.model.digests import (
     FINAL,
-    KINDS,
     MON_FRI,
+    SUBSCRIPTION_KINDS,
     DigestRun,
     DigestSpec,
     Kind,
@@ -37,6 +37,7 @@ from bot.model.digests import (
     describe_weekdays,
 )
 from bot.reply import Code, Heading, Outcome, Part, Person, Reply, Span, Text, text_reply
+from bot.reports.compose import build_report
 from bot.scheduling.triggers import digest_trigger, next_fire
 from bot.sources.errors import SourceError
 from bot.usage import UsageError
@@ -95,8 +96,11 @@ async def run_subscribe(ctx: Context, args: str) -> Reply:
     assert saved.id is not None
     ctx.deps.schedule.subscription_changed(saved.id)
     verb = "Updated" if any(s.spec.kind == spec.kind for s in existing) else "Subscribed"
+    what = "gets the" if spec.kind == "report" else "'s digest goes out"
     parts: list[Part] = [
-        Text(f"{verb}: this channel's digest goes out {spec.describe()}."),
+        Text(
+            f"{verb}: this channel{' ' if spec.kind == 'report' else ''}{what} {spec.describe()}."
+        ),
         Text(next_run_line(spec, now), "muted"),
     ]
     return Reply(tuple(parts))
@@ -110,7 +114,7 @@ async def run_unsubscribe(ctx: Context, args: str) -> Reply:
     removed = await ctx.deps.db.write(partial(delete_subscriptions, channel=channel, kind=kind))
     for subscription_id in removed:
         ctx.deps.schedule.subscription_removed(subscription_id)
-    what = f"{kind} digest" if kind else "digests"
+    what = "team report" if kind == "report" else f"{kind} digest" if kind else "digests"
     if not removed:
         return text_reply(f"This channel has no {what} to stop.")
     return text_reply(f"Stopped this channel's {what}.")
@@ -203,9 +207,23 @@ async def _fresh_papers(ctx: Context, window: DigestWindow) -> tuple[list[Paper]
 
 def _pick(subs: Sequence[Subscription], kind: Kind | None) -> Subscription | None:
     for sub in subs:
-        if kind is None or sub.spec.kind == kind:
+        if sub.spec.kind == kind or (kind is None and sub.spec.kind != "report"):
             return sub
     return None
+
+
+async def _report_now(ctx: Context, sub: Subscription | None) -> Reply:
+    """``digest now report``: the team report of the seven days up to now, chart included; it
+    claims no run, so the scheduled report still goes out."""
+    now = ctx.deps.clock()
+    if sub is None:
+        spec = DigestSpec("report", timezone=ctx.deps.settings.timezone, weekdays=(4,))
+        sub = Subscription(ctx.channel, spec, created_by=ctx.invocation.user)
+    window = window_for("report", now.astimezone(sub.spec.zone).date())
+    reply = await build_report(ctx.deps, sub, window, now)
+    if reply is None:
+        return text_reply("No votes in the last four weeks and no saves this week: no report yet.")
+    return reply
 
 
 async def run_digest(ctx: Context, args: str) -> Reply:
@@ -216,6 +234,8 @@ async def run_digest(ctx: Context, args: str) -> Reply:
     channel = ctx.channel
     subs = await ctx.deps.db.read(partial(channel_subscriptions, channel=channel))
     sub = _pick(subs, kind)
+    if kind == "report":
+        return await _report_now(ctx, sub)
     notes: list[str] = []
     if sub is None:
         weekdays = (0,) if kind == "weekly" else MON_FRI
@@ -252,8 +272,8 @@ async def run_digest(ctx: Context, args: str) -> Reply:
 
 SUBSCRIBE = Command(
     name="subscribe",
-    usage='subscribe [daily|weekly] [HH:MM] [Area/City | City] [mon-fri] [top N] [keywords "a, b"] '
-    '[org "NAME"] [authors "A, B"] [min-upvotes N]',
+    usage="subscribe [daily|weekly|report] [HH:MM] [Area/City | City] [mon-fri] [top N] "
+    '[keywords "a, b"] [org "NAME"] [authors "A, B"] [min-upvotes N]',
     summary="post the trending papers to this channel on a schedule",
     handler=run_subscribe,
     examples=(
@@ -261,9 +281,12 @@ SUBSCRIBE = Command(
         "subscribe weekly mon 08:30 America/New_York top 10 min-upvotes 20",
         'subscribe daily 09:00 Munich org "Google DeepMind"',
         'subscribe weekly fri 16:00 San Francisco authors "Yann LeCun, Fei-Fei Li"',
+        "subscribe report weekly fri 16:00 Europe/Berlin",
     ),
     options=(
-        Option("kind", "A daily or a weekly digest", choices=KINDS),
+        Option(
+            "kind", "A daily or a weekly digest, or the team report", choices=SUBSCRIPTION_KINDS
+        ),
         Option("time", "Local time of day, HH:MM (default 09:00)", low=4, high=5),
         Option(
             "timezone",
@@ -315,11 +338,15 @@ SUBSCRIBE = Command(
 )
 UNSUBSCRIBE = Command(
     name="unsubscribe",
-    usage="unsubscribe [daily|weekly]",
-    summary="stop this channel's digests (both, or one kind)",
+    usage="unsubscribe [daily|weekly|report]",
+    summary="stop this channel's digests and report (all, or one kind)",
     handler=run_unsubscribe,
-    examples=("unsubscribe", "unsubscribe weekly"),
-    options=(Option("kind", "Only the daily or only the weekly digest", choices=KINDS),),
+    examples=("unsubscribe", "unsubscribe weekly", "unsubscribe report"),
+    options=(
+        Option(
+            "kind", "Only the daily or weekly digest, or the report", choices=SUBSCRIPTION_KINDS
+        ),
+    ),
 )
 SUBSCRIPTIONS = Command(
     name="subscriptions",
@@ -330,11 +357,17 @@ SUBSCRIPTIONS = Command(
 )
 DIGEST = Command(
     name="digest",
-    usage="digest now [daily|weekly]",
-    summary="show this channel's digest right now",
+    usage="digest now [daily|weekly|report]",
+    summary="show this channel's digest (or its team report) right now",
     handler=run_digest,
-    examples=("digest now", "digest now weekly"),
-    options=(Option("kind", "The daily (default) or the weekly digest", choices=KINDS),),
+    examples=("digest now", "digest now weekly", "digest now report"),
+    options=(
+        Option(
+            "kind",
+            "The daily (default) or weekly digest, or the report",
+            choices=SUBSCRIPTION_KINDS,
+        ),
+    ),
     words="digest now",
 )
 SUBSCRIPTION_COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS, DIGEST)

@@ -1,10 +1,11 @@
 """``subscribe`` arguments -> a validated ``DigestSpec``; liberal in order and spelling.
 
-Accepted, in any order: ``daily|weekly``; a time (``09:00``, ``9:30``, ``9am``, ``at 9``); an
-IANA zone (``Europe/Berlin``, ``tz:utc``); days (``weekdays``, ``mon-fri``, ``mon,wed,fri``,
-``on tuesday``, ``every day``); ``top 5``; ``keywords "rlhf, reward model"`` (or the words that
-follow up to the next option), and likewise ``org "Google DeepMind"`` and ``authors "A, B"``;
-``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
+Accepted, in any order: ``daily|weekly``, or ``report`` (the weekly team report, which
+``weekly`` may accompany: ``report weekly fri 16:00``); a time (``09:00``, ``9:30``, ``9am``,
+``at 9``); an IANA zone (``Europe/Berlin``, ``tz:utc``); days (``weekdays``, ``mon-fri``,
+``mon,wed,fri``, ``on tuesday``, ``every day``); ``top 5``; ``keywords "rlhf, reward model"``
+(or the words that follow up to the next option), and likewise ``org "Google DeepMind"`` and
+``authors "A, B"``; ``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
 Anything else is a ``UsageError`` that names the word it could not place.
 """
 
@@ -22,7 +23,7 @@ from bot.digests.subscription import (
     validate_spec,
     zones_of_city,
 )
-from bot.model.digests import MON_FRI, DigestSpec, Kind
+from bot.model.digests import MON_FRI, SUBSCRIPTION_KINDS, DigestSpec, Kind
 from bot.usage import UsageError
 
 _DAYS = {
@@ -136,7 +137,7 @@ def _is_option(word: str) -> bool:
     lower = word.lower()
     return (
         lower in _KEYS
-        or lower in ("daily", "weekly")
+        or lower in ("daily", "weekly", "report")
         or bool(_TIME.match(word) and ":" in word)
         or "/" in word
     )
@@ -234,9 +235,15 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
         lower = word.lower()
         key = _KEYS.get(lower)
         i += 1
-        if lower in ("daily", "weekly"):
+        if lower == "weekly" and draft.kind == "report":
+            continue  # "report weekly": the report is weekly anyway
+        if lower in ("daily", "weekly", "report"):
+            if lower == "report" and draft.kind == "weekly":
+                draft.seen.discard("kind (daily or weekly)")
             draft.set_once("kind (daily or weekly)")
-            draft.kind = "daily" if lower == "daily" else "weekly"
+            draft.kind = (
+                "daily" if lower == "daily" else "weekly" if lower == "weekly" else "report"
+            )
         elif key == "time":
             draft.set_once("time")
             draft.local_time = parse_time(_need(tokens, i, "the time, e.g. at 09:00"))
@@ -291,21 +298,25 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             i += taken - 1
         else:
             raise UsageError(
-                f"I don't know what {word[:30]!r} means here. Options: daily|weekly, a time "
+                f"I don't know what {word[:30]!r} means here. Options: daily|weekly|report, a time "
                 "(09:00), a time zone (Europe/Berlin or a city), days (mon-fri), top N, "
                 'keywords "a, b", org "NAME", authors "A, B", min-upvotes N.'
             )
     return _finish(draft, default_timezone)
 
 
+REPORT_DAY, REPORT_TIME = 4, time(16, 0)  # the team report's default: Friday afternoon
+
+
 def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
     kind: Kind = draft.kind or "daily"
     weekdays = draft.weekdays
     if weekdays is None:
-        weekdays = MON_FRI if kind == "daily" else (0,)
+        weekdays = MON_FRI if kind == "daily" else (REPORT_DAY,) if kind == "report" else (0,)
+    default_time = REPORT_TIME if kind == "report" else time(9, 0)
     spec = DigestSpec(
         kind=kind,
-        local_time=draft.local_time or time(9, 0),
+        local_time=draft.local_time or default_time,
         timezone=draft.timezone or default_timezone,
         weekdays=weekdays,
         top_n=5 if draft.top_n is None else draft.top_n,
@@ -318,10 +329,12 @@ def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
 
 
 def parse_kind(text: str) -> Kind | None:
-    """``unsubscribe [daily|weekly]`` and ``digest now [daily|weekly]``: the kind, or None."""
+    """``unsubscribe [daily|weekly|report]`` and ``digest now [daily|weekly|report]``: the
+    kind, or None."""
     words = text.lower().split()
     if not words:
         return None
-    if len(words) == 1 and words[0] in ("daily", "weekly"):
-        return "daily" if words[0] == "daily" else "weekly"
-    raise UsageError("Say daily or weekly, or nothing for both.")
+    found = next((k for k in SUBSCRIPTION_KINDS if [k] == words), None)
+    if found is None:
+        raise UsageError("Say daily, weekly or report, or nothing for all.")
+    return found

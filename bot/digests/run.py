@@ -44,6 +44,7 @@ from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
 from bot.reply import Reply
 from bot.reply_split import split_reply
+from bot.reports.compose import build_report
 from bot.sources.errors import SourceError
 from storage.digest_runs import (
     claim_run,
@@ -69,7 +70,7 @@ RetryPlanner = Callable[[DigestRun, datetime], None]
 
 def window_of(kind: Kind, digest_date: date) -> DigestWindow:
     """The window a stored run covers (its digest date is the window's first day)."""
-    last = digest_date if kind == "daily" else digest_date + timedelta(days=6)
+    last = digest_date if kind == "daily" else digest_date + timedelta(days=6)  # a week
     return DigestWindow(kind, digest_date, last)
 
 
@@ -245,6 +246,8 @@ class DigestRunner:
         self, sub: Subscription, window: DigestWindow, run: DigestRun
     ) -> RunState | None:
         poster = self.posters[sub.channel.platform]
+        if sub.spec.kind == "report":
+            return await self._report(sub, window, run, poster)
         if run.paper_ids:  # a retry: finish the digest chosen the first time
 
             def frozen(session: Session) -> Reply:
@@ -286,6 +289,19 @@ class DigestRunner:
         if reply is None:
             self._lost(sub, run)
             return None
+        return await self._post(sub, window, run, poster, split_reply(reply, poster.limits))
+
+    async def _report(
+        self, sub: Subscription, window: DigestWindow, run: DigestRun, poster: Poster
+    ) -> RunState | None:
+        """The team report: read up to the fire (``due_at``), so a retry composes the same one
+        and resumes after the messages already sent, like a digest; skipped when the team did
+        nothing in four weeks."""
+        assert run.due_at is not None
+        reply = await build_report(self.deps, sub, window, run.due_at)
+        if reply is None:
+            reason = f"no votes in four weeks and no saves in {window.label()}"
+            return await self._finish(run, RunState.SKIPPED, error=reason)
         return await self._post(sub, window, run, poster, split_reply(reply, poster.limits))
 
     async def _post(

@@ -6,7 +6,7 @@ import difflib
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.model.digests import KINDS, DigestSpec
+from bot.model.digests import SUBSCRIPTION_KINDS, DigestSpec
 from bot.usage import UsageError
 
 MAX_TOP_N = 20
@@ -50,18 +50,23 @@ def validate_spec(spec: DigestSpec) -> DigestSpec:
         raise UsageError(
             f"{spec.timezone[:64]!r} is not a time zone I know. {timezone_hint(spec.timezone)}"
         )
-    if spec.kind not in KINDS:
+    if spec.kind not in SUBSCRIPTION_KINDS:
         raise UsageError(f"A digest is daily or weekly, not {spec.kind!r}.")
+    if spec.kind == "report" and spec.filters():
+        raise UsageError(
+            "The team report covers the team's votes and saves: it takes no keywords, org, "
+            "authors or min-upvotes."
+        )
     if not spec.weekdays:
         raise UsageError("Pick at least one day of the week.")
     if any(d not in range(7) for d in spec.weekdays) or len(set(spec.weekdays)) != len(
         spec.weekdays
     ):
         raise UsageError("Each day of the week may appear once.")
-    if spec.kind == "weekly" and len(spec.weekdays) != 1:
+    if spec.kind != "daily" and len(spec.weekdays) != 1:
         raise UsageError(
-            "A weekly digest goes out on one day of the week (e.g. weekly mon 09:00); "
-            "for several days a week, subscribe daily."
+            f"A {'team report' if spec.kind == 'report' else 'weekly digest'} goes out on one "
+            "day of the week (e.g. weekly mon 09:00); for several days a week, subscribe daily."
         )
     if not 1 <= spec.top_n <= MAX_TOP_N:
         raise UsageError(f"top takes a number from 1 to {MAX_TOP_N}.")

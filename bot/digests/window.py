@@ -8,6 +8,9 @@ fires map to the same Friday and post nothing again.)
 
 Weekly: the previous ISO week, Monday to Sunday.
 
+Report (the weekly team report): the seven local days that end on the day of the fire, that
+day included; its votes and saves are counted up to the fire itself.
+
 The window's ``digest_date`` (the day, or the Monday of the week) is the run key in
 ``digest_run``, so two fires on the same local date (a DST fall-back repeats 01:00-02:00) or fires
 that cover the same day can never post twice.
@@ -44,6 +47,8 @@ class DigestWindow:
         return tuple(day for day in self.days if day.weekday() < SATURDAY)
 
     def title(self) -> str:
+        if self.kind == "report":
+            return f"Team report: the week of {self.first:%d %b} – {self.last:%d %b %Y}"
         if self.kind == "daily":
             return f"Daily digest: Hugging Face papers of {self.first:%a %d %b %Y}"
         week = self.first.isocalendar()
@@ -51,6 +56,8 @@ class DigestWindow:
         return f"Weekly digest: Hugging Face papers of week {week.week} ({span})"
 
     def label(self) -> str:
+        if self.kind == "report":
+            return f"the week to {self.last:%a %d %b}"
         if self.kind == "daily":
             return f"{self.first:%a %d %b}"
         return f"week {self.first.isocalendar().week} ({self.first:%d %b} – {self.last:%d %b})"
@@ -68,6 +75,8 @@ def window_for(kind: Kind, local_date: date) -> DigestWindow:
     if kind == "daily":
         day = latest_weekday_before(local_date)
         return DigestWindow(kind, day, day)
+    if kind == "report":
+        return DigestWindow(kind, local_date - timedelta(days=6), local_date)
     monday = local_date - timedelta(days=local_date.weekday() + 7)
     return DigestWindow(kind, monday, monday + timedelta(days=6))
 

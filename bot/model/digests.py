@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from bot.model import Channel
 
-Kind = Literal["daily", "weekly"]
-KINDS: tuple[Kind, ...] = ("daily", "weekly")
+Kind = Literal["daily", "weekly", "report"]
+KINDS: tuple[Kind, ...] = ("daily", "weekly")  # digests of Hugging Face's papers
+# A channel may have one of each: the two digests, and the weekly team report (bot/reports/).
+SUBSCRIPTION_KINDS: tuple[Kind, ...] = (*KINDS, "report")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MON_FRI = (0, 1, 2, 3, 4)
 
@@ -45,7 +47,8 @@ class DigestSpec:
 
     def describe(self) -> str:
         """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
-        text = f"{self.kind} at {self.local_time:%H:%M} {self.timezone}, "
+        kind = "weekly team report" if self.kind == "report" else self.kind
+        text = f"{kind} at {self.local_time:%H:%M} {self.timezone}, "
         text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
         return ", ".join([text, *self.filters()])
 

@@ -160,7 +160,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("kw a daily keywords b", "Give the keywords once."),
         (
             "fortnightly",
-            "I don't know what 'fortnightly' means here. Options: daily|weekly, a time (09:00), "
+            "I don't know what 'fortnightly' means here. Options: daily|weekly|report, a time (09:00), "
             'a time zone (Europe/Berlin or a city), days (mon-fri), top N, keywords "a, b", '
             'org "NAME", authors "A, B", min-upvotes N.',
         ),
@@ -219,10 +219,11 @@ def test_kind_argument() -> None:
     assert parse_kind("") is None
     assert parse_kind(" Weekly ") == "weekly"
     assert parse_kind("DAILY") == "daily"
+    assert parse_kind("report") == "report"
     for text in ("monthly", "daily weekly"):
         with pytest.raises(UsageError) as refused:
             parse_kind(text)
-        assert str(refused.value) == "Say daily or weekly, or nothing for both."
+        assert str(refused.value) == "Say daily, weekly or report, or nothing for all."
 
 
 LONGEST_KEYWORD = "k" * MAX_KEYWORD_LENGTH
