@@ -1,0 +1,122 @@
+"""The weekly team report: composed from the votes and saves in the database, posted exactly once
+through the digest runner, with a real PNG chart of the votes per day."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from matplotlib.image import imread
+
+from bot.model.digests import RunState
+from bot.reply import Attachment, PaperCard, Reply, Text
+from bot.reports.chart import PNG_SIGNATURE
+from bot.votes.events import ButtonVote
+from bot.votes.service import VoteRecorder
+from storage.papers import upsert_papers
+from storage.reading import Reader, save_paper
+from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, make_desk, paper
+
+FRI_1600_BERLIN = local("2026-06-12 16:00", "Europe/Berlin")
+MONDAY = datetime(2026, 6, 8, 10, tzinfo=UTC)
+PAPERS = [paper(f"2606.0000{n}", date(2026, 6, 1), 10, f"Paper {n}") for n in range(1, 6)]
+
+
+async def vote(desk: Desk, user: str, paper_id: str, value: int, at: datetime, n: int) -> None:
+    click = ButtonVote(PLATFORM, WORKSPACE, "C9", user, paper_id, value, f"e{n}", at)
+    await VoteRecorder(desk.deps).record(click)
+
+
+async def a_team_week(desk: Desk) -> None:
+    """Three people vote this week (and one three weeks ago), two save paper 3, one paper 4."""
+    desk.db.write_now(lambda s: upsert_papers(s, PAPERS))
+    week = [
+        ("U1", "2606.00002", 1), ("U2", "2606.00002", 1), ("U3", "2606.00002", -1),
+        ("U1", "2606.00001", 1), ("U2", "2606.00005", -1),
+    ]  # fmt: skip
+    for n, (user, paper_id, value) in enumerate(week):
+        await vote(desk, user, paper_id, value, MONDAY + timedelta(days=n % 3), n)
+    await vote(desk, "U4", "2606.00003", 1, MONDAY - timedelta(days=21), 99)
+    await vote(desk, "U5", "2606.00004", 1, FRI_1600_BERLIN + timedelta(minutes=5), 100)  # after
+    for user, paper_id in (("U1", "2606.00003"), ("U2", "2606.00003"), ("U3", "2606.00004")):
+        reader = Reader(PLATFORM, WORKSPACE, user)
+        desk.db.write_now(lambda s: save_paper(s, reader, paper_id, "C1", MONDAY))  # noqa: B023
+
+
+def whole(posts: list[Reply]) -> tuple[str, list[PaperCard], list[Attachment]]:
+    parts = [part for reply in posts for part in reply.parts]
+    text = "\n".join(p.text for p in parts if isinstance(p, Text))
+    cards = [p for p in parts if isinstance(p, PaperCard)]
+    return text, cards, [p for p in parts if isinstance(p, Attachment)]
+
+
+async def test_the_report_counts_the_weeks_votes_and_saves_and_charts_four_weeks(
+    desk: Desk,
+) -> None:
+    await a_team_week(desk)
+    desk.poster.one_card_per_message = True
+    sub = desk.subscribe("report weekly fri 16:00 Europe/Berlin")
+    assert sub.spec.kind == "report"
+
+    assert await desk.fire(sub, FRI_1600_BERLIN) is RunState.POSTED
+
+    posts = [post.reply for post in desk.poster.in_channel()]
+    text, cards, files = whole(posts)
+    assert "3 people cast 5 votes; 3 papers saved to reading lists." in text
+    # Score this week: paper 2 +1 (two up, one down), paper 1 +1 (one up); paper 5 only down.
+    assert [c.paper.id for c in cards] == ["2606.00002", "2606.00001"]
+    assert "1. this week: score +1 · 👍 2 · 👎 1" in text
+    assert "1. Paper 3 (2606.00003): 2 saves\n2. Paper 4 (2606.00004): 1 save" in text
+    assert "Most discussed" not in text  # no discussion threads yet: the hook returns nothing
+    [chart] = files
+    assert posts[-1].parts == (chart,)  # the file is a message of its own, the last
+    assert chart.media_type == "image/png" and chart.filename == "team-votes-2026-06-12.png"
+    assert chart.content.startswith(PNG_SIGNATURE)
+    image = imread(io.BytesIO(chart.content), format="png")
+    assert image.shape[:2] == (300, 800)
+
+
+async def test_two_runners_firing_the_same_report_post_it_once(desk: Desk) -> None:
+    await a_team_week(desk)
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+    other = desk.restarted()  # another replica: its own runner, the same database and poster
+    first, second = await asyncio.gather(
+        desk.fire(sub, FRI_1600_BERLIN), other.fire(sub, FRI_1600_BERLIN + timedelta(seconds=1))
+    )
+    assert sorted([first, second], key=lambda state: state is None) == [RunState.POSTED, None]
+    assert len([p for p in desk.poster.in_channel() if p.reply.attachments]) == 1
+    assert await desk.restarted().fire(sub, FRI_1600_BERLIN + timedelta(minutes=1)) is None
+    run = desk.runs(sub)[0]
+    assert run.state is RunState.POSTED
+    assert run.digest_date == date(2026, 6, 6)  # the seven days up to Friday the 12th
+
+
+async def test_a_report_refused_half_way_resumes_after_the_messages_already_sent(
+    desk: Desk,
+) -> None:
+    from bot.ports import PostRejected
+
+    await a_team_week(desk)
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+    desk.poster.refuse = [None, PostRejected("slow down", retry_after=1)]
+    assert await desk.fire(sub, FRI_1600_BERLIN) is RunState.FAILED
+    assert await desk.sweep(FRI_1600_BERLIN + timedelta(minutes=2)) == [RunState.POSTED]
+    posts = desk.poster.in_channel()
+    assert [p.reply.attachments != () for p in posts] == [False, True]  # header once, file once
+
+
+async def test_a_team_that_did_nothing_gets_no_report(desk: Desk) -> None:
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+    assert await desk.fire(sub, FRI_1600_BERLIN) is RunState.SKIPPED
+    assert desk.poster.in_channel() == []
+    assert "no votes in four weeks" in (desk.runs(sub)[0].error or "")
+
+
+def test_a_report_takes_no_paper_filters(desk: Desk) -> None:
+    import pytest
+
+    from bot.usage import UsageError
+
+    with pytest.raises(UsageError, match="takes no keywords"):
+        desk.subscribe("report fri 16:00 keywords rlhf")
