@@ -133,6 +133,7 @@ class FakeSlack:
             params = await request.json()
         else:
             params = dict(await request.post())
+        params = {**request.query, **params}  # slack_sdk sends some methods' params as a query
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         self.calls.append(Call(method, params, token or params.get("token")))

@@ -160,9 +160,9 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("kw a daily keywords b", "Give the keywords once."),
         (
             "fortnightly",
-            "I don't know what 'fortnightly' means here. Options: daily|weekly|report, a time (09:00), "
-            'a time zone (Europe/Berlin or a city), days (mon-fri), top N, keywords "a, b", '
-            'org "NAME", authors "A, B", min-upvotes N.',
+            "I don't know what 'fortnightly' means here. Options: daily|weekly|report, a time "
+            "(09:00), a time zone (Europe/Berlin or a city), days (mon-fri), top N, "
+            'keywords "a, b", org "NAME", authors "A, B", min-upvotes N.',
         ),
         ("daily at", "Say the time, e.g. at 09:00."),
         ("tz", "Say the time zone, e.g. Europe/Berlin."),

@@ -16,7 +16,7 @@ from bot.votes.events import ButtonVote
 from bot.votes.service import VoteRecorder
 from storage.papers import upsert_papers
 from storage.reading import Reader, save_paper
-from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, make_desk, paper
+from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, paper
 
 FRI_1600_BERLIN = local("2026-06-12 16:00", "Europe/Berlin")
 MONDAY = datetime(2026, 6, 8, 10, tzinfo=UTC)
@@ -71,7 +71,8 @@ async def test_the_report_counts_the_weeks_votes_and_saves_and_charts_four_weeks
     assert "Most discussed" not in text  # no discussion threads yet: the hook returns nothing
     [chart] = files
     assert posts[-1].parts == (chart,)  # the file is a message of its own, the last
-    assert chart.media_type == "image/png" and chart.filename == "team-votes-2026-06-12.png"
+    assert chart.media_type == "image/png"
+    assert chart.filename == "team-votes-2026-06-12.png"
     assert chart.content.startswith(PNG_SIGNATURE)
     image = imread(io.BytesIO(chart.content), format="png")
     assert image.shape[:2] == (300, 800)
