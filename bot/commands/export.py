@@ -1,4 +1,4 @@
-"""``export bibtex [reading [mine|team] | top [week|month|all]]``: papers as BibTeX, in the chat.
+"""``export bibtex [reading [team] | top [week|month|all]]``: papers as BibTeX, in the chat.
 
 The asker's reading list (or the team's) or the team's top voted papers, written by
 ``bot.bibtex`` as ``paperbot export reading`` writes them. A short bibliography comes as a code
@@ -26,7 +26,7 @@ from storage.votes import leaderboard
 
 FORMATS = ("bibtex",)
 SOURCES = ("reading", "top")
-SCOPES = ("mine", "team", "week", "month", "all")
+SCOPES = ("team", "week", "month", "all")  # "reading mine" works too: it is the default
 INLINE_MAX = 1_500  # characters of BibTeX shown as a code block; longer ones are a file
 BIBTEX_TYPE = "application/x-bibtex"
 
@@ -95,13 +95,13 @@ async def run_export(ctx: Context, args: str) -> Reply:
 
 EXPORT = Command(
     name="export",
-    usage="export bibtex [reading [mine|team] | top [week|month|all]]",
-    summary="your reading list, the team's, or the top voted papers as BibTeX (a file if long)",
+    usage="export bibtex [reading [team] | top [week|month|all]]",
+    summary="BibTeX of reading lists or the top voted papers",
     handler=run_export,
     examples=("export bibtex", "export bibtex reading team", "export bibtex top week"),
     options=(
         Option("format", "The format to write", choices=FORMATS, required=True),
         Option("papers", "Which papers (default: your reading list)", choices=SOURCES),
-        Option("scope", "reading: mine or team; top: week, month or all", choices=SCOPES),
+        Option("scope", "reading: team (default: yours); top: week, month or all", choices=SCOPES),
     ),
 )
