@@ -112,6 +112,11 @@ def retry_after(error: SlackApiError) -> float | None:
         return 1.0
 
 
+def _as_bot(token: str | None) -> dict[str, Any]:
+    """The call's ``token`` argument: a workspace's bot token in OAuth mode, else nothing."""
+    return {} if token is None else {"token": token}
+
+
 async def post_message(
     client: AsyncWebClient,
     pacer: ChannelPacer,
@@ -125,7 +130,7 @@ async def post_message(
     if message.attachments:
         return await upload_file(client, pacer, channel_id, message.attachments[0], token)
     rendered = render_reply(message)
-    as_bot: dict[str, Any] = {} if token is None else {"token": token}
+    as_bot = _as_bot(token)
 
     async def post() -> str:
         response = await client.chat_postMessage(
@@ -152,7 +157,7 @@ async def upload_file(
     ``files.getUploadURLExternal``, the bytes POSTed there, then ``files.completeUploadExternal``
     with the channel (slack_sdk's ``files_upload_v2`` makes the three calls). Needs the
     ``files:write`` scope. Returns the file's id."""
-    as_bot: dict[str, Any] = {} if token is None else {"token": token}
+    as_bot = _as_bot(token)
 
     async def upload() -> str:
         response = await client.files_upload_v2(

@@ -3,12 +3,12 @@ as the fake records them; for a digest post and for a command's answer alike."""
 
 from __future__ import annotations
 
-from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import Channel, Core, Invocation, Responder
 from bot.reply import Attachment, Reply, Text
 from loopback.discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.discord.test_discord_digests import started
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 CHART = Attachment("chart.png", b"\x89PNG\r\n\x1a\nbytes", "image/png", "Votes per day")
@@ -17,11 +17,7 @@ CHART = Attachment("chart.png", b"\x89PNG\r\n\x1a\nbytes", "image/png", "Votes p
 async def test_a_posted_file_goes_as_a_message_attachment(
     deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
 ) -> None:
-    adapter = DiscordAdapter(
-        Core(deps, dispatcher), DiscordConfig("t", fake.api_url, guild_ready_timeout=0.05)
-    )
-    await adapter.start()
-    await adapter.ready()
+    adapter = await started(Core(deps, dispatcher), fake)
     try:
         ref = await adapter.poster.send(CHANNEL, Reply((CHART,)))
     finally:
@@ -50,11 +46,7 @@ class FileAnswer(Core):
 async def test_a_commands_answer_carries_its_file_in_the_interaction_callback(
     deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
 ) -> None:
-    adapter = DiscordAdapter(
-        FileAnswer(deps, dispatcher), DiscordConfig("t", fake.api_url, guild_ready_timeout=0.05)
-    )
-    await adapter.start()
-    await adapter.ready()
+    adapter = await started(FileAnswer(deps, dispatcher), fake)
     try:
         await fake.slash("about")
         [callback] = await fake.until("POST", "/callback")
