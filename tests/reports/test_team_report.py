@@ -6,9 +6,15 @@ from __future__ import annotations
 import asyncio
 import io
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from matplotlib.image import imread
+from rich.console import Console
 
+from adapters.console.app import ConsoleChat
+from adapters.console.poster import ConsolePoster
+from bot.commands.dispatch import Dispatcher
+from bot.facade import Core
 from bot.model.digests import RunState
 from bot.reply import Attachment, PaperCard, Reply, Text
 from bot.reports.chart import PNG_SIGNATURE
@@ -121,3 +127,23 @@ def test_a_report_takes_no_paper_filters(desk: Desk) -> None:
 
     with pytest.raises(UsageError, match="takes no keywords"):
         desk.subscribe("report fri 16:00 keywords rlhf")
+
+
+async def test_the_console_saves_the_reports_chart_and_prints_its_path(
+    desk: Desk, dispatcher: Dispatcher, tmp_path: Path
+) -> None:
+    await a_team_week(desk)
+    screen = io.StringIO()
+    console = Console(file=screen, width=300, color_system=None)
+    chat = ConsoleChat(Core(desk.deps, dispatcher), console, files_dir=tmp_path / "files")
+    desk.runner.posters = {PLATFORM: ConsolePoster(chat)}
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+
+    assert await desk.fire(sub, FRI_1600_BERLIN) is RunState.POSTED
+
+    [png] = (tmp_path / "files").iterdir()
+    assert png.name == "team-votes-2026-06-12.png"
+    assert imread(png).shape[:2] == (300, 800)
+    out = screen.getvalue()
+    assert "Team report: the week of 06 Jun – 12 Jun 2026" in out
+    assert f"saved to {png}" in out

@@ -4,6 +4,8 @@ shows instead (Slack attaches no file to an answer only one person sees)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,14 @@ from adapters.slack.app import CommandAnswer
 from adapters.slack.oauth import BOT_SCOPES
 from adapters.slack.poster import ChannelPacer, SlackPoster, upload_file, web_client
 from adapters.slack.render import render_reply
+from bot.deps import Deps
 from bot.facade import Channel
+from bot.model import Paper
 from bot.reply import Attachment, Reply, Text
 from loopback.slack import FakeSlack, blocks_text
+from loopback.slack_signing import SlackSender
+from storage.reading import Reader, save_paper
+from tests.reading.test_bibtex import parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 BIB = "@misc{lovelace1843notes,\n  title = {{Notes} & <more>},\n}\n"
@@ -115,3 +122,27 @@ def test_both_manifests_and_the_oauth_install_ask_for_files_write() -> None:
         listed = [line.split("#")[0].strip(" -") for line in scopes.splitlines()]
         assert sorted(s for s in listed if s) == sorted(BOT_SCOPES), name
     assert "files:write" in BOT_SCOPES
+
+
+async def test_a_long_export_in_a_channel_is_uploaded_as_a_bib_file(
+    slack: SlackSender, fake_slack: FakeSlack, deps: Deps, sample_papers: list[Paper]
+) -> None:
+    """The whole path: /papers export bibtex, the core's Attachment, the adapter's upload."""
+    reader = Reader("slack", "T1", "U1")
+    for paper in sample_papers[:15]:
+        deps.db.write_now(partial(save_paper, reader=reader, paper_id=paper.id, channel="C1",
+                                  now=datetime(2026, 6, 1, tzinfo=UTC)))  # fmt: skip
+
+    await slack.command("export bibtex", fake_slack.response_url())
+    await fake_slack.wait_for(lambda: bool(fake_slack.shared_files()))
+
+    [upload] = fake_slack.shared_files()
+    assert upload.filename.startswith("reading-mine-")
+    assert upload.filename.endswith(".bib")
+    assert upload.shared is not None
+    assert upload.shared["channel_id"] == "C1"
+    assert [e["eprint"] for e in parsed(upload.content.decode())] == [
+        p.id for p in sample_papers[:15]
+    ]
+    [said] = fake_slack.called("chat.postMessage")  # "15 papers of your reading list as BibTeX:"
+    assert "15 papers of your reading list" in blocks_text(said)
