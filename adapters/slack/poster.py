@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -207,3 +207,5 @@ class SlackPoster:
             raise PostRejected(f"Slack refused the post: {reason}", retry_after(error)) from error
         except (aiohttp.ClientError, TimeoutError) as error:
             raise PostRejected(f"Slack could not be reached: {error!r}") from error
+        except SlackRequestError as error:  # a file's bytes refused by its upload URL
+            raise PostRejected(f"Slack refused the file: {error}") from error

@@ -126,6 +126,8 @@ def plural(count: int, noun: str) -> str:
 
 def run_line(run: DigestRun) -> str:
     label = f"{run.digest_date:%a %d %b}"
+    if run.state is RunState.POSTED and not run.paper_ids:  # a team report
+        return f"{label}: posted in {plural(len(run.message_refs), 'message')}"
     if run.state is RunState.POSTED:
         papers, messages = len(run.paper_ids), len(run.message_refs)
         return f"{label}: posted, {plural(papers, 'paper')} in {plural(messages, 'message')}"

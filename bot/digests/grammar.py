@@ -239,8 +239,8 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             continue  # "report weekly": the report is weekly anyway
         if lower in ("daily", "weekly", "report"):
             if lower == "report" and draft.kind == "weekly":
-                draft.seen.discard("kind (daily or weekly)")
-            draft.set_once("kind (daily or weekly)")
+                draft.seen.discard("kind (daily, weekly or report)")
+            draft.set_once("kind (daily, weekly or report)")
             draft.kind = (
                 "daily" if lower == "daily" else "weekly" if lower == "weekly" else "report"
             )

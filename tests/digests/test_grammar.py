@@ -3,6 +3,7 @@ wrong."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import pytest
@@ -150,7 +151,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
         ("min-upvotes -1", "min-upvotes takes a whole number, not '-1'."),
         ("min-upvotes 1000000", "min-upvotes takes a number from 0 to 100,000."),
         ('keywords "rlhf', "A quote is not closed; put keywords and names in matching quotes."),
-        ("daily weekly", "Give the kind (daily or weekly) once."),
+        ("daily weekly", "Give the kind (daily, weekly or report) once."),
         ("at 9 at 10", "Give the time once."),
         ("at 9 9h30", "Give the time once."),
         ("utc tz Europe/Berlin", "Give the time zone once."),
@@ -374,3 +375,36 @@ def test_a_spec_with_every_filter_describes_them_all() -> None:
 def test_every_help_example_of_subscribe_parses() -> None:
     for example in SUBSCRIBE.examples:
         parse_subscribe(example.removeprefix("subscribe"), "UTC")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "report weekly fri 16:00 Europe/Berlin",
+        "weekly report fri 16:00 Europe/Berlin",
+        "report 16:00 Europe/Berlin",  # Friday is the report's day
+        "report Berlin",  # and 16:00 its time
+    ],
+)
+def test_the_team_report_is_weekly_on_friday_afternoon_unless_told(text: str) -> None:
+    spec = parse_subscribe(text, "UTC")
+    assert (spec.kind, spec.weekdays, spec.local_time, spec.timezone) == (
+        "report",
+        (4,),
+        time(16, 0),
+        "Europe/Berlin",
+    )
+    assert spec.describe() == "weekly team report at 16:00 Europe/Berlin, Fri, top 5"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("report daily", "Give the kind (daily, weekly or report) once."),
+        ("report mon-fri", "A team report goes out on one day of the week"),
+        ('report keywords "rlhf"', "it takes no keywords, org, authors or min-upvotes"),
+    ],
+)
+def test_a_report_is_refused_what_it_cannot_do(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_subscribe(text, "UTC")

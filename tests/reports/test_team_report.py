@@ -13,6 +13,7 @@ from rich.console import Console
 
 from adapters.console.app import ConsoleChat
 from adapters.console.poster import ConsolePoster
+from adapters.slack.poster import ChannelPacer, SlackPoster, web_client
 from bot.commands.dispatch import Dispatcher
 from bot.facade import Core
 from bot.model.digests import RunState
@@ -20,6 +21,7 @@ from bot.reply import Attachment, PaperCard, Reply, Text
 from bot.reports.chart import PNG_SIGNATURE
 from bot.votes.events import ButtonVote
 from bot.votes.service import VoteRecorder
+from loopback.slack import FakeSlack, blocks_text
 from storage.papers import upsert_papers
 from storage.reading import Reader, save_paper
 from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, paper
@@ -147,3 +149,27 @@ async def test_the_console_saves_the_reports_chart_and_prints_its_path(
     out = screen.getvalue()
     assert "Team report: the week of 06 Jun – 12 Jun 2026" in out
     assert f"saved to {png}" in out
+
+
+async def test_on_slack_the_report_is_posted_and_its_chart_uploaded_by_the_external_flow(
+    desk: Desk, fake_slack: FakeSlack
+) -> None:
+    await a_team_week(desk)
+    poster = SlackPoster(web_client("xoxb-test", fake_slack.api_url), ChannelPacer(interval=0))
+    desk.runner.posters = {PLATFORM: poster}
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+    fake_slack.not_in_channel.add("C1")  # refused first: the run fails and is retried
+
+    assert await desk.fire(sub, FRI_1600_BERLIN) is RunState.FAILED
+    fake_slack.not_in_channel.clear()
+    assert await desk.sweep(FRI_1600_BERLIN + timedelta(minutes=2)) == [RunState.POSTED]
+
+    [shared] = fake_slack.shared_files()
+    assert shared.filename == "team-votes-2026-06-12.png"
+    assert shared.content is not None
+    assert shared.content.startswith(PNG_SIGNATURE)
+    assert shared.shared is not None
+    assert shared.shared["channel_id"] == "C1"
+    posts = fake_slack.called("chat.postMessage")
+    assert "Team report: the week of 06 Jun" in blocks_text(posts[1])  # the refused one first
+    assert desk.runs(sub)[0].message_refs[-1] == shared.file_id
