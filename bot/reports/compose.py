@@ -34,9 +34,11 @@ def numbers_line(week: TeamWeek) -> str:
 def _ranked_lines(title: str, rows: Sequence[tuple[Paper, int]], noun: str) -> list[Part]:
     if not rows:
         return []
-    lines = [f"{i}. {paper.title} ({paper.id}): {n} {plural(noun, n)}" for i, (paper, n) in
-             enumerate(rows, start=1)]  # fmt: skip
-    return [Text(title, "plain"), Text("\n".join(lines), "muted")]
+    lines = (
+        f"{rank}. {paper.title} ({paper.id}): {n} {plural(noun, n)}"
+        for rank, (paper, n) in enumerate(rows, start=1)
+    )
+    return [Text(title), Text("\n".join(lines), "muted")]
 
 
 def report_parts(session: Session, channel: Channel, week: TeamWeek) -> list[Part]:

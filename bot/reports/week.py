@@ -41,9 +41,13 @@ def local_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 def team_week(
-    session: Session, channel: Channel, zone: ZoneInfo, window: DigestWindow, until: datetime,
+    session: Session,
+    channel: Channel,
+    zone: ZoneInfo,
+    window: DigestWindow,
+    until: datetime,
     top_n: int,
-) -> TeamWeek:  # fmt: skip
+) -> TeamWeek:
     """The week of ``window`` (local days) up to ``until`` (the report's fire), for the
     workspace of ``channel``: votes and saves count wherever in the workspace they were made."""
     platform, workspace = channel.platform, channel.workspace
