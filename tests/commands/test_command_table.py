@@ -30,6 +30,9 @@ COMMANDS = {command.name: command for command in build_dispatcher().commands}
         ("top", {"window": "month", "channel_only": True}, "top month channel"),
         ("top", {"window": None, "channel_only": False}, "top"),
         ("votes", {"paper": "2406.12345"}, "votes 2406.12345"),
+        ("export", {"format": "bibtex", "papers": "top", "scope": "all"}, "export bibtex top all"),
+        ("export", {"format": "bibtex", "papers": None, "scope": None}, "export bibtex"),
+        ("unsubscribe", {"kind": "report"}, "unsubscribe report"),
         (
             "subscribe",
             {
