@@ -1,12 +1,13 @@
 """A loopback fake of Slack's Web API and response URLs that records every call.
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``, and ``oauth.v2.access`` for a code in ``install_codes``) the way Slack
-does, noting the token each call was made with, and can be told to refuse: a 429 with
-``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
-``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
-Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
-delivers the envelopes a test pushes, recording the app's acknowledgements.
+``chat.postEphemeral``, ``chat.getPermalink``, and ``oauth.v2.access`` for a code in
+``install_codes``) the way Slack does, noting the token each call was made with, and can be
+told to refuse: a 429 with ``Retry-After`` for the next calls of a method, ``not_in_channel``
+for a channel, or ``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked
+token). For Socket Mode, ``apps.connections.open`` hands out its own WebSocket, which greets
+with ``hello`` and then delivers the envelopes a test pushes, recording the app's
+acknowledgements.
 """
 
 from __future__ import annotations
@@ -161,6 +162,10 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": self.channel_errors[channel]})
             ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
+        if method == "chat.getPermalink":
+            where, ts = str(params.get("channel")), str(params.get("message_ts"))
+            link = f"https://paperbot-test.slack.invalid/archives/{where}/p{ts.replace('.', '')}"
+            return web.json_response({"ok": True, "channel": where, "permalink": link})
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     def _oauth_access(self, code: str) -> web.Response:

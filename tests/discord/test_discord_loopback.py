@@ -171,8 +171,10 @@ async def test_a_fast_search_is_answered_directly_in_public_and_its_message_take
     assert card["url"].startswith("https://huggingface.co/")
     assert "team votes 👍 0" in card["footer"]["text"]
     ids = custom_ids(body)
-    assert len(ids) == 2
-    assert all(i.startswith("vote:") and len(i) < 100 for i in ids)
+    paper_id = ids[0].split(":")[1]
+    assert ids == [f"vote:{paper_id}:up", f"vote:{paper_id}:down"] + [
+        f"{kind}:{paper_id}" for kind in ("save", "discuss", "similar")
+    ]
     assert body["allowed_mentions"]["parse"] == []
     # the core recorded the callback's message id: a reaction on it is a vote
     assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)
