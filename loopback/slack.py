@@ -70,6 +70,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # chat.getPermalink is a GET
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -115,7 +116,9 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            params: dict[str, Any] = dict(request.query)
+        elif request.content_type == "application/json":
             params = await request.json()
         else:
             params = dict(await request.post())
