@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.commands.dispatch import Dispatcher
+from bot.commands.foryou import FORYOU
+from bot.commands.similar import SIMILAR
 from bot.reply import Heading, Outcome, PaperCard, Reply, Text
 from storage.db import Database
 from tests.commands.test_similar import catalog_deps, ids
@@ -96,6 +98,12 @@ async def test_an_empty_catalog_says_how_to_fill_it(db: Database, dispatcher: Di
     db.write_now(lambda s: s.execute(text("DELETE FROM paper")))
     reply = await ask(dispatcher, deps, "foryou")
     assert "The catalog has no Daily Papers yet." in texts(reply)
+
+
+def test_a_forms_values_become_the_text_a_person_would_type() -> None:
+    assert FORYOU.text({"window": "week", "count": 10}) == "foryou week 10"
+    assert FORYOU.text({}) == "foryou"
+    assert SIMILAR.text({"paper": "2606.00001", "count": 3}) == "similar 2606.00001 3"
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from bot.usage import UsageError
 from storage import migrate
 from storage.db import Database
 from storage.subscriptions import channel_subscriptions, save_subscription
-from tests.digests.helpers import Desk, channel
+from tests.digests.helpers import Desk, Post, channel
 from tests.support import topical
 from tests.support.invoke import ask, texts
 from tests.support.topical import LIKES_RLHF, topic_id
@@ -89,12 +89,20 @@ def test_migration_0008_adds_the_column_with_upvotes_for_existing_subscriptions(
     assert kept.spec.ranking == "upvotes"  # what every subscription before 0008 was
 
 
-async def test_a_for_team_digest_posts_what_the_team_would_like_first(desk: Desk) -> None:
+async def posted(desk: Desk, subscribe: str, votes: bool = True) -> tuple[Subscription, Post]:
+    """The one post of the digest ``subscribe`` asks for, fired on Monday for Friday's papers,
+    after the team voted (or not)."""
     topical.load(desk.db)
-    topical.vote(desk.db, LIKES_RLHF)
-    sub = desk.subscribe("daily 09:00 UTC top 3 for-team")
+    if votes:
+        topical.vote(desk.db, LIKES_RLHF)
+    sub = desk.subscribe(subscribe)
     assert await desk.fire(sub, MONDAY_0900) is RunState.POSTED
     [post] = desk.poster.in_channel()
+    return sub, post
+
+
+async def test_a_for_team_digest_posts_what_the_team_would_like_first(desk: Desk) -> None:
+    sub, post = await posted(desk, "daily 09:00 UTC top 3 for-team")
     assert post.paper_ids == [*newest("rlhf"), topic_id("protein", 4)]
     assert post.reply.parts[1] == Text("Top 3 for this team, most like what it voted up", "muted")
     run = desk.run(sub, MONDAY_0900.date().replace(day=12))
@@ -105,20 +113,13 @@ async def test_a_for_team_digest_posts_what_the_team_would_like_first(desk: Desk
 async def test_a_for_team_digest_before_any_vote_is_in_upvote_order_and_says_so(
     desk: Desk,
 ) -> None:
-    topical.load(desk.db)
-    sub = desk.subscribe("daily 09:00 UTC top 3 for-team")
-    assert await desk.fire(sub, MONDAY_0900) is RunState.POSTED
-    [post] = desk.poster.in_channel()
+    _, post = await posted(desk, "daily 09:00 UTC top 3 for-team", votes=False)
     assert post.paper_ids == [*newest("diffusion"), topic_id("protein", 4)]
     assert "Nobody here has voted on a paper yet" in post.text
 
 
 async def test_an_upvote_digest_ignores_the_teams_votes(desk: Desk) -> None:
-    topical.load(desk.db)
-    topical.vote(desk.db, LIKES_RLHF)
-    sub = desk.subscribe("daily 09:00 UTC top 3")
-    assert await desk.fire(sub, MONDAY_0900) is RunState.POSTED
-    [post] = desk.poster.in_channel()
+    _, post = await posted(desk, "daily 09:00 UTC top 3")
     assert post.paper_ids == [*newest("diffusion"), topic_id("protein", 4)]
     assert "voted" not in post.text
 
