@@ -56,13 +56,18 @@ def load(db: Database) -> None:
     db.write_now(lambda s: upsert_papers(s, CATALOG))
 
 
-def vote(db: Database, votes: Sequence[tuple[str, str, int]], workspace: str = "T1") -> None:
-    """Button votes ``(user, paper id, +1 or -1)`` in ``workspace``, in channel C1."""
+def vote(
+    db: Database,
+    votes: Sequence[tuple[str, str, int]],
+    workspace: str = "T1",
+    at: datetime = VOTED_AT,
+) -> None:
+    """Button votes ``(user, paper id, +1 or -1)`` in ``workspace``, in channel C1, at ``at``."""
     events = [
-        ButtonVote("test", workspace, "C1", user, paper_id, value, f"{workspace}-{i}", VOTED_AT)
+        ButtonVote("test", workspace, "C1", user, paper_id, value, f"{workspace}-{at}-{i}", at)
         for i, (user, paper_id, value) in enumerate(votes)
     ]
-    db.write_now(lambda s: record_votes(s, events, {}, VOTED_AT))
+    db.write_now(lambda s: record_votes(s, events, {}, at))
 
 
 LIKES_RLHF = (
