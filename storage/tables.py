@@ -203,6 +203,31 @@ class ReadingItemRow(SQLModel, table=True):
     done_at: datetime | None = None
 
 
+class DiscussionRow(SQLModel, table=True):
+    """The thread where a channel discusses a paper: one per paper and channel (migration 0008).
+
+    The row is claimed (``thread_ref`` still None) by the click that opens the thread, so two
+    clicks at once open one thread; ``thread_ref`` and ``url`` are filled once it exists.
+    """
+
+    __tablename__ = "discussion"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "channel", "paper_id", name="uq_discussion_channel_paper"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    channel: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64, foreign_key="paper.id")
+    opened_by: str = Field(max_length=128)
+    claimed_at: datetime
+    thread_ref: str | None = Field(default=None, max_length=128)  # a Slack ts, a Discord id
+    url: str | None = Field(default=None, max_length=512)
+
+
 class ProcessedEventRow(SQLModel, table=True):
     __tablename__ = "processed_event"
 

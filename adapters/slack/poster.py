@@ -118,11 +118,15 @@ async def post_message(
     channel_id: str,
     message: Reply,
     token: str | None = None,
+    thread_ts: str | None = None,
 ) -> str:
     """Post one message; returns its ``ts``. Raises ``SlackApiError`` like the client does.
-    ``token`` overrides the client's own (a workspace's bot token in OAuth mode)."""
+    ``token`` overrides the client's own (a workspace's bot token in OAuth mode); ``thread_ts``
+    posts it as a reply in that message's thread."""
     rendered = render_reply(message)
     as_bot: dict[str, Any] = {} if token is None else {"token": token}
+    if thread_ts is not None:
+        as_bot["thread_ts"] = thread_ts
 
     async def post() -> str:
         response = await client.chat_postMessage(
