@@ -66,7 +66,7 @@ class SubscriptionRow(SQLModel, table=True):
     # Migration 0007: digest filters on organizations and authors, JSON lists like keywords.
     organizations: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     authors: str = Field(default="[]", sa_column=Column(Text, nullable=False))
-    # Migration 0008: the digest's order, upvotes or team ("subscribe ... for-team").
+    # Migration 0009: the digest's order, upvotes or team ("subscribe ... for-team").
     ranking: str = Field(
         default="upvotes", sa_column=Column(String(16), nullable=False, server_default="upvotes")
     )

@@ -74,19 +74,19 @@ def test_the_order_is_stored_and_read_back_on_both_databases(db: Database) -> No
         assert saved.spec.ranking == ranking
 
 
-def test_migration_0008_adds_the_column_with_upvotes_for_existing_subscriptions(
+def test_migration_0009_adds_the_column_with_upvotes_for_existing_subscriptions(
     db: Database,
 ) -> None:
     now = datetime(2026, 6, 1, tzinfo=UTC)
     sub = Subscription(channel(), DigestSpec(ranking="team"), created_by="U1")
     db.write_now(lambda s: save_subscription(s, sub, now))
-    migrate.downgrade(db, "0007")
+    migrate.downgrade(db, "0008")
     assert "ranking" not in {c["name"] for c in inspect(db.engine).get_columns("subscription")}
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT top_n FROM subscription")).scalars().all() == [5]
     migrate.upgrade(db)
     [kept] = db.read_now(lambda s: channel_subscriptions(s, channel()))
-    assert kept.spec.ranking == "upvotes"  # what every subscription before 0008 was
+    assert kept.spec.ranking == "upvotes"  # what every subscription before 0009 was
 
 
 async def posted(desk: Desk, subscribe: str, votes: bool = True) -> tuple[Subscription, Post]:

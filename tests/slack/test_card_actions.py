@@ -48,4 +48,3 @@ async def test_save_puts_the_paper_on_the_clickers_reading_list_and_tells_only_t
     assert [entry.paper.id for entry in saved] == [PAPER]
     assert all(r["response_type"] == "ephemeral" for r in fake_slack.responses[1:])
     assert thread_replies(fake_slack) == []
-
