@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -66,6 +66,10 @@ class SubscriptionRow(SQLModel, table=True):
     # Migration 0007: digest filters on organizations and authors, JSON lists like keywords.
     organizations: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     authors: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # Migration 0009: the digest's order, upvotes or team ("subscribe ... for-team").
+    ranking: str = Field(
+        default="upvotes", sa_column=Column(String(16), nullable=False, server_default="upvotes")
+    )
     created_by: str = Field(max_length=128)
     enabled: bool = True
     created_at: datetime

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.model import Channel
 
 Kind = Literal["daily", "weekly"]
+Ranking = Literal["upvotes", "team"]  # team: most like what the team voted up (bot.team_taste)
 KINDS: tuple[Kind, ...] = ("daily", "weekly")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MON_FRI = (0, 1, 2, 3, 4)
@@ -38,15 +39,17 @@ class DigestSpec:
     min_upvotes: int = 0
     organizations: tuple[str, ...] = ()  # Hugging Face organizations, by handle or name
     authors: tuple[str, ...] = ()
+    ranking: Ranking = "upvotes"
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def describe(self) -> str:
-        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
+        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5 [for the team]``, plus the filters."""
         text = f"{self.kind} at {self.local_time:%H:%M} {self.timezone}, "
         text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
+        text += " for the team" if self.ranking == "team" else ""
         return ", ".join([text, *self.filters()])
 
     def filters(self) -> list[str]:

@@ -70,3 +70,13 @@ async def test_an_action_on_a_card_that_is_not_shown_says_so(
 ) -> None:
     await run(chat, "discuss 4")
     assert "There is no card 4" in screen.read()
+
+
+async def test_similar_on_a_card_lists_papers_like_it(chat: ConsoleChat, screen: Screen) -> None:
+    await run(chat, "paper 2405.14906")
+    screen.read()
+    await run(chat, "similar 1")
+    shown = screen.read()
+    assert "Papers like “AutoCoder: Enhancing Code Large Language Model" in shown
+    assert shown.count("╭─ ") == 5  # five cards by default
+    assert "2405.14906 ─" not in shown  # never the paper itself

@@ -162,7 +162,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
             "fortnightly",
             "I don't know what 'fortnightly' means here. Options: daily|weekly, a time (09:00), "
             'a time zone (Europe/Berlin or a city), days (mon-fri), top N, keywords "a, b", '
-            'org "NAME", authors "A, B", min-upvotes N.',
+            'org "NAME", authors "A, B", min-upvotes N, for-team.',
         ),
         ("daily at", "Say the time, e.g. at 09:00."),
         ("tz", "Say the time zone, e.g. Europe/Berlin."),
