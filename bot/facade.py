@@ -18,18 +18,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.activity import command_done, vote_done
+from bot.card_actions import (
+    ACTION_KINDS,
+    ACTION_TEMPLATE,
+    ActionKind,
+    CardClick,
+    card_action_id,
+    parse_card_action,
+)
 from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
+from bot.discussions import ThreadOpener, discuss
 from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
@@ -46,15 +55,21 @@ from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
 from storage.checks import database_trouble
+from storage.discussions import Thread
 from storage.sqlite_file import DatabaseGone
 from storage.subscriptions import disable_workspace
 
 __all__ = [
+    "ACTION_KINDS",
+    "ACTION_TEMPLATE",
     "COMMAND_FAILED",
     "STOP_GRACE",
+    "ActionKind",
+    "ActionResponder",
     "Adapter",
     "AdapterRefused",
     "ButtonVote",
+    "CardClick",
     "Channel",
     "Command",
     "CommandOption",
@@ -74,10 +89,13 @@ __all__ = [
     "Progress",
     "ReactionChange",
     "Responder",
+    "Thread",
     "VoteEvent",
     "VoteOutcome",
     "VoteResponder",
     "canonical_emoji",
+    "card_action_id",
+    "parse_card_action",
     "parse_vote_action",
     "vote_action_id",
 ]
@@ -102,6 +120,10 @@ class Responder(Protocol):
     async def progress(self, note: str) -> None:
         """Tell the person who asked about a slow step ("asking Hugging Face…"), or ignore it."""
         ...
+
+
+class ActionResponder(Responder, ThreadOpener, Protocol):
+    """The adapter's side of a card action's click: a private answer, and a thread to open."""
 
 
 class VoteResponder(Protocol):
@@ -267,18 +289,63 @@ class Core:
         with self._in_flight.track():
             return await self._handle_command(invocation, responder)
 
+    async def handle_card_action(self, click: CardClick, responder: ActionResponder) -> Reply:
+        """A card's Save, Similar or Discuss button: Save and Similar run the command of that
+        name for the clicker, Discuss opens or points to the paper's thread; every answer is
+        private (a click is not a question to the channel). A stop waits for it (``drain``)."""
+        with self._in_flight.track():
+            if click.kind == "discuss":
+                return await self._answer(
+                    click.where,
+                    "discuss",
+                    click.paper_id,
+                    responder,
+                    lambda: discuss(self._deps, click, responder),
+                )
+            invocation = click.invocation()
+            name = self._command_name(invocation.text)
+            return await self._answer(
+                click.where,
+                name,
+                invocation.text,
+                responder,
+                lambda: self._dispatcher.handle(self._deps, invocation, responder.progress),
+                private=True,
+            )
+
     async def _handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
-        """Run a command and send its reply through ``responder``; returns what was sent.
+        channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
+        return await self._answer(
+            channel,
+            self._command_name(invocation.text),
+            invocation.text,
+            responder,
+            lambda: self._dispatcher.handle(self._deps, invocation, responder.progress),
+        )
+
+    async def _answer(
+        self,
+        channel: Channel,
+        name: str,
+        asked: str,
+        responder: Responder,
+        work: Callable[[], Awaitable[Reply]],
+        *,
+        private: bool = False,
+    ) -> Reply:
+        """Run ``work`` and send its reply (all of it privately when ``private``) through
+        ``responder``; returns what was sent.
 
         Whatever fails on the way (the platform refusing a message, say) is logged and told to
         the person who asked in one private line.
         """
         started = time.perf_counter()
-        channel = Channel(invocation.platform, invocation.workspace, invocation.channel)
         try:
             if self._database_gone():
                 raise DatabaseGone(GONE)
-            reply = await self._dispatcher.handle(self._deps, invocation, responder.progress)
+            reply = await work()
+            if private:
+                reply = replace(reply, private=True)
             await self._send(channel, reply, responder)
             outcome = reply.outcome.value
         except DatabaseGone:
@@ -286,11 +353,10 @@ class Core:
             await _send_quietly(responder, reply)
             outcome = "error"
         except Exception:
-            log.exception("%r failed in %s", invocation.text[:80], channel)
+            log.exception("%r failed in %s", asked[:80], channel)
             reply = command_failed()
             await _send_quietly(responder, reply)
             outcome = "error"
-        name = self._command_name(invocation.text)
         self._metrics.command(name, outcome, time.perf_counter() - started)
         command_done(channel, name, reply.outcome.value, started)
         return reply

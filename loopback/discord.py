@@ -107,6 +107,7 @@ class FakeDiscord:
     heartbeats: int = 0
     shard_count: int = 1  # what /gateway/bot recommends
     identifies: list[tuple[int, int]] = field(default_factory=list)  # (shard id, count) each
+    threads: dict[int, int] = field(default_factory=dict)  # message id -> its thread's id
 
     def __post_init__(self) -> None:
         self._ids: Iterator[int] = itertools.count(910000000000000000)
@@ -417,6 +418,8 @@ class FakeDiscord:
                 return self._with_token(token, self._delete_original)
             case "POST", ["channels", channel_id, "messages"]:
                 return self._post(int(channel_id), body)
+            case "POST", ["channels", channel_id, "messages", message_id, "threads"]:
+                return self._start_thread(int(channel_id), int(message_id), body)
             case "PATCH", ["channels", channel_id, "messages", message_id]:
                 return reply(self._edit(int(message_id), body))
             case "PUT", ["applications", _app, *_rest, "commands"]:
@@ -532,6 +535,35 @@ class FakeDiscord:
         if channel_id in self.forbidden:
             return reply({"message": "Missing Permissions", "code": 50013}, status=403)
         return reply(self._create(channel_id, body))
+
+    def _start_thread(self, channel_id: int, message_id: int, body: Any) -> web.Response:
+        """A public thread from a message: a channel of its own (type 11) that takes posts;
+        a message has at most one thread."""
+        if channel_id not in self.channels or message_id not in self.messages:
+            return reply({"message": "Unknown Message", "code": 10008}, status=404)
+        if message_id in self.threads:
+            already = "A thread has already been created for this message"
+            return reply({"message": already, "code": 160004}, status=400)
+        self.threads[message_id] = thread_id = self.new_id()
+        self.channels.add(thread_id)
+        return reply(
+            {
+                **channel(thread_id),
+                "type": 11,
+                "name": body["name"],
+                "parent_id": str(channel_id),
+                "owner_id": str(BOT_ID),
+                "message_count": 0,
+                "member_count": 1,
+                "rate_limit_per_user": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": body["auto_archive_duration"],
+                    "archive_timestamp": TIMESTAMP,
+                    "locked": False,
+                },
+            }
+        )
 
     def _create(self, channel_id: int, body: Any, webhook: bool = False) -> dict[str, Any]:
         message = {

@@ -1,14 +1,15 @@
 """A loopback fake of Slack's Web API and response URLs that records every call.
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``, ``oauth.v2.access`` for a code in ``install_codes``, and the external
-file upload: ``files.getUploadURLExternal`` hands out an upload URL on this fake, which keeps the
-bytes POSTed to it in ``uploads``, and ``files.completeUploadExternal`` shares them) the way Slack
-does, noting the token each call was made with, and can be told to refuse: a 429 with
-``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
-``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
-Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
-delivers the envelopes a test pushes, recording the app's acknowledgements.
+``chat.postEphemeral``, ``chat.getPermalink``, ``oauth.v2.access`` for a code in
+``install_codes``, and the external file upload: ``files.getUploadURLExternal`` hands out an
+upload URL on this fake, which keeps the bytes POSTed to it in ``uploads``, and
+``files.completeUploadExternal`` shares them) the way Slack does, noting the token each call was
+made with, and can be told to refuse: a 429 with ``Retry-After`` for the next calls of a method,
+``not_in_channel`` for a channel, or ``invalid_auth`` for every call with a token in
+``invalid_tokens`` (a revoked token). For Socket Mode, ``apps.connections.open`` hands out its
+own WebSocket, which greets with ``hello`` and then delivers the envelopes a test pushes,
+recording the app's acknowledgements.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # chat.getPermalink is a GET
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._websocket)
@@ -129,7 +131,9 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            params: dict[str, Any] = dict(request.query)
+        elif request.content_type == "application/json":
             params = await request.json()
         else:
             params = dict(await request.post())
@@ -179,6 +183,10 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": self.channel_errors[channel]})
             ts = params.get("ts") or f"1780000000.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
+        if method == "chat.getPermalink":
+            where, ts = str(params.get("channel")), str(params.get("message_ts"))
+            link = f"https://paperbot-test.slack.invalid/archives/{where}/p{ts.replace('.', '')}"
+            return web.json_response({"ok": True, "channel": where, "permalink": link})
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     def shared_files(self) -> list[Upload]:

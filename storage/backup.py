@@ -2,9 +2,11 @@
 
 What a backup holds: subscriptions (schedule and enabled state), their digest runs (history),
 votes (every column, the reactions register included), the sent-message ledger (posted messages
-and message layouts: what a click or reaction on an old message needs to rebuild it), the papers
-those rows name (not the catalog: it refills from Hugging Face, but leaderboards need titles
-offline), and, only when asked, Slack OAuth installations (they hold bot tokens).
+and message layouts: what a click or reaction on an old message needs to rebuild it), reading
+lists (done items too, so a read paper stays read), the channels' discussion threads (opened
+ones: a claim in progress is minutes long), the papers those rows name (not the catalog: it
+refills from Hugging Face, but leaderboards need titles offline), and, only when asked, Slack
+OAuth installations (they hold bot tokens).
 
 Left out: processed events (they only dedupe a platform's redeliveries within the retention
 window, and the vote rules already give the same result for a replayed event), Slack OAuth
@@ -25,7 +27,18 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, and_, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    select,
+    text,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -35,9 +48,11 @@ from storage.tables import (
     PAPER_TABLE,
     VOTE_TABLE,
     DigestRunRow,
+    DiscussionRow,
     MessageLayoutRow,
     PaperRow,
     PostedMessageRow,
+    ReadingItemRow,
     SubscriptionRow,
 )
 
@@ -48,6 +63,8 @@ _SUBSCRIPTION: Table = SubscriptionRow.__table__  # type: ignore[attr-defined]
 _RUN: Table = DigestRunRow.__table__  # type: ignore[attr-defined]
 _POSTED: Table = PostedMessageRow.__table__  # type: ignore[attr-defined]
 _LAYOUT: Table = MessageLayoutRow.__table__  # type: ignore[attr-defined]
+_READING: Table = ReadingItemRow.__table__  # type: ignore[attr-defined]
+_DISCUSSION: Table = DiscussionRow.__table__  # type: ignore[attr-defined]
 
 _SUBSCRIPTION_KEY = ("platform", "workspace", "channel", "kind")
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -56,6 +73,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "vote": ("platform", "workspace", "paper_id", "user_id"),
     "posted_message": ("platform", "workspace", "channel", "message_ref", "paper_id"),
     "message_layout": ("platform", "workspace", "channel", "message_ref"),
+    "reading_item": ("platform", "workspace", "user_id", "paper_id"),
+    "discussion": ("platform", "workspace", "channel", "paper_id"),
     # slack_sdk's tables have no unique constraint; a row is one installation event.
     "slack_bots": ("client_id", "enterprise_id", "team_id", "installed_at"),
     "slack_installations": ("client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
@@ -86,6 +105,8 @@ class ImportSummary:
     votes: int = 0
     posted_messages: int = 0
     message_layouts: int = 0
+    reading_items: int = 0
+    discussions: int = 0
     slack_bots: int = 0
     slack_installations: int = 0
 
@@ -119,9 +140,11 @@ def _from_json(column: Column[Any], value: Any) -> Any:
     return value
 
 
-def _records(session: Session, table: Table, order: Sequence[str]) -> list[dict[str, Any]]:
+def _records(
+    session: Session, table: Table, order: Sequence[str], *where: ColumnElement[bool]
+) -> list[dict[str, Any]]:
     exported = _exported(table)
-    query = select(*exported).order_by(*(table.c[name] for name in order))
+    query = select(*exported).where(*where).order_by(*(table.c[name] for name in order))
     return [
         {c.name: _to_json(c, value) for c, value in zip(exported, row, strict=True)}
         for row in session.execute(query)
@@ -166,6 +189,10 @@ def export_all(session: Session, include_slack: bool) -> dict[str, Any]:
         "votes": _records(session, VOTE_TABLE, _KEYS["vote"]),
         "posted_messages": _records(session, _POSTED, _KEYS["posted_message"]),
         "message_layouts": _records(session, _LAYOUT, _KEYS["message_layout"]),
+        "reading_items": _records(session, _READING, _KEYS["reading_item"]),
+        "discussions": _records(
+            session, _DISCUSSION, _KEYS["discussion"], _DISCUSSION.c.thread_ref.is_not(None)
+        ),
     }
     data["papers"] = _referenced_papers(session, data)
     if include_slack:
@@ -175,9 +202,8 @@ def export_all(session: Session, include_slack: bool) -> dict[str, Any]:
 
 
 def _referenced_papers(session: Session, data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    wanted = {r["paper_id"] for r in data["votes"]} | {
-        r["paper_id"] for r in data["posted_messages"]
-    }
+    named = ("votes", "posted_messages", "reading_items", "discussions")
+    wanted = {r["paper_id"] for kind in named for r in data[kind]}
     for run in data["digest_runs"]:
         wanted.update(json.loads(run["paper_ids"]))
     return _records_where(session, PAPER_TABLE, sorted(wanted))
@@ -242,6 +268,11 @@ def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) ->
     _upsert(session, _POSTED, "posted_message", posted, newer_by=None)
     layouts = backup.get("message_layouts", [])
     _upsert(session, _LAYOUT, "message_layout", layouts, newer_by=None)
+    reading = backup.get("reading_items", [])
+    # Saving again moves saved_at on; marking done keeps it: the later save wins, done or not.
+    _upsert(session, _READING, "reading_item", reading, newer_by="saved_at")
+    discussions = backup.get("discussions", [])
+    _upsert(session, _DISCUSSION, "discussion", discussions, newer_by=None)
     slack = {name: 0 for name in SLACK_TABLES}
     if include_slack:
         for name in SLACK_TABLES:
@@ -253,6 +284,8 @@ def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) ->
         votes=len(votes),
         posted_messages=len(posted),
         message_layouts=len(layouts),
+        reading_items=len(reading),
+        discussions=len(discussions),
         **slack,
     )
 

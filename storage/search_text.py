@@ -97,6 +97,13 @@ def has_in_order(paper: Paper, runs: Iterable[list[str]]) -> bool:
     return all(f"_{'_'.join(_content(run))}_" in f"_{content}_" for run in runs)
 
 
+def content_words(paper: Paper) -> list[str]:
+    """The analysed words of a paper's title, keywords and abstract, stopwords left out: what
+    a more-like-this query picks its words from (``storage.similar``)."""
+    texts = Texts.of(paper.title, paper.ai_keywords, paper.summary, paper.authors)
+    return _content(WORDS.analyze(texts.prose))
+
+
 def _content(tokens: list[str]) -> list[str]:
     return [t for t in tokens if t not in _STOP_TOKENS]
 

@@ -28,6 +28,7 @@ def to_subscription(row: SubscriptionRow) -> Subscription:
         min_upvotes=row.min_upvotes,
         organizations=tuple(json.loads(row.organizations)),
         authors=tuple(json.loads(row.authors)),
+        ranking="team" if row.ranking == "team" else "upvotes",
     )
     return Subscription(
         channel=Channel(row.platform, row.workspace, row.channel),
@@ -50,6 +51,7 @@ def _write_spec(row: SubscriptionRow, spec: DigestSpec) -> None:
     row.min_upvotes = spec.min_upvotes
     row.organizations = json.dumps(list(spec.organizations))
     row.authors = json.dumps(list(spec.authors))
+    row.ranking = spec.ranking
 
 
 def save_subscription(session: Session, sub: Subscription, now: datetime) -> Subscription:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -66,6 +66,10 @@ class SubscriptionRow(SQLModel, table=True):
     # Migration 0007: digest filters on organizations and authors, JSON lists like keywords.
     organizations: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     authors: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # Migration 0009: the digest's order, upvotes or team ("subscribe ... for-team").
+    ranking: str = Field(
+        default="upvotes", sa_column=Column(String(16), nullable=False, server_default="upvotes")
+    )
     created_by: str = Field(max_length=128)
     enabled: bool = True
     created_at: datetime
@@ -197,6 +201,31 @@ class ReadingItemRow(SQLModel, table=True):
     channel: str = Field(max_length=128)  # where it was saved
     saved_at: datetime
     done_at: datetime | None = None
+
+
+class DiscussionRow(SQLModel, table=True):
+    """The thread where a channel discusses a paper: one per paper and channel (migration 0008).
+
+    The row is claimed (``thread_ref`` still None) by the click that opens the thread, so two
+    clicks at once open one thread; ``thread_ref`` and ``url`` are filled once it exists.
+    """
+
+    __tablename__ = "discussion"
+    __table_args__ = (
+        UniqueConstraint(
+            "platform", "workspace", "channel", "paper_id", name="uq_discussion_channel_paper"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=128)
+    channel: str = Field(max_length=128)
+    paper_id: str = Field(max_length=64, foreign_key="paper.id")
+    opened_by: str = Field(max_length=128)
+    claimed_at: datetime
+    thread_ref: str | None = Field(default=None, max_length=128)  # a Slack ts, a Discord id
+    url: str | None = Field(default=None, max_length=512)
 
 
 class ProcessedEventRow(SQLModel, table=True):

@@ -244,6 +244,30 @@ def leaderboard(
     ]
 
 
+def team_opinions(
+    session: Session, platform: str, workspace: str, limit: int
+) -> list[tuple[Paper, Tally]]:
+    """The papers the team has a net opinion on (more up than down votes, or fewer), with their
+    tallies, most recently voted first: what "for your team" learns the team's taste from.
+    Papers no longer in the catalog are left out."""
+    last = func.max(_V.updated_at)
+    counts = (
+        core_select(_V.paper_id, _UP.label("up"), _DOWN.label("down"), last.label("last"))
+        .where((_V.platform == platform) & (_V.workspace == workspace) & (_V.value != 0))
+        .group_by(_V.paper_id)
+        .having(_UP != _DOWN)
+        .order_by(last.desc(), _V.paper_id)
+        .limit(limit)
+        .subquery()
+    )
+    query = (
+        core_select(PAPER_TABLE, counts.c.up, counts.c.down)
+        .join(counts, counts.c.paper_id == PAPER_TABLE.c.id)
+        .order_by(counts.c.last.desc(), PAPER_TABLE.c.id)
+    )
+    return [(to_paper(row), Tally(int(row.up), int(row.down))) for row in session.execute(query)]
+
+
 def voters(session: Session, platform: str, workspace: str, paper_id: str) -> list[Voter]:
     query = (
         select(VoteRow)

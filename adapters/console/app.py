@@ -28,6 +28,7 @@ from adapters.console.translate import (
     PLATFORM,
     WORKSPACE,
     Blank,
+    CardAction,
     CardReaction,
     CardVote,
     ConsoleInput,
@@ -39,6 +40,7 @@ from adapters.console.translate import (
 from bot.facade import (
     COMMAND_FAILED,
     ButtonVote,
+    CardClick,
     Channel,
     Core,
     Effect,
@@ -47,6 +49,7 @@ from bot.facade import (
     MessageUpdate,
     Outcome,
     ReactionChange,
+    Thread,
     VoteEvent,
 )
 from bot.reply import Attachment, Reply
@@ -93,6 +96,7 @@ class ConsoleChat:
         self.files_dir = files_dir
         self._session = uuid.uuid4().hex[:8]
         self._messages = 0
+        self._threads = 0
         self._cards: list[ShownCard] = []  # the last reply's cards, numbered from 1
 
     def say(self, text: str, style: str = "") -> None:
@@ -137,7 +141,7 @@ class ConsoleChat:
         action = translate_line(text, self.user)
         if isinstance(action, Invocation):
             return await self.command(action)
-        gesture = isinstance(action, CardVote | CardReaction)
+        gesture = isinstance(action, CardVote | CardReaction | CardAction)
         if gesture:
             self.say("Votes and reactions need the shell: paperbot shell", "bold red")
         reply = await self.command(invocation("help", self.user))
@@ -153,21 +157,49 @@ class ConsoleChat:
                 await self.command(action)
             case CardVote() | CardReaction():
                 await self.gesture(action)
+            case CardAction():
+                await self.card_action(action)
             case GestureError(message=message):
                 self.say(message, "red")
             case Blank() | Quit():
                 pass
 
-    async def gesture(self, action: CardVote | CardReaction) -> None:
-        if not 1 <= action.card <= len(self._cards):
-            shown = len(self._cards)
-            self.say(
-                f"There is no card {action.card} in the last reply"
-                + (f" (it has {shown})." if shown else "; search or list papers first."),
-                "red",
-            )
+    def shown_card(self, number: int) -> ShownCard | None:
+        """Card ``number`` of the last reply; None, said, when there is no such card."""
+        if 1 <= number <= len(self._cards):
+            return self._cards[number - 1]
+        shown = len(self._cards)
+        self.say(
+            f"There is no card {number} in the last reply"
+            + (f" (it has {shown})." if shown else "; search or list papers first."),
+            "red",
+        )
+        return None
+
+    async def card_action(self, action: CardAction) -> None:
+        """Save, Discuss or Similar on a shown card, as its button on Slack or Discord."""
+        card = self.shown_card(action.card)
+        if card is None:
             return
-        card = self._cards[action.card - 1]
+        click = CardClick(
+            PLATFORM, WORKSPACE, CHANNEL, self.user, action.kind, card.paper_id, card.message_ref
+        )
+        await self.core.handle_card_action(click, self)
+
+    async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
+        """The console has one channel and no threads: the thread's start is printed, and a
+        later Discuss on the paper names it."""
+        self._threads += 1
+        ref = f"{self._session}-thread-{self._threads}"
+        self.say(f"🧵 Thread {ref}: {name}", "bold")
+        for renderable in render_reply(first):
+            self.console.print(renderable)
+        return Thread(ref, None)
+
+    async def gesture(self, action: CardVote | CardReaction) -> None:
+        card = self.shown_card(action.card)
+        if card is None:
+            return
         event_id, at = uuid.uuid4().hex, self.core.now()
         event: VoteEvent
         if isinstance(action, CardVote):

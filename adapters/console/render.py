@@ -121,7 +121,11 @@ def render_card(card: PaperCard) -> Panel:
         tally = card.tally
         body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
         if card.rank is not None:
-            body.append(f"   vote {card.rank} up · vote {card.rank} down", style="dim")
+            n = card.rank
+            body.append(
+                f"   vote {n} up · vote {n} down · save {n} · discuss {n} · similar {n}",
+                style="dim",
+            )
     title = f"{card.rank}. {paper.id}" if card.rank is not None else paper.id
     return Panel(Group(body), title=title, title_align="left", expand=True)
 

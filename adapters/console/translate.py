@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.facade import ACTION_KINDS, ActionKind
 from bot.model import Invocation
 
 PLATFORM = "console"
@@ -39,13 +40,22 @@ class CardReaction:
 
 
 @dataclass(frozen=True, slots=True)
+class CardAction:
+    """``save 2``, ``discuss 2``, ``similar 2``: card 2's Save, Discuss or Similar button."""
+
+    card: int
+    kind: ActionKind
+
+
+@dataclass(frozen=True, slots=True)
 class GestureError:
     message: str
 
 
-ConsoleInput = Invocation | Quit | Blank | CardVote | CardReaction | GestureError
+ConsoleInput = Invocation | Quit | Blank | CardVote | CardReaction | CardAction | GestureError
 
 GESTURE_USAGE = "vote <card number> up|down · react <card number> :emoji: · unreact <n> :emoji:"
+MAX_CARD_NUMBER = 999
 
 
 def translate_line(line: str, user: str) -> ConsoleInput:
@@ -58,7 +68,17 @@ def translate_line(line: str, user: str) -> ConsoleInput:
     first, _, rest = text.partition(" ")
     if first.lower() in {"vote", "react", "unreact"}:
         return translate_gesture(first.lower(), rest.split())
-    return invocation(text, user)
+    return card_action(first.lower(), rest.strip()) or invocation(text, user)
+
+
+def card_action(verb: str, rest: str) -> CardAction | None:
+    """``save 2``: a card number alone after an action's name is its button on that card;
+    ``save 2406.12345`` stays the command (a paper id is never a small whole number)."""
+    kind = next((k for k in ACTION_KINDS if k == verb), None)
+    if kind is None or not (rest.isascii() and rest.isdigit()):
+        return None
+    number = int(rest)
+    return CardAction(number, kind) if 0 < number <= MAX_CARD_NUMBER else None
 
 
 def invocation(text: str, user: str) -> Invocation:

@@ -17,10 +17,11 @@ from typing import Any
 import discord
 
 from adapters.discord.render import DISCORD_LIMITS, render_reply
-from bot.facade import MessageLimits, MessageUpdate
+from bot.facade import MessageLimits, MessageUpdate, Thread
 from bot.reply import Reply
 
 EditMessage = Callable[[MessageUpdate], Awaitable[None]]
+THREAD_ARCHIVE_MINUTES = 10080  # a week without messages: a paper is read over days
 
 
 class CommandAnswer:
@@ -116,3 +117,52 @@ class VoteAnswer:
             await self._interaction.edit_original_response(**kwargs)  # type: ignore[arg-type]
         else:
             await self._edit_message(update)
+
+
+MAX_THREAD_NAME = 100
+
+
+class ActionAnswer:
+    """A card action's answer (the core's ``ActionResponder``): ephemeral follow-ups to the
+    clicker, after an ephemeral "thinking…"; a thread started from the clicked message."""
+
+    def __init__(self, interaction: discord.Interaction[Any]) -> None:
+        self._interaction = interaction
+
+    @property
+    def limits(self) -> MessageLimits:
+        return DISCORD_LIMITS
+
+    async def send(self, message: Reply) -> str | None:
+        kwargs: dict[str, Any] = render_reply(message).send_kwargs()
+        await self._interaction.followup.send(**kwargs, ephemeral=True)
+        return None
+
+    async def progress(self, note: str) -> None:
+        """Nothing to add: the clicker sees Discord's own "thinking…"."""
+
+    async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
+        """A public thread from the card's message, named after the paper, opened with ``first``.
+
+        Asked through the REST routes directly: the client's ``create_thread`` needs the guild in
+        its cache, which a click on an old card in a large server may not find.
+        """
+        interaction = self._interaction
+        channel_id = interaction.channel_id or 0
+        data = await interaction.client.http.start_thread_with_message(
+            channel_id,
+            int(message_ref),
+            name=_thread_name(name),
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            rate_limit_per_user=None,
+        )
+        thread_id = int(data["id"])
+        kwargs: dict[str, Any] = render_reply(first).send_kwargs()
+        await interaction.client.get_partial_messageable(thread_id).send(**kwargs)
+        guild = interaction.guild_id if interaction.guild_id is not None else "@me"
+        return Thread(str(thread_id), f"https://discord.com/channels/{guild}/{thread_id}")
+
+
+def _thread_name(title: str) -> str:
+    name = " ".join(title.split()) or "Paper"
+    return name if len(name) <= MAX_THREAD_NAME else name[: MAX_THREAD_NAME - 1] + "…"

@@ -23,8 +23,8 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.answer import CommandAnswer, VoteAnswer
-from adapters.discord.buttons import VoteButton
+from adapters.discord.answer import ActionAnswer, CommandAnswer, VoteAnswer
+from adapters.discord.buttons import CardActionButton, VoteButton
 from adapters.discord.commands import PapersGroup
 from adapters.discord.counted import api_error_trace
 from adapters.discord.render import ALLOWED_MENTIONS, render_reply
@@ -32,10 +32,11 @@ from adapters.discord.translate import (
     PLATFORM,
     Where,
     button_vote,
+    card_click,
     invocation,
     reaction_change,
 )
-from bot.facade import Command, Core, InFlight, MessageUpdate, OptionValue
+from bot.facade import ActionKind, Command, Core, InFlight, MessageUpdate, OptionValue
 
 log = logging.getLogger("paperbot.discord")
 
@@ -135,7 +136,7 @@ class PaperbotClient(discord.Client):
         discord.py connects to a fixed gateway address unless told otherwise; asking
         ``/gateway/bot`` as production clients should makes a loopback fake serve both.
         """
-        self.add_dynamic_items(VoteButton)
+        self.add_dynamic_items(VoteButton, CardActionButton)
         _shards, url, _limits = await self.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
@@ -180,6 +181,17 @@ class PaperbotClient(discord.Client):
             )
             answer = VoteAnswer(self.edit, interaction, str(message_id))
             await self.core.handle_vote(event, answer)
+
+    async def card_action_clicked(
+        self, interaction: discord.Interaction[Any], kind: ActionKind, paper_id: str
+    ) -> None:
+        """Save, Discuss or Similar: answered to the clicker alone, after a private
+        "thinking…" (a thread or a search may take longer than Discord's 3 s)."""
+        with self.in_flight.track():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            message_id = interaction.message.id if interaction.message is not None else None
+            click = card_click(where_of(interaction), kind, paper_id, message_id)
+            await self.core.handle_card_action(click, ActionAnswer(interaction))
 
     def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
         """Raw reactions get their identity here, while their gateway frame is being parsed."""

@@ -6,9 +6,10 @@ Every ``str`` span and every piece of paper text is escaped for Discord markdown
 even the users it names (a voter list should not notify its voters).
 
 Limits (docs/architecture.md, "Discord adapter"): 10 embeds, 4,096 characters an embed
-description, 6,000 characters of embeds a message, 2,000 of content, 5 rows of 5 buttons. Each
-card is an embed whose description is bounded by construction; ``measure`` is the exact size a
-part adds, so the core's splitter keeps a message within ``DISCORD_LIMITS``.
+description, 6,000 characters of embeds a message, 2,000 of content, 5 rows of 5 buttons (a row
+a card: 👍, 👎, Save, Discuss, Similar). Each card is an embed whose description is bounded
+by construction; ``measure`` is the exact size a part adds, so the core's splitter keeps a
+message within ``DISCORD_LIMITS``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from urllib.parse import quote
 
 import discord
 
-from adapters.discord.buttons import VoteButton
-from bot.facade import MessageLimits
+from adapters.discord.buttons import CardActionButton, VoteButton
+from bot.facade import ACTION_KINDS, MessageLimits
 from bot.reply import (
     Attachment,
     Code,
@@ -47,8 +48,9 @@ MAX_DESCRIPTION = 4096
 MAX_CONTENT = 2000
 MAX_TITLE = 256
 MAX_MESSAGE_EMBED_CHARS = 6000
-MAX_CARDS = MAX_EMBEDS - 1  # one embed stays free for text too long to be content
-CARDS_PER_ROW = 2  # 👍 and 👎 of two cards in a row of at most 5 buttons; 5 rows hold 10 cards
+MAX_ROWS = 5  # of at most 5 buttons each
+# A card's row: 👍, 👎, Save, Discuss and Similar, so a message holds as many cards as rows.
+MAX_CARDS = MAX_ROWS
 MAX_AUTHORS = 6
 MAX_AUTHOR_CHARS = 80
 MAX_SUMMARY = 700
@@ -286,12 +288,14 @@ def _cut(text: str, limit: int) -> str:
 
 
 def vote_view(cards: list[PaperCard]) -> discord.ui.View:
-    """👍/👎 buttons, two cards a row; each button's custom_id alone says what it votes."""
+    """A row per card: 👍/👎 with their counts, then Save, Discuss and Similar; each button's
+    custom_id alone says what it does."""
     view = discord.ui.View(timeout=None)
-    for index, card in enumerate(cards[: CARDS_PER_ROW * 5]):
-        row = index // CARDS_PER_ROW
+    for row, card in enumerate(cards[:MAX_ROWS]):
         rank = f"#{card.rank} · " if card.rank is not None else ""
         for value in (1, -1):
             count = card.tally.up if value > 0 else card.tally.down
             view.add_item(VoteButton(card.paper.id, value, f"{rank}{count}", row))
+        for kind in ACTION_KINDS:
+            view.add_item(CardActionButton(kind, card.paper.id, row))
     return view

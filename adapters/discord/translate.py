@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.facade import ButtonVote, Invocation, ReactionChange
+from bot.facade import ActionKind, ButtonVote, CardClick, Invocation, ReactionChange
 
 PLATFORM = "discord"
 DM_WORKSPACE = "@dm"  # interactions outside a server: the user's own workspace
@@ -48,6 +48,14 @@ def button_vote(
     return ButtonVote(
         PLATFORM, where.workspace, str(where.channel_id), str(where.user_id), paper_id, value,
         f"click:{interaction_id}", at, str(message_id),
+    )  # fmt: skip
+
+
+def card_click(where: Where, kind: ActionKind, paper_id: str, message_id: int | None) -> CardClick:
+    """A Save, Discuss or Similar click on the card in message ``message_id``."""
+    return CardClick(
+        PLATFORM, where.workspace, str(where.channel_id), str(where.user_id), kind, paper_id,
+        None if message_id is None else str(message_id),
     )  # fmt: skip
 
 

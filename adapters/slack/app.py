@@ -4,7 +4,9 @@
 ``CommandAnswer``: replies for the channel go out with ``chat.postMessage`` (so each message's
 ``ts`` is known for reactions and updates), private ones (usage, help, failures) are ephemeral
 through the command's ``response_url``. A click or a reaction goes to ``Core.handle_vote``
-with a ``VoteAnswer`` that replaces each changed message with ``chat.update``. Slack's retries
+with a ``VoteAnswer`` that replaces each changed message with ``chat.update``; a card's Save,
+Discuss or Similar goes to ``Core.handle_card_action`` with an ``ActionAnswer``
+(``actions.py``). Slack's retries
 of an event reuse its ``event_id``, which the core counts once.
 """
 
@@ -23,13 +25,15 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.actions import ActionAnswer
 from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackOAuth
 from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
-from adapters.slack.translate import button_vote, command_invocation, reaction_change
+from adapters.slack.reply_url import FirstProgress, respond_with
+from adapters.slack.translate import button_vote, card_click, command_invocation, reaction_change
 from adapters.slack.uninstall import UninstallHandlers
-from bot.facade import Core, InFlight, MessageUpdate
-from bot.reply import Code, Reply, Text, text_reply
+from bot.facade import ACTION_TEMPLATE, Core, InFlight, MessageUpdate
+from bot.reply import Code, Reply, Text
 
 log = logging.getLogger("paperbot.slack")
 
@@ -63,7 +67,7 @@ class CommandAnswer:
         self._pacer = pacer
         self._respond = respond
         self._channel = channel
-        self._progress_told = False
+        self.progress = FirstProgress(respond)
         self.fell_back = False
 
     async def send(self, message: Reply) -> str | None:
@@ -79,13 +83,6 @@ class CommandAnswer:
                 self.fell_back = True
         await respond_with(self._respond, message, "in_channel")
         return None
-
-    async def progress(self, note: str) -> None:
-        """The first slow step's note, to the caller only: a response URL takes five answers,
-        and the reply still needs its own."""
-        if not self._progress_told:
-            self._progress_told = True
-            await respond_with(self._respond, text_reply(f"… {note}", private=True), "ephemeral")
 
 
 class VoteAnswer:
@@ -109,17 +106,6 @@ class VoteAnswer:
             blocks=rendered.blocks,
             text=rendered.text,
         )
-
-
-async def respond_with(respond: AsyncRespond, message: Reply, response_type: str) -> None:
-    """A message through a response URL, never replacing the message a click came from."""
-    rendered = render_reply(message)
-    await respond(
-        text=rendered.text,
-        blocks=rendered.blocks,
-        response_type=response_type,
-        replace_original=False,
-    )
 
 
 class SlackHandlers:
@@ -158,6 +144,21 @@ class SlackHandlers:
             if event is not None:
                 await self.core.handle_vote(event, VoteAnswer(client, respond))
 
+    async def on_card_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """Save, Discuss or Similar on a card: answered to the clicker alone."""
+        with self.in_flight.track():
+            await ack()
+            click = card_click(body)
+            if click is not None:
+                answer = ActionAnswer(client, self.pacer, respond, click.channel)
+                await self.core.handle_card_action(click, answer)
+
     async def on_reaction(
         self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
@@ -194,6 +195,7 @@ def build_app(
     handlers = SlackHandlers(core, pacer, in_flight)
     app.command(COMMAND)(handlers.on_command)
     app.action(re.compile(r"^vote:"))(handlers.on_vote_button)
+    app.action(re.compile(f"^{ACTION_TEMPLATE}$"))(handlers.on_card_action)
     app.event("reaction_added")(handlers.on_reaction)
     app.event("reaction_removed")(handlers.on_reaction)
     removal = UninstallHandlers(core, None if oauth is None else oauth.installations)

@@ -123,14 +123,19 @@ async def post_message(
     channel_id: str,
     message: Reply,
     token: str | None = None,
+    thread_ts: str | None = None,
 ) -> str:
     """Post one message; returns its ``ts`` (a file's id for a file). Raises ``SlackApiError``
     like the client does. ``token`` overrides the client's own (a workspace's bot token in OAuth
-    mode). A message that is a file (``split_reply`` gives each its own) is uploaded instead."""
+    mode); ``thread_ts`` posts it as a reply in that message's thread. A message that is a file
+    (``split_reply`` gives each its own) is uploaded instead, into the same thread."""
     if message.attachments:
-        return await upload_file(client, pacer, channel_id, message.attachments[0], token)
+        file = message.attachments[0]
+        return await upload_file(client, pacer, channel_id, file, token, thread_ts)
     rendered = render_reply(message)
     as_bot = _as_bot(token)
+    if thread_ts is not None:
+        as_bot["thread_ts"] = thread_ts
 
     async def post() -> str:
         response = await client.chat_postMessage(

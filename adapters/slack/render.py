@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from bot.facade import MessageLimits, vote_action_id
+from bot.facade import ACTION_KINDS, ActionKind, MessageLimits, card_action_id, vote_action_id
 from bot.reply import (
     Attachment,
     Code,
@@ -209,17 +209,31 @@ def render_card(card: PaperCard) -> list[Block]:
         {
             "type": "actions",
             "block_id": f"vote|{paper.id}",
-            "elements": [_button("👍 Up", paper.id, 1), _button("👎 Down", paper.id, -1)],
+            "elements": [
+                _button("👍 Up", vote_action_id(paper.id, 1), paper.id),
+                _button("👎 Down", vote_action_id(paper.id, -1), paper.id),
+                *(
+                    _button(ACTION_LABELS[kind], card_action_id(kind, paper.id), paper.id)
+                    for kind in ACTION_KINDS
+                ),
+            ],
         }
     )
     return blocks
 
 
-def _button(label: str, paper_id: str, value: int) -> Block:
+ACTION_LABELS: dict[ActionKind, str] = {
+    "save": "🔖 Save",
+    "discuss": "💬 Discuss",
+    "similar": "🔍 Similar",
+}
+
+
+def _button(label: str, action_id: str, paper_id: str) -> Block:
     return {
         "type": "button",
         "text": {"type": "plain_text", "text": label, "emoji": True},
-        "action_id": vote_action_id(paper_id, value),
+        "action_id": action_id,
         "value": paper_id,
     }
 

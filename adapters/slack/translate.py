@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.facade import ButtonVote, Invocation, ReactionChange, parse_vote_action
+from bot.facade import (
+    ButtonVote,
+    CardClick,
+    Invocation,
+    ReactionChange,
+    parse_card_action,
+    parse_vote_action,
+)
 
 PLATFORM = "slack"
 REACTION_EVENTS = frozenset({"reaction_added", "reaction_removed"})
@@ -46,21 +53,49 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
     if parsed is None:
         return None
     paper_id, value = parsed
+    team, channel, user = clicker(body)
+    container = body.get("container") or {}
+    action_ts = str(action.get("action_ts") or "")
+    return ButtonVote(
+        platform=PLATFORM,
+        workspace=team,
+        channel=channel,
+        user=user,
+        paper_id=paper_id,
+        value=value,
+        event_id=f"action:{user}:{action_ts or body.get('trigger_id')}",
+        at=slack_time(action_ts, now),
+        message_ref=container.get("message_ts") or None,
+    )
+
+
+def clicker(body: Mapping[str, Any]) -> tuple[str, str, str]:
+    """``(workspace, channel, user)`` of a ``block_actions`` click."""
     container = body.get("container") or {}
     user = body.get("user") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
     team = (body.get("team") or {}).get("id") or user.get("team_id") or ""
-    action_ts = str(action.get("action_ts") or "")
-    return ButtonVote(
+    return str(team), str(channel), str(user.get("id") or "")
+
+
+def card_click(body: Mapping[str, Any]) -> CardClick | None:
+    """A ``block_actions`` click on a card's Save, Discuss or Similar; None for any other."""
+    actions = body.get("actions") or []
+    parsed = parse_card_action(str(actions[0].get("action_id") or "")) if actions else None
+    if parsed is None:
+        return None
+    kind, paper_id = parsed
+    team, channel, user = clicker(body)
+    container = body.get("container") or {}
+    ephemeral = bool(container.get("is_ephemeral"))
+    return CardClick(
         platform=PLATFORM,
-        workspace=str(team),
-        channel=str(channel),
-        user=str(user.get("id") or ""),
+        workspace=team,
+        channel=channel,
+        user=user,
+        kind=kind,
         paper_id=paper_id,
-        value=value,
-        event_id=f"action:{user.get('id')}:{action_ts or body.get('trigger_id')}",
-        at=slack_time(action_ts, now),
-        message_ref=container.get("message_ts") or None,
+        message_ref=None if ephemeral else container.get("message_ts") or None,
     )
 
 

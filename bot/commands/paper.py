@@ -1,14 +1,19 @@
-"""``paper``: one paper by arXiv id or link, from the catalog or else from Hugging Face."""
+"""``paper``: one paper by arXiv id or link, from the catalog or else from Hugging Face, with a
+link to the channel's discussion thread when it has one."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from bot.cards import paper_cards
 from bot.commands.spec import Command, Context, Option
+from bot.discussions import thread_line
 from bot.model import Paper
 from bot.paper_ids import parse_paper_ref
 from bot.reply import Link, Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
 from bot.usage import UsageError
+from storage.discussions import thread_of
 from storage.papers import get_paper, upsert_papers
 
 PAPER_OPTION = Option(
@@ -59,9 +64,14 @@ async def run_paper(ctx: Context, args: str) -> Reply:
     if isinstance(found, Reply):
         return found
     paper = found
-    return await ctx.deps.db.read(
-        lambda s: Reply(paper_cards(s, ctx.invocation, [paper], ranked=False))
-    )
+
+    def answer(session: Session) -> Reply:
+        """The card, and where this channel discusses the paper when it does."""
+        cards = paper_cards(session, ctx.invocation, [paper], ranked=False)
+        thread = thread_of(session, ctx.channel, paper.id)
+        return Reply(cards if thread is None else (*cards, thread_line(thread)))
+
+    return await ctx.deps.db.read(answer)
 
 
 PAPER = Command(

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from bot.commands.spec import Command, Context, Option
 from bot.digests.compose import digest_reply
+from bot.digests.for_team import team_preference
 from bot.digests.grammar import parse_kind, parse_subscribe
 from bot.digests.select import select_papers
 from bot.digests.subscription import MAX_MIN_UPVOTES, MAX_TOP_N
@@ -249,7 +250,14 @@ async def run_digest(ctx: Context, args: str) -> Reply:
     listed, note = await _fresh_papers(ctx, window)
     if note:
         notes.append(note)
-    selection = select_papers(listed, sub.spec, shown=())
+    chosen = sub
+    index = ctx.deps.db.search_index
+    preferred, team_note = await ctx.deps.db.read(
+        lambda s: team_preference(s, index, chosen, listed)
+    )
+    if team_note:
+        notes.append(team_note)
+    selection = select_papers(listed, sub.spec, shown=(), preferred=preferred)
     if not selection.papers:
         if selection.listed == 0 and note:
             label = window.label()
@@ -266,7 +274,6 @@ async def run_digest(ctx: Context, args: str) -> Reply:
         else:
             text = f"No digest for {window.label()}: {selection.why_empty()}."
         return Reply((Text(text), *(Text(n, "muted") for n in notes)))
-    chosen = sub
     return await ctx.deps.db.read(
         lambda s: digest_reply(s, chosen, window, selection.papers, " ".join(notes) or None)
     )
@@ -275,7 +282,7 @@ async def run_digest(ctx: Context, args: str) -> Reply:
 SUBSCRIBE = Command(
     name="subscribe",
     usage="subscribe [daily|weekly|report] [HH:MM] [Area/City | City] [mon-fri] [top N] "
-    '[keywords "a, b"] [org "NAME"] [authors "A, B"] [min-upvotes N]',
+    '[keywords "a, b"] [org "NAME"] [authors "A, B"] [min-upvotes N] [for-team]',
     summary="post the trending papers to this channel on a schedule",
     handler=run_subscribe,
     examples=(
@@ -283,6 +290,7 @@ SUBSCRIBE = Command(
         "subscribe weekly mon 08:30 America/New_York top 10 min-upvotes 20",
         'subscribe daily 09:00 Munich org "Google DeepMind"',
         'subscribe weekly fri 16:00 San Francisco authors "Yann LeCun, Fei-Fei Li"',
+        "subscribe daily 09:00 for-team",
         "subscribe report weekly fri 16:00 Europe/Berlin",
     ),
     options=(
@@ -335,6 +343,12 @@ SUBSCRIBE = Command(
             low=0,
             high=MAX_MIN_UPVOTES,
             written="min-upvotes {}",
+        ),
+        Option(
+            "for_team",
+            "Order the papers by what this team voted up, not by Hugging Face upvotes",
+            "flag",
+            written="for-team",
         ),
     ),
 )

@@ -10,10 +10,12 @@ from __future__ import annotations
 from bot.commands.about import ABOUT
 from bot.commands.dispatch import Dispatcher
 from bot.commands.export import EXPORT
+from bot.commands.foryou import FORYOU
 from bot.commands.help import help_command
 from bot.commands.paper import PAPER
 from bot.commands.reading import DONE, READING, SAVE
 from bot.commands.search import SEARCH
+from bot.commands.similar import SIMILAR
 from bot.commands.spec import Command
 from bot.commands.subscriptions import SUBSCRIPTION_COMMANDS
 from bot.commands.trending import TRENDING
@@ -22,7 +24,9 @@ from bot.commands.votes import TOP, VOTES
 COMMANDS: tuple[Command, ...] = (
     SEARCH,
     PAPER,
+    SIMILAR,
     *TRENDING,
+    FORYOU,
     TOP,
     VOTES,
     SAVE,

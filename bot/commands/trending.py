@@ -51,10 +51,33 @@ WINDOWS = {
 PERIOD_USAGE = {"date": "YYYY-MM-DD", "week": "YYYY-Www", "month": "YYYY-MM"}
 
 
+EMPTY_CATALOG = Reply(
+    (
+        Text("The catalog has no Daily Papers yet.", "plain"),
+        Text(("Fill it with ", Code("paperbot ingest --since YYYY-MM-DD"), "."), "muted"),
+    )
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Asked:
     count: int
     period: CalendarPeriod | None  # None: the rolling window
+
+
+COUNT_OPTION = Option("count", f"How many papers (1-{MAX_COUNT})", "number", low=1, high=MAX_COUNT)
+
+
+def is_count(word: str) -> bool:
+    return word.isascii() and word.isdigit()
+
+
+def parse_count(word: str) -> int:
+    """How many papers to show, from 1 to ``MAX_COUNT``; shared by the listing commands."""
+    count = int(word)
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(f"Show from 1 to {MAX_COUNT} papers, not {word[:12]}.")
+    return count
 
 
 def parse_args(window: Window, args: str, today: date) -> Asked:
@@ -64,10 +87,8 @@ def parse_args(window: Window, args: str, today: date) -> Asked:
     for word in args.split():
         if looks_like_period(word) and period is None:
             period = parse_period(window.period, word, today)
-        elif word.isascii() and word.isdigit() and count is None:
-            count = int(word)
-            if not 1 <= count <= MAX_COUNT:
-                raise UsageError(f"Show from 1 to {MAX_COUNT} papers, not {word[:12]}.")
+        elif is_count(word) and count is None:
+            count = parse_count(word)
         else:
             raise UsageError(
                 f"Give at most one number, from 1 to {MAX_COUNT}: how many papers to show, "
@@ -81,12 +102,7 @@ def trending_reply(
 ) -> Reply:
     end = latest_daily_date(session, on_or_before=today)
     if end is None:
-        return Reply(
-            (
-                Text("The catalog has no Daily Papers yet.", "plain"),
-                Text(("Fill it with ", Code("paperbot ingest --since YYYY-MM-DD"), "."), "muted"),
-            )
-        )
+        return EMPTY_CATALOG
     start = end - timedelta(days=window.days - 1)
     papers = trending(session, start, end, count)
     parts: list[Part] = [Heading(window.title.format(start=start, end=end))]
@@ -166,7 +182,7 @@ def trending_command(window: Window) -> Command:
                 low=7,
                 high=10,
             ),
-            Option("count", f"How many papers (1-{MAX_COUNT})", "number", low=1, high=MAX_COUNT),
+            COUNT_OPTION,
         ),
     )
 

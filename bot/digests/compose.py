@@ -16,7 +16,9 @@ BOT_USER = "paperbot"
 
 
 def filters_line(spec: DigestSpec) -> str:
-    return " · ".join([f"Top {spec.top_n} by Hugging Face upvotes", *spec.filters()])
+    team = spec.ranking == "team"
+    order = "for this team, most like what it voted up" if team else "by Hugging Face upvotes"
+    return " · ".join([f"Top {spec.top_n} {order}", *spec.filters()])
 
 
 def digest_reply(

@@ -5,7 +5,8 @@ Accepted, in any order: ``daily|weekly``, or ``report`` (the weekly team report,
 ``at 9``); an IANA zone (``Europe/Berlin``, ``tz:utc``); days (``weekdays``, ``mon-fri``,
 ``mon,wed,fri``, ``on tuesday``, ``every day``); ``top 5``; ``keywords "rlhf, reward model"``
 (or the words that follow up to the next option), and likewise ``org "Google DeepMind"`` and
-``authors "A, B"``; ``min-upvotes 10``. ``key:value`` and ``key=value`` work too.
+``authors "A, B"``; ``min-upvotes 10``; ``for-team`` (or ``for team``: the papers most like what
+the team voted up first, not the most upvoted). ``key:value`` and ``key=value`` work too.
 Anything else is a ``UsageError`` that names the word it could not place.
 """
 
@@ -23,7 +24,7 @@ from bot.digests.subscription import (
     validate_spec,
     zones_of_city,
 )
-from bot.model.digests import MON_FRI, SUBSCRIPTION_KINDS, DigestSpec, Kind
+from bot.model.digests import MON_FRI, SUBSCRIPTION_KINDS, DigestSpec, Kind, Ranking
 from bot.usage import UsageError
 
 _DAYS = {
@@ -61,6 +62,7 @@ _TIME = re.compile(
 # Any word that looks like a time (09:00, 9am, 9:30pm), or like a badly written one (9.30, 9h30,
 # 25:00): a time of day, or the time's own error message.
 _TIME_LIKE = re.compile(r"\d{1,2}(:\d*|[.h]\d{2}|:?\d*\s*[ap]m?)", re.IGNORECASE | re.ASCII)
+_FOR_TEAM = ("for-team", "for_team", "forteam")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
@@ -75,6 +77,7 @@ class _Draft:
     min_upvotes: int | None = None
     organizations: tuple[str, ...] | None = None
     authors: tuple[str, ...] | None = None
+    ranking: Ranking | None = None
     seen: set[str] = field(default_factory=set)
 
     def set_once(self, what: str) -> None:
@@ -138,6 +141,7 @@ def _is_option(word: str) -> bool:
     return (
         lower in _KEYS
         or lower in ("daily", "weekly", "report")
+        or lower in _FOR_TEAM
         or bool(_TIME.match(word) and ":" in word)
         or "/" in word
     )
@@ -167,6 +171,10 @@ _LISTS = {
     "organizations": ('org "Google DeepMind"', "organizations", _names),
     "authors": ('authors "Yann LeCun, Fei-Fei Li"', "authors", _names),
 }
+
+
+def _next_is(tokens: list[str], i: int, word: str) -> bool:
+    return i < len(tokens) and tokens[i].lower() == word
 
 
 def _need(tokens: list[str], i: int, what: str) -> str:
@@ -244,6 +252,13 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             draft.kind = (
                 "daily" if lower == "daily" else "weekly" if lower == "weekly" else "report"
             )
+        elif lower in _FOR_TEAM or (
+            lower == "for" and " ".join(tokens[i : i + 1]).lower() == "team"
+        ):
+            draft.set_once("order (for-team)")
+            draft.ranking = "team"
+            if lower == "for":
+                i += 1  # its "team"
         elif key == "time":
             draft.set_once("time")
             draft.local_time = parse_time(_need(tokens, i, "the time, e.g. at 09:00"))
@@ -300,7 +315,7 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             raise UsageError(
                 f"I don't know what {word[:30]!r} means here. Options: daily|weekly|report, a time "
                 "(09:00), a time zone (Europe/Berlin or a city), days (mon-fri), top N, "
-                'keywords "a, b", org "NAME", authors "A, B", min-upvotes N.'
+                'keywords "a, b", org "NAME", authors "A, B", min-upvotes N, for-team.'
             )
     return _finish(draft, default_timezone)
 
@@ -324,6 +339,7 @@ def _finish(draft: _Draft, default_timezone: str) -> DigestSpec:
         min_upvotes=draft.min_upvotes or 0,
         organizations=draft.organizations or (),
         authors=draft.authors or (),
+        ranking=draft.ranking or "upvotes",
     )
     return validate_spec(spec)
 

@@ -35,10 +35,12 @@ from bot.deps import Deps
 from bot.digests.alerts import Alerts
 from bot.digests.compose import digest_reply
 from bot.digests.feed import DayFeed
+from bot.digests.for_team import Preference, team_preference
 from bot.digests.policy import DigestPolicy
 from bot.digests.select import select_papers
 from bot.digests.window import DigestWindow, window_at
 from bot.in_flight import InFlight
+from bot.model import Paper
 from bot.model.digests import DigestRun, Kind, RunState, Subscription
 from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
@@ -260,24 +262,26 @@ class DigestRunner:
             failure = await self._refresh(window)
             now = self.deps.clock()
             since = now - self.policy.shown_window
-            listed, shown = await self.deps.db.read(
-                lambda s: (
-                    trending(s, window.first, window.last, MAX_WINDOW_PAPERS),
-                    papers_shown_since(s, sub.channel, since),
-                )
-            )
+            index = self.deps.db.search_index
+
+            def gather(s: Session) -> tuple[list[Paper], set[str], Preference]:
+                listed = trending(s, window.first, window.last, MAX_WINDOW_PAPERS)
+                shown = papers_shown_since(s, sub.channel, since)
+                return listed, shown, team_preference(s, index, sub, listed)
+
+            listed, shown, (preferred, note) = await self.deps.db.read(gather)
             if not listed and failure:
                 return await self._fail(sub, window, run, failure, None)
             if not listed:
                 return await self._not_ready(window, run)
-            selection = select_papers(listed, sub.spec, shown)
+            selection = select_papers(listed, sub.spec, shown, preferred)
             if not selection.papers:
                 reason = f"{selection.why_empty()} for {window.label()}"
                 return await self._finish(run, RunState.SKIPPED, error=reason)
             papers = selection.papers
-            note = None
             if failure:
-                note = f"Hugging Face did not answer ({failure}); upvotes may be a little old."
+                stale = f"Hugging Face did not answer ({failure}); upvotes may be a little old."
+                note = f"{stale} {note}" if note else stale
             now = self.deps.clock()
 
             def freeze(session: Session) -> Reply | None:

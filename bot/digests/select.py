@@ -1,13 +1,14 @@
 """Choose a digest's papers: filter by the channel's keywords, organizations, authors and minimum
-upvotes, leave out what the channel has seen lately, rank by Hugging Face upvotes, keep the top
-N. Pure, so it is tested without a database.
+upvotes, leave out what the channel has seen lately, rank by Hugging Face upvotes (or first by
+the team's preference, for a for-team digest), keep the top N. Pure, so it is tested without a
+database.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.model import Paper
@@ -78,7 +79,13 @@ def rank_key(paper: Paper) -> tuple[int, int, str]:
     return (-paper.upvotes, -paper.num_comments, paper.id)
 
 
-def select_papers(papers: Iterable[Paper], spec: DigestSpec, shown: Collection[str]) -> Selection:
+def select_papers(
+    papers: Iterable[Paper],
+    spec: DigestSpec,
+    shown: Collection[str],
+    preferred: Mapping[str, float] | None = None,
+) -> Selection:
+    """``preferred`` scores papers for the team (``bot.digests.for_team``): higher goes first."""
     listed = {p.id: p for p in papers}
     patterns = [keyword_pattern(k) for k in spec.keywords if k.split()]
     of_organization = _by_name(spec.organizations, _organization)
@@ -91,7 +98,11 @@ def select_papers(papers: Iterable[Paper], spec: DigestSpec, shown: Collection[s
         and of_organization(p)
         and by_authors(p)
     ]
-    fresh = sorted((p for p in matching if p.id not in shown), key=rank_key)
+    prefer = preferred or {}
+    fresh = sorted(
+        (p for p in matching if p.id not in shown),
+        key=lambda p: (-prefer.get(p.id, 0.0), *rank_key(p)),
+    )
     return Selection(
         papers=tuple(fresh[: spec.top_n]),
         listed=len(listed),

@@ -52,10 +52,10 @@ def validate_spec(spec: DigestSpec) -> DigestSpec:
         )
     if spec.kind not in SUBSCRIPTION_KINDS:
         raise UsageError(f"A digest is daily or weekly, not {spec.kind!r}.")
-    if spec.kind == "report" and spec.filters():
+    if spec.kind == "report" and (spec.filters() or spec.ranking != "upvotes"):
         raise UsageError(
             "The team report covers the team's votes and saves: it takes no keywords, org, "
-            "authors or min-upvotes."
+            "authors, min-upvotes or for-team."
         )
     if not spec.weekdays:
         raise UsageError("Pick at least one day of the week.")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.model import Channel
 
 Kind = Literal["daily", "weekly", "report"]
+Ranking = Literal["upvotes", "team"]  # team: most like what the team voted up (bot.team_taste)
 KINDS: tuple[Kind, ...] = ("daily", "weekly")  # digests of Hugging Face's papers
 # A channel may have one of each: the two digests, and the weekly team report (bot/reports/).
 SUBSCRIPTION_KINDS: tuple[Kind, ...] = (*KINDS, "report")
@@ -40,16 +41,18 @@ class DigestSpec:
     min_upvotes: int = 0
     organizations: tuple[str, ...] = ()  # Hugging Face organizations, by handle or name
     authors: tuple[str, ...] = ()
+    ranking: Ranking = "upvotes"
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def describe(self) -> str:
-        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5``, plus the filters when set."""
+        """``daily at 09:00 Europe/Berlin, Mon–Fri, top 5 [for the team]``, plus the filters."""
         kind = "weekly team report" if self.kind == "report" else self.kind
         text = f"{kind} at {self.local_time:%H:%M} {self.timezone}, "
         text += f"{describe_weekdays(self.weekdays)}, top {self.top_n}"
+        text += " for the team" if self.ranking == "team" else ""
         return ", ".join([text, *self.filters()])
 
     def filters(self) -> list[str]:

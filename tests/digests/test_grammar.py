@@ -163,7 +163,7 @@ IANA = "Use an IANA name such as Europe/Berlin, America/New_York or UTC."
             "fortnightly",
             "I don't know what 'fortnightly' means here. Options: daily|weekly|report, a time "
             "(09:00), a time zone (Europe/Berlin or a city), days (mon-fri), top N, "
-            'keywords "a, b", org "NAME", authors "A, B", min-upvotes N.',
+            'keywords "a, b", org "NAME", authors "A, B", min-upvotes N, for-team.',
         ),
         ("daily at", "Say the time, e.g. at 09:00."),
         ("tz", "Say the time zone, e.g. Europe/Berlin."),
@@ -402,7 +402,8 @@ def test_the_team_report_is_weekly_on_friday_afternoon_unless_told(text: str) ->
     [
         ("report daily", "Give the kind (daily, weekly or report) once."),
         ("report mon-fri", "A team report goes out on one day of the week"),
-        ('report keywords "rlhf"', "it takes no keywords, org, authors or min-upvotes"),
+        ('report keywords "rlhf"', "it takes no keywords, org, authors, min-upvotes or for-team"),
+        ("report for-team", "it takes no keywords, org, authors, min-upvotes or for-team"),
     ],
 )
 def test_a_report_is_refused_what_it_cannot_do(text: str, message: str) -> None:

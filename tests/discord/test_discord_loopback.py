@@ -34,48 +34,10 @@ from loopback.discord import (
     FakeDiscord,
 )
 from loopback.ports import FakeSource, FixedClock, make_paper
+from tests.discord.conftest import Bots
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
 UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))
-
-
-@pytest.fixture
-def core(deps: Deps, dispatcher: Dispatcher) -> Core:
-    return Core(deps, dispatcher)
-
-
-class Bots:
-    """Adapters started against the fake; every one is stopped when the test ends."""
-
-    def __init__(self, core: Core, fake: FakeDiscord, answer_within: float = 2.0) -> None:
-        self.core, self.fake, self.running = core, fake, list[DiscordAdapter]()
-        self.answer_within = answer_within
-
-    async def start(self) -> DiscordAdapter:
-        config = DiscordConfig(
-            "bot-token", self.fake.api_url, guild_ready_timeout=0.05,
-            answer_within=self.answer_within,
-        )  # fmt: skip
-        adapter = DiscordAdapter(self.core, config)
-        await adapter.start()
-        self.running.append(adapter)
-        await asyncio.wait_for(adapter.ready(), 10)
-        return adapter
-
-    async def stop(self) -> None:
-        for adapter in self.running:
-            await adapter.stop()
-
-
-@pytest.fixture
-async def bots(core: Core, fake: FakeDiscord) -> AsyncIterator[Bots]:
-    """Bots for which every command is fast: a loaded machine can slow the first search (it builds
-    the index) past any real budget, and must not turn a direct answer into a deferred one. The
-    deferred path has its own tests, with a source that holds each call until the test lets go."""
-    fake.callback_within = 60.0
-    started = Bots(core, fake, answer_within=30.0)
-    yield started
-    await started.stop()
 
 
 @dataclass
@@ -171,8 +133,10 @@ async def test_a_fast_search_is_answered_directly_in_public_and_its_message_take
     assert card["url"].startswith("https://huggingface.co/")
     assert "team votes 👍 0" in card["footer"]["text"]
     ids = custom_ids(body)
-    assert len(ids) == 2
-    assert all(i.startswith("vote:") and len(i) < 100 for i in ids)
+    paper_id = ids[0].split(":")[1]
+    assert ids == [f"vote:{paper_id}:up", f"vote:{paper_id}:down"] + [
+        f"{kind}:{paper_id}" for kind in ("save", "discuss", "similar")
+    ]
     assert body["allowed_mentions"]["parse"] == []
     # the core recorded the callback's message id: a reaction on it is a vote
     assert "👍 1  👎 0" in await tally_after_reacting(fake, message_id)

@@ -15,7 +15,7 @@ from adapters.discord.render import (
     escape,
     render_reply,
 )
-from bot.facade import vote_action_id
+from bot.facade import card_action_id, vote_action_id
 from bot.model import Paper, Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import MessageLimits, split_reply
@@ -93,15 +93,30 @@ def test_a_card_without_a_thumbnail_has_none_and_an_unvotable_card_has_no_tally(
     assert render_reply(Reply((PaperCard(paper(), votable=False),))).view is None
 
 
-def test_vote_buttons_carry_the_vote_in_a_custom_id_under_100_characters() -> None:
+def test_a_cards_buttons_carry_what_they_do_in_a_custom_id_under_100_characters() -> None:
     long_id = "a" * 64
     view = render_reply(Reply((PaperCard(paper(id=long_id), rank=1, tally=Tally(5, 0)),))).view
     assert view is not None
     ids = [item.custom_id for item in view.children if isinstance(item, discord.ui.DynamicItem)]
-    assert ids == [vote_action_id(long_id, 1), vote_action_id(long_id, -1)]
+    assert ids == [
+        vote_action_id(long_id, 1),
+        vote_action_id(long_id, -1),
+        card_action_id("save", long_id),
+        card_action_id("discuss", long_id),
+        card_action_id("similar", long_id),
+    ]
     assert all(len(i) < 100 for i in ids)
     labels = [item.item.label for item in view.children if isinstance(item, discord.ui.DynamicItem)]
-    assert labels == ["#1 · 5", "#1 · 0"]
+    assert labels == ["#1 · 5", "#1 · 0", "Save", "Discuss", "Similar"]
+
+
+def test_each_card_gets_its_own_row_so_a_message_holds_five_cards() -> None:
+    cards = tuple(PaperCard(paper(id=f"2601.0000{i}"), rank=i) for i in range(1, 8))
+    assert DISCORD_LIMITS.max_cards == 5
+    view = render_reply(Reply(cards[:5])).view
+    assert view is not None
+    rows = [item.row for item in view.children if isinstance(item, discord.ui.DynamicItem)]
+    assert rows == [row for row in range(5) for _ in range(5)]
 
 
 LONG_LINK = "https://example.org/" + "é" * 60  # 20 + 60 * 6 characters once percent-encoded

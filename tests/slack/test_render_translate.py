@@ -21,7 +21,7 @@ from adapters.slack.render import (
     render_reply,
 )
 from adapters.slack.translate import button_vote, command_invocation, reaction_change
-from bot.facade import parse_vote_action
+from bot.facade import parse_card_action, parse_vote_action
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
 from bot.reply_split import split_reply
@@ -103,8 +103,13 @@ def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_an
     for link in ("arxiv.org/abs/2606.00467", "arxiv.org/pdf/2606.00467", "github.com/a/b"):
         assert link in body
     assert context["elements"][0]["text"] == "Team: 👍 3 · 👎 1"
-    ids = [parse_vote_action(e["action_id"]) for e in actions["elements"]]
-    assert ids == [("2606.00467", 1), ("2606.00467", -1)]
+    ids = [e["action_id"] for e in actions["elements"]]
+    assert [parse_vote_action(i) for i in ids[:2]] == [("2606.00467", 1), ("2606.00467", -1)]
+    assert [parse_card_action(i) for i in ids[2:]] == [
+        ("save", "2606.00467"),
+        ("discuss", "2606.00467"),
+        ("similar", "2606.00467"),
+    ]
     assert "Linear" in rendered.text
 
 

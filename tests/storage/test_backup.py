@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import ButtonVote, Core, Effect, Invocation, ReactionChange
+from bot.facade import ButtonVote, CardClick, Core, Effect, Invocation, ReactionChange
 from bot.model import Channel, Paper, Tally
 from bot.model.digests import DigestSpec, RunState, Subscription
 from bot.outbox.rebuild import rebuild_message
@@ -24,7 +24,9 @@ from loopback.responders import RecordingResponder
 from storage.backup import FORMAT, BackupError, export_all, import_all
 from storage.db import Database
 from storage.digest_runs import claim_run, finish_run, freeze_selection, record_chunk
+from storage.discussions import thread_of
 from storage.papers import upsert_papers
+from storage.reading import open_entries
 from storage.subscriptions import channel_subscriptions, save_subscription
 from storage.votes import leaderboard
 from tests.support.databases import migrated_database
@@ -38,6 +40,8 @@ TABLES = (
     "vote",
     "posted_message",
     "message_layout",
+    "reading_item",
+    "discussion",
     "slack_bots",
     "slack_installations",
 )
@@ -70,6 +74,12 @@ async def fill(db: Database, sample_papers: list[Paper], dispatcher: Dispatcher)
     await core.handle_vote(
         ReactionChange("test", "T1", "C1", ref, "U3", "fire", True, "e3", AT), channel
     )  # several papers: ignored, but recorded as processed
+    said = (("U1", f"save {shown[3]}"), ("U2", f"save {shown[4]}"), ("U2", f"done {shown[4]}"))
+    for who, asked in said:  # one paper on the team's list, one read
+        await core.handle_command(Invocation("test", "T1", "C1", who, asked), channel)
+    discuss = CardClick("test", "T1", "C1", "U1", "discuss", shown[2], ref)
+    await core.handle_card_action(discuss, channel)
+    assert len(channel.threads) == 1
     daily = Subscription(
         HERE,
         DigestSpec(top_n=3, keywords=("lora",), organizations=("Qwen",), authors=("Ada",)),
@@ -115,7 +125,11 @@ def views(db: Database, ref: str) -> tuple[object, ...]:
             (sub.channel, sub.spec, sub.enabled, sub.created_by, sub.created_at, sub.updated_at)
             for sub in channel_subscriptions(s, HERE)
         ]
-        return board, subs, rebuild_message(s, HERE, ref)
+        message = rebuild_message(s, HERE, ref)
+        assert message is not None
+        reading = [(e.paper.id, e.savers) for e in open_entries(s, "test", "T1")]
+        threads = [thread_of(s, HERE, card.paper.id) for card in cards(message)]
+        return board, subs, message, reading, threads
 
     return db.read_now(read)
 
@@ -133,6 +147,8 @@ async def moved(
     target.write_now(lambda s: import_all(s, backup, include_slack=True))
     assert counts(target) == before
     assert target.read_now(lambda s: export_all(s, include_slack=True)) == backup
+    # The reading list (and the read paper, still read) and the thread came along.
+    assert [len(views(target, ref)[3]), before["reading_item"], before["discussion"]] == [1, 2, 1]
     # Only the papers the team's rows name came along, not the catalog.
     assert 0 < before["paper"] < len(sample_papers)
 

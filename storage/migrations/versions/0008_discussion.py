@@ -1,0 +1,39 @@
+"""discussion: the thread where a channel discusses a paper, opened by a card's Discuss action.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "discussion",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=32), nullable=False),
+        sa.Column("workspace", sa.String(length=128), nullable=False),
+        sa.Column("channel", sa.String(length=128), nullable=False),
+        sa.Column("paper_id", sa.String(length=64), nullable=False),
+        sa.Column("opened_by", sa.String(length=128), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("thread_ref", sa.String(length=128), nullable=True),
+        sa.Column("url", sa.String(length=512), nullable=True),
+        sa.ForeignKeyConstraint(["paper_id"], ["paper.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "platform", "workspace", "channel", "paper_id", name="uq_discussion_channel_paper"
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("discussion")

@@ -1,0 +1,59 @@
+"""A card's Save, Discuss and Similar buttons on Discord: clicks from the loopback gateway."""
+
+from __future__ import annotations
+
+from bot.deps import Deps
+from loopback.discord import APP_ID, CHANNEL_ID, EPHEMERAL, GUILD_ID, FakeDiscord
+from storage.papers import get_paper
+from storage.reading import open_entries
+from tests.discord.conftest import Bots
+from tests.discord.test_discord_loopback import custom_ids, search_message
+
+
+async def click_and_hear(fake: FakeDiscord, message_id: int, custom_id: str) -> str:
+    """Click, and return what the clicker was told in the follow-up, which must be private."""
+    token = await fake.click(message_id, custom_id)
+    [callback] = await fake.until("POST", f"/{token}/callback")
+    assert callback.body["type"] == 5  # "thinking…"
+    assert callback.body["data"]["flags"] & EPHEMERAL
+    [follow_up] = await fake.until("POST", f"/webhooks/{APP_ID}/{token}")
+    assert follow_up.body["flags"] & EPHEMERAL
+    return str(follow_up.body.get("content") or follow_up.body["embeds"])
+
+
+async def test_discuss_starts_one_thread_from_the_card_and_links_it_to_every_clicker(
+    bots: Bots, fake: FakeDiscord, deps: Deps
+) -> None:
+    await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    discuss = next(i for i in custom_ids(body) if i.startswith("discuss:"))
+
+    told = await click_and_hear(fake, message_id, discuss)
+    thread_id = fake.threads[message_id]
+    url = f"https://discord.com/channels/{GUILD_ID}/{thread_id}"
+    assert "Opened a thread" in told
+    assert url in told
+    [started] = fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages/{message_id}/threads")
+    paper = deps.db.read_now(lambda s: get_paper(s, discuss.removeprefix("discuss:")))
+    assert paper is not None
+    assert started.body["name"] == " ".join(paper.title.split())[:100]
+    [opening] = fake.calls_to("POST", f"/channels/{thread_id}/messages")
+    assert opening.body["embeds"][0]["url"].startswith("https://huggingface.co/papers/")
+
+    again = await click_and_hear(fake, message_id, discuss)
+    assert "discussed here already" in again
+    assert url in again
+    assert len(fake.calls_to("POST", "/threads")) == 1
+
+
+async def test_save_puts_the_paper_on_the_clickers_reading_list(
+    bots: Bots, fake: FakeDiscord, deps: Deps
+) -> None:
+    await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    save = next(i for i in custom_ids(body) if i.startswith("save:"))
+
+    told = await click_and_hear(fake, message_id, save)
+    assert "on your reading list now" in told
+    [entry] = deps.db.read_now(lambda s: open_entries(s, "discord", str(GUILD_ID)))
+    assert entry.paper.id == save.removeprefix("save:")
