@@ -25,6 +25,7 @@ from loopback.slack import FakeSlack, blocks_text
 from storage.papers import upsert_papers
 from storage.reading import Reader, save_paper
 from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, paper
+from tests.support.invoke import ask
 
 FRI_1600_BERLIN = local("2026-06-12 16:00", "Europe/Berlin")
 MONDAY = datetime(2026, 6, 8, 10, tzinfo=UTC)
@@ -173,3 +174,19 @@ async def test_on_slack_the_report_is_posted_and_its_chart_uploaded_by_the_exter
     posts = fake_slack.called("chat.postMessage")
     assert "Team report: the week of 06 Jun" in blocks_text(posts[1])  # the refused one first
     assert desk.runs(sub)[0].message_refs[-1] == shared.file_id
+
+
+async def test_digest_now_report_shows_the_last_seven_days_and_claims_no_run(
+    desk: Desk, dispatcher: Dispatcher
+) -> None:
+    await a_team_week(desk)
+    sub = desk.subscribe("report fri 16:00 Europe/Berlin")
+    desk.clock.now = FRI_1600_BERLIN - timedelta(hours=1)
+
+    reply = await ask(dispatcher, desk.deps, "digest now report", workspace=WORKSPACE)
+
+    text, cards, [chart] = whole([reply])
+    assert "3 people cast 5 votes" in text
+    assert [c.paper.id for c in cards] == ["2606.00002", "2606.00001"]
+    assert chart.content.startswith(PNG_SIGNATURE)
+    assert desk.runs(sub) == []  # the Friday report still goes out as planned
