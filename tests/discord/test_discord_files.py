@@ -40,19 +40,24 @@ class FileAnswer(Core):
     async def handle_command(self, invocation: Invocation, responder: Responder) -> Reply:
         reply = Reply((Text("Here it is"), CHART))
         await responder.send(reply)
+        await responder.send(Reply((CHART,)))  # a second message: a follow-up
         return reply
 
 
-async def test_a_commands_answer_carries_its_file_in_the_interaction_callback(
+async def test_a_commands_answer_carries_its_file_in_the_callback_and_in_a_follow_up(
     deps: Deps, dispatcher: Dispatcher, fake: FakeDiscord
 ) -> None:
     adapter = await started(FileAnswer(deps, dispatcher), fake)
     try:
         await fake.slash("about")
         [callback] = await fake.until("POST", "/callback")
+        await fake.until("POST", "/webhooks/")
     finally:
         await adapter.stop()
     [upload] = callback.files
     assert upload.filename == "chart.png"
     assert upload.content == CHART.content
     assert callback.body["data"]["attachments"][0]["filename"] == "chart.png"
+    [follow_up] = fake.calls_to("POST", "/webhooks/")
+    assert [f.content for f in follow_up.files] == [CHART.content]
+    assert follow_up.body["attachments"][0]["filename"] == "chart.png"
