@@ -28,6 +28,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    replies_line,
     submission_line,
 )
 
@@ -99,6 +100,8 @@ def render_card(card: PaperCard) -> Panel:
     if card.votable:
         tally = card.tally
         body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
+        if replies := replies_line(card):
+            body.append(f"  {replies}", style="bold")
         if card.rank is not None:
             n = card.rank
             body.append(
