@@ -9,7 +9,6 @@ from loopback.discord import (
     CHANNEL_ID,
     EPHEMERAL,
     GUILD_ID,
-    TIMESTAMP,
     USER_ID,
     FakeDiscord,
     user,
@@ -69,29 +68,6 @@ async def test_save_puts_the_paper_on_the_clickers_reading_list(
     assert entry.paper.id == save.removeprefix("save:")
 
 
-def thread_message(
-    fake: FakeDiscord, thread_id: int, author: dict[str, object]
-) -> dict[str, object]:
-    """A MESSAGE_CREATE payload of a message written in a thread (no content: no intent for it)."""
-    return {
-        "id": str(fake.new_id()),
-        "channel_id": str(thread_id),
-        "guild_id": str(GUILD_ID),
-        "author": author,
-        "content": "",
-        "timestamp": TIMESTAMP,
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "type": 0,
-    }
-
-
 async def test_replies_in_the_thread_are_counted_on_the_card_the_bots_own_are_not(
     bots: Bots, fake: FakeDiscord
 ) -> None:
@@ -102,12 +78,12 @@ async def test_replies_in_the_thread_are_counted_on_the_card_the_bots_own_are_no
     thread_id = fake.threads[message_id]
     edits = f"/channels/{CHANNEL_ID}/messages/{message_id}"
 
-    await fake.dispatch("MESSAGE_CREATE", thread_message(fake, thread_id, BOT_USER))
-    await fake.dispatch("MESSAGE_CREATE", thread_message(fake, thread_id, user(USER_ID)))
+    await fake.write(thread_id, BOT_USER)
+    await fake.write(thread_id, user(USER_ID))
     [edit] = await fake.until("PATCH", edits)
     assert "💬 1 reply" in edit.body["embeds"][0]["footer"]["text"]
 
-    await fake.dispatch("MESSAGE_CREATE", thread_message(fake, thread_id, user(USER_ID)))
+    await fake.write(thread_id, user(USER_ID))
     second = (await fake.until("PATCH", edits, 2))[-1]
     assert "💬 2 replies" in second.body["embeds"][0]["footer"]["text"]
     assert custom_ids(second.body) == custom_ids(body)  # the buttons stay
