@@ -1,4 +1,5 @@
-"""Turn papers into cards carrying the team's current tally."""
+"""Turn papers into cards carrying the team's current tally, and the replies in the channel's
+thread of each paper where they are counted."""
 
 from __future__ import annotations
 
@@ -6,16 +7,25 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.model import Invocation, Paper, Tally
+from bot.model import Channel, Invocation, Paper, Tally
 from bot.reply import PaperCard
+from storage.discussions import reply_counts
 from storage.votes import tallies
 
 
 def paper_cards(
     session: Session, invocation: Invocation, papers: Sequence[Paper], *, ranked: bool = True
 ) -> tuple[PaperCard, ...]:
-    found = tallies(session, invocation.platform, invocation.workspace, [p.id for p in papers])
+    ids = [p.id for p in papers]
+    found = tallies(session, invocation.platform, invocation.workspace, ids)
+    where = Channel(invocation.platform, invocation.workspace, invocation.channel)
+    replies = reply_counts(session, where, ids)
     return tuple(
-        PaperCard(paper, rank=i if ranked else None, tally=found.get(paper.id, Tally()))
+        PaperCard(
+            paper,
+            rank=i if ranked else None,
+            tally=found.get(paper.id, Tally()),
+            replies=replies.get(paper.id),
+        )
         for i, paper in enumerate(papers, start=1)
     )

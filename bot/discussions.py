@@ -54,7 +54,8 @@ async def discuss(deps: Deps, click: CardClick, opener: ThreadOpener) -> Reply:
     except Exception:  # a stop's cancellation leaves the claim to expire
         await deps.db.write(lambda s: release_claim(s, where, paper.id))
         raise
-    await deps.db.write(lambda s: thread_opened(s, where, paper.id, thread))
+    opened_from = click.message_ref
+    await deps.db.write(lambda s: thread_opened(s, where, paper.id, thread, opened_from))
     return _pointer(f"Opened a thread to discuss “{paper.title}”: ", thread)
 
 

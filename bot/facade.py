@@ -55,7 +55,7 @@ from bot.votes.emoji import canonical_emoji, reaction_value
 from bot.votes.events import ButtonVote, Effect, ReactionChange, VoteEvent, VoteResult
 from bot.votes.service import SILENT, VoteReceipt, VoteRecorder
 from storage.checks import database_trouble
-from storage.discussions import Thread
+from storage.discussions import Thread, count_reply, is_discussion
 from storage.sqlite_file import DatabaseGone
 from storage.subscriptions import disable_workspace
 
@@ -393,6 +393,25 @@ class Core:
         except Exception as error:  # the messages are out; only votes by reaction on them are lost
             _log_failure(f"could not record {len(sent)} sent message(s) in {channel}", error)
 
+    async def handle_thread_reply(
+        self, platform: str, workspace: str, thread_ref: str, responder: VoteResponder
+    ) -> None:
+        """Someone wrote in a thread. In a discussion paperbot opened, the reply is counted and
+        the card the thread was opened from is rebuilt with the count (only platforms that tell
+        paperbot of each message call this: Discord). A stop waits for it."""
+        with self._in_flight.track():
+            db = self._deps.db
+            try:
+                if not await db.read(lambda s: is_discussion(s, platform, workspace, thread_ref)):
+                    return
+                replied = await db.write(lambda s: count_reply(s, platform, workspace, thread_ref))
+            except Exception as error:
+                _log_failure(f"could not count a reply in thread {thread_ref}", error)
+                return
+            if replied is None or replied.message_ref is None:
+                return
+            await self._edit_rebuilt(replied.channel, replied.message_ref, responder)
+
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
         """Record a vote and update its message (``_vote``), and log one line saying so.
         A stop waits for it (``drain``)."""
@@ -421,15 +440,25 @@ class Core:
         ref = event.message_ref
         if receipt.result.effect in SILENT or ref is None:
             return outcome
+        update = await self._edit_rebuilt(channel, ref, responder)
+        if update is None:
+            return outcome
+        return VoteOutcome(receipt.result, (update,), receipt.card)
+
+    async def _edit_rebuilt(
+        self, channel: Channel, ref: str, responder: VoteResponder
+    ) -> MessageUpdate | None:
+        """Rebuild message ``ref`` with current tallies and replace it; the update, or None when
+        there is no record of it. Edits of one message go one at a time, in order."""
         async with self._editing.hold((channel, ref)):
             update = await self._rebuilt(channel, ref)
             if update is None:
-                return outcome
+                return None
             try:
                 await responder.edit(update)
-            except Exception:  # the vote is saved; the next one shows it
+            except Exception:  # what changed is saved; the next edit shows it
                 log.exception("could not update message %s in %s", ref, channel)
-        return VoteOutcome(receipt.result, (update,), receipt.card)
+        return update
 
     async def _record_vote(self, event: VoteEvent) -> VoteReceipt:
         """Record ``event``; a reaction that fails is tried again after each of the

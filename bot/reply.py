@@ -100,12 +100,14 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class PaperCard:
-    """One paper as a card; ``tally`` is the team's votes, shown with the vote buttons."""
+    """One paper as a card; ``tally`` is the team's votes, shown with the vote buttons;
+    ``replies`` the replies in the channel's discussion thread of it, where they are counted."""
 
     paper: Paper
     rank: int | None = None
     tally: Tally = field(default_factory=Tally)
     votable: bool = True
+    replies: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +209,12 @@ def _cut_name(text: str) -> str:
 
 
 def plural(noun: str, count: int) -> str:
-    """``upvote`` for one, ``upvotes`` for any other count."""
-    return noun if count == 1 else noun + "s"
+    """``upvote`` for one, ``upvotes`` (``replies``) for any other count."""
+    if count == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def paper_facts(paper: Paper) -> tuple[str, ...]:
@@ -230,3 +236,10 @@ def how_voted(voter: Voter, name: Callable[[str], str] = lambda n: f":{n}:") -> 
         return "button"
     emoji = voter.emoji or ""
     return f"reaction {name(emoji) if emoji.isascii() else emoji}"
+
+
+def replies_line(card: PaperCard) -> str:
+    """ "💬 3 replies" for a card whose thread's replies are counted, else nothing."""
+    if card.replies is None:
+        return ""
+    return f"💬 {card.replies} {plural('reply', card.replies)}"

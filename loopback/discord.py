@@ -320,6 +320,15 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return token
 
+    async def write(self, channel_id: int, author: dict[str, Any]) -> int:
+        """Someone posts a message (no content: reading it needs a privileged intent) in a
+        channel or thread; its MESSAGE_CREATE goes out over the gateway. Returns its id."""
+        self.channels.add(channel_id)
+        message = self._create(channel_id, {})
+        message |= {"author": author, "guild_id": str(GUILD_ID)}
+        await self.dispatch("MESSAGE_CREATE", message)
+        return int(message["id"])
+
     async def react(
         self,
         message_id: int,

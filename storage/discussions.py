@@ -3,6 +3,8 @@
 Opening a thread is a claim, then the platform call, then ``thread_opened``: the claim (a row
 without ``thread_ref``, unique per channel and paper) makes two clicks at once open one thread.
 A claim whose opener died before the thread existed is taken over after ``CLAIM_EXPIRES``.
+Where the platform tells paperbot of each message in a thread (Discord), ``count_reply`` keeps
+the thread's reply count, which cards show.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, delete, update
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, update
 from sqlmodel import Session, col, select
 
 from bot.model import Channel
@@ -72,12 +74,60 @@ def claim_thread(
     return None if taken.rowcount else Opening()
 
 
-def thread_opened(session: Session, channel: Channel, paper_id: str, thread: Thread) -> None:
+def thread_opened(
+    session: Session, channel: Channel, paper_id: str, thread: Thread, message_ref: str
+) -> None:
     session.execute(
         update(DiscussionRow)
         .where(_of(channel, paper_id))
-        .values(thread_ref=thread.ref, url=thread.url)
+        .values(thread_ref=thread.ref, url=thread.url, message_ref=message_ref)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Replied:
+    """A reply was counted in the thread of ``paper_id``, opened from card ``message_ref``."""
+
+    channel: Channel
+    paper_id: str
+    message_ref: str | None
+    replies: int
+
+
+def is_discussion(session: Session, platform: str, workspace: str, thread_ref: str) -> bool:
+    """Whether paperbot opened this thread: a read, so messages elsewhere cost no write."""
+    return _thread(session, platform, workspace, thread_ref) is not None
+
+
+def count_reply(session: Session, platform: str, workspace: str, thread_ref: str) -> Replied | None:
+    """One more reply in a thread paperbot opened; None for any other thread or channel."""
+    row = _thread(session, platform, workspace, thread_ref)
+    if row is None or row.id is None:
+        return None
+    session.execute(
+        update(DiscussionRow)
+        .where(col(DiscussionRow.id) == row.id)
+        .values(replies=func.coalesce(DiscussionRow.replies, 0) + 1)
+    )
+    replies = session.exec(select(DiscussionRow.replies).where(DiscussionRow.id == row.id)).one()
+    where = Channel(row.platform, row.workspace, row.channel)
+    return Replied(where, row.paper_id, row.message_ref, replies or 0)
+
+
+def reply_counts(session: Session, channel: Channel, paper_ids: list[str]) -> dict[str, int]:
+    """Replies counted in the channel's threads of these papers (only where they are counted)."""
+    if not paper_ids:
+        return {}
+    rows = session.exec(
+        select(DiscussionRow.paper_id, DiscussionRow.replies).where(
+            DiscussionRow.platform == channel.platform,
+            DiscussionRow.workspace == channel.workspace,
+            DiscussionRow.channel == channel.channel,
+            col(DiscussionRow.paper_id).in_(paper_ids),
+            col(DiscussionRow.replies).is_not(None),
+        )
+    )
+    return {paper_id: replies for paper_id, replies in rows if replies is not None}
 
 
 def release_claim(session: Session, channel: Channel, paper_id: str) -> None:
@@ -94,6 +144,18 @@ def thread_of(session: Session, channel: Channel, paper_id: str) -> Thread | Non
         )
     ).first()
     return None if row is None or row.thread_ref is None else Thread(row.thread_ref, row.url)
+
+
+def _thread(
+    session: Session, platform: str, workspace: str, thread_ref: str
+) -> DiscussionRow | None:
+    return session.exec(
+        select(DiscussionRow).where(
+            DiscussionRow.platform == platform,
+            DiscussionRow.workspace == workspace,
+            DiscussionRow.thread_ref == thread_ref,
+        )
+    ).first()
 
 
 def _of(channel: Channel, paper_id: str) -> ColumnElement[bool]:

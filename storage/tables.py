@@ -226,6 +226,8 @@ class DiscussionRow(SQLModel, table=True):
     claimed_at: datetime
     thread_ref: str | None = Field(default=None, max_length=128)  # a Slack ts, a Discord id
     url: str | None = Field(default=None, max_length=512)
+    message_ref: str | None = Field(default=None, max_length=128)  # the card it was opened from
+    replies: int | None = None  # counted where the platform tells us of each reply (Discord)
 
 
 class ProcessedEventRow(SQLModel, table=True):

@@ -67,8 +67,10 @@ def discussion_counts(
 ) -> dict[str, int]:
     """HOOK for the discussion threads (issue 23, item 1): replies per paper in the span.
 
-    Returns nothing until threads are stored; the report's "most discussed" section appears as
-    soon as this returns counts.
+    Returns nothing yet; the report's "most discussed" section appears as soon as this returns
+    counts. ``discussion.replies`` (storage/discussions.py) is a running total per thread,
+    counted on Discord only and with no time per reply, so it cannot say which replies fell in
+    the span: filling this needs a time per reply (or a weekly snapshot of the totals).
     """
     del session, platform, workspace, start, end
     return {}

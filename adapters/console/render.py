@@ -30,6 +30,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    replies_line,
     size_label,
     submission_line,
 )
@@ -120,6 +121,8 @@ def render_card(card: PaperCard) -> Panel:
     if card.votable:
         tally = card.tally
         body.append(f"\n👍 {tally.up}  👎 {tally.down}", style="bold")
+        if replies := replies_line(card):
+            body.append(f"  {replies}", style="bold")
         if card.rank is not None:
             n = card.rank
             body.append(

@@ -231,6 +231,24 @@ class PaperbotClient(discord.Client):
         with self.in_flight.track():
             await self.core.handle_vote(event, VoteAnswer(self.edit))
 
+    async def on_message(self, message: discord.Message) -> None:
+        """A message in a thread (one paperbot opened, maybe): the core counts it as a reply.
+
+        Counting needs no message content, only the default (unprivileged) message intent;
+        messages in plain channels and the bot's own are skipped without asking the core.
+        """
+        channel = message.channel
+        mine = self.user is not None and message.author.id == self.user.id
+        thread_or_unknown = isinstance(channel, discord.Thread | discord.PartialMessageable)
+        guild_id = (
+            message.guild.id if message.guild is not None else getattr(channel, "guild_id", None)
+        )
+        if mine or not thread_or_unknown or guild_id is None:
+            return
+        await self.core.handle_thread_reply(
+            PLATFORM, str(guild_id), str(channel.id), VoteAnswer(self.edit)
+        )
+
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent, without needing it in the cache."""
         channel = self.get_partial_messageable(int(update.channel.channel))

@@ -40,6 +40,7 @@ from bot.reply import (
     how_voted,
     paper_facts,
     plural,
+    replies_line,
     submission_line,
 )
 
@@ -205,6 +206,8 @@ def card_footer(card: PaperCard) -> str:
     footer = f"arXiv {card.paper.id}"
     if card.votable:
         footer += f" · team votes 👍 {card.tally.up}  👎 {card.tally.down}"
+    if replies := replies_line(card):
+        footer += f" · {replies}"
     return footer
 
 

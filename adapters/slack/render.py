@@ -29,6 +29,7 @@ from bot.reply import (
     authors_line,
     how_voted,
     plural,
+    replies_line,
     size_label,
     span_text,
     submission_line,
@@ -198,11 +199,10 @@ def render_card(card: PaperCard) -> list[Block]:
     blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": card_text(card)}}]
     if not card.votable:
         return blocks
-    tally = card.tally
     blocks.append(
         {
             "type": "context",
-            "elements": [_mrkdwn(f"Team: 👍 {tally.up} · 👎 {tally.down}", MAX_HEADER_CHARS)],
+            "elements": [_mrkdwn(team_line(card), MAX_HEADER_CHARS)],
         }
     )
     blocks.append(
@@ -227,6 +227,13 @@ ACTION_LABELS: dict[ActionKind, str] = {
     "discuss": "💬 Discuss",
     "similar": "🔍 Similar",
 }
+
+
+def team_line(card: PaperCard) -> str:
+    tally = card.tally
+    line = f"Team: 👍 {tally.up} · 👎 {tally.down}"
+    replies = replies_line(card)
+    return f"{line} · {replies}" if replies else line
 
 
 def _button(label: str, action_id: str, paper_id: str) -> Block:

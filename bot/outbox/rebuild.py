@@ -1,4 +1,5 @@
-"""Rebuild a sent message whole, with current tallies, from its recorded layout."""
+"""Rebuild a sent message whole, with current tallies and reply counts, from its recorded
+layout."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlmodel import Session
 from bot.model import Channel, Tally
 from bot.outbox.layout import card_ids, decode_layout, decode_spans
 from bot.reply import Heading, PaperCard, Part, Reply, Text, VoterList
+from storage.discussions import reply_counts
 from storage.papers import get_papers
 from storage.posted_messages import layout_of_message
 from storage.votes import tallies, voters
@@ -24,6 +26,7 @@ def rebuild_message(session: Session, channel: Channel, message_ref: str) -> Rep
     ids = card_ids(layout)
     papers = get_papers(session, ids)
     counts = tallies(session, channel.platform, channel.workspace, ids)
+    replies = reply_counts(session, channel, ids)
     parts: list[Part] = []
     for entry in layout:
         if "heading" in entry:
@@ -34,7 +37,8 @@ def rebuild_message(session: Session, channel: Channel, message_ref: str) -> Rep
             continue
         elif "card" in entry:
             tally = counts.get(paper.id, Tally())
-            parts.append(PaperCard(paper, entry.get("rank"), tally, bool(entry.get("votable"))))
+            votable = bool(entry.get("votable"))
+            parts.append(PaperCard(paper, entry.get("rank"), tally, votable, replies.get(paper.id)))
         else:
             found = voters(session, channel.platform, channel.workspace, paper.id)
             parts.append(VoterList(paper, tuple(found)))

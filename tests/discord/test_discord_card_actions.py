@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.deps import Deps
-from loopback.discord import APP_ID, CHANNEL_ID, EPHEMERAL, GUILD_ID, FakeDiscord
+from loopback.discord import (
+    APP_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    EPHEMERAL,
+    GUILD_ID,
+    USER_ID,
+    FakeDiscord,
+    user,
+)
 from storage.papers import get_paper
 from storage.reading import open_entries
 from tests.discord.conftest import Bots
@@ -57,3 +66,24 @@ async def test_save_puts_the_paper_on_the_clickers_reading_list(
     assert "on your reading list now" in told
     [entry] = deps.db.read_now(lambda s: open_entries(s, "discord", str(GUILD_ID)))
     assert entry.paper.id == save.removeprefix("save:")
+
+
+async def test_replies_in_the_thread_are_counted_on_the_card_the_bots_own_are_not(
+    bots: Bots, fake: FakeDiscord
+) -> None:
+    await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    discuss = next(i for i in custom_ids(body) if i.startswith("discuss:"))
+    await click_and_hear(fake, message_id, discuss)
+    thread_id = fake.threads[message_id]
+    edits = f"/channels/{CHANNEL_ID}/messages/{message_id}"
+
+    await fake.write(thread_id, BOT_USER)
+    await fake.write(thread_id, user(USER_ID))
+    [edit] = await fake.until("PATCH", edits)
+    assert "💬 1 reply" in edit.body["embeds"][0]["footer"]["text"]
+
+    await fake.write(thread_id, user(USER_ID))
+    second = (await fake.until("PATCH", edits, 2))[-1]
+    assert "💬 2 replies" in second.body["embeds"][0]["footer"]["text"]
+    assert custom_ids(second.body) == custom_ids(body)  # the buttons stay

@@ -9,7 +9,7 @@ import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import CardClick, Core, Invocation, Thread
+from bot.facade import ActionKind, CardClick, Core, Invocation, Thread
 from bot.reply import Link, Outcome, PaperCard, Reply, Text
 from bot.settings import Settings
 from loopback.ports import FakeSource, FixedClock, make_paper
@@ -31,14 +31,19 @@ def team(db: Database, dispatcher: Dispatcher) -> tuple[Core, Deps]:
     return Core(deps, dispatcher), deps
 
 
-def click(kind: str = "discuss", user: str = "U1", channel: str = "C1", ref: str | None = "m1"):  # type: ignore[no-untyped-def]
-    return CardClick("test", "T1", channel, user, kind, PAPER.id, ref)  # type: ignore[arg-type]
+def click(
+    kind: ActionKind = "discuss", user: str = "U1", channel: str = "C1", ref: str | None = "m1"
+) -> CardClick:
+    return CardClick("test", "T1", channel, user, kind, PAPER.id, ref)
 
 
 def links(reply: Reply) -> list[str]:
-    return [
-        s.url for p in reply.parts if isinstance(p, Text) for s in p.spans if isinstance(s, Link)
-    ]
+    spans = [span for part in reply.parts if isinstance(part, Text) for span in part.spans]
+    return [span.url for span in spans if isinstance(span, Link)]
+
+
+def asking(text: str, channel: str) -> Invocation:
+    return Invocation("test", "T1", channel, "U3", text)
 
 
 async def test_the_first_click_opens_the_thread_on_that_card_with_the_paper_in_it(
@@ -157,12 +162,8 @@ async def test_paper_in_a_channel_that_discusses_it_links_the_thread(
     channel = RecordingResponder()
     await core.handle_card_action(click(channel="C1"), channel)
 
-    here = await core.handle_command(
-        Invocation("test", "T1", "C1", "U3", "paper 2606.00001"), channel
-    )
-    elsewhere = await core.handle_command(
-        Invocation("test", "T1", "C2", "U3", "paper 2606.00001"), channel
-    )
+    here = await core.handle_command(asking("paper 2606.00001", "C1"), channel)
+    elsewhere = await core.handle_command(asking("paper 2606.00001", "C2"), channel)
     assert "This channel discusses it" in texts(here)
     assert links(here) == ["https://chat.invalid/threads/t1"]
     assert "discusses" not in texts(elsewhere)
@@ -180,3 +181,40 @@ async def test_save_on_a_card_saves_it_for_the_clicker_and_tells_only_them(
     assert "is on your reading list now" in texts(answer)
     saved = deps.db.read_now(lambda s: open_entries(s, "test", "T1", "U5"))
     assert [entry.paper.id for entry in saved] == [PAPER.id]
+
+
+def replies_on(message: Reply) -> list[int | None]:
+    return [p.replies for p in message.parts if isinstance(p, PaperCard)]
+
+
+async def test_each_reply_in_the_thread_is_counted_on_the_card_it_was_opened_from(
+    team: tuple[Core, Deps],
+) -> None:
+    core, _ = team
+    channel = RecordingResponder()
+    await core.handle_command(asking("paper 2606.00001", "C1"), channel)
+    [card_message] = channel.with_cards()
+    await core.handle_card_action(click(ref=card_message), channel)
+
+    await core.handle_thread_reply("test", "T1", "t1", channel)
+    await core.handle_thread_reply("test", "T1", "t1", channel)
+
+    assert [update.message_ref for update in channel.edits] == [card_message, card_message]
+    assert [replies_on(update.message) for update in channel.edits] == [[1], [2]]
+    again = await core.handle_command(asking("paper 2606.00001", "C1"), channel)
+    assert replies_on(again) == [2]
+    elsewhere = await core.handle_command(asking("paper 2606.00001", "C2"), channel)
+    assert replies_on(elsewhere) == [None]
+
+
+async def test_messages_in_threads_paperbot_did_not_open_change_nothing(
+    team: tuple[Core, Deps],
+) -> None:
+    core, _ = team
+    channel = RecordingResponder()
+    await core.handle_card_action(click(ref="m1"), channel)
+    await core.handle_thread_reply("test", "T1", "someone-elses-thread", channel)
+    await core.handle_thread_reply("test", "T2", "t1", channel)  # another workspace's
+    assert channel.edits == []
+    here = await core.handle_command(asking("paper 2606.00001", "C1"), channel)
+    assert replies_on(here) == [None]  # nothing counted yet: the count is not shown

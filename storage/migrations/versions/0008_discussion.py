@@ -1,4 +1,5 @@
-"""discussion: the thread where a channel discusses a paper, opened by a card's Discuss action.
+"""discussion: the thread where a channel discusses a paper, opened by a card's Discuss action,
+with the card message it was opened from and, where the platform reports them, its replies.
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +28,8 @@ def upgrade() -> None:
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("thread_ref", sa.String(length=128), nullable=True),
         sa.Column("url", sa.String(length=512), nullable=True),
+        sa.Column("message_ref", sa.String(length=128), nullable=True),
+        sa.Column("replies", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["paper_id"], ["paper.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(
