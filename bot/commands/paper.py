@@ -6,10 +6,10 @@ from bot.cards import paper_cards
 from bot.commands.spec import Command, Context, Option
 from bot.model import Paper
 from bot.paper_ids import parse_paper_ref
+from bot.paper_lookup import lookup_paper
 from bot.reply import Link, Outcome, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
 from bot.usage import UsageError
-from storage.papers import get_paper, upsert_papers
 
 PAPER_OPTION = Option(
     "paper", "arXiv id, huggingface.co/papers/… or arxiv.org link", required=True, low=1, high=200
@@ -26,12 +26,8 @@ async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
     if paper_id is None:
         raise UsageError(f"{ref[:60]!r} is not an arXiv id or a paper link.")
 
-    paper = await ctx.deps.db.read(lambda s: get_paper(s, paper_id))
-    if paper is not None:
-        return paper
-    await ctx.progress(f"{paper_id} is not in the catalog yet; asking Hugging Face…")
     try:
-        fetched = await ctx.deps.source.paper(paper_id)
+        return await lookup_paper(ctx.deps, paper_id, ctx.progress)
     except PaperNotFound:
         return Reply(
             (
@@ -50,8 +46,6 @@ async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
             outcome=Outcome.UNAVAILABLE,
             private=True,
         )
-    await ctx.deps.db.write(lambda s: upsert_papers(s, [fetched]))
-    return fetched
 
 
 async def run_paper(ctx: Context, args: str) -> Reply:
