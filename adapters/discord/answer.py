@@ -116,3 +116,16 @@ class VoteAnswer:
             await self._interaction.edit_original_response(**kwargs)  # type: ignore[arg-type]
         else:
             await self._edit_message(update)
+
+
+class LinkAnswer:
+    """Paper links in someone's message (the core's ``LinkResponder``): each card a reply to
+    that message, a message of the bot's own that votes then edit like any other."""
+
+    def __init__(self, message: discord.Message) -> None:
+        self._message = message
+
+    async def unfurl(self, url: str, message: Reply) -> str | None:
+        kwargs: dict[str, Any] = render_reply(message).send_kwargs()
+        sent = await self._message.reply(**kwargs, mention_author=False)
+        return str(sent.id)

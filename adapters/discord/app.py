@@ -1,6 +1,8 @@
 """The Discord client: slash commands, vote clicks and reactions, handed to the core.
 
-discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash command is
+discord.py 2.7 with ``Intents.default()``, plus the privileged message content intent only
+when paper links are to be answered (``unfurl_links``): then a message with paper links gets
+a reply with their cards through ``Core.handle_links``. Every slash command is
 handed to ``Core.handle_command`` with a ``CommandAnswer``: when the core is done within
 ``answer_within`` (Discord wants a first answer within 3 s) the answer is the callback itself,
 ephemeral if the reply is private; a slower one is deferred, then followed up
@@ -23,7 +25,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.answer import CommandAnswer, VoteAnswer
+from adapters.discord.answer import CommandAnswer, LinkAnswer, VoteAnswer
 from adapters.discord.buttons import VoteButton
 from adapters.discord.commands import PapersGroup
 from adapters.discord.counted import api_error_trace
@@ -34,6 +36,7 @@ from adapters.discord.translate import (
     button_vote,
     invocation,
     reaction_change,
+    shared_links,
 )
 from bot.facade import Command, Core, InFlight, MessageUpdate, OptionValue
 
@@ -111,10 +114,13 @@ class PaperbotClient(discord.Client):
         guild_ready_timeout: float = 2.0,
         answer_within: float = ANSWER_WITHIN,
         shard: tuple[int, int] | None = None,
+        unfurl_links: bool = False,
     ) -> None:
         shard_id, shard_count = shard if shard is not None else (None, None)
+        intents = discord.Intents.default()
+        intents.message_content = unfurl_links  # privileged: README, "Paper links on Discord"
         super().__init__(
-            intents=discord.Intents.default(),
+            intents=intents,
             allowed_mentions=ALLOWED_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
             shard_id=shard_id,
@@ -123,6 +129,7 @@ class PaperbotClient(discord.Client):
         )
         self.core = core
         self.answer_within = answer_within
+        self.unfurl_links = unfurl_links
         # What a stop waits for before closing: commands and votes already acknowledged.
         self.in_flight = InFlight("Discord commands and votes")
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
@@ -218,6 +225,16 @@ class PaperbotClient(discord.Client):
         )
         with self.in_flight.track():
             await self.core.handle_vote(event, VoteAnswer(self.edit))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Paper links in someone's message, with ``unfurl_links``: a reply with their cards.
+        Bots' messages (this one's cards included) are never answered."""
+        if not self.unfurl_links or message.author.bot or "http" not in message.content:
+            return
+        guild_id = message.guild.id if message.guild is not None else None
+        where = Where(guild_id, message.channel.id, message.author.id)
+        with self.in_flight.track():
+            await self.core.handle_links(shared_links(where, message.content), LinkAnswer(message))
 
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent, without needing it in the cache."""
