@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cards import paper_cards
+from bot.commands.hub_section import hub_section
 from bot.commands.spec import Command, Context, Option
 from bot.model import Paper
 from bot.paper_ids import parse_paper_ref
@@ -49,19 +50,24 @@ async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
 
 
 async def run_paper(ctx: Context, args: str) -> Reply:
+    """The paper's card, then what cites it on the Hub: left out when the Hub does not answer
+    (the card is what was asked for; the guarded source keeps an outage to one slow answer)."""
     found = await find_paper(ctx, args)
     if isinstance(found, Reply):
         return found
     paper = found
-    return await ctx.deps.db.read(
-        lambda s: Reply(paper_cards(s, ctx.invocation, [paper], ranked=False))
-    )
+    cards = await ctx.deps.db.read(lambda s: paper_cards(s, ctx.invocation, [paper], ranked=False))
+    try:
+        hub = hub_section(await ctx.deps.source.hub_citations(paper.id))
+    except SourceError:
+        hub = ()
+    return Reply((*cards, *hub))
 
 
 PAPER = Command(
     name="paper",
     usage="paper <arXiv id | huggingface.co/papers/… link | arxiv.org link>",
-    summary="one paper by arXiv id or link",
+    summary="one paper by arXiv id or link, with what cites it on the Hugging Face Hub",
     handler=run_paper,
     examples=("paper 2406.12345", "paper https://huggingface.co/papers/2406.12345"),
     options=(PAPER_OPTION,),
