@@ -118,6 +118,8 @@ class FakeDiscord:
         # public messages (callbacks and follow-ups) refused as a bad form body (50035)
         self.revoked = False  # the token is refused: every IDENTIFY, RESUME and REST call
         self.refuse_public_answers = False
+        # whether the Developer Portal allows the message content intent (else IDENTIFY: 4014)
+        self.message_content_allowed = True
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -171,6 +173,8 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif payload["op"] in (2, 6) and self.revoked:
                 await ws.close(code=4004, message=b"Authentication failed.")
+            elif payload["op"] == 2 and self._disallowed(payload["d"]):
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
             elif payload["op"] == 2:
                 self.identified += 1
                 shard_id, count = payload["d"].get("shard") or (0, 1)
@@ -186,6 +190,11 @@ class FakeDiscord:
                 if shard_id == self.guild_shard(count):
                     self._ws = ws
                     self._ready.set()
+
+    def _disallowed(self, identify: dict[str, Any]) -> bool:
+        """An IDENTIFY asking for a privileged intent the portal has not switched on."""
+        asked = int(identify.get("intents") or 0)
+        return bool(asked & MESSAGE_CONTENT) and not self.message_content_allowed
 
     @staticmethod
     def guild_shard(count: int) -> int:

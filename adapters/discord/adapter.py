@@ -98,6 +98,12 @@ class DiscordAdapter:
         """Serve until closed; a fatal gateway error ends ``wait()``, and so ``paperbot run``."""
         try:
             await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            log.error(
+                "Discord refused the Message Content intent PAPERBOT_DISCORD_UNFURL_LINKS asks "
+                "for: switch it on in the Developer Portal (Bot > Privileged Gateway Intents) "
+                "or unset the setting"
+            )
         except Exception:
             log.exception("the Discord gateway connection ended")
 

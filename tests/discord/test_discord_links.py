@@ -3,10 +3,12 @@ asks for the privileged message content intent; the real discord.py client again
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from loopback.discord import BOT_USER, CHANNEL_ID, MESSAGE_CONTENT, FakeDiscord, user
@@ -73,3 +75,17 @@ async def test_by_default_the_privileged_intent_is_not_asked_for_and_links_get_n
     await fake.until("POST", "/callback")
     assert core.cards_shown == []
     assert fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages") == []
+
+
+async def test_an_intent_the_portal_has_not_allowed_ends_the_session_naming_the_setting(
+    core: RecordingCore, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.message_content_allowed = False
+    adapter = DiscordAdapter(core, DiscordConfig("bot-token", fake.api_url, unfurl_links=True))
+    await adapter.start()
+    try:
+        await asyncio.wait_for(adapter.wait(), 30)  # the session ends: paperbot run exits
+    finally:
+        await adapter.stop()
+    assert "PAPERBOT_DISCORD_UNFURL_LINKS" in caplog.text
+    assert "Traceback" not in caplog.text
