@@ -20,7 +20,13 @@ from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
-BOT_SCOPES = ("commands", "chat:write", "reactions:read")  # as deploy/slack/manifest.yml
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "reactions:read",
+    "links:read",
+    "links:write",
+)  # as deploy/slack/manifest.yml
 STATE_SECONDS = 600  # an install link is good for ten minutes
 
 
