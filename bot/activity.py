@@ -51,6 +51,11 @@ def vote_done(channel: Channel, source: str, effect: str, started: float) -> Non
     _line(VOTES, "vote", channel, source=source, effect=effect, duration_ms=elapsed_ms(started))
 
 
+def links_done(channel: Channel, links: int, cards: int, started: float) -> None:
+    """Paper links someone posted have been answered with ``cards`` cards (an unfurl)."""
+    _line(COMMANDS, "links", channel, links=links, cards=cards, duration_ms=elapsed_ms(started))
+
+
 def digest_done(channel: Channel, kind: str, day: date, state: str, started: float) -> None:
     """A digest run has ended: posted, skipped, waiting, failed, or taken over by another."""
     _line(

@@ -11,6 +11,7 @@ after a vote sends the voter's note and every affected message rebuilt whole.
     core.register_poster(adapter.platform, adapter.poster)
     await core.handle_command(invocation, responder)
     await core.handle_vote(event, vote_responder)
+    await core.handle_links(shared_links, link_responder)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.activity import command_done, vote_done
+from bot.activity import command_done, links_done, vote_done
 from bot.card_actions import (
     ACTION_KINDS,
     ACTION_TEMPLATE,
@@ -42,6 +43,7 @@ from bot.discussions import ThreadOpener, discuss
 from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
+from bot.links import SharedLinks, link_card, paper_links, urls_in
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
@@ -78,6 +80,7 @@ __all__ = [
     "Effect",
     "InFlight",
     "Invocation",
+    "LinkResponder",
     "MessageLimits",
     "MessageUpdate",
     "Metrics",
@@ -89,6 +92,7 @@ __all__ = [
     "Progress",
     "ReactionChange",
     "Responder",
+    "SharedLinks",
     "Thread",
     "VoteEvent",
     "VoteOutcome",
@@ -97,6 +101,7 @@ __all__ = [
     "card_action_id",
     "parse_card_action",
     "parse_vote_action",
+    "urls_in",
     "vote_action_id",
 ]
 
@@ -136,6 +141,17 @@ class VoteResponder(Protocol):
 
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent with ``update.message``."""
+        ...
+
+
+class LinkResponder(Protocol):
+    """The adapter's side of paper links someone posted: where each link's card goes."""
+
+    async def unfurl(self, url: str, message: Reply) -> str | None:
+        """Show ``message`` (the paper's card) for the link ``url``: Slack attaches it to the
+        person's message (``chat.unfurl``), Discord replies to it. Returns the reference a vote
+        on the card will carry, for ``VoteResponder.edit`` to update it by, or None when no
+        vote can name it (Slack's composer preview)."""
         ...
 
 
@@ -411,6 +427,32 @@ class Core:
             if replied is None or replied.message_ref is None:
                 return
             await self._edit_rebuilt(replied.channel, replied.message_ref, responder)
+
+    async def handle_links(self, shared: SharedLinks, responder: LinkResponder) -> int:
+        """Answer each paper link in ``shared`` with the paper's card, recorded like any sent
+        message so votes on it count and update it; returns how many cards were shown.
+
+        Links to papers nobody knows get no card, and a failure is only logged: nobody asked,
+        so nothing is said in the channel. A stop waits for it (``drain``).
+        """
+        started = time.perf_counter()
+        channel = Channel(shared.platform, shared.workspace, shared.channel)
+        shown = 0
+        with self._in_flight.track():
+            for url, paper_id in paper_links(shared.urls).items():
+                try:
+                    message = await link_card(self._deps, channel, paper_id)
+                    if message is None:
+                        continue
+                    ref = await responder.unfurl(url, message)
+                except Exception:
+                    log.exception("could not show the card of %s in %s", paper_id, channel)
+                    continue
+                shown += 1
+                if ref is not None:
+                    await self._record(channel, [(ref, message)])
+        links_done(channel, len(shared.urls), shown, started)
+        return shown
 
     async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
         """Record a vote and update its message (``_vote``), and log one line saying so.

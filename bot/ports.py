@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.calendar_periods import CalendarPeriod
 from bot.model import Channel, Paper
+from bot.model.hub import HubCitations
 from bot.reply import Reply
 from bot.reply_split import MessageLimits
 
@@ -28,6 +29,10 @@ class PaperSource(Protocol):
 
     async def search(self, query: str, limit: int) -> list[Paper]:
         """The source's own search, used when the local catalog has too little."""
+        ...
+
+    async def hub_citations(self, paper_id: str) -> HubCitations:
+        """The models, datasets and Spaces on the Hub whose cards cite the paper."""
         ...
 
 

@@ -41,6 +41,7 @@ EPHEMERAL = 64
 LOADING = 128  # a deferred "thinking…" message not yet filled
 CALLBACK_WITHIN = 3.0  # seconds Discord gives an interaction's first response
 TOKEN_LIFETIME = 15 * 60.0
+MESSAGE_CONTENT = 1 << 15  # the privileged intent that lets a bot read messages' text
 
 BOT_USER = {
     "id": str(BOT_ID),
@@ -70,6 +71,11 @@ class Upload:
     filename: str
     content_type: str
     content: bytes
+
+
+def member(of: dict[str, Any]) -> dict[str, Any]:
+    """``of`` as a member of GUILD_ID, as gateway events carry it."""
+    return {"user": of, "roles": [], "joined_at": TIMESTAMP, "deaf": False, "mute": False}
 
 
 @dataclass
@@ -108,6 +114,7 @@ class FakeDiscord:
     shard_count: int = 1  # what /gateway/bot recommends
     identifies: list[tuple[int, int]] = field(default_factory=list)  # (shard id, count) each
     threads: dict[int, int] = field(default_factory=dict)  # message id -> its thread's id
+    intents: list[int] = field(default_factory=list)  # the intents each IDENTIFY asked for
 
     def __post_init__(self) -> None:
         self._ids: Iterator[int] = itertools.count(910000000000000000)
@@ -127,6 +134,8 @@ class FakeDiscord:
         # public messages (callbacks and follow-ups) refused as a bad form body (50035)
         self.revoked = False  # the token is refused: every IDENTIFY, RESUME and REST call
         self.refuse_public_answers = False
+        # whether the Developer Portal allows the message content intent (else IDENTIFY: 4014)
+        self.message_content_allowed = True
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -180,10 +189,13 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif payload["op"] in (2, 6) and self.revoked:
                 await ws.close(code=4004, message=b"Authentication failed.")
+            elif payload["op"] == 2 and self._disallowed(payload["d"]):
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
             elif payload["op"] == 2:
                 self.identified += 1
                 shard_id, count = payload["d"].get("shard") or (0, 1)
                 self.identifies.append((shard_id, count))
+                self.intents.append(int(payload["d"].get("intents") or 0))
                 await self._identify(ws, shard_id, count)
             elif payload["op"] == 6:
                 session = payload["d"]["session_id"]
@@ -194,6 +206,11 @@ class FakeDiscord:
                 if shard_id == self.guild_shard(count):
                     self._ws = ws
                     self._ready.set()
+
+    def _disallowed(self, identify: dict[str, Any]) -> bool:
+        """An IDENTIFY asking for a privileged intent the portal has not switched on."""
+        asked = int(identify.get("intents") or 0)
+        return bool(asked & MESSAGE_CONTENT) and not self.message_content_allowed
 
     @staticmethod
     def guild_shard(count: int) -> int:
@@ -359,6 +376,28 @@ class FakeDiscord:
             }
         kind = "MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE"
         return await self.dispatch(kind, data, seq)
+
+    async def say(self, content: str, *, by: dict[str, Any] | None = None) -> int:
+        """Someone (``user()`` unless ``by``) posts ``content`` in the channel; returns the
+        message's id. Discord sends the text only to a client with the message content
+        intent, and empty to others, as it does for messages that do not mention the bot."""
+        author = by or user()
+        message = {**self._create(CHANNEL_ID, {"content": content}), "author": author}
+        self.messages[int(message["id"])] = message
+        content_intent = bool(self.intents and self.intents[-1] & MESSAGE_CONTENT)
+        data = {**message, "guild_id": str(GUILD_ID), "member": member(author)}
+        if not content_intent:
+            data["content"] = ""
+        await self.dispatch("MESSAGE_CREATE", data)
+        return int(message["id"])
+
+    def replies_to(self, message_id: int) -> list[dict[str, Any]]:
+        """The bot's messages that reply to ``message_id`` (``message_reference``)."""
+        return [
+            m
+            for m in self.messages.values()
+            if str((m.get("message_reference") or {}).get("message_id")) == str(message_id)
+        ]
 
     # ---- what a test checks ----------------------------------------------------------------
 
@@ -593,6 +632,8 @@ class FakeDiscord:
             "type": 0,
             "flags": body.get("flags", 0) & (EPHEMERAL | LOADING),
         }
+        if body.get("message_reference"):
+            message["message_reference"] = body["message_reference"]
         if webhook:
             message["webhook_id"] = str(APP_ID)
             message["application_id"] = str(APP_ID)

@@ -14,6 +14,7 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures"
 HF_FIXTURES = FIXTURES / "hf"
 HF_DAILY_2026_06_12 = HF_FIXTURES / "daily_papers_2026-06-12.json"
 HF_ARCHIVE_DIR = HF_FIXTURES / "archive"
+HUB_FIXTURES = FIXTURES / "hub"  # Hub list answers, written by hand: see its SOURCES.md
 
 
 def hf_archive_files() -> list[Path]:

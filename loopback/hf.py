@@ -29,13 +29,15 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from loopback.fixtures import HF_DAILY_2026_06_12, hf_archive_files
+from loopback.fixtures import HF_DAILY_2026_06_12, HUB_FIXTURES, hf_archive_files
 
 Item = dict[str, Any]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 SEARCH_MAX_LIMIT = 120
+HUB_LISTS = frozenset({"/api/models", "/api/datasets", "/api/spaces"})
+HUB_MAX_LIMIT = 1000
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -268,6 +270,8 @@ class FakeHfServer:
             return self._daily_papers(query)
         if path == "/api/papers/search":
             return self._search(query)
+        if path in HUB_LISTS:
+            return _hub_list(path, query)
         if path.startswith("/api/papers/") and path.count("/") == 3:
             paper = self.catalog.papers.get(unquote(path.removeprefix("/api/papers/")))
             return (200, paper) if paper is not None else (404, {"error": "Paper not found"})
@@ -292,6 +296,23 @@ class FakeHfServer:
         if not text.strip():
             return 400, {"error": '"q" is required'}
         return 200, self.catalog.search(text)[:limit]
+
+
+def _hub_list(path: str, query: Mapping[str, str]) -> tuple[int, object]:
+    """A Hub list filtered by ``arxiv:<id>``, from ``tests/fixtures/hub`` (``[]`` when there is
+    no file for it), sorted by likes when asked and cut to ``limit``."""
+    try:
+        limit = _int_param(query, "limit", HUB_MAX_LIMIT, 1, HUB_MAX_LIMIT)
+    except ValueError as error:
+        return 400, {"error": str(error)}
+    wanted = query.get("filter", "").replace(":", "_")
+    file = HUB_FIXTURES / f"{path.removeprefix('/api/')}_{wanted}.json"
+    items: list[Item] = json.loads(file.read_text()) if wanted and file.is_file() else []
+    if query.get("sort") == "likes":
+        items.sort(
+            key=lambda item: int(item.get("likes") or 0), reverse=query.get("direction") == "-1"
+        )
+    return 200, items[:limit]
 
 
 def _int_param(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
+from bot.model.hub import HubCitations
 from bot.sources.errors import PaperNotFound, SourceError
 
 
@@ -16,6 +17,7 @@ class FakeSource:
 
     papers: dict[str, Paper] = field(default_factory=dict)
     search_results: list[Paper] = field(default_factory=list)
+    hub: dict[str, HubCitations] = field(default_factory=dict)  # by paper id; else none
     failure: SourceError | None = None
     calls: list[tuple[str, object]] = field(default_factory=list)
 
@@ -44,6 +46,11 @@ class FakeSource:
         self.calls.append(("search", query))
         self._maybe_fail()
         return self.search_results[:limit]
+
+    async def hub_citations(self, paper_id: str) -> HubCitations:
+        self.calls.append(("hub_citations", paper_id))
+        self._maybe_fail()
+        return self.hub.get(paper_id, HubCitations())
 
     def _maybe_fail(self) -> None:
         if self.failure is not None:

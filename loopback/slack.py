@@ -1,15 +1,15 @@
 """A loopback fake of Slack's Web API and response URLs that records every call.
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``, ``chat.getPermalink``, ``oauth.v2.access`` for a code in
-``install_codes``, and the external file upload: ``files.getUploadURLExternal`` hands out an
-upload URL on this fake, which keeps the bytes POSTed to it in ``uploads``, and
-``files.completeUploadExternal`` shares them) the way Slack does, noting the token each call was
-made with, and can be told to refuse: a 429 with ``Retry-After`` for the next calls of a method,
-``not_in_channel`` for a channel, or ``invalid_auth`` for every call with a token in
-``invalid_tokens`` (a revoked token). For Socket Mode, ``apps.connections.open`` hands out its
-own WebSocket, which greets with ``hello`` and then delivers the envelopes a test pushes,
-recording the app's acknowledgements.
+``chat.postEphemeral``, ``chat.getPermalink``, ``chat.unfurl``, whose ``unfurls`` must name
+links ``share`` said the message has, ``oauth.v2.access`` for a code in ``install_codes``, and
+the external file upload: ``files.getUploadURLExternal`` hands out an upload URL on this fake,
+which keeps the bytes POSTed to it in ``uploads``, and ``files.completeUploadExternal`` shares
+them) the way Slack does, noting the token each call was made with, and can be told to refuse: a
+429 with ``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
+``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
+Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
+delivers the envelopes a test pushes, recording the app's acknowledgements.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class FakeSlack:
     stalled: set[str] = field(default_factory=set)  # methods that never answer (a hung Slack)
     install_codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> team id
     invalid_tokens: set[str] = field(default_factory=set)  # answered invalid_auth (revoked)
+    shared: dict[str, set[str]] = field(default_factory=dict)  # message ts or unfurl id -> links
     base_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
@@ -175,6 +176,8 @@ class FakeSlack:
             return self._oauth_access(str(params.get("code")))
         if method.startswith("files."):
             return self._files(method, params)
+        if method == "chat.unfurl":
+            return self._unfurl(params)
         if method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
             channel = str(params.get("channel"))
             if channel in self.not_in_channel:
@@ -227,6 +230,31 @@ class FakeSlack:
         upload.content = body
         await self._note()
         return web.Response(text=f"OK - {len(body)}")
+
+    def share(self, key: str, *urls: str) -> None:
+        """Links posted in a message (by its ``ts``) or typed in a message box (by its
+        ``unfurl_id``): the only ones ``chat.unfurl`` may unfurl there."""
+        self.shared.setdefault(key, set()).update(urls)
+
+    def unfurled(self) -> list[dict[str, Any]]:
+        """Each ``chat.unfurl`` call's ``unfurls`` (link -> blocks), in order."""
+        found: list[dict[str, Any]] = []
+        for params in self.called("chat.unfurl"):
+            unfurls = params.get("unfurls")
+            found.append(json.loads(unfurls) if isinstance(unfurls, str) else unfurls or {})
+        return found
+
+    def _unfurl(self, params: dict[str, Any]) -> web.Response:
+        if bool(params.get("channel") and params.get("ts")) == bool(
+            params.get("unfurl_id") and params.get("source")
+        ):
+            return web.json_response({"ok": False, "error": "invalid_arguments"})
+        unfurls = params.get("unfurls")
+        links = set(json.loads(unfurls) if isinstance(unfurls, str) else unfurls or {})
+        posted = self.shared.get(str(params.get("ts") or params.get("unfurl_id")), set())
+        if not links or not links <= posted:
+            return web.json_response({"ok": False, "error": "cannot_unfurl_message"})
+        return web.json_response({"ok": True})
 
     def _oauth_access(self, code: str) -> web.Response:
         team = self.install_codes.get(code)

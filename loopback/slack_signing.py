@@ -67,7 +67,21 @@ class SlackSender:
         self, action_id: str, message_ts: str, response_url: str, user: str = "U1", **kw: Any
     ) -> tuple[int, str]:
         """A click on a message posted through workspace T1; ``user_team`` is the clicker's
-        own workspace when it is another (a Slack Connect channel)."""
+        own workspace when it is another (a Slack Connect channel); ``unfurl_url``: on the card
+        unfurled for that link on someone's message ``message_ts``."""
+        container: dict[str, Any] = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": kw.get("channel", "C1"),
+            "is_ephemeral": False,
+        }
+        if "unfurl_url" in kw:  # as Slack describes a click in an app's unfurl
+            container.update(
+                type="message_attachment",
+                attachment_id=1,
+                is_app_unfurl=True,
+                app_unfurl_url=kw["unfurl_url"],
+            )
         payload = {
             "type": "block_actions",
             "team": {"id": "T1", "domain": "lab"},
@@ -75,12 +89,7 @@ class SlackSender:
             "api_app_id": "A1",
             "token": "legacy",
             "trigger_id": uuid.uuid4().hex,
-            "container": {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": kw.get("channel", "C1"),
-                "is_ephemeral": False,
-            },
+            "container": container,
             "channel": {"id": kw.get("channel", "C1"), "name": "papers"},
             "response_url": response_url,
             "actions": [
@@ -124,6 +133,12 @@ class SlackSender:
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return await self.event(event, event_id=event_id, headers=headers, **kw)
+
+    async def link_shared(
+        self, message_ts: str, *urls: str, source: str = "conversations_history", **kw: Any
+    ) -> tuple[int, str]:
+        """User U1 posted (or, with ``source="composer"``, is typing) ``urls`` in C1."""
+        return await self.event(link_shared_event(message_ts, *urls, source=source), **kw)
 
     async def event(
         self,
@@ -173,3 +188,27 @@ def command_form(text: str, response_url: str, **fields: str) -> dict[str, str]:
         "trigger_id": uuid.uuid4().hex,
         **fields,
     }
+
+
+def link_shared_event(
+    message_ts: str, *urls: str, source: str = "conversations_history"
+) -> dict[str, Any]:
+    """A ``link_shared`` event as Slack sends it: in the composer the channel is ``COMPOSER``
+    and the message has no ``ts`` yet, only an ``unfurl_id``."""
+    composer = source == "composer"
+    return {
+        "type": "link_shared",
+        "channel": "COMPOSER" if composer else "C1",
+        "is_bot_user_member": True,
+        "user": "U1",
+        "message_ts": f"composer-{message_ts}" if composer else message_ts,
+        "unfurl_id": unfurl_id_of(message_ts),
+        "source": source,
+        "links": [{"domain": url.split("/")[2].removeprefix("www."), "url": url} for url in urls],
+        "event_ts": f"{time.time():.6f}",
+    }
+
+
+def unfurl_id_of(message_ts: str) -> str:
+    """The ``unfurl_id`` Slack gives the links of the message (or message box) ``message_ts``."""
+    return f"C1.{message_ts}.{hashlib.sha256(message_ts.encode()).hexdigest()[:16]}"

@@ -35,6 +35,7 @@ class DiscordConfig:
     stop_grace: float = STOP_GRACE  # how long a stop waits for acknowledged work
     shard: tuple[int, int] | None = None  # (shard id, shard count); None: one unsharded session
     gateway: bool = True  # False: log in for REST only (posting), open no gateway session
+    unfurl_links: bool = False  # read messages (privileged intent) and answer paper links
 
 
 def point_at(api_url: str) -> None:
@@ -66,7 +67,11 @@ class DiscordAdapter:
     def __init__(self, core: Core, config: DiscordConfig) -> None:
         self._config = config
         self.client = PaperbotClient(
-            core, config.guild_ready_timeout, config.answer_within, shard=config.shard
+            core,
+            config.guild_ready_timeout,
+            config.answer_within,
+            shard=config.shard,
+            unfurl_links=config.unfurl_links,
         )
         self.platform = PLATFORM
         self.ends_by_itself = False
@@ -93,6 +98,12 @@ class DiscordAdapter:
         """Serve until closed; a fatal gateway error ends ``wait()``, and so ``paperbot run``."""
         try:
             await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            log.error(
+                "Discord refused the Message Content intent PAPERBOT_DISCORD_UNFURL_LINKS asks "
+                "for: switch it on in the Developer Portal (Bot > Privileged Gateway Intents) "
+                "or unset the setting"
+            )
         except Exception:
             log.exception("the Discord gateway connection ended")
 

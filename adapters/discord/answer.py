@@ -166,3 +166,16 @@ class ActionAnswer:
 def _thread_name(title: str) -> str:
     name = " ".join(title.split()) or "Paper"
     return name if len(name) <= MAX_THREAD_NAME else name[: MAX_THREAD_NAME - 1] + "…"
+
+
+class LinkAnswer:
+    """Paper links in someone's message (the core's ``LinkResponder``): each card a reply to
+    that message, a message of the bot's own that votes then edit like any other."""
+
+    def __init__(self, message: discord.Message) -> None:
+        self._message = message
+
+    async def unfurl(self, url: str, message: Reply) -> str | None:
+        kwargs: dict[str, Any] = render_reply(message).send_kwargs()
+        sent = await self._message.reply(**kwargs, mention_author=False)
+        return str(sent.id)

@@ -1,6 +1,8 @@
 """The Discord client: slash commands, vote clicks and reactions, handed to the core.
 
-discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash command is
+discord.py 2.7 with ``Intents.default()``, plus the privileged message content intent only
+when paper links are to be answered (``unfurl_links``): then a message with paper links gets
+a reply with their cards through ``Core.handle_links``. Every slash command is
 handed to ``Core.handle_command`` with a ``CommandAnswer``: when the core is done within
 ``answer_within`` (Discord wants a first answer within 3 s) the answer is the callback itself,
 ephemeral if the reply is private; a slower one is deferred, then followed up
@@ -23,7 +25,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.answer import ActionAnswer, CommandAnswer, VoteAnswer
+from adapters.discord.answer import ActionAnswer, CommandAnswer, LinkAnswer, VoteAnswer
 from adapters.discord.buttons import CardActionButton, VoteButton
 from adapters.discord.commands import PapersGroup
 from adapters.discord.counted import api_error_trace
@@ -35,6 +37,7 @@ from adapters.discord.translate import (
     card_click,
     invocation,
     reaction_change,
+    shared_links,
 )
 from bot.facade import ActionKind, Command, Core, InFlight, MessageUpdate, OptionValue
 
@@ -112,10 +115,13 @@ class PaperbotClient(discord.Client):
         guild_ready_timeout: float = 2.0,
         answer_within: float = ANSWER_WITHIN,
         shard: tuple[int, int] | None = None,
+        unfurl_links: bool = False,
     ) -> None:
         shard_id, shard_count = shard if shard is not None else (None, None)
+        intents = discord.Intents.default()
+        intents.message_content = unfurl_links  # privileged: README, "Paper links on Discord"
         super().__init__(
-            intents=discord.Intents.default(),
+            intents=intents,
             allowed_mentions=ALLOWED_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
             shard_id=shard_id,
@@ -124,6 +130,7 @@ class PaperbotClient(discord.Client):
         )
         self.core = core
         self.answer_within = answer_within
+        self.unfurl_links = unfurl_links
         # What a stop waits for before closing: commands and votes already acknowledged.
         self.in_flight = InFlight("Discord commands and votes")
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
@@ -232,6 +239,12 @@ class PaperbotClient(discord.Client):
             await self.core.handle_vote(event, VoteAnswer(self.edit))
 
     async def on_message(self, message: discord.Message) -> None:
+        """A message in a thread paperbot opened is a reply to count; with ``unfurl_links``,
+        paper links in someone's message get a reply with their cards."""
+        await self._count_reply(message)
+        await self._unfurl(message)
+
+    async def _count_reply(self, message: discord.Message) -> None:
         """A message in a thread (one paperbot opened, maybe): the core counts it as a reply.
 
         Counting needs no message content, only the default (unprivileged) message intent;
@@ -248,6 +261,15 @@ class PaperbotClient(discord.Client):
         await self.core.handle_thread_reply(
             PLATFORM, str(guild_id), str(channel.id), VoteAnswer(self.edit)
         )
+
+    async def _unfurl(self, message: discord.Message) -> None:
+        """Bots' messages (this one's cards included) are never answered."""
+        if not self.unfurl_links or message.author.bot or "http" not in message.content:
+            return
+        guild_id = message.guild.id if message.guild is not None else None
+        where = Where(guild_id, message.channel.id, message.author.id)
+        with self.in_flight.track():
+            await self.core.handle_links(shared_links(where, message.content), LinkAnswer(message))
 
     async def edit(self, update: MessageUpdate) -> None:
         """Replace a message the bot sent, without needing it in the cache."""

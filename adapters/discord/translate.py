@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.facade import ActionKind, ButtonVote, CardClick, Invocation, ReactionChange
+from bot.facade import (
+    ActionKind,
+    ButtonVote,
+    CardClick,
+    Invocation,
+    ReactionChange,
+    SharedLinks,
+    urls_in,
+)
 
 PLATFORM = "discord"
 DM_WORKSPACE = "@dm"  # interactions outside a server: the user's own workspace
@@ -38,6 +46,13 @@ def invocation(where: Where, text: str) -> Invocation:
         user=str(where.user_id),
         text=text,
         user_name=where.user_name,
+    )
+
+
+def shared_links(where: Where, content: str) -> SharedLinks:
+    """The links in a message someone posted (its text needs the message content intent)."""
+    return SharedLinks(
+        PLATFORM, where.workspace, str(where.channel_id), str(where.user_id), urls_in(content)
     )
 
 

@@ -4,10 +4,11 @@
 ``CommandAnswer``: replies for the channel go out with ``chat.postMessage`` (so each message's
 ``ts`` is known for reactions and updates), private ones (usage, help, failures) are ephemeral
 through the command's ``response_url``. A click or a reaction goes to ``Core.handle_vote``
-with a ``VoteAnswer`` that replaces each changed message with ``chat.update``; a card's Save,
-Discuss or Similar goes to ``Core.handle_card_action`` with an ``ActionAnswer``
-(``actions.py``). Slack's retries
-of an event reuse its ``event_id``, which the core counts once.
+with a ``VoteAnswer`` that replaces each changed message with ``chat.update`` (a card unfurled
+on someone's message with ``chat.unfurl``); a card's Save, Discuss or Similar goes to
+``Core.handle_card_action`` with an ``ActionAnswer`` (``actions.py``). A ``link_shared`` event
+goes to ``Core.handle_links`` with an ``UnfurlAnswer``. Slack's retries of an event reuse its
+``event_id``, which the core counts once.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackO
 from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.reply_url import FirstProgress, respond_with
-from adapters.slack.translate import button_vote, card_click, command_invocation, reaction_change
+from adapters.slack.translate import (
+    button_vote,
+    card_click,
+    command_invocation,
+    parse_unfurl_ref,
+    reaction_change,
+    shared_links,
+)
+from adapters.slack.unfurl import UnfurlAnswer, unfurl_card
 from adapters.slack.uninstall import UninstallHandlers
 from bot.facade import ACTION_TEMPLATE, Core, InFlight, MessageUpdate
 from bot.reply import Code, Reply, Text
@@ -87,7 +96,8 @@ class CommandAnswer:
 
 class VoteAnswer:
     """A click's or reaction's effects (the core's ``VoteResponder``): each changed message by
-    ``chat.update``; a note to a clicker through the click's response URL (a reaction has none)."""
+    ``chat.update``, or by ``chat.unfurl`` when it is a card unfurled on someone's message; a
+    note to a clicker through the click's response URL (a reaction has none)."""
 
     def __init__(self, client: AsyncWebClient, respond: AsyncRespond | None) -> None:
         self._client = client
@@ -99,6 +109,11 @@ class VoteAnswer:
         return None
 
     async def edit(self, update: MessageUpdate) -> None:
+        unfurled = parse_unfurl_ref(update.message_ref)
+        if unfurled is not None:
+            message_ts, url = unfurled
+            await unfurl_card(self._client, update.channel.channel, message_ts, url, update.message)
+            return
         rendered = render_reply(update.message)
         await self._client.chat_update(
             channel=update.channel.channel,
@@ -168,6 +183,15 @@ class SlackHandlers:
         with self.in_flight.track():
             await self.core.handle_vote(change, VoteAnswer(client, None))
 
+    async def on_link_shared(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Paper links in a message (or a message box): each unfurled into the paper's card."""
+        found = shared_links(body)
+        if found is None:
+            return
+        shared, target = found
+        with self.in_flight.track():
+            await self.core.handle_links(shared, UnfurlAnswer(client, target))
+
 
 def build_app(
     core: Core,
@@ -198,6 +222,7 @@ def build_app(
     app.action(re.compile(f"^{ACTION_TEMPLATE}$"))(handlers.on_card_action)
     app.event("reaction_added")(handlers.on_reaction)
     app.event("reaction_removed")(handlers.on_reaction)
+    app.event("link_shared")(handlers.on_link_shared)
     removal = UninstallHandlers(core, None if oauth is None else oauth.installations)
     app.event("app_uninstalled")(removal.on_app_uninstalled)
     app.event("tokens_revoked")(removal.on_tokens_revoked)

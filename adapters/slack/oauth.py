@@ -20,7 +20,14 @@ from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
-BOT_SCOPES = ("commands", "chat:write", "reactions:read", "files:write")  # as manifest.yml
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "reactions:read",
+    "links:read",
+    "links:write",
+    "files:write",
+)  # as deploy/slack/manifest.yml
 STATE_SECONDS = 600  # an install link is good for ten minutes
 
 

@@ -7,6 +7,7 @@ Slack's own timestamps (``action_ts``, ``event_ts``) become the events' times, s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,12 +16,15 @@ from bot.facade import (
     CardClick,
     Invocation,
     ReactionChange,
+    SharedLinks,
     parse_card_action,
     parse_vote_action,
 )
 
 PLATFORM = "slack"
 REACTION_EVENTS = frozenset({"reaction_added", "reaction_removed"})
+COMPOSER = "composer"  # a link_shared from the message box, before the message is posted
+MAX_REF = 128  # what the core's message ledger keeps of a reference
 
 
 def slack_time(ts: object, default: datetime) -> datetime:
@@ -56,6 +60,9 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
     team, channel, user = clicker(body)
     container = body.get("container") or {}
     action_ts = str(action.get("action_ts") or "")
+    message_ts = container.get("message_ts") or None
+    if container.get("is_app_unfurl") and message_ts is not None:  # a card on a person's message
+        message_ts = unfurl_ref(message_ts, str(container.get("app_unfurl_url") or ""))
     return ButtonVote(
         platform=PLATFORM,
         workspace=team,
@@ -65,7 +72,7 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
         value=value,
         event_id=f"action:{user}:{action_ts or body.get('trigger_id')}",
         at=slack_time(action_ts, now),
-        message_ref=container.get("message_ts") or None,
+        message_ref=message_ts,
     )
 
 
@@ -79,7 +86,8 @@ def clicker(body: Mapping[str, Any]) -> tuple[str, str, str]:
 
 
 def card_click(body: Mapping[str, Any]) -> CardClick | None:
-    """A ``block_actions`` click on a card's Save, Discuss or Similar; None for any other."""
+    """A ``block_actions`` click on a card's Save, Discuss or Similar; None for any other. On a
+    card unfurled on someone's message, Discuss threads on that message."""
     actions = body.get("actions") or []
     parsed = parse_card_action(str(actions[0].get("action_id") or "")) if actions else None
     if parsed is None:
@@ -128,3 +136,47 @@ def installed_team(body: Mapping[str, Any]) -> str:
     the channel's own workspace, which may not have the app at all."""
     authorizations = body.get("authorizations") or [{}]
     return str(authorizations[0].get("team_id") or body.get("team_id") or "")
+
+
+@dataclass(frozen=True, slots=True)
+class UnfurlTarget:
+    """Where a ``link_shared`` event's cards go: the posted message (``channel`` and ``ts``),
+    or, for a link still in someone's message box, Slack's ``unfurl_id`` and ``source``."""
+
+    channel: str
+    message_ts: str
+    unfurl_id: str | None = None
+    source: str | None = None
+
+    @property
+    def in_composer(self) -> bool:
+        return self.source == COMPOSER
+
+
+def shared_links(body: Mapping[str, Any]) -> tuple[SharedLinks, UnfurlTarget] | None:
+    """A ``link_shared`` event: the links and where their unfurls go; None for other events."""
+    event = body.get("event") or {}
+    if event.get("type") != "link_shared":
+        return None
+    urls = tuple(str(link["url"]) for link in event.get("links") or [] if link.get("url"))
+    channel = str(event.get("channel") or "")
+    shared = SharedLinks(PLATFORM, installed_team(body), channel, str(event.get("user")), urls)
+    target = UnfurlTarget(
+        channel, str(event.get("message_ts") or ""), event.get("unfurl_id"), event.get("source")
+    )
+    return shared, target
+
+
+def unfurl_ref(message_ts: str, url: str) -> str | None:
+    """How the core knows a card unfurled on someone's message: that message's ``ts`` and the
+    link it unfurls, the two things ``chat.unfurl`` needs to update it after a vote. None when
+    it would not fit the ledger (a link with a long query string): its votes still count."""
+    ref = f"{message_ts} {url}"
+    return ref if url and len(ref) <= MAX_REF else None
+
+
+def parse_unfurl_ref(ref: str) -> tuple[str, str] | None:
+    """``(message ts, link)`` of an unfurled card's reference; None for the bot's own messages,
+    whose reference is a bare ``ts`` (a ``ts`` has no space, a link in a message none either)."""
+    message_ts, space, url = ref.partition(" ")
+    return (message_ts, url) if space else None

@@ -120,14 +120,17 @@ def _shards(raw: str) -> int:
 
 
 class DiscordSettings(SettingsModel):
-    """The bot token, the REST base (the gateway address comes from its /gateway/bot), and how
-    many gateway shards the bot's servers are split into (each held by one worker process)."""
+    """The bot token, the REST base (the gateway address comes from its /gateway/bot), how
+    many gateway shards the bot's servers are split into (each held by one worker process), and
+    whether paper links in messages get a card (off: it needs the privileged message content
+    intent, README "Discord")."""
 
     model_config = SettingsConfigDict(env_prefix="PAPERBOT_DISCORD_")
 
     token: Secret
     api_url: Annotated[WebUrl, text_only(lambda raw: raw.strip().rstrip("/"))] = DISCORD_API_URL
     shards: Annotated[int, text_only(_shards)] = 1
+    unfurl_links: Flag = False
 
 
 class ConsoleSettings(SettingsModel):

@@ -53,7 +53,9 @@ def discord_adapter(core: Core, settings: DiscordSettings, db: Database | None =
     so several workers never serve one shard twice; without it, one unsharded session."""
     from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 
-    config = DiscordConfig(settings.token.get_secret_value(), settings.api_url)
+    config = DiscordConfig(
+        settings.token.get_secret_value(), settings.api_url, unfurl_links=settings.unfurl_links
+    )
     if db is None:
         if settings.shards != 1:
             raise ValueError("Discord shards are locked in the database: pass it")

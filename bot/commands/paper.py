@@ -6,15 +6,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.cards import paper_cards
+from bot.commands.hub_section import hub_section
 from bot.commands.spec import Command, Context, Option
 from bot.discussions import thread_line
 from bot.model import Paper
 from bot.paper_ids import parse_paper_ref
-from bot.reply import Link, Outcome, Reply, Text
+from bot.paper_lookup import lookup_paper
+from bot.reply import Link, Outcome, Part, Reply, Text
 from bot.sources.errors import PaperNotFound, SourceError
 from bot.usage import UsageError
 from storage.discussions import thread_of
-from storage.papers import get_paper, upsert_papers
 
 PAPER_OPTION = Option(
     "paper", "arXiv id, huggingface.co/papers/… or arxiv.org link", required=True, low=1, high=200
@@ -31,12 +32,8 @@ async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
     if paper_id is None:
         raise UsageError(f"{ref[:60]!r} is not an arXiv id or a paper link.")
 
-    paper = await ctx.deps.db.read(lambda s: get_paper(s, paper_id))
-    if paper is not None:
-        return paper
-    await ctx.progress(f"{paper_id} is not in the catalog yet; asking Hugging Face…")
     try:
-        fetched = await ctx.deps.source.paper(paper_id)
+        return await lookup_paper(ctx.deps, paper_id, ctx.progress)
     except PaperNotFound:
         return Reply(
             (
@@ -55,29 +52,34 @@ async def find_paper(ctx: Context, ref: str) -> Paper | Reply:
             outcome=Outcome.UNAVAILABLE,
             private=True,
         )
-    await ctx.deps.db.write(lambda s: upsert_papers(s, [fetched]))
-    return fetched
 
 
 async def run_paper(ctx: Context, args: str) -> Reply:
+    """The paper's card, then what cites it on the Hub: left out when the Hub does not answer
+    (the card is what was asked for; the guarded source keeps an outage to one slow answer)."""
     found = await find_paper(ctx, args)
     if isinstance(found, Reply):
         return found
     paper = found
 
-    def answer(session: Session) -> Reply:
+    def cards_here(session: Session) -> tuple[Part, ...]:
         """The card, and where this channel discusses the paper when it does."""
         cards = paper_cards(session, ctx.invocation, [paper], ranked=False)
         thread = thread_of(session, ctx.channel, paper.id)
-        return Reply(cards if thread is None else (*cards, thread_line(thread)))
+        return cards if thread is None else (*cards, thread_line(thread))
 
-    return await ctx.deps.db.read(answer)
+    shown = await ctx.deps.db.read(cards_here)
+    try:
+        hub = hub_section(await ctx.deps.source.hub_citations(paper.id))
+    except SourceError:
+        hub = ()
+    return Reply((*shown, *hub))
 
 
 PAPER = Command(
     name="paper",
     usage="paper <arXiv id | huggingface.co/papers/… link | arxiv.org link>",
-    summary="one paper by arXiv id or link",
+    summary="one paper by arXiv id or link, with what cites it on the Hugging Face Hub",
     handler=run_paper,
     examples=("paper 2406.12345", "paper https://huggingface.co/papers/2406.12345"),
     options=(PAPER_OPTION,),

@@ -3,7 +3,9 @@
 A user waiting on a slash command should not sit through a minute of retries. Each call gets a
 deadline; after a failure the source is skipped for a cool-down, so the next commands answer from
 the catalog at once instead of waiting on the same outage again. ``availability()`` tells an
-operator (``/readyz``, ``/metrics``) which of the two the source is in now.
+operator (``/readyz``, ``/metrics``) which of the two the source is in now. What a paper has on
+the Hub is kept for ``HUB_CACHE_SECONDS``: it changes slowly, and a card asked for twice should
+not cost six more requests of the quota the catalog sync and digests share.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from typing import TypeVar
 
 from bot.calendar_periods import CalendarPeriod
 from bot.model import Paper
+from bot.model.hub import HubCitations
 from bot.ports import PaperSource
 from bot.sources.errors import RateLimited, UpstreamUnavailable
 
 T = TypeVar("T")
+
+HUB_CACHE_SECONDS = 600.0
+HUB_CACHE_SIZE = 512  # papers; the oldest answer goes first
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class GuardedSource:
         self._clock = clock
         self._down_until = 0.0
         self._last_error = "paperbot runs offline (PAPERBOT_OFFLINE is set)"
+        self._hub: dict[str, tuple[float, HubCitations]] = {}  # paper id -> (when, answer)
 
     def availability(self) -> Availability:
         """Open (calls go through) or skipped for the rest of a cool-down, or offline."""
@@ -69,6 +76,17 @@ class GuardedSource:
 
     async def search(self, query: str, limit: int) -> list[Paper]:
         return await self._call(lambda s: s.search(query, limit))
+
+    async def hub_citations(self, paper_id: str) -> HubCitations:
+        kept = self._hub.get(paper_id)
+        if kept is not None and self._clock() - kept[0] < HUB_CACHE_SECONDS:
+            return kept[1]
+        found = await self._call(lambda s: s.hub_citations(paper_id))
+        self._hub.pop(paper_id, None)
+        if len(self._hub) >= HUB_CACHE_SIZE:
+            del self._hub[next(iter(self._hub))]
+        self._hub[paper_id] = (self._clock(), found)
+        return found
 
     async def _call(self, call: Callable[[PaperSource], Awaitable[T]]) -> T:
         if self._inner is None:

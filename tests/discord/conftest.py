@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import pytest
@@ -37,10 +38,11 @@ class Bots:
         self.core, self.fake, self.running = core, fake, list[DiscordAdapter]()
         self.answer_within = answer_within
 
-    async def start(self) -> DiscordAdapter:
+    async def start(self, **settings: Any) -> DiscordAdapter:
+        """An adapter on the fake; ``settings``: more of its ``DiscordConfig``."""
         config = DiscordConfig(
             "bot-token", self.fake.api_url, guild_ready_timeout=0.05,
-            answer_within=self.answer_within,
+            answer_within=self.answer_within, **settings,
         )  # fmt: skip
         adapter = DiscordAdapter(self.core, config)
         await adapter.start()

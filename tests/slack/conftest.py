@@ -12,36 +12,18 @@ from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.poster import ChannelPacer
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import Core, Invocation, VoteEvent, VoteOutcome, VoteResponder
+from bot.facade import Core, Invocation
 from bot.reply import VoterList
 from loopback.responders import RecordingResponder
 from loopback.slack import FakeSlack
 from loopback.slack_signing import SECRET, SlackSender
 from tests.support.queries import papers_of_message
+from tests.support.recording_core import RecordingCore
+
+__all__ = ["RecordingCore"]  # the Slack tests import it from here
 
 PAPER = "2606.00467"
 TS = "1780000000.000001"  # the fake's first message
-
-
-class RecordingCore(Core):
-    """The real core, noting each vote it handled: the app handles events after acking them."""
-
-    def __init__(self, deps: Deps, dispatcher: Dispatcher) -> None:
-        super().__init__(deps, dispatcher)
-        self.outcomes: list[VoteOutcome] = []
-        self._handled = asyncio.Condition()
-
-    async def handle_vote(self, event: VoteEvent, responder: VoteResponder) -> VoteOutcome:
-        outcome = await super().handle_vote(event, responder)
-        async with self._handled:
-            self.outcomes.append(outcome)
-            self._handled.notify_all()
-        return outcome
-
-    async def handled(self, count: int) -> None:
-        """Until ``count`` votes were handled; fails after 5 s."""
-        async with self._handled:
-            await asyncio.wait_for(self._handled.wait_for(lambda: len(self.outcomes) >= count), 5.0)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.facade import Core
 from bot.model import Paper
 from loopback.ports import FakeSource, make_paper
 from loopback.slack import FakeSlack, blocks_text
-from loopback.slack_signing import command_form
+from loopback.slack_signing import command_form, link_shared_event
 from tests.slack.conftest import RecordingCore
 
 
@@ -114,3 +114,40 @@ async def test_a_reaction_over_socket_mode_counts_and_updates_the_message(
     await core.handled(1)
     await fake_slack.wait_for(lambda: bool(fake_slack.called("chat.update")))
     assert "Team: 👍 1 · 👎 0" in blocks_text(fake_slack.called("chat.update")[0])
+
+
+async def test_a_paper_link_over_socket_mode_unfurls_and_a_vote_on_it_unfurls_again(
+    socket_app: SlackAdapter, fake_slack: FakeSlack, core: RecordingCore
+) -> None:
+    link, message = "https://huggingface.co/papers/2606.00467", "1780000500.000100"
+    fake_slack.share(message, link)
+    body = {
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "type": "event_callback",
+        "event_id": "EvL1",
+        "event": link_shared_event(message, link),
+    }
+    await fake_slack.push("events_api", body, "env-links")
+    await core.links_handled(1)
+    await fake_slack.wait_for(lambda: acked(fake_slack, "env-links"))
+    assert "Team: 👍 0 · 👎 0" in blocks_text({"blocks": fake_slack.unfurled()[0][link]["blocks"]})
+    click = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U2", "team_id": "T1"},
+        "channel": {"id": "C1"},
+        "container": {
+            "type": "message_attachment",
+            "message_ts": message,
+            "channel_id": "C1",
+            "is_app_unfurl": True,
+            "app_unfurl_url": link,
+        },
+        "response_url": fake_slack.response_url(),
+        "actions": [{"action_id": "vote:2606.00467:down", "action_ts": "1780000600.000001"}],
+    }
+    await fake_slack.push("interactive", click, "env-click")
+    await core.handled(1)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.unfurl")) == 2)
+    assert "Team: 👍 0 · 👎 1" in blocks_text({"blocks": fake_slack.unfurled()[1][link]["blocks"]})

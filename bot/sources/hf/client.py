@@ -23,6 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from bot.calendar_periods import CalendarPeriod
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import Paper
+from bot.model.hub import HubCitations
 from bot.sources.errors import (
     InvalidRequest,
     MalformedResponse,
@@ -30,6 +31,7 @@ from bot.sources.errors import (
     RateLimited,
     UpstreamUnavailable,
 )
+from bot.sources.hf.hub import HUB_PATHS, citing_query, hub_repos
 from bot.sources.hf.items import describe, missing_card_fields, usable_items
 from bot.sources.hf.outcomes import failure_outcome, status_outcome
 from bot.sources.hf.pacing import (
@@ -55,6 +57,7 @@ MAX_PAGES = 1000  # a runaway guard: no real day, week or month comes close
 MAX_ANSWER_BYTES = 4_000_000  # a page of the 100 largest recorded items is 1.6 MB
 # Describe the body as sent; the body we keep is already decoded and complete.
 _BODY_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+HUB_LIMIT = 100  # repositories asked for per kind: a count shows "100+" beyond it
 MAX_SERVER_WAIT = WINDOW_SECONDS  # a hint beyond one quota window is not worth sleeping through
 
 T = TypeVar("T")
@@ -169,6 +172,16 @@ class HuggingFaceClient:
         hits = await self._items(response, parse_search_hit, await self._raw_list(response))
         fetched_at = self._now()
         return _unique(to_paper(hit, fetched_at) for hit in hits)[:limit]
+
+    async def hub_citations(self, paper_id: str) -> HubCitations:
+        """The models, datasets and Spaces citing ``paper_id``: three paced, retried requests
+        like every other, each the Hub's list filtered by the ``arxiv:<id>`` tag."""
+        found = {}
+        for kind, path in HUB_PATHS.items():
+            response = await self._get(path, citing_query(paper_id, HUB_LIMIT))
+            raw = await self._raw_list(response)
+            found[kind] = hub_repos(kind, raw)
+        return HubCitations(found["model"], found["dataset"], found["space"], HUB_LIMIT)
 
     # -- building blocks -----------------------------------------------------------------------
 
