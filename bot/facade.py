@@ -420,7 +420,10 @@ class Core:
             try:
                 if not await db.read(lambda s: is_discussion(s, platform, workspace, thread_ref)):
                     return
-                replied = await db.write(lambda s: count_reply(s, platform, workspace, thread_ref))
+                at = self._deps.clock()
+                replied = await db.write(
+                    lambda s: count_reply(s, platform, workspace, thread_ref, at)
+                )
             except Exception as error:
                 _log_failure(f"could not count a reply in thread {thread_ref}", error)
                 return

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.model import Channel
 from storage.db import dialect_insert
-from storage.tables import DiscussionRow
+from storage.tables import DiscussionReplyRow, DiscussionRow
 
 CLAIM_EXPIRES = timedelta(minutes=2)
 
@@ -99,11 +99,14 @@ def is_discussion(session: Session, platform: str, workspace: str, thread_ref: s
     return _thread(session, platform, workspace, thread_ref) is not None
 
 
-def count_reply(session: Session, platform: str, workspace: str, thread_ref: str) -> Replied | None:
-    """One more reply in a thread paperbot opened; None for any other thread or channel."""
+def count_reply(
+    session: Session, platform: str, workspace: str, thread_ref: str, at: datetime
+) -> Replied | None:
+    """One more reply in a thread paperbot opened, at ``at``; None for any other thread."""
     row = _thread(session, platform, workspace, thread_ref)
     if row is None or row.id is None:
         return None
+    session.add(DiscussionReplyRow(discussion_id=row.id, at=at))
     session.execute(
         update(DiscussionRow)
         .where(col(DiscussionRow.id) == row.id)
@@ -166,3 +169,24 @@ def _of(channel: Channel, paper_id: str) -> ColumnElement[bool]:
         col(row.channel) == channel.channel,
         col(row.paper_id) == paper_id,
     )
+
+
+def replies_between(
+    session: Session, platform: str, workspace: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Replies counted in the workspace's discussion threads from ``start`` until ``end``, by
+    paper (every channel's thread of a paper together)."""
+    reply, thread = DiscussionReplyRow, DiscussionRow
+    rows = session.exec(
+        select(thread.paper_id, func.count())
+        .select_from(reply)
+        .join(thread, col(thread.id) == col(reply.discussion_id))
+        .where(
+            thread.platform == platform,
+            thread.workspace == workspace,
+            col(reply.at) >= start,
+            col(reply.at) < end,
+        )
+        .group_by(col(thread.paper_id))
+    )
+    return {paper_id: int(count) for paper_id, count in rows}

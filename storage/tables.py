@@ -230,6 +230,18 @@ class DiscussionRow(SQLModel, table=True):
     replies: int | None = None  # counted where the platform tells us of each reply (Discord)
 
 
+class DiscussionReplyRow(SQLModel, table=True):
+    """One reply counted in a discussion thread, with its time: what the weekly report's "most
+    discussed" counts (migration 0008)."""
+
+    __tablename__ = "discussion_reply"
+    __table_args__ = (Index("ix_discussion_reply_at", "discussion_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    discussion_id: int = Field(foreign_key="discussion.id")
+    at: datetime
+
+
 class ProcessedEventRow(SQLModel, table=True):
     __tablename__ = "processed_event"
 

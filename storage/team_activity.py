@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.digest_runs import as_utc
+from storage.discussions import replies_between
 from storage.tables import ReadingItemRow, VoteRow
 
 
@@ -65,12 +66,6 @@ def saves_made(
 def discussion_counts(
     session: Session, platform: str, workspace: str, start: datetime, end: datetime
 ) -> dict[str, int]:
-    """HOOK for the discussion threads (issue 23, item 1): replies per paper in the span.
-
-    Returns nothing yet; the report's "most discussed" section appears as soon as this returns
-    counts. ``discussion.replies`` (storage/discussions.py) is a running total per thread,
-    counted on Discord only and with no time per reply, so it cannot say which replies fell in
-    the span: filling this needs a time per reply (or a weekly snapshot of the totals).
-    """
-    del session, platform, workspace, start, end
-    return {}
+    """Replies per paper in the span, in the workspace's discussion threads, where the platform
+    reports each reply (Discord; Slack would need the ``channels:history`` scope)."""
+    return replies_between(session, platform, workspace, start, end)

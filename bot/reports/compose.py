@@ -1,6 +1,6 @@
 """The team report as a neutral reply: a heading, the week in numbers, the most voted papers as
-cards (with the team's current tallies, so they take votes like any card), the most saved (and,
-once threads exist, the most discussed) papers, and the chart as a PNG ``Attachment``."""
+cards (with the team's current tallies, so they take votes like any card), the most saved and
+the most discussed papers (where replies are counted), and the chart as a PNG ``Attachment``."""
 
 from __future__ import annotations
 

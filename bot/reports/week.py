@@ -24,7 +24,7 @@ class TeamWeek:
     window: DigestWindow
     top: tuple[tuple[Paper, Tally], ...]  # by the week's score, then its up votes
     saved: tuple[tuple[Paper, int], ...]  # by how many people saved it this week
-    discussed: tuple[tuple[Paper, int], ...]  # by replies in its threads (empty until threads)
+    discussed: tuple[tuple[Paper, int], ...]  # by the week's replies in its threads
     voters: int  # people who voted this week
     votes: int  # votes cast this week
     saves: int

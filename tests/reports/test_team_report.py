@@ -10,18 +10,20 @@ from pathlib import Path
 
 from matplotlib.image import imread
 from rich.console import Console
+from sqlmodel import Session
 
 from adapters.console.app import ConsoleChat
 from adapters.console.poster import ConsolePoster
 from adapters.slack.poster import ChannelPacer, SlackPoster, web_client
 from bot.commands.dispatch import Dispatcher
-from bot.facade import Core
+from bot.facade import Channel, Core
 from bot.model.digests import RunState
 from bot.reply import Attachment, PaperCard, Reply, Text
 from bot.reports.chart import PNG_SIGNATURE
 from bot.votes.events import ButtonVote
 from bot.votes.service import VoteRecorder
 from loopback.slack import FakeSlack, blocks_text
+from storage.discussions import Thread, claim_thread, count_reply, thread_opened
 from storage.papers import upsert_papers
 from storage.reading import Reader, save_paper
 from tests.digests.helpers import PLATFORM, WORKSPACE, Desk, local, paper
@@ -51,6 +53,24 @@ async def a_team_week(desk: Desk) -> None:
     for user, paper_id in (("U1", "2606.00003"), ("U2", "2606.00003"), ("U3", "2606.00004")):
         reader = Reader(PLATFORM, WORKSPACE, user)
         desk.db.write_now(lambda s: save_paper(s, reader, paper_id, "C1", MONDAY))  # noqa: B023
+    # Threads on papers 5 (two channels) and 1; replies this week, one last week, one after.
+    replies = [
+        ("C1", "2606.00005", MONDAY), ("C2", "2606.00005", MONDAY + timedelta(days=2)),
+        ("C1", "2606.00005", MONDAY + timedelta(days=3)), ("C1", "2606.00001", MONDAY),
+        ("C1", "2606.00001", MONDAY - timedelta(days=7)),
+        ("C1", "2606.00001", FRI_1600_BERLIN + timedelta(minutes=5)),
+    ]  # fmt: skip
+    for channel, paper_id, at in replies:
+        desk.db.write_now(lambda s: reply_in_thread(s, channel, paper_id, at))  # noqa: B023
+
+
+def reply_in_thread(session: Session, channel: str, paper_id: str, at: datetime) -> None:
+    """A reply in the paper's thread in ``channel``, the thread opened first if need be."""
+    where = Channel(PLATFORM, WORKSPACE, channel)
+    ref = f"thread-{channel}-{paper_id}"
+    if claim_thread(session, where, paper_id, "U1", at) is None:
+        thread_opened(session, where, paper_id, Thread(ref, None), f"card-{paper_id}")
+    assert count_reply(session, PLATFORM, WORKSPACE, ref, at) is not None
 
 
 def whole(posts: list[Reply]) -> tuple[str, list[PaperCard], list[Attachment]]:
@@ -77,7 +97,8 @@ async def test_the_report_counts_the_weeks_votes_and_saves_and_charts_four_weeks
     assert [c.paper.id for c in cards] == ["2606.00002", "2606.00001"]
     assert "1. this week: score +1 · 👍 2 · 👎 1" in text
     assert "1. Paper 3 (2606.00003): 2 saves\n2. Paper 4 (2606.00004): 1 save" in text
-    assert "Most discussed" not in text  # no discussion threads yet: the hook returns nothing
+    assert "Most discussed this week:\n1. Paper 5 (2606.00005): 3 replies\n" in text
+    assert "2. Paper 1 (2606.00001): 1 reply" in text
     [chart] = files
     assert posts[-1].parts == (chart,)  # the file is a message of its own, the last
     assert chart.media_type == "image/png"

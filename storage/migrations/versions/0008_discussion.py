@@ -1,5 +1,6 @@
 """discussion: the thread where a channel discusses a paper, opened by a card's Discuss action,
-with the card message it was opened from and, where the platform reports them, its replies.
+with the card message it was opened from and, where the platform reports them, its replies
+(a running total for cards, and one ``discussion_reply`` row each, with its time, for reports).
 
 Revision ID: 0008
 Revises: 0007
@@ -37,6 +38,18 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "discussion_reply",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("discussion_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["discussion_id"], ["discussion.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("discussion_reply", schema=None) as batch_op:
+        batch_op.create_index("ix_discussion_reply_at", ["discussion_id", "at"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("discussion_reply")
     op.drop_table("discussion")
