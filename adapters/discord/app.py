@@ -36,6 +36,7 @@ from adapters.discord.translate import (
     invocation,
     reaction_change,
 )
+from adapters.discord.turns import Turns
 from bot.facade import ActionKind, Command, Core, InFlight, MessageUpdate, OptionValue
 
 log = logging.getLogger("paperbot.discord")
@@ -112,6 +113,7 @@ class PaperbotClient(discord.Client):
         guild_ready_timeout: float = 2.0,
         answer_within: float = ANSWER_WITHIN,
         shard: tuple[int, int] | None = None,
+        turns: Turns | None = None,
     ) -> None:
         shard_id, shard_count = shard if shard is not None else (None, None)
         super().__init__(
@@ -126,6 +128,7 @@ class PaperbotClient(discord.Client):
         self.answer_within = answer_within
         # What a stop waits for before closing: commands and votes already acknowledged.
         self.in_flight = InFlight("Discord commands and votes")
+        self.turns = turns or Turns()
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
         self.tree.add_command(PapersGroup(core.commands, self.run_command))
         tolerate_malformed_events(self._connection.parsers)
@@ -146,7 +149,8 @@ class PaperbotClient(discord.Client):
         command: Command,
         values: Mapping[str, OptionValue],
     ) -> None:
-        """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
+        """Answer directly if the core is done in ``answer_within``; else defer, then follow up.
+        A command that would wait for others at the core is deferred at once (``turns``)."""
         with self.in_flight.track():
             await self._run_command(interaction, command, values)
 
@@ -158,17 +162,29 @@ class PaperbotClient(discord.Client):
     ) -> None:
         answer = CommandAnswer(interaction)
         asked = invocation(where_of(interaction), command.text(values))
-        work = asyncio.ensure_future(self.core.handle_command(asked, answer))
+        if self.turns.busy:  # it would wait for the others: deferred on its first tick
+            with self.turns.answering():
+                await self._defer(answer, command)
+            async with self.turns.turn():
+                await self.core.handle_command(asked, answer)
+            return
+        async with self.turns.turn():
+            work = asyncio.ensure_future(self.core.handle_command(asked, answer))
+            try:
+                done, _ = await asyncio.wait({work}, timeout=self.answer_within)
+                if not done:
+                    await self._defer(answer, command)
+                await work
+            finally:
+                work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
+
+    @staticmethod
+    async def _defer(answer: CommandAnswer, command: Command) -> None:
+        """ "thinking…", privately for a command that is always private."""
         try:
-            done, _ = await asyncio.wait({work}, timeout=self.answer_within)
-            if not done:
-                try:
-                    await answer.defer(ephemeral=command.private)
-                except discord.HTTPException:  # the answer itself may still get through
-                    log.exception("could not defer /papers %s", command.name)
-            await work
-        finally:
-            work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
+            await answer.defer(ephemeral=command.private)
+        except discord.HTTPException:  # the answer itself may still get through
+            log.exception("could not defer /papers %s", command.name)
 
     async def vote_clicked(
         self, interaction: discord.Interaction[Any], paper_id: str, value: int
