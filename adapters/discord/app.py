@@ -163,8 +163,7 @@ class PaperbotClient(discord.Client):
         answer = CommandAnswer(interaction)
         asked = invocation(where_of(interaction), command.text(values))
         if self.turns.busy:  # it would wait for the others: deferred on its first tick
-            with self.turns.answering():
-                await self._defer(answer, command)
+            await self._defer(answer, command)
             async with self.turns.turn():
                 await self.core.handle_command(asked, answer)
             return
@@ -178,11 +177,12 @@ class PaperbotClient(discord.Client):
             finally:
                 work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
 
-    @staticmethod
-    async def _defer(answer: CommandAnswer, command: Command) -> None:
-        """ "thinking…", privately for a command that is always private."""
+    async def _defer(self, answer: CommandAnswer, command: Command) -> None:
+        """Show "thinking…", privately for a command that is always private; no command waiting
+        for its turn starts while it is on its way."""
         try:
-            await answer.defer(ephemeral=command.private)
+            with self.turns.answering():
+                await answer.defer(ephemeral=command.private)
         except discord.HTTPException:  # the answer itself may still get through
             log.exception("could not defer /papers %s", command.name)
 
