@@ -40,6 +40,7 @@ from rich.console import Console  # noqa: E402
 
 from adapters.discord.adapter import Addresses, DiscordAdapter, DiscordConfig, point_at  # noqa: E402
 from adapters.discord.app import ANSWER_WITHIN  # noqa: E402
+from adapters.discord.turns import AT_ONCE  # noqa: E402
 from bot.cli.runtime import Runtime, runtime  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from loopback.discord import APP_ID, Call, FakeDiscord  # noqa: E402
@@ -101,8 +102,8 @@ async def plain_client(fake: FakeDiscord) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def paperbot_client(rt: Runtime, fake: FakeDiscord) -> AsyncIterator[None]:
-    config = DiscordConfig("bench-token", fake.api_url, guild_ready_timeout=0.05)
+async def paperbot_client(rt: Runtime, fake: FakeDiscord, at_once: int) -> AsyncIterator[None]:
+    config = DiscordConfig("bench-token", fake.api_url, guild_ready_timeout=0.05, at_once=at_once)
     adapter = DiscordAdapter(rt.core, config)
     await adapter.start()
     try:
@@ -147,7 +148,7 @@ async def until(fake: FakeDiscord, method: str, fragment: str, count: int) -> li
     return found
 
 
-async def bench(count: int, rounds: int, db_dir: str) -> None:
+async def bench(count: int, rounds: int, at_once: int, db_dir: str) -> None:
     env = {**os.environ, "PAPERBOT_DATABASE_URL": f"sqlite:///{db_dir}/bench.db"}
     env |= {"PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "1"}
     settings = load_settings(env)
@@ -155,7 +156,7 @@ async def bench(count: int, rounds: int, db_dir: str) -> None:
         await rt.db.read(rt.db.search_index.sync)  # as paperbot run does at start
 
         def ours(fake: FakeDiscord) -> AbstractAsyncContextManager[None]:
-            return paperbot_client(rt, fake)
+            return paperbot_client(rt, fake, at_once)
 
         load_start = os.getloadavg()[0]
         mine: list[Round] = []
@@ -222,11 +223,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--interactions", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=6, help="alternately paperbot and anchor")
+    parser.add_argument(
+        "--at-once", type=int, default=AT_ONCE, help="commands at paperbot's core at once"
+    )
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2: one each")
     with tempfile.TemporaryDirectory() as db_dir:
-        asyncio.run(bench(args.interactions, args.rounds, db_dir))
+        asyncio.run(bench(args.interactions, args.rounds, args.at_once, db_dir))
 
 
 if __name__ == "__main__":
