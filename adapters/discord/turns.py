@@ -5,10 +5,12 @@ database threads take the GIL from it. In a burst of interactions (a channel try
 core started on every command at once put its searches and rendering in front of the other
 interactions' first responses: each waited its ``answer_within`` behind the others' work, then
 was deferred late, slower still for the threads (docs/benchmarks.md). So at most ``limit``
-commands are at the core at once; a command that finds them all taken is deferred on its first
-tick and waits its turn, which comes once no such deferral is on its way (the first responses
-of a burst go first, as the Slack adapter's acks do), or ``longest`` after it queued, whichever
-is first: steady traffic cannot hold a command back for longer.
+commands are given to the core at once; a command that finds them all taken is deferred on its
+first tick and waits its turn, which comes once no such deferral is on its way (the first
+responses of a burst go first, as the Slack adapter's acks do), or ``longest`` after it queued,
+whichever is first: steady traffic cannot hold a command back for longer. Deferred commands
+then run up to ``workers`` at once, enough to keep the database threads busy (their results
+came a sixth sooner than four at a time), few enough not to swamp a next burst.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-AT_ONCE = 4  # commands at the core at once; the rest are deferred at once and wait their turn
+AT_ONCE = 4  # commands the core takes at once; one more is deferred at once and waits its turn
+WORKERS = 16  # commands at the core at once, counting those whose deferral went out first
 LONGEST = 0.5  # seconds a deferred command waits for first responses before it starts anyway
 
 
 class Turns:
-    def __init__(self, limit: int = AT_ONCE, longest: float = LONGEST) -> None:
+    def __init__(
+        self, limit: int = AT_ONCE, longest: float = LONGEST, workers: int = WORKERS
+    ) -> None:
         self._limit = limit
+        self._workers = max(workers, limit)
         self._longest = longest
         self._running = 0
         self._waiting: deque[tuple[float, asyncio.Future[None]]] = deque()
@@ -33,8 +39,8 @@ class Turns:
 
     @property
     def busy(self) -> bool:
-        """Every turn is taken, or commands are already waiting for one: a new command would
-        wait, so it is deferred first."""
+        """The core has all the commands it takes at once, or commands are waiting for a turn:
+        a new one is deferred first."""
         return self._running >= self._limit or bool(self._waiting)
 
     @contextmanager
@@ -64,6 +70,7 @@ class Turns:
         loop = asyncio.get_running_loop()
         entry = (loop.time(), loop.create_future())
         self._waiting.append(entry)
+        self._hand_over()  # a worker may be free already
         try:
             await entry[1]  # the hand-over counts the turn as taken before waking it
         except asyncio.CancelledError:
@@ -76,7 +83,7 @@ class Turns:
 
     def _hand_over(self) -> None:
         loop = asyncio.get_running_loop()
-        while self._waiting and self._running < self._limit:
+        while self._waiting and self._running < self._workers:
             queued, ready = self._waiting[0]
             due = queued + self._longest
             if self._answering and loop.time() < due:

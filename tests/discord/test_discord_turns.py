@@ -91,7 +91,7 @@ async def settle() -> None:
 
 
 async def test_the_core_is_busy_once_every_turn_is_taken_and_while_commands_wait() -> None:
-    turns, log, release = Turns(limit=1, longest=30), list[str](), asyncio.Event()
+    turns, log, release = Turns(limit=1, longest=30, workers=1), list[str](), asyncio.Event()
     assert not turns.busy
     first = asyncio.create_task(started(turns, "first", log, release))
     await settle()
@@ -102,7 +102,7 @@ async def test_the_core_is_busy_once_every_turn_is_taken_and_while_commands_wait
 
 
 async def test_a_waiting_command_starts_only_once_no_deferral_is_on_its_way() -> None:
-    turns, log = Turns(limit=1, longest=30), list[str]()
+    turns, log = Turns(limit=1, longest=30, workers=1), list[str]()
     hold, release = asyncio.Event(), asyncio.Event()
     first = asyncio.create_task(started(turns, "first", log, hold))
     await settle()
@@ -119,7 +119,7 @@ async def test_a_waiting_command_starts_only_once_no_deferral_is_on_its_way() ->
 
 
 async def test_deferrals_without_end_hold_a_waiting_command_back_only_until_longest() -> None:
-    turns, log = Turns(limit=1, longest=0.01), list[str]()
+    turns, log = Turns(limit=1, longest=0.01, workers=1), list[str]()
     hold, release = asyncio.Event(), asyncio.Event()
     release.set()
     first = asyncio.create_task(started(turns, "first", log, hold))
@@ -132,8 +132,23 @@ async def test_deferrals_without_end_hold_a_waiting_command_back_only_until_long
         assert log == ["first", "waiting"]
 
 
+async def test_commands_deferred_first_run_up_to_workers_at_once() -> None:
+    turns, log = Turns(limit=1, longest=30, workers=2), list[str]()
+    release, release_last = asyncio.Event(), asyncio.Event()
+    tasks = [asyncio.create_task(started(turns, name, log, release)) for name in ("a", "b")]
+    last = asyncio.create_task(started(turns, "last", log, release_last))
+    await settle()
+    assert log == ["a", "b"]  # b found the core busy, and a worker free
+    release.set()
+    await asyncio.gather(*tasks)
+    await settle()
+    assert log == ["a", "b", "last"]
+    release_last.set()
+    await last
+
+
 async def test_waiting_commands_start_in_the_order_they_arrived() -> None:
-    turns, log, release = Turns(limit=1, longest=30), list[str](), asyncio.Event()
+    turns, log, release = Turns(limit=1, longest=30, workers=1), list[str](), asyncio.Event()
     tasks = []
     for name in ("a", "b", "c"):
         tasks.append(asyncio.create_task(started(turns, name, log, release)))
@@ -144,7 +159,7 @@ async def test_waiting_commands_start_in_the_order_they_arrived() -> None:
 
 
 async def test_a_command_cancelled_while_waiting_leaves_its_turn_to_the_next() -> None:
-    turns, log = Turns(limit=1, longest=30), list[str]()
+    turns, log = Turns(limit=1, longest=30, workers=1), list[str]()
     release, release_last = asyncio.Event(), asyncio.Event()
     first = asyncio.create_task(started(turns, "first", log, release))
     await settle()
