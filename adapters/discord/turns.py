@@ -10,7 +10,7 @@ first tick and waits its turn, which comes once no such deferral is on its way (
 responses of a burst go first, as the Slack adapter's acks do), or ``longest`` after it queued,
 whichever is first: steady traffic cannot hold a command back for longer. Deferred commands
 then run up to ``workers`` at once, enough to keep the database threads busy (their results
-came a sixth sooner than four at a time), few enough not to swamp a next burst.
+came sooner than four at a time), few enough not to swamp a next burst.
 """
 
 from __future__ import annotations
