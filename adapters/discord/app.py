@@ -4,7 +4,8 @@ discord.py 2.7 with ``Intents.default()`` (no privileged intents). Every slash c
 handed to ``Core.handle_command`` with a ``CommandAnswer``: when the core is done within
 ``answer_within`` (Discord wants a first answer within 3 s) the answer is the callback itself,
 ephemeral if the reply is private; a slower one is deferred, then followed up
-(``adapters.discord.answer``). Clicks and reactions go to ``Core.handle_vote`` with a
+(``adapters.discord.answer``), and so is one that finds the core busy with others, at once
+(``adapters.discord.turns``). Clicks and reactions go to ``Core.handle_vote`` with a
 ``VoteAnswer`` that edits each changed message in place.
 See docs/architecture.md, "Discord adapter".
 """
