@@ -19,6 +19,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.app import ANSWER_WITHIN, PaperbotClient
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.translate import PLATFORM
+from adapters.discord.turns import AT_ONCE, Turns
 from bot.facade import STOP_GRACE, AdapterRefused, Core, Deadline, Poster
 
 log = logging.getLogger("paperbot.discord")
@@ -32,6 +33,7 @@ class DiscordConfig:
     api_url: str = DEFAULT_API_URL
     guild_ready_timeout: float = 2.0  # how long READY waits for more servers to arrive
     answer_within: float = ANSWER_WITHIN  # how long a command may run before it is deferred
+    at_once: int = AT_ONCE  # commands at the core at once; one more is deferred at once
     stop_grace: float = STOP_GRACE  # how long a stop waits for acknowledged work
     shard: tuple[int, int] | None = None  # (shard id, shard count); None: one unsharded session
     gateway: bool = True  # False: log in for REST only (posting), open no gateway session
@@ -72,6 +74,7 @@ class DiscordAdapter:
             config.answer_within,
             shard=config.shard,
             unfurl_links=config.unfurl_links,
+            turns=Turns(config.at_once),
         )
         self.platform = PLATFORM
         self.ends_by_itself = False

@@ -6,7 +6,8 @@ a reply with their cards through ``Core.handle_links``. Every slash command is
 handed to ``Core.handle_command`` with a ``CommandAnswer``: when the core is done within
 ``answer_within`` (Discord wants a first answer within 3 s) the answer is the callback itself,
 ephemeral if the reply is private; a slower one is deferred, then followed up
-(``adapters.discord.answer``). Clicks and reactions go to ``Core.handle_vote`` with a
+(``adapters.discord.answer``), and so is one that finds the core busy with others, at once
+(``adapters.discord.turns``). Clicks and reactions go to ``Core.handle_vote`` with a
 ``VoteAnswer`` that edits each changed message in place.
 See docs/architecture.md, "Discord adapter".
 """
@@ -39,6 +40,7 @@ from adapters.discord.translate import (
     reaction_change,
     shared_links,
 )
+from adapters.discord.turns import Turns
 from bot.facade import ActionKind, Command, Core, InFlight, MessageUpdate, OptionValue
 
 log = logging.getLogger("paperbot.discord")
@@ -116,6 +118,7 @@ class PaperbotClient(discord.Client):
         answer_within: float = ANSWER_WITHIN,
         shard: tuple[int, int] | None = None,
         unfurl_links: bool = False,
+        turns: Turns | None = None,
     ) -> None:
         shard_id, shard_count = shard if shard is not None else (None, None)
         intents = discord.Intents.default()
@@ -133,6 +136,7 @@ class PaperbotClient(discord.Client):
         self.unfurl_links = unfurl_links
         # What a stop waits for before closing: commands and votes already acknowledged.
         self.in_flight = InFlight("Discord commands and votes")
+        self.turns = turns or Turns()
         self.tree: app_commands.CommandTree[PaperbotClient] = PapersTree(self)
         self.tree.add_command(PapersGroup(core.commands, self.run_command))
         tolerate_malformed_events(self._connection.parsers)
@@ -153,7 +157,8 @@ class PaperbotClient(discord.Client):
         command: Command,
         values: Mapping[str, OptionValue],
     ) -> None:
-        """Answer directly if the core is done in ``answer_within``; else defer, then follow up."""
+        """Answer directly if the core is done in ``answer_within``; else defer, then follow up.
+        A command that would wait for others at the core is deferred at once (``turns``)."""
         with self.in_flight.track():
             await self._run_command(interaction, command, values)
 
@@ -165,17 +170,29 @@ class PaperbotClient(discord.Client):
     ) -> None:
         answer = CommandAnswer(interaction)
         asked = invocation(where_of(interaction), command.text(values))
-        work = asyncio.ensure_future(self.core.handle_command(asked, answer))
+        if self.turns.busy:  # it would wait for the others: deferred on its first tick
+            await self._defer(answer, command)
+            async with self.turns.turn():
+                await self.core.handle_command(asked, answer)
+            return
+        async with self.turns.turn():
+            work = asyncio.ensure_future(self.core.handle_command(asked, answer))
+            try:
+                done, _ = await asyncio.wait({work}, timeout=self.answer_within)
+                if not done:
+                    await self._defer(answer, command)
+                await work
+            finally:
+                work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
+
+    async def _defer(self, answer: CommandAnswer, command: Command) -> None:
+        """Show "thinking…", privately for a command that is always private; no command waiting
+        for its turn starts while it is on its way."""
         try:
-            done, _ = await asyncio.wait({work}, timeout=self.answer_within)
-            if not done:
-                try:
-                    await answer.defer(ephemeral=command.private)
-                except discord.HTTPException:  # the answer itself may still get through
-                    log.exception("could not defer /papers %s", command.name)
-            await work
-        finally:
-            work.cancel()  # a no-op when it finished; else nobody is waiting for it any more
+            with self.turns.answering():
+                await answer.defer(ephemeral=command.private)
+        except discord.HTTPException:  # the answer itself may still get through
+            log.exception("could not defer /papers %s", command.name)
 
     async def vote_clicked(
         self, interaction: discord.Interaction[Any], paper_id: str, value: int

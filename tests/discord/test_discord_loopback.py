@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,6 @@ from adapters.discord.adapter import DiscordAdapter, DiscordConfig
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import COMMAND_FAILED, Channel, Core, PostRejected
-from bot.model import Paper
 from bot.reply import Heading, PaperCard, Reply, Text
 from bot.reply_split import split_reply
 from bot.sources.errors import UpstreamUnavailable
@@ -33,22 +32,10 @@ from loopback.discord import (
     USER_ID,
     FakeDiscord,
 )
-from loopback.ports import FakeSource, FixedClock, make_paper
-from tests.discord.conftest import Bots
+from loopback.ports import FixedClock
+from tests.discord.conftest import UNLISTED, Bots, GatedSource
 
 CHANNEL = Channel("discord", str(GUILD_ID), str(CHANNEL_ID))
-UNLISTED = make_paper("2699.00001", "A paper only Hugging Face lists", authors=("Ada",))
-
-
-@dataclass
-class GatedSource(FakeSource):
-    """Hugging Face answering only once the test opens ``gate``: a command as slow as needed."""
-
-    gate: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def paper(self, paper_id: str) -> Paper:
-        await self.gate.wait()
-        return await super().paper(paper_id)
 
 
 @pytest.fixture
