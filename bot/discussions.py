@@ -16,13 +16,24 @@ from bot.reply import Link, Outcome, PaperCard, Reply, Span, Text, text_reply
 from storage.discussions import Opening, Thread, claim_thread, release_claim, thread_opened
 from storage.papers import get_paper
 
+NO_THREAD_HERE = (
+    "I cannot open a thread in this channel: I may not post here (invite me to the channel, or "
+    "give me the permission to create threads)."
+)
+
+
+class ThreadRefused(Exception):
+    """The platform will not let the bot open or write the thread here (not in the channel,
+    no permission): the clicker is told so, and the next click tries again."""
+
 
 class ThreadOpener(Protocol):
     """The adapter's side: open a thread on one of the bot's messages in the click's channel."""
 
     async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
         """Open a thread on message ``message_ref``, named ``name`` where the platform names
-        threads, starting with ``first``; its reference and link."""
+        threads, starting with ``first``; its reference and link. Raises ``ThreadRefused`` when
+        the platform refuses it for want of access."""
         ...
 
 
@@ -51,6 +62,9 @@ async def discuss(deps: Deps, click: CardClick, opener: ThreadOpener) -> Reply:
         )
     try:
         thread = await opener.open_thread(click.message_ref, paper.title, thread_start(paper))
+    except ThreadRefused:
+        await deps.db.write(lambda s: release_claim(s, where, paper.id))
+        return text_reply(NO_THREAD_HERE, outcome=Outcome.UNAVAILABLE, private=True)
     except Exception:  # a stop's cancellation leaves the claim to expire
         await deps.db.write(lambda s: release_claim(s, where, paper.id))
         raise

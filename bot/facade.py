@@ -39,7 +39,7 @@ from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
-from bot.discussions import ThreadOpener, discuss
+from bot.discussions import ThreadOpener, ThreadRefused, discuss
 from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
@@ -94,6 +94,7 @@ __all__ = [
     "Responder",
     "SharedLinks",
     "Thread",
+    "ThreadRefused",
     "VoteEvent",
     "VoteOutcome",
     "VoteResponder",

@@ -585,14 +585,16 @@ class FakeDiscord:
         return reply(self._create(channel_id, body))
 
     def _start_thread(self, channel_id: int, message_id: int, body: Any) -> web.Response:
-        """A public thread from a message: a channel of its own (type 11) that takes posts;
-        a message has at most one thread."""
+        """A public thread from a message: a channel of its own (type 11, with the message's
+        id) that takes posts; a message has at most one thread."""
         if channel_id not in self.channels or message_id not in self.messages:
             return reply({"message": "Unknown Message", "code": 10008}, status=404)
+        if channel_id in self.forbidden:
+            return reply({"message": "Missing Permissions", "code": 50013}, status=403)
         if message_id in self.threads:
             already = "A thread has already been created for this message"
             return reply({"message": already, "code": 160004}, status=400)
-        self.threads[message_id] = thread_id = self.new_id()
+        self.threads[message_id] = thread_id = message_id  # Discord gives it the message's id
         self.channels.add(thread_id)
         return reply(
             {

@@ -17,10 +17,11 @@ from typing import Any
 import discord
 
 from adapters.discord.render import DISCORD_LIMITS, render_reply
-from bot.facade import MessageLimits, MessageUpdate, Thread
+from bot.facade import MessageLimits, MessageUpdate, Thread, ThreadRefused
 from bot.reply import Reply
 
 EditMessage = Callable[[MessageUpdate], Awaitable[None]]
+THREAD_ALREADY_CREATED = 160004  # Discord's code: this message has a thread already
 THREAD_ARCHIVE_MINUTES = 10080  # a week without messages: a paper is read over days
 
 
@@ -149,17 +150,28 @@ class ActionAnswer:
         """
         interaction = self._interaction
         channel_id = interaction.channel_id or 0
-        data = await interaction.client.http.start_thread_with_message(
-            channel_id,
-            int(message_ref),
-            name=_thread_name(name),
-            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-            rate_limit_per_user=None,
-        )
+        guild = interaction.guild_id if interaction.guild_id is not None else "@me"
+        try:
+            data = await interaction.client.http.start_thread_with_message(
+                channel_id,
+                int(message_ref),
+                name=_thread_name(name),
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                rate_limit_per_user=None,
+            )
+        except discord.Forbidden as error:
+            raise ThreadRefused(str(error)) from error
+        except discord.HTTPException as error:
+            if error.code != THREAD_ALREADY_CREATED:
+                raise
+            # A thread started from a message has the message's id: take that one over.
+            return Thread(message_ref, f"https://discord.com/channels/{guild}/{message_ref}")
         thread_id = int(data["id"])
         kwargs: dict[str, Any] = render_reply(first).send_kwargs()
-        await interaction.client.get_partial_messageable(thread_id).send(**kwargs)
-        guild = interaction.guild_id if interaction.guild_id is not None else "@me"
+        try:
+            await interaction.client.get_partial_messageable(thread_id).send(**kwargs)
+        except discord.Forbidden as error:  # may create threads, not write in them
+            raise ThreadRefused(str(error)) from error
         return Thread(str(thread_id), f"https://discord.com/channels/{guild}/{thread_id}")
 
 

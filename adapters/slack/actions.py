@@ -14,8 +14,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.poster import ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS
 from adapters.slack.reply_url import FirstProgress, respond_with
-from bot.facade import Thread
+from bot.facade import Thread, ThreadRefused
 from bot.reply import Reply
+
+# A card answered through a response URL in a channel the bot is not in, or one it left.
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 class ActionAnswer:
@@ -36,7 +39,14 @@ class ActionAnswer:
 
     async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
         """Reply in the card message's thread (Slack threads have no name of their own)."""
-        await post_message(self._client, self._pacer, self._channel, first, thread_ts=message_ref)
+        try:
+            await post_message(
+                self._client, self._pacer, self._channel, first, thread_ts=message_ref
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in CANNOT_POST:
+                raise ThreadRefused(str(error.response.get("error"))) from error
+            raise
         try:
             found = await self._client.chat_getPermalink(
                 channel=self._channel, message_ts=message_ref

@@ -87,3 +87,27 @@ async def test_replies_in_the_thread_are_counted_on_the_card_the_bots_own_are_no
     second = (await fake.until("PATCH", edits, 2))[-1]
     assert "💬 2 replies" in second.body["embeds"][0]["footer"]["text"]
     assert custom_ids(second.body) == custom_ids(body)  # the buttons stay
+
+
+async def test_discuss_without_the_permission_for_threads_says_so(
+    bots: Bots, fake: FakeDiscord
+) -> None:
+    await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    discuss = next(i for i in custom_ids(body) if i.startswith("discuss:"))
+    fake.forbidden.add(CHANNEL_ID)
+    told = await click_and_hear(fake, message_id, discuss)
+    assert "cannot open a thread" in told
+    assert message_id not in fake.threads
+
+
+async def test_a_thread_someone_already_started_from_the_card_is_taken_over(
+    bots: Bots, fake: FakeDiscord
+) -> None:
+    await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    discuss = next(i for i in custom_ids(body) if i.startswith("discuss:"))
+    fake.threads[message_id] = message_id  # a person opened one by hand
+    told = await click_and_hear(fake, message_id, discuss)
+    assert "Opened a thread" in told
+    assert f"https://discord.com/channels/{GUILD_ID}/{message_id}" in told

@@ -9,7 +9,7 @@ import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import ActionKind, CardClick, Core, Invocation, Thread
+from bot.facade import ActionKind, CardClick, Core, Invocation, Thread, ThreadRefused
 from bot.reply import Link, Outcome, PaperCard, Reply, Text
 from bot.settings import Settings
 from loopback.ports import FakeSource, FixedClock, make_paper
@@ -218,3 +218,27 @@ async def test_messages_in_threads_paperbot_did_not_open_change_nothing(
     assert channel.edits == []
     here = await core.handle_command(asking("paper 2606.00001", "C1"), channel)
     assert replies_on(here) == [None]  # nothing counted yet: the count is not shown
+
+
+async def test_a_channel_the_bot_may_not_post_in_says_so_and_the_next_click_tries_again(
+    team: tuple[Core, Deps],
+) -> None:
+    core, _ = team
+
+    class Refusing(RecordingResponder):
+        refuse = True
+
+        async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
+            if self.refuse:
+                raise ThreadRefused("not_in_channel")
+            return await super().open_thread(message_ref, name, first)
+
+    channel = Refusing()
+    refused = await core.handle_card_action(click(), channel)
+    assert refused.private
+    assert refused.outcome is Outcome.UNAVAILABLE
+    assert "I cannot open a thread in this channel" in texts(refused)
+
+    channel.refuse = False
+    opened = await core.handle_card_action(click(), channel)
+    assert "Opened a thread" in texts(opened)

@@ -48,3 +48,12 @@ async def test_save_puts_the_paper_on_the_clickers_reading_list_and_tells_only_t
     assert [entry.paper.id for entry in saved] == [PAPER]
     assert all(r["response_type"] == "ephemeral" for r in fake_slack.responses[1:])
     assert thread_replies(fake_slack) == []
+
+
+async def test_discuss_where_the_bot_may_not_post_tells_the_clicker_to_invite_it(
+    slack: SlackSender, fake_slack: FakeSlack, posted: str
+) -> None:
+    fake_slack.not_in_channel.add("C1")  # removed from the channel since the card was posted
+    await slack.click(f"discuss:{PAPER}", posted, fake_slack.response_url("u4"))
+    await eventually(lambda: any("cannot open a thread" in note for note in said(fake_slack)))
+    assert fake_slack.called("chat.getPermalink") == []
