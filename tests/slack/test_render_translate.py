@@ -302,3 +302,16 @@ def test_a_reaction_event_missing_its_fields_leaves_them_empty() -> None:
     assert change is not None
     assert (change.user, change.channel, change.message_ref, change.emoji) == ("", "", "", "")
     assert not change.by_bot
+
+
+def test_a_reaction_in_a_shared_channel_counts_under_the_workspace_it_was_delivered_to() -> None:
+    shared = reaction("reaction_added", "U2")
+    shared["team_id"] = "T_OTHER"  # the channel's own workspace, without the app
+    shared["authorizations"] = [{"team_id": "T_HOME", "is_bot": True}]
+    change = reaction_change(shared, "UBOT", NOW)
+    assert change is not None
+    assert change.workspace == "T_HOME"
+    del shared["authorizations"], shared["team_id"]
+    unknown = reaction_change(shared, "UBOT", NOW)
+    assert unknown is not None
+    assert unknown.workspace == ""
