@@ -95,6 +95,8 @@ def test_a_muted_text_is_a_context_line_and_an_error_starts_with_a_warning_sign(
 def test_a_heading_longer_than_slack_allows_is_cut_at_a_word_with_an_ellipsis() -> None:
     (fits,) = render_part(Heading("h" * MAX_HEADER_CHARS))
     assert fits["text"]["text"] == "h" * MAX_HEADER_CHARS
+    (over,) = render_part(Heading("h" * (MAX_HEADER_CHARS + 1)))
+    assert over["text"]["text"] == "h" * (MAX_HEADER_CHARS - 1) + "…"
     (cut,) = render_part(Heading("a" * (MAX_HEADER_CHARS - 2) + " " + "b" * 10))
     assert cut["text"]["text"] == "a" * (MAX_HEADER_CHARS - 2) + "…"
 
@@ -136,7 +138,10 @@ def test_a_link_cannot_be_ended_early_by_its_url_or_its_label() -> None:
     text = render_part(Text((Link(url, "one | two"),)))[0]["text"]["text"]
     target, label = text.removeprefix("<").removesuffix(">").split("|")
     assert unquote(target) == url
+    assert not set(target) & set("<>| ")
     assert label == "one ¦ two"
+    bare = render_part(Text((Link("https://x.io/b", ""),)))[0]["text"]["text"]
+    assert bare == "<https://x.io/b>"  # no label: Slack shows the address
     github = render_part(card(github_repo=url))[0]["text"]["text"]
     assert github.count("|GitHub>") == 1
     assert unquote(github.split("<")[-1].split("|GitHub>")[0]) == url
