@@ -111,3 +111,17 @@ def test_each_voter_is_marked_with_the_way_they_voted() -> None:
         "👎 @U2  button, 2026-06-12 09:00 UTC",
         "",
     ]
+
+
+def test_on_a_colour_terminal_an_error_is_red_a_note_dim_and_a_heading_bold() -> None:
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system="standard")
+    reply = Reply((Heading("Top"), Text("fine"), Text("quiet", "muted"), Text("broken", "error")))
+    for renderable in render_reply(reply):
+        console.print(renderable)
+    assert out.getvalue().splitlines() == [
+        "\x1b[1;36mTop\x1b[0m",
+        "fine",
+        "\x1b[2mquiet\x1b[0m",
+        "\x1b[1;31mbroken\x1b[0m",
+    ]
