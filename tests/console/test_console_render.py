@@ -33,6 +33,8 @@ def test_code_person_and_link_spans_are_printed_as_what_they_are() -> None:
         ("Run ", Code("paperbot ingest"), ", ask ", Person("U1"), " or see ", Link("https://x.y"))
     )
     assert "Run paperbot ingest, ask @U1 or see https://x.y" in printed(Reply((text,)))
+    labelled = Text(("See ", Link("https://x.y", "the page")))
+    assert "See the page https://x.y" in printed(Reply((labelled,)))
 
 
 def test_a_voter_list_shows_the_emoji_each_reaction_voted_with() -> None:
@@ -100,6 +102,10 @@ def test_a_long_title_and_abstract_are_shortened_with_an_ellipsis() -> None:
     text = "\n".join(card_lines(PaperCard(paper)))
     assert "T" * 299 + "…" in text.replace("\n", "")
     assert "word word…" in text
+    exact = make_paper("2606.00003", "T" * 300, summary="")
+    assert "T" * 300 in "".join(card_lines(PaperCard(exact)))
+    at_a_space = make_paper("2606.00004", "P", summary="x" * 398 + " " + "y" * 9)
+    assert "x" * 398 + "…" in "".join(card_lines(PaperCard(at_a_space)))
 
 
 def test_each_voter_is_marked_with_the_way_they_voted() -> None:
