@@ -1,0 +1,43 @@
+"""How each part reads in a Discord message: spans, tones, cuts that fit Discord's counts."""
+
+from __future__ import annotations
+
+from adapters.discord.render import escape_within, render_reply
+from bot.model import Tally
+from bot.reply import Code, Link, PaperCard, Reply, Text
+from loopback.ports import make_paper
+
+
+def content(*parts: Text) -> str:
+    return render_reply(Reply(parts)).content
+
+
+def test_a_code_span_cannot_close_early_and_an_empty_one_shows_nothing() -> None:
+    assert content(Text(("run ", Code("a`b"), "."))) == "run `aˋb`."
+    assert content(Text(("run ", Code(""), "."))) == "run ."
+
+
+def test_a_link_without_a_label_shows_its_address_without_a_preview() -> None:
+    assert content(Text((Link("https://x.org/a b"),))) == "<https://x.org/a%20b>"
+
+
+def test_a_muted_text_is_small_print_line_by_line_and_an_error_has_a_warning_sign() -> None:
+    assert content(Text("one\n\ntwo", "muted")) == "-# one\n\n-# two"
+    assert content(Text("broken", "error")) == "⚠️ broken"
+
+
+def test_a_text_cut_to_fit_counts_its_escaped_length_and_ends_at_a_word() -> None:
+    assert escape_within("a" * 10, 10) == "a" * 10
+    assert escape_within("a" * 11, 10) == "a" * 9 + "…"
+    assert escape_within("*" * 6, 10) == "\\*" * 4 + "…"
+    assert escape_within("a" * 8 + " " + "b" * 5, 10) == "a" * 8 + "…"
+    assert escape_within("x  y\n" + "z" * 20, 10) == "x y zzzzz…"  # on one line
+
+
+def test_a_link_of_exactly_the_longest_address_is_kept_and_a_longer_one_dropped() -> None:
+    fits = "https://github.com/" + "a" * (300 - len("https://github.com/"))
+    too_long = fits + "b"
+    for repo, shown in ((fits, True), (too_long, False)):
+        card = PaperCard(make_paper("2606.00001", "P", github_repo=repo), tally=Tally())
+        [embed] = render_reply(Reply((card,))).embeds
+        assert ("[GitHub](" in (embed.description or "")) is shown
