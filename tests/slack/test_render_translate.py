@@ -302,6 +302,15 @@ def test_a_reaction_event_missing_its_fields_leaves_them_empty() -> None:
     assert change is not None
     assert (change.user, change.channel, change.message_ref, change.emoji) == ("", "", "", "")
     assert not change.by_bot
+    assert change.at == NOW  # no event_ts: the time it arrived
+
+
+def test_a_reaction_without_an_event_id_is_identified_by_its_kind_user_and_time() -> None:
+    body = reaction("reaction_removed", "U2")
+    del body["event_id"]
+    change = reaction_change(body, "UBOT", NOW)
+    assert change is not None
+    assert change.event_id == "reaction_removed:U2:1700000005.000001"
 
 
 def test_a_reaction_in_a_shared_channel_counts_under_the_workspace_it_was_delivered_to() -> None:
