@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from adapters.discord.render import escape_within, render_reply
-from bot.model import Tally
-from bot.reply import Code, Link, PaperCard, Reply, Text
+from bot.model import Tally, Voter
+from bot.reply import Code, Link, PaperCard, Reply, Text, VoterList
 from loopback.ports import make_paper
 
 
-def content(*parts: Text) -> str:
+def content(*parts: Text | VoterList) -> str:
     return render_reply(Reply(parts)).content
 
 
@@ -41,3 +43,41 @@ def test_a_link_of_exactly_the_longest_address_is_kept_and_a_longer_one_dropped(
         card = PaperCard(make_paper("2606.00001", "P", github_repo=repo), tally=Tally())
         [embed] = render_reply(Reply((card,))).embeds
         assert ("[GitHub](" in (embed.description or "")) is shown
+
+
+def test_a_cards_description_reads_line_by_line() -> None:
+    paper = make_paper(
+        "2606.00467",
+        "Linear attention",
+        authors=("Ada", "Grace"),
+        upvotes=2,
+        num_comments=1,
+        summary="An *abstract*.",
+        ai_keywords=("k" * 45, "lora"),
+        submitted_by="a_b",
+    )
+    [embed] = render_reply(Reply((PaperCard(paper, tally=Tally()),))).embeds
+    assert embed.title == "Linear attention"  # no rank, no prefix
+    assert (embed.description or "").split("\n") == [
+        "*Ada, Grace*",
+        "-# Submitted by a\\_b",
+        "▲ **2** upvotes on Hugging Face · 1 comment",
+        "",
+        "An \\*abstract\\*.",
+        "-# " + "k" * 39 + "… · lora",
+        "",
+        "[Hugging Face](https://huggingface.co/papers/2606.00467) · "
+        "[arXiv](https://arxiv.org/abs/2606.00467) · [PDF](https://arxiv.org/pdf/2606.00467)",
+    ]
+
+
+def test_a_voter_list_puts_each_voter_on_a_line_marked_with_their_vote() -> None:
+    at = datetime(2026, 6, 12, 9, tzinfo=UTC)
+    voters = (Voter("123", 1, "button", None, "C1", at), Voter("456", -1, "button", None, "C1", at))
+    text = render_reply(Reply((VoterList(make_paper("2606.00001", "P"), voters),))).content
+    stamp = int(at.timestamp())
+    assert text.split("\n") == [
+        "**P**",
+        f"👍 <@123> · button · <t:{stamp}:R>",
+        f"👎 <@456> · button · <t:{stamp}:R>",
+    ]
