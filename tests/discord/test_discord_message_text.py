@@ -55,9 +55,11 @@ def test_a_cards_description_reads_line_by_line() -> None:
         summary="An *abstract*.",
         ai_keywords=("k" * 45, "lora"),
         submitted_by="a_b",
+        project_page="https://a.io",
     )
-    [embed] = render_reply(Reply((PaperCard(paper, tally=Tally()),))).embeds
+    [embed] = render_reply(Reply((PaperCard(paper, tally=Tally(1, 0)),))).embeds
     assert embed.title == "Linear attention"  # no rank, no prefix
+    assert embed.footer.text == "arXiv 2606.00467 · team votes 👍 1  👎 0"
     assert (embed.description or "").split("\n") == [
         "*Ada, Grace*",
         "-# Submitted by a\\_b",
@@ -67,7 +69,8 @@ def test_a_cards_description_reads_line_by_line() -> None:
         "-# " + "k" * 39 + "… · lora",
         "",
         "[Hugging Face](https://huggingface.co/papers/2606.00467) · "
-        "[arXiv](https://arxiv.org/abs/2606.00467) · [PDF](https://arxiv.org/pdf/2606.00467)",
+        "[arXiv](https://arxiv.org/abs/2606.00467) · [PDF](https://arxiv.org/pdf/2606.00467) · "
+        "[Project page](https://a.io)",
     ]
 
 
