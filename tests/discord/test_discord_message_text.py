@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.discord.render import escape_within, render_reply
+from adapters.discord.render import escape_within, measure, render_reply
 from bot.model import Tally, Voter
 from bot.reply import Code, Link, PaperCard, Reply, Text, VoterList
 from loopback.ports import make_paper
@@ -84,3 +84,17 @@ def test_a_voter_list_puts_each_voter_on_a_line_marked_with_their_vote() -> None
         f"👍 <@123> · button · <t:{stamp}:R>",
         f"👎 <@456> · button · <t:{stamp}:R>",
     ]
+
+
+def test_a_message_sends_its_content_embeds_and_buttons_and_omits_what_it_lacks() -> None:
+    text = render_reply(Reply((Text("hi"),))).send_kwargs()
+    assert (text["content"], text["embeds"], "view" in text) == ("hi", [], False)
+    card = render_reply(Reply((PaperCard(make_paper("2606.00001", "P"), tally=Tally()),)))
+    sent = card.send_kwargs()
+    assert sent["content"] is None  # Discord refuses an empty string beside embeds
+    assert sent["view"] is card.view is not None
+
+
+def test_a_text_part_costs_its_length_and_the_line_break_that_joins_it() -> None:
+    assert measure(Text("abc")) == 4
+    assert measure(Text("abc", "error")) == len("⚠️ abc") + 1
