@@ -7,12 +7,16 @@ from datetime import UTC, datetime
 from adapters.discord.buttons import VoteButton
 from adapters.discord.render import escape_within, measure, render_reply
 from bot.model import Tally, Voter
-from bot.reply import Code, Link, PaperCard, Reply, Text, VoterList
+from bot.reply import Code, Heading, Link, PaperCard, Reply, Text, VoterList
 from loopback.ports import make_paper
 
 
 def content(*parts: Text | VoterList) -> str:
     return render_reply(Reply(parts)).content
+
+
+def test_the_text_parts_of_a_message_are_its_content_one_a_line() -> None:
+    assert render_reply(Reply((Heading("Top"), Text("b")))).content == "**Top**\nb"
 
 
 def test_a_code_span_cannot_close_early_and_an_empty_one_shows_nothing() -> None:
@@ -111,7 +115,10 @@ def test_vote_buttons_sit_two_cards_a_row_and_an_unranked_card_shows_counts_alon
 
 
 def test_text_too_long_for_a_messages_content_is_cut_to_an_embeds_description() -> None:
+    assert render_reply(Reply((Text("a" * 2000),))).content == "a" * 2000
     fits = render_reply(Reply((Text("a" * 2500),))).embeds[0].description
     assert fits == "a" * 2500
+    exactly = render_reply(Reply((Text("a" * 4096),))).embeds[0].description
+    assert exactly == "a" * 4096
     cut = render_reply(Reply((Text("a" * 5000),))).embeds[0].description
     assert cut == "a" * 4095 + "…"
