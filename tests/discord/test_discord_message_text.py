@@ -112,6 +112,7 @@ def test_vote_buttons_sit_two_cards_a_row_and_an_unranked_card_shows_counts_alon
     buttons = [item.item for item in view.children if isinstance(item, VoteButton)]
     assert [button.row for button in buttons] == [0, 0, 0, 0, 1, 1]
     assert [button.label for button in buttons] == ["1", "0", "2", "0", "3", "0"]
+    assert [str(button.emoji) for button in buttons] == ["👍", "👎"] * 3
 
 
 def test_text_too_long_for_a_messages_content_is_cut_to_an_embeds_description() -> None:
