@@ -80,14 +80,17 @@ class AckFirstQueue(Generic[Work]):
         seen: set[asyncio.Task[None]] = set()
         while not deadline.passed:
             seen |= self._running
-            waiting: set[asyncio.Task[None]] = set(self._running)
+            # A task leaves ``_running`` a loop turn after it is done: waiting for it then would
+            # return at once, and this loop would spin, never yielding, until the deadline.
+            waiting: set[asyncio.Task[None]] = {task for task in self._running if not task.done()}
             if self._starter is not None and not self._starter.done():
                 waiting.add(self._starter)
             if not waiting:
                 break
             await deadline.wait(waiting)
         if seen:  # the listeners track themselves too, but they are done by now: say it here
-            log.info("stopping: %d acknowledged Slack requests finished", len(seen - self._running))
-        left = len(self._pending) + len(self._running)
+            finished = sum(task.done() for task in seen)
+            log.info("stopping: %d acknowledged Slack requests finished", finished)
+        left = len(self._pending) + sum(not task.done() for task in self._running)
         if left:
             log.error("stopping with %d acknowledged Slack requests not started or done", left)

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from adapters.slack.ack_first import AckFirstQueue
+from bot.stop_deadline import Deadline
 
 WAIT = 10  # seconds before a test that should finish in milliseconds is called hung
 
@@ -93,3 +94,32 @@ async def test_drain_at_stop_runs_what_is_still_waiting_for_quiet() -> None:
     assert journal.started() == [1, 2]
     assert journal.running == 0
     assert journal.events.count("end 1") == journal.events.count("end 2") == 1
+
+
+class TickingClock:
+    """A stop clock that moves one second each time it is read: a drain that spins without
+    yielding to the event loop uses its deadline up at once instead of hanging the test."""
+
+    def __init__(self) -> None:
+        self._now = 0.0
+
+    def now(self) -> float:
+        self._now += 1.0
+        return self._now
+
+    async def sleep_until(self, when: float) -> None:
+        await asyncio.get_running_loop().create_future()  # only reading it moves its time
+
+
+async def test_a_drain_that_finished_everything_leaves_the_stop_deadline_to_the_next_stage(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    journal = Journal()
+    queue = AckFirstQueue(journal.run, quiet=0.0)
+    queue.add(1)
+    queue.add(2)
+    deadline = Deadline(10_000.0, TickingClock())
+    await queue.drain(deadline)
+    assert journal.started() == [1, 2]
+    assert not deadline.passed
+    assert "not started or done" not in caplog.text

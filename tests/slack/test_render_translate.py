@@ -247,3 +247,85 @@ def test_a_slack_reaction_counts_for_its_emoji_however_the_settings_spell_it(
     change = reaction_change(reaction("reaction_added", "U2", emoji), "UBOT", NOW)
     assert change is not None
     assert reaction_value(change.emoji, parse_reaction_map(setting)) == value
+
+
+def test_a_bare_papers_command_has_empty_text_and_missing_fields_stay_empty() -> None:
+    invocation = command_invocation({"team_id": "T1", "text": ""})
+    assert invocation.text == ""  # ``/papers`` alone: help, not a command named by a fallback
+    assert (invocation.workspace, invocation.channel, invocation.user) == ("T1", "", "")
+    assert invocation.user_name is None
+
+
+def test_a_click_is_identified_by_its_user_and_slack_time() -> None:
+    vote = button_vote(click("vote:2606.00467:up"), NOW)
+    assert vote is not None
+    assert (vote.platform, vote.event_id) == ("slack", "action:U1:1700000001.5")
+
+
+def test_a_click_without_an_action_time_is_identified_by_its_trigger_and_timed_now() -> None:
+    body = click("vote:2606.00467:up")
+    body["actions"] = [{"action_id": "vote:2606.00467:up"}]
+    body["trigger_id"] = "TR9"
+    vote = button_vote(body, NOW)
+    assert vote is not None
+    assert (vote.event_id, vote.at) == ("action:U1:TR9", NOW)
+
+
+def test_a_click_takes_the_workspace_it_happened_in_not_the_clicking_users_home() -> None:
+    body = click("vote:2606.00467:up")
+    body["user"] = {"id": "U7", "team_id": "T2"}  # a guest from another organisation
+    vote = button_vote(body, NOW)
+    assert vote is not None
+    assert (vote.workspace, vote.user) == ("T1", "U7")
+
+
+def test_a_click_payload_without_team_or_channel_uses_the_users_team_and_the_container() -> None:
+    body = click("vote:2606.00467:up")
+    del body["team"], body["channel"]
+    vote = button_vote(body, NOW)
+    assert vote is not None
+    assert (vote.workspace, vote.channel) == ("T1", "C1")
+    body["container"] = {"type": "message"}
+    body["user"] = {}
+    bare = button_vote(body, NOW)
+    assert bare is not None
+    assert (bare.workspace, bare.channel, bare.user, bare.message_ref) == ("", "", "", None)
+
+
+def test_a_reaction_change_names_its_workspace_channel_user_and_slack_time() -> None:
+    change = reaction_change(reaction("reaction_added", "U2"), "UBOT", NOW)
+    assert change is not None
+    assert (change.platform, change.workspace, change.channel) == ("slack", "T1", "C1")
+    assert change.user == "U2"
+    assert change.at == datetime.fromtimestamp(1700000005.000001, UTC)
+
+
+def test_a_reaction_event_missing_its_fields_leaves_them_empty() -> None:
+    body = reaction("reaction_added", "")
+    body["event"] = {"type": "reaction_added", "item": {"type": "message"}}
+    change = reaction_change(body, None, NOW)
+    assert change is not None
+    assert (change.user, change.channel, change.message_ref, change.emoji) == ("", "", "", "")
+    assert not change.by_bot
+    assert change.at == NOW  # no event_ts: the time it arrived
+
+
+def test_a_reaction_without_an_event_id_is_identified_by_its_kind_user_and_time() -> None:
+    body = reaction("reaction_removed", "U2")
+    del body["event_id"]
+    change = reaction_change(body, "UBOT", NOW)
+    assert change is not None
+    assert change.event_id == "reaction_removed:U2:1700000005.000001"
+
+
+def test_a_reaction_in_a_shared_channel_counts_under_the_workspace_it_was_delivered_to() -> None:
+    shared = reaction("reaction_added", "U2")
+    shared["team_id"] = "T_OTHER"  # the channel's own workspace, without the app
+    shared["authorizations"] = [{"team_id": "T_HOME", "is_bot": True}]
+    change = reaction_change(shared, "UBOT", NOW)
+    assert change is not None
+    assert change.workspace == "T_HOME"
+    del shared["authorizations"], shared["team_id"]
+    unknown = reaction_change(shared, "UBOT", NOW)
+    assert unknown is not None
+    assert unknown.workspace == ""
