@@ -82,7 +82,7 @@ def test_a_card_shows_the_paper_its_links_and_how_to_vote_on_it_by_rank() -> Non
         "https://huggingface.co/papers/2606.00467  https://arxiv.org/abs/2606.00467  "
         "https://github.com/a/b  https://a.io" in lines
     )
-    assert lines[-1] == "👍 3  👎 1   vote 2 up · vote 2 down"
+    assert lines[-1] == "👍 3  👎 1   vote 2 up · vote 2 down · save 2 · discuss 2 · similar 2"
 
 
 def test_an_unranked_card_is_titled_by_its_id_and_a_closed_one_has_no_tally() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.discord.buttons import VoteButton
+from adapters.discord.buttons import CardActionButton, VoteButton
 from adapters.discord.render import escape_within, measure, render_reply
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Reply, Text, VoterList
@@ -105,14 +105,18 @@ def test_a_text_part_costs_its_length_and_the_line_break_that_joins_it() -> None
     assert measure(Text("abc", "error")) == len("⚠️ abc") + 1
 
 
-def test_vote_buttons_sit_two_cards_a_row_and_an_unranked_card_shows_counts_alone() -> None:
+def test_each_cards_buttons_sit_in_its_own_row_and_an_unranked_card_shows_counts_alone() -> None:
     cards = [PaperCard(make_paper(f"2606.{n:05d}", "P"), tally=Tally(n, 0)) for n in range(1, 4)]
     view = render_reply(Reply(tuple(cards))).view
     assert view is not None
     buttons = [item.item for item in view.children if isinstance(item, VoteButton)]
-    assert [button.row for button in buttons] == [0, 0, 0, 0, 1, 1]
+    assert [button.row for button in buttons] == [0, 0, 1, 1, 2, 2]
     assert [button.label for button in buttons] == ["1", "0", "2", "0", "3", "0"]
     assert [str(button.emoji) for button in buttons] == ["👍", "👎"] * 3
+    actions = [item.item for item in view.children if isinstance(item, CardActionButton)]
+    assert [button.row for button in actions] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert [button.label for button in actions] == ["Save", "Discuss", "Similar"] * 3
+    assert [str(button.emoji) for button in actions] == ["🔖", "💬", "🔍"] * 3
 
 
 def test_text_too_long_for_a_messages_content_is_cut_to_an_embeds_description() -> None:

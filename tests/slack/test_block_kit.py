@@ -17,7 +17,7 @@ from adapters.slack.render import (
     render_part,
     render_reply,
 )
-from bot.facade import parse_vote_action
+from bot.facade import parse_card_action, parse_vote_action
 from bot.model import Tally, Voter
 from bot.reply import Code, Heading, Link, PaperCard, Part, Reply, Text, VoterList
 from loopback.ports import make_paper
@@ -110,15 +110,20 @@ def test_a_long_text_is_split_into_sections_at_line_ends_and_loses_nothing() -> 
     assert len(render_part(Text(exactly))) == 1
 
 
-def test_the_vote_buttons_are_labelled_and_carry_the_papers_id() -> None:
+def test_the_cards_buttons_are_labelled_and_carry_the_papers_id() -> None:
     _, tally, actions = render_part(card())
     assert tally["elements"][0]["text"] == "Team: 👍 2 · 👎 1"
     assert actions["block_id"] == "vote|2606.00467"
     labels = [button["text"]["text"] for button in actions["elements"]]
-    assert labels == ["👍 Up", "👎 Down"]
-    assert [button["value"] for button in actions["elements"]] == ["2606.00467"] * 2
-    votes = [parse_vote_action(button["action_id"]) for button in actions["elements"]]
-    assert votes == [("2606.00467", 1), ("2606.00467", -1)]
+    assert labels == ["👍 Up", "👎 Down", "🔖 Save", "💬 Discuss", "🔍 Similar"]
+    assert [button["value"] for button in actions["elements"]] == ["2606.00467"] * 5
+    ids = [button["action_id"] for button in actions["elements"]]
+    assert [parse_vote_action(i) for i in ids[:2]] == [("2606.00467", 1), ("2606.00467", -1)]
+    assert [parse_card_action(i) for i in ids[2:]] == [
+        ("save", "2606.00467"),
+        ("discuss", "2606.00467"),
+        ("similar", "2606.00467"),
+    ]
 
 
 def test_a_card_without_a_rank_or_ai_summary_shows_the_title_alone_and_the_abstract() -> None:
