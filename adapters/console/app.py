@@ -164,6 +164,11 @@ class ConsoleChat:
             case Blank() | Quit():
                 pass
 
+    @property
+    def shown(self) -> tuple[ShownCard, ...]:
+        """The cards ``vote N``, ``save N``… act on, card 1 first: the last reply's."""
+        return tuple(self._cards)
+
     def shown_card(self, number: int) -> ShownCard | None:
         """Card ``number`` of the last reply; None, said, when there is no such card."""
         if 1 <= number <= len(self._cards):
@@ -184,7 +189,10 @@ class ConsoleChat:
         click = CardClick(
             PLATFORM, WORKSPACE, CHANNEL, self.user, action.kind, card.paper_id, card.message_ref
         )
+        shown, self._cards = self._cards, []
         await self.core.handle_card_action(click, self)
+        if not self._cards:  # Save and Discuss show no cards: the numbers still mean the old ones
+            self._cards = shown
 
     async def open_thread(self, message_ref: str, name: str, first: Reply) -> Thread:
         """The console has one channel and no threads: the thread's start is printed, and a

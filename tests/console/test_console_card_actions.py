@@ -80,3 +80,19 @@ async def test_similar_on_a_card_lists_papers_like_it(chat: ConsoleChat, screen:
     assert "Papers like “AutoCoder: Enhancing Code Large Language Model" in shown
     assert shown.count("╭─ ") == 5  # five cards by default
     assert "2405.14906 ─" not in shown  # never the paper itself
+
+
+async def test_after_similar_the_numbers_mean_the_similar_papers_after_save_the_old_ones(
+    chat: ConsoleChat, screen: Screen, deps: Deps
+) -> None:
+    await run(chat, "search lora limit:2")
+    searched = [card.paper_id for card in chat.shown]
+    await run(chat, "save 2")
+    assert [card.paper_id for card in chat.shown] == searched
+    await run(chat, "similar 1")
+    similar = [card.paper_id for card in chat.shown]
+    assert similar
+    assert searched[0] not in similar
+    await run(chat, "save 1")
+    saved = deps.db.read_now(lambda s: open_entries(s, "console", "local", "ada"))
+    assert {entry.paper.id for entry in saved} == {searched[1], similar[0]}
