@@ -11,14 +11,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.poster import ChannelPacer, post_message
+from adapters.slack.poster import NOT_IN_CHANNEL, ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS
 from adapters.slack.reply_url import FirstProgress, respond_with
 from bot.facade import Thread, ThreadRefused
 from bot.reply import Reply
 
-# A card answered through a response URL in a channel the bot is not in, or one it left.
-CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+# A card answered through a response URL in a channel the bot is not in, or an archived one.
+CANNOT_POST = NOT_IN_CHANNEL | {"is_archived"}
 
 
 class ActionAnswer:

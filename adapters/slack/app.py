@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.actions import ActionAnswer
 from adapters.slack.oauth import BOT_SCOPES, INSTALL_PATH, REDIRECT_PATH, SlackOAuth
-from adapters.slack.poster import ChannelPacer, post_message
+from adapters.slack.poster import NOT_IN_CHANNEL, ChannelPacer, post_message
 from adapters.slack.render import SLACK_LIMITS, render_reply
 from adapters.slack.reply_url import FirstProgress, respond_with
 from adapters.slack.translate import (
@@ -47,7 +47,6 @@ from bot.reply import Code, Reply, Text
 log = logging.getLogger("paperbot.slack")
 
 COMMAND = "/papers"
-NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 INVITE_HINT = Reply(
     (
         Text(

@@ -117,6 +117,11 @@ def _as_bot(token: str | None) -> dict[str, Any]:
     return {} if token is None else {"token": token}
 
 
+# What Slack answers a post to a channel the bot is not in (or cannot see): the command's answer
+# falls back to its response URL, a Discuss click tells the clicker to invite the bot.
+NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+
+
 async def post_message(
     client: AsyncWebClient,
     pacer: ChannelPacer,
