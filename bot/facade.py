@@ -487,9 +487,24 @@ class Core:
         if receipt.result.effect in SILENT or ref is None:
             return outcome
         update = await self._edit_rebuilt(channel, ref, responder)
+        if update is None and isinstance(event, ButtonVote) and event.card_alone:
+            update = await self._record_card_alone(channel, ref, event.paper_id, responder)
         if update is None:
             return outcome
         return VoteOutcome(receipt.result, (update,), receipt.card)
+
+    async def _record_card_alone(
+        self, channel: Channel, ref: str, paper_id: str, responder: VoteResponder
+    ) -> MessageUpdate | None:
+        """Record unknown message ``ref`` as the paper's card alone, then rebuild and edit it.
+
+        A Slack link unfurled while still in someone's message box has no ``ts`` to record it
+        under; the first click on it, after the message is posted, names the message."""
+        message = await link_card(self._deps, channel, paper_id)
+        if message is None:
+            return None
+        await self._record(channel, [(ref, message)])
+        return await self._edit_rebuilt(channel, ref, responder)
 
     async def _edit_rebuilt(
         self, channel: Channel, ref: str, responder: VoteResponder

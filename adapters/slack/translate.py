@@ -61,7 +61,8 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
     container = body.get("container") or {}
     action_ts = str(action.get("action_ts") or "")
     message_ts = container.get("message_ts") or None
-    if container.get("is_app_unfurl") and message_ts is not None:  # a card on a person's message
+    unfurled = container.get("is_app_unfurl") is True and message_ts is not None
+    if unfurled and message_ts is not None:  # a card on a person's message
         message_ts = unfurl_ref(message_ts, str(container.get("app_unfurl_url") or ""))
     return ButtonVote(
         platform=PLATFORM,
@@ -73,6 +74,7 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
         event_id=f"action:{user}:{action_ts or body.get('trigger_id')}",
         at=slack_time(action_ts, now),
         message_ref=message_ts,
+        card_alone=unfurled,
     )
 
 

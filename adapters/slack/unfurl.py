@@ -32,7 +32,7 @@ class UnfurlAnswer:
 
     async def unfurl(self, url: str, message: Reply) -> str | None:
         target = self._target
-        if target.in_composer:  # shown while typing; no vote will ever name this preview
+        if target.in_composer:  # shown while typing, no ts yet: the first vote records it
             await self._client.chat_unfurl(
                 unfurl_id=target.unfurl_id, source=target.source, unfurls=_unfurls(url, message)
             )

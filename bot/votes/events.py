@@ -20,6 +20,9 @@ class ButtonVote:
     event_id: str
     at: datetime
     message_ref: str | None = None  # the message whose button it was, rebuilt after the vote
+    # The message is this paper's card and nothing else (a Slack unfurl): when paperbot has no
+    # record of it (unfurled in the message box, before it had a ``ts``), it is recorded so.
+    card_alone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,20 @@ def test_a_click_in_an_unfurl_names_the_card_by_message_and_link() -> None:
     assert vote is not None
     assert vote.message_ref == unfurl_ref("1780000500.000100", LINK)
     assert parse_unfurl_ref(vote.message_ref or "") == ("1780000500.000100", LINK)
+    assert vote.card_alone, "an unfurl is one card: unrecorded, it is recorded as such"
+
+
+def test_a_click_on_the_bots_own_message_is_not_a_card_alone() -> None:
+    body = {
+        "actions": [{"action_id": "vote:2606.00467:up", "action_ts": "1780000600.000001"}],
+        "container": {"type": "message", "message_ts": "1780000000.000001", "channel_id": "C1"},
+        "channel": {"id": "C1"},
+        "user": {"id": "U2"},
+        "team": {"id": "T1"},
+    }
+    vote = button_vote(body, NOW)
+    assert vote is not None
+    assert (vote.message_ref, vote.card_alone) == ("1780000000.000001", False)
 
 
 def test_the_bots_own_messages_are_not_unfurls() -> None:

@@ -98,3 +98,26 @@ async def test_a_link_typed_in_the_message_box_unfurls_through_its_unfurl_id(
     assert "channel" not in call
     assert "ts" not in call
     assert f"vote:{PAPER}:up" in buttons(fake_slack.unfurled()[0][HF_LINK]["blocks"])
+
+
+async def test_a_vote_on_a_card_unfurled_in_the_message_box_updates_it_once_the_message_is_posted(
+    slack: SlackSender,
+    fake_slack: FakeSlack,
+    core: RecordingCore,
+    deps: Deps,
+    dispatcher: Dispatcher,
+) -> None:
+    fake_slack.share(unfurl_id_of(USER_MESSAGE), HF_LINK)
+    await slack.link_shared(USER_MESSAGE, HF_LINK, source="composer")
+    await core.links_handled(1)
+    fake_slack.share(USER_MESSAGE, HF_LINK)  # the person sends the message, the unfurl with it
+    await slack.click(
+        f"vote:{PAPER}:up", USER_MESSAGE, fake_slack.response_url(), user="U7", unfurl_url=HF_LINK
+    )
+    await core.handled(1)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.unfurl")) == 2)
+    again = fake_slack.called("chat.unfurl")[1]
+    assert (again["channel"], again["ts"]) == ("C1", USER_MESSAGE)
+    card = fake_slack.unfurled()[1][HF_LINK]["blocks"]
+    assert "Team: 👍 1 · 👎 0" in blocks_text({"blocks": card})
+    assert await voters(deps, dispatcher) == [("U7", 1)]
