@@ -11,6 +11,11 @@ on here, as the module is imported once: run its mutants in a fresh pytest each.
 
     cd mutants && ../.venv/bin/python ../scripts/run_mutants.py storage.db \\
         tests/storage/test_units_of_work.py tests/storage/test_connections.py
+
+With ``--map`` (a file written by ``scripts/map_mutant_tests.py``) each mutant runs only against
+the tests that reach its function, fastest first, narrowed to the tests named if any; a mutant no
+test reaches is printed with code null ("no test reaches it"), a survivor to list or to kill.
+``--shard 1/2`` and ``--shard 2/2`` split the mutants between two processes, one per core.
 """
 
 from __future__ import annotations
@@ -46,19 +51,49 @@ def mutant_names(prefix: str) -> list[str]:
     return [name for name in names if name.startswith(prefix)]
 
 
+def reaching_tests(name: str, reach: dict[str, list[list[object]]], named: list[str]) -> list[str]:
+    """The tests that reach mutant ``name``'s function, fastest first, within those ``named``."""
+    function = name.partition("__mutmut_")[0]
+    tests = [str(test) for test, _seconds in reach.get(function, [])]
+    return [test for test in tests if not named or test.startswith(tuple(named))]
+
+
+def in_shard(names: list[str], shard: str) -> list[str]:
+    """Every n-th name from the i-th, for ``shard`` "i/n"."""
+    index, count = (int(part) for part in shard.split("/"))
+    return names[index - 1 :: count]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutants", help="a module or function prefix, or a file of mutant names")
-    parser.add_argument("tests", nargs="+", help="test files or ids to run against each mutant")
+    parser.add_argument("tests", nargs="*", help="test files or ids to run against each mutant")
+    parser.add_argument("--map", type=Path, help="which tests reach which function (JSON)")
+    parser.add_argument("--shard", default="1/1", help="run the i-th of n shares: 'i/n'")
     args = parser.parse_args(argv)
+    if not args.tests and args.map is None:
+        parser.error("name the tests, or give --map")
     listed = Path(args.mutants)
     names = listed.read_text().split() if listed.is_file() else mutant_names(args.mutants)
-    options = ["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
-    for name in names:
+    reach = json.loads(args.map.read_text()) if args.map else {}
+    options = [
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "--hypothesis-profile=mutation",
+    ]
+    for name in in_shard(names, args.shard):
+        tests = reaching_tests(name, reach, args.tests) if args.map else args.tests
+        if not tests:
+            print(json.dumps({"name": name, "code": None, "s": 0, "by": "no test reaches it"}))
+            continue
         os.environ["MUTANT_UNDER_TEST"] = name
         first, started, output = FirstFailure(), time.monotonic(), io.StringIO()
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            code = pytest.main([*options, *args.tests], plugins=[first])
+            code = pytest.main([*options, *tests], plugins=[first])
         seconds = round(time.monotonic() - started, 1)
         print(json.dumps({"name": name, "code": int(code), "s": seconds, "by": first.nodeid}))
         sys.stdout.flush()

@@ -1,0 +1,81 @@
+"""Sum up ``scripts/run_mutants.py`` output as the per-module table in docs/testing.md.
+
+Reads the JSON lines of one or more runs (a later line for the same mutant wins, so a re-run
+after a new test replaces the old result) and prints a Markdown row per module: mutants, killed,
+surviving (a test ran and passed), reached by no test, and the share killed. With
+``--survivors`` it lists the names of those not killed instead, for ``mutmut show``.
+
+    .venv/bin/python scripts/mutant_table.py /tmp/mutants-*.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+
+def latest_results(paths: list[Path]) -> dict[str, dict[str, object]]:
+    """Each mutant's last result across the files, in the order given."""
+    results: dict[str, dict[str, object]] = {}
+    for path in paths:
+        for line in path.read_text().splitlines():
+            if line.startswith("{"):
+                result = json.loads(line)
+                results[str(result["name"])] = result
+    return results
+
+
+def module_of(name: str) -> str:
+    """``adapters.slack.app`` for ``adapters.slack.app.xǁSlackAppǁrun__mutmut_3``."""
+    return name.partition("__mutmut_")[0].rpartition(".")[0]
+
+
+def outcome(result: dict[str, object]) -> str:
+    """killed (tests failed or timed out), survived (they passed) or untested (none reach it)."""
+    if result["code"] is None:
+        return "untested"
+    return "survived" if result["code"] == 0 else "killed"
+
+
+def table(results: dict[str, dict[str, object]]) -> list[str]:
+    counts: dict[str, Counter[str]] = {}
+    for name, result in results.items():
+        counts.setdefault(module_of(name), Counter())[outcome(result)] += 1
+    rows = [
+        "| module | mutants | killed | survived | no test | killed % |",
+        "|---|---|---|---|---|---|",
+    ]
+    total: Counter[str] = Counter()
+    for module, count in sorted(counts.items()):
+        total.update(count)
+        rows.append(_row(f"`{module}`", count))
+    rows.append(_row("**all**", total))
+    return rows
+
+
+def _row(label: str, count: Counter[str]) -> str:
+    mutants = sum(count.values())
+    share = 100 * count["killed"] / mutants if mutants else 0.0
+    cells = [label, mutants, count["killed"], count["survived"], count["untested"], f"{share:.1f}%"]
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", type=Path, help="JSON lines from run_mutants.py")
+    parser.add_argument("--survivors", action="store_true", help="list what was not killed")
+    args = parser.parse_args(argv)
+    results = latest_results(args.runs)
+    if args.survivors:
+        lines = [name for name, result in sorted(results.items()) if outcome(result) != "killed"]
+    else:
+        lines = table(results)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
