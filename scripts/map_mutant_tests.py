@@ -9,6 +9,8 @@ call duration, fastest first:
 
     cd mutants && ../.venv/bin/python ../scripts/map_mutant_tests.py coverage.json tests/slack
 
+A test that fails with no mutant switched on (one that inspects a wrapped function's signature,
+say) would "kill" every mutant it reaches, so it is left out of the map and named.
 Functions reached only in a child process (``paperbot ask``) or at import time are not seen:
 their mutants get no test and are reported as such, never counted as killed.
 """
@@ -31,9 +33,12 @@ class ReachRecorder:
     def __init__(self) -> None:
         self.tests_by_function: defaultdict[str, set[str]] = defaultdict(set)
         self.seconds_by_test: defaultdict[str, float] = defaultdict(float)
+        self.failed: set[str] = set()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.seconds_by_test[report.nodeid] += report.duration
+        if report.failed:
+            self.failed.add(report.nodeid)
         if report.when == "teardown":
             for function in state()._stats:
                 self.tests_by_function[function].add(report.nodeid)
@@ -42,7 +47,7 @@ class ReachRecorder:
     def as_map(self) -> dict[str, list[list[object]]]:
         return {
             function: sorted(
-                ([test, round(self.seconds_by_test[test], 3)] for test in tests),
+                ([test, round(self.seconds_by_test[test], 3)] for test in tests - self.failed),
                 key=lambda pair: (pair[1], pair[0]),
             )
             for function, tests in sorted(self.tests_by_function.items())
@@ -60,6 +65,8 @@ def main(argv: list[str]) -> int:
         ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", *tests], plugins=[recorder]
     )
     target.write_text(json.dumps(recorder.as_map(), indent=1))
+    for test in sorted(recorder.failed):
+        print(f"left out, as it fails with no mutant switched on: {test}")
     print(f"{len(recorder.tests_by_function)} functions reached; pytest exit code {int(code)}")
     return 0
 
