@@ -259,6 +259,8 @@ def parse_subscribe(text: str, default_timezone: str) -> DigestSpec:
             draft.ranking = "team"
             if lower == "for":
                 i += 1  # its "team"
+        elif lower == "for":  # GeoNames knows it as Fortaleza's short name; nobody means that
+            raise UsageError("For whom? Say for-team: the papers most like what this team liked.")
         elif key == "time":
             draft.set_once("time")
             draft.local_time = parse_time(_need(tokens, i, "the time, e.g. at 09:00"))

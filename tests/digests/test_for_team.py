@@ -53,6 +53,8 @@ def test_for_team_ends_a_keyword_list_and_is_said_in_the_description() -> None:
     [
         ("for-team for-team", "Give the order (for-team) once."),
         ("for team top 3 forteam", "Give the order (for-team) once."),
+        ("daily 09:00 for", "Say for-team: the papers most like"),
+        ("daily for top 3", "Say for-team: the papers most like"),
     ],
 )
 def test_for_team_mistakes_say_what_is_wrong(words: str, message: str) -> None:
