@@ -13,8 +13,9 @@ on here, as the module is imported once: run its mutants in a fresh pytest each.
         tests/storage/test_units_of_work.py tests/storage/test_connections.py
 
 With ``--map`` (a file written by ``scripts/map_mutant_tests.py``) each mutant runs only against
-the tests that reach its function, fastest first, narrowed to the tests named if any; a mutant no
-test reaches is printed with code null ("no test reaches it"), a survivor to list or to kill.
+the tests that reach its function (``--most`` of them, each file's fastest first), narrowed to the
+tests named if any; a mutant no test reaches is printed with code null ("no test reaches it"),
+a survivor to list or to kill.
 ``--shard 1/2`` and ``--shard 2/2`` split the mutants between two processes, one per core.
 """
 
@@ -27,6 +28,7 @@ import json
 import os
 import sys
 import time
+from itertools import zip_longest
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,20 @@ def mutant_names(prefix: str) -> list[str]:
     return [name for name in names if name.startswith(prefix)]
 
 
-def reaching_tests(name: str, reach: dict[str, list[list[object]]], named: list[str]) -> list[str]:
-    """The tests that reach mutant ``name``'s function, fastest first, within those ``named``."""
+def reaching_tests(
+    name: str, reach: dict[str, list[list[object]]], named: list[str], most: int
+) -> list[str]:
+    """At most ``most`` of the tests that reach mutant ``name``'s function (within those
+    ``named``): the fastest of each test file first, then each file's second, and so on, so a
+    function a thousand tests reach is still tried by every file that exercises it."""
     function = name.partition("__mutmut_")[0]
-    tests = [str(test) for test, _seconds in reach.get(function, [])]
-    return [test for test in tests if not named or test.startswith(tuple(named))]
+    tests = [str(test) for test, _seconds in reach.get(function, [])]  # fastest first
+    by_file: dict[str, list[str]] = {}
+    for test in tests:
+        if not named or test.startswith(tuple(named)):
+            by_file.setdefault(test.partition("::")[0], []).append(test)
+    rounds = zip_longest(*by_file.values())
+    return [test for tried in rounds for test in tried if test is not None][:most]
 
 
 def in_shard(names: list[str], shard: str) -> list[str]:
@@ -70,6 +81,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("tests", nargs="*", help="test files or ids to run against each mutant")
     parser.add_argument("--map", type=Path, help="which tests reach which function (JSON)")
     parser.add_argument("--shard", default="1/1", help="run the i-th of n shares: 'i/n'")
+    parser.add_argument("--most", type=int, default=200, help="tests per mutant with --map")
     args = parser.parse_args(argv)
     if not args.tests and args.map is None:
         parser.error("name the tests, or give --map")
@@ -86,7 +98,7 @@ def main(argv: list[str]) -> int:
         "--hypothesis-profile=mutation",
     ]
     for name in in_shard(names, args.shard):
-        tests = reaching_tests(name, reach, args.tests) if args.map else args.tests
+        tests = reaching_tests(name, reach, args.tests, args.most) if args.map else args.tests
         if not tests:
             print(json.dumps({"name": name, "code": None, "s": 0, "by": "no test reaches it"}))
             continue
