@@ -4,9 +4,10 @@ What a backup holds: subscriptions (schedule and enabled state), their digest ru
 votes (every column, the reactions register included), the sent-message ledger (posted messages
 and message layouts: what a click or reaction on an old message needs to rebuild it), reading
 lists (done items too, so a read paper stays read), the channels' discussion threads (opened
-ones: a claim in progress is minutes long), the papers those rows name (not the catalog: it
-refills from Hugging Face, but leaderboards need titles offline), and, only when asked, Slack
-OAuth installations (they hold bot tokens).
+ones: a claim in progress is minutes long) with the times of their replies (the weekly report's
+"most discussed"; a reply is its thread and its time), the papers those rows name (not the
+catalog: it refills from Hugging Face, but leaderboards need titles offline), and, only when
+asked, Slack OAuth installations (they hold bot tokens).
 
 Left out: processed events (they only dedupe a platform's redeliveries within the retention
 window, and the vote rules already give the same result for a replayed event), Slack OAuth
@@ -22,6 +23,7 @@ subscription's channel and kind.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -48,6 +50,7 @@ from storage.tables import (
     PAPER_TABLE,
     VOTE_TABLE,
     DigestRunRow,
+    DiscussionReplyRow,
     DiscussionRow,
     MessageLayoutRow,
     PaperRow,
@@ -65,6 +68,7 @@ _POSTED: Table = PostedMessageRow.__table__  # type: ignore[attr-defined]
 _LAYOUT: Table = MessageLayoutRow.__table__  # type: ignore[attr-defined]
 _READING: Table = ReadingItemRow.__table__  # type: ignore[attr-defined]
 _DISCUSSION: Table = DiscussionRow.__table__  # type: ignore[attr-defined]
+_REPLY: Table = DiscussionReplyRow.__table__  # type: ignore[attr-defined]
 
 _SUBSCRIPTION_KEY = ("platform", "workspace", "channel", "kind")
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -107,6 +111,7 @@ class ImportSummary:
     message_layouts: int = 0
     reading_items: int = 0
     discussions: int = 0
+    discussion_replies: int = 0
     slack_bots: int = 0
     slack_installations: int = 0
 
@@ -193,12 +198,43 @@ def export_all(session: Session, include_slack: bool) -> dict[str, Any]:
         "discussions": _records(
             session, _DISCUSSION, _KEYS["discussion"], _DISCUSSION.c.thread_ref.is_not(None)
         ),
+        "discussion_replies": [
+            {"discussion": list(key), "at": _to_json(_REPLY.c.at, at)}
+            for key, at in _replies(session)
+        ],
     }
     data["papers"] = _referenced_papers(session, data)
     if include_slack:
         for name in SLACK_TABLES:
             data[name] = _records(session, _slack_table(session, name), _KEYS[name])
     return data
+
+
+def _replies(session: Session) -> list[tuple[tuple[Any, ...], datetime]]:
+    """Each counted reply as its thread's natural key and its time, in order."""
+    keys = [_DISCUSSION.c[k] for k in _KEYS["discussion"]]
+    query = (
+        select(*keys, _REPLY.c.at)
+        .join_from(_REPLY, _DISCUSSION, _REPLY.c.discussion_id == _DISCUSSION.c.id)
+        .order_by(*keys, _REPLY.c.at)
+    )
+    return [(tuple(row[:-1]), row[-1]) for row in session.execute(query)]
+
+
+def _import_replies(session: Session, records: Sequence[Mapping[str, Any]]) -> None:
+    """Add the replies the database lacks. A reply has no identity but its thread and time, so
+    the backup's replies at each (thread, time) are added only beyond those already there."""
+    keys = [_DISCUSSION.c[k] for k in _KEYS["discussion"]]
+    ids = {tuple(row[1:]): row[0] for row in session.execute(select(_DISCUSSION.c.id, *keys))}
+    have = Counter((key, _to_json(_REPLY.c.at, at)) for key, at in _replies(session))
+    wanted = Counter((tuple(r["discussion"]), str(r["at"])) for r in records)
+    new = [
+        {"discussion_id": ids[key], "at": _from_json(_REPLY.c.at, at)}
+        for (key, at), count in wanted.items()
+        for _ in range(count - have[(key, at)])
+    ]
+    if new:
+        session.execute(_REPLY.insert(), new)
 
 
 def _referenced_papers(session: Session, data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -273,6 +309,8 @@ def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) ->
     _upsert(session, _READING, "reading_item", reading, newer_by="saved_at")
     discussions = backup.get("discussions", [])
     _upsert(session, _DISCUSSION, "discussion", discussions, newer_by=None)
+    replies = backup.get("discussion_replies", [])
+    _import_replies(session, replies)
     slack = {name: 0 for name in SLACK_TABLES}
     if include_slack:
         for name in SLACK_TABLES:
@@ -286,6 +324,7 @@ def _import(session: Session, backup: Mapping[str, Any], include_slack: bool) ->
         message_layouts=len(layouts),
         reading_items=len(reading),
         discussions=len(discussions),
+        discussion_replies=len(replies),
         **slack,
     )
 

@@ -42,6 +42,7 @@ TABLES = (
     "message_layout",
     "reading_item",
     "discussion",
+    "discussion_reply",
     "slack_bots",
     "slack_installations",
 )
@@ -80,6 +81,8 @@ async def fill(db: Database, sample_papers: list[Paper], dispatcher: Dispatcher)
     discuss = CardClick("test", "T1", "C1", "U1", "discuss", shown[2], ref)
     await core.handle_card_action(discuss, channel)
     assert len(channel.threads) == 1
+    for _ in range(2):  # two replies in the thread, at the same instant (the clock is fixed)
+        await core.handle_thread_reply("test", "T1", "t1", channel)
     daily = Subscription(
         HERE,
         DigestSpec(top_n=3, keywords=("lora",), organizations=("Qwen",), authors=("Ada",)),
@@ -149,6 +152,7 @@ async def moved(
     assert target.read_now(lambda s: export_all(s, include_slack=True)) == backup
     # The reading list (and the read paper, still read) and the thread came along.
     assert [len(views(target, ref)[3]), before["reading_item"], before["discussion"]] == [1, 2, 1]
+    assert before["discussion_reply"] == 2, "both replies, though they share their time"
     # Only the papers the team's rows name came along, not the catalog.
     assert 0 < before["paper"] < len(sample_papers)
 
