@@ -34,10 +34,13 @@ def module_of(name: str) -> str:
 
 
 def outcome(result: dict[str, object]) -> str:
-    """killed (tests failed or timed out), survived (they passed) or untested (none reach it)."""
+    """killed (tests failed), timeout (killed by running out of time), survived (they passed)
+    or untested (no test reaches it)."""
     if result["code"] is None:
         return "untested"
-    return "survived" if result["code"] == 0 else "killed"
+    if result["code"] == 0:
+        return "survived"
+    return "timeout" if result.get("timeout") else "killed"
 
 
 def table(results: dict[str, dict[str, object]]) -> list[str]:
@@ -45,8 +48,8 @@ def table(results: dict[str, dict[str, object]]) -> list[str]:
     for name, result in results.items():
         counts.setdefault(module_of(name), Counter())[outcome(result)] += 1
     rows = [
-        "| module | mutants | killed | survived | no test | killed % |",
-        "|---|---|---|---|---|---|",
+        "| module | mutants | killed | of them by timeout | survived | no test | killed % |",
+        "|---|---|---|---|---|---|---|",
     ]
     total: Counter[str] = Counter()
     for module, count in sorted(counts.items()):
@@ -57,9 +60,10 @@ def table(results: dict[str, dict[str, object]]) -> list[str]:
 
 
 def _row(label: str, count: Counter[str]) -> str:
-    mutants = sum(count.values())
-    share = 100 * count["killed"] / mutants if mutants else 0.0
-    cells = [label, mutants, count["killed"], count["survived"], count["untested"], f"{share:.1f}%"]
+    mutants, killed = sum(count.values()), count["killed"] + count["timeout"]
+    share = 100 * killed / mutants if mutants else 0.0
+    cells = [label, mutants, killed, count["timeout"], count["survived"], count["untested"]]
+    cells.append(f"{share:.1f}%")
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
@@ -70,7 +74,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     results = latest_results(args.runs)
     if args.survivors:
-        lines = [name for name, result in sorted(results.items()) if outcome(result) != "killed"]
+        kept = ("survived", "untested")
+        lines = [name for name, result in sorted(results.items()) if outcome(result) in kept]
     else:
         lines = table(results)
     print("\n".join(lines))

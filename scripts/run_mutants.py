@@ -16,6 +16,7 @@ With ``--map`` (a file written by ``scripts/map_mutant_tests.py``) each mutant r
 the tests that reach its function (``--most`` of them, each file's fastest first), narrowed to the
 tests named if any; a mutant no test reaches is printed with code null ("no test reaches it"),
 a survivor to list or to kill.
+The first ``--first`` tests run alone, the rest only if the mutant survives them.
 ``--shard 1/2`` and ``--shard 2/2`` split the mutants between two processes, one per core.
 """
 
@@ -35,14 +36,18 @@ import pytest
 
 
 class FirstFailure:
-    """A pytest plugin that keeps the id of the first test that failed."""
+    """A pytest plugin that keeps the id of the first test that failed, and whether it failed by
+    running out of time (pytest-timeout): on a loaded machine that can be the load, not the
+    mutant, so such kills are counted apart."""
 
     def __init__(self) -> None:
         self.nodeid = ""
+        self.timed_out = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed and not self.nodeid:
             self.nodeid = report.nodeid
+            self.timed_out = "Timeout (>" in str(report.longrepr)
 
 
 def mutant_names(prefix: str) -> list[str]:
@@ -69,6 +74,12 @@ def reaching_tests(
     return [test for tried in rounds for test in tried if test is not None][:most]
 
 
+def batches(tests: list[str], first: int) -> list[list[str]]:
+    """The ``first`` tests alone, then the rest: most mutants fall to one of the first few,
+    and a pytest run that collects a few files is much cheaper than one that collects dozens."""
+    return [part for part in (tests[:first], tests[first:]) if part]
+
+
 def in_shard(names: list[str], shard: str) -> list[str]:
     """Every n-th name from the i-th, for ``shard`` "i/n"."""
     index, count = (int(part) for part in shard.split("/"))
@@ -82,6 +93,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--map", type=Path, help="which tests reach which function (JSON)")
     parser.add_argument("--shard", default="1/1", help="run the i-th of n shares: 'i/n'")
     parser.add_argument("--most", type=int, default=200, help="tests per mutant with --map")
+    parser.add_argument("--first", type=int, default=4, help="tests tried alone before the rest")
     args = parser.parse_args(argv)
     if not args.tests and args.map is None:
         parser.error("name the tests, or give --map")
@@ -104,10 +116,14 @@ def main(argv: list[str]) -> int:
             continue
         os.environ["MUTANT_UNDER_TEST"] = name
         first, started, output = FirstFailure(), time.monotonic(), io.StringIO()
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            code = pytest.main([*options, *tests], plugins=[first])
+        for batch in batches(tests, args.first):
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                code = pytest.main([*options, *batch], plugins=[first])
+            if code != 0:
+                break
         seconds = round(time.monotonic() - started, 1)
-        print(json.dumps({"name": name, "code": int(code), "s": seconds, "by": first.nodeid}))
+        said = {"name": name, "code": int(code), "s": seconds, "by": first.nodeid}
+        print(json.dumps(said | ({"timeout": True} if first.timed_out else {})))
         sys.stdout.flush()
     return 0
 
