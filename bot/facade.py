@@ -19,14 +19,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.activity import command_done, links_done, vote_done
+from bot.adapter_side import (
+    ActionResponder,
+    Adapter,
+    AdapterRefused,
+    LinkResponder,
+    MessageUpdate,
+    Posters,
+    Responder,
+    VoteOutcome,
+    VoteResponder,
+)
 from bot.card_actions import (
     ACTION_KINDS,
     ACTION_TEMPLATE,
@@ -39,8 +49,8 @@ from bot.commands.dispatch import Dispatcher, split_command
 from bot.commands.spec import Command, OptionValue
 from bot.commands.spec import Option as CommandOption
 from bot.deps import Deps, Progress
-from bot.discussions import ThreadOpener, ThreadRefused, discuss
-from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone, vote_note
+from bot.discussions import ThreadRefused, discuss
+from bot.failures import COMMAND_FAILED, GONE, command_failed, database_gone
 from bot.in_flight import STOP_GRACE, InFlight
 from bot.keyed_locks import KeyedLocks
 from bot.links import SharedLinks, link_card, paper_links, urls_in
@@ -49,7 +59,7 @@ from bot.model import Channel, Invocation
 from bot.outbox.rebuild import rebuild_message
 from bot.outbox.record import record_sent
 from bot.ports import Poster, PostRejected
-from bot.reply import Outcome, PaperCard, Reply
+from bot.reply import Outcome, Reply
 from bot.reply_split import MessageLimits, split_reply
 from bot.stop_deadline import Deadline
 from bot.votes.buttons import parse_vote_action, vote_action_id
@@ -107,135 +117,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("paperbot.core")
-
-
-class Responder(Protocol):
-    """The adapter's side of one command: where its answer goes. Talks to the platform only."""
-
-    @property
-    def limits(self) -> MessageLimits:
-        """What one message may carry on this platform."""
-        ...
-
-    async def send(self, message: Reply) -> str | None:
-        """Send one message, privately when ``message.private``. Returns its platform reference
-        (a Slack ``ts``, a Discord message id), or None when it cannot be referred to later
-        (ephemeral, a response URL, stdout)."""
-        ...
-
-    async def progress(self, note: str) -> None:
-        """Tell the person who asked about a slow step ("asking Hugging Face…"), or ignore it."""
-        ...
-
-
-class ActionResponder(Responder, ThreadOpener, Protocol):
-    """The adapter's side of a card action's click: a private answer, and a thread to open."""
-
-
-class VoteResponder(Protocol):
-    """The adapter's side of one click or reaction: where its effects go."""
-
-    async def send(self, message: Reply) -> str | None:
-        """Tell the voter privately (a vote that failed or did not count); a platform with no
-        private channel back to the voter (a reaction on Slack or Discord) drops it."""
-        ...
-
-    async def edit(self, update: MessageUpdate) -> None:
-        """Replace a message the bot sent with ``update.message``."""
-        ...
-
-
-class LinkResponder(Protocol):
-    """The adapter's side of paper links someone posted: where each link's card goes."""
-
-    async def unfurl(self, url: str, message: Reply) -> str | None:
-        """Show ``message`` (the paper's card) for the link ``url``: Slack attaches it to the
-        person's message (``chat.unfurl``), Discord replies to it. Returns the reference a vote
-        on the card will carry, for ``VoteResponder.edit`` to update it by, or None when no
-        vote can name it (Slack's composer preview)."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class MessageUpdate:
-    """A message to replace in place: the whole message, every card with its current tally."""
-
-    channel: Channel
-    message_ref: str
-    message: Reply
-
-
-@dataclass(frozen=True, slots=True)
-class VoteOutcome:
-    result: VoteResult
-    updates: tuple[MessageUpdate, ...] = ()
-    card: PaperCard | None = None  # the voted paper with its new tally, for a confirmation
-
-    @property
-    def note(self) -> Reply | None:
-        """What the voter is told privately: a vote that failed or did not count."""
-        return vote_note(self.result)
-
-
-class AdapterRefused(Exception):
-    """The platform refused what the adapter was set up with (a token, say) as it started; the
-    message names the setting, and ``paperbot run`` exits 78 with it, like a bad setting."""
-
-
-class Adapter(Protocol):
-    """A platform connection that ``paperbot run`` starts beside the digest scheduler."""
-
-    @property
-    def platform(self) -> str: ...
-
-    @property
-    def poster(self) -> Poster:
-        """Posts digests and alerts into this platform's channels."""
-        ...
-
-    @property
-    def ends_by_itself(self) -> bool:
-        """Whether ``wait`` returning is a normal end (the console at end of input); a server
-        whose ``wait`` returns has died, and ``paperbot run`` exits non-zero."""
-        ...
-
-    @property
-    def serving(self) -> bool:
-        """Whether it answers now (``/readyz``): the console while it reads, Slack while its
-        server or socket is up, Discord while the gateway session is ready."""
-        ...
-
-    async def start(self) -> None:
-        """Connect and begin serving; returns once serving."""
-        ...
-
-    async def wait(self) -> None:
-        """Returns (or raises) when the adapter ends without being stopped."""
-        ...
-
-    async def stop(self, deadline: Deadline | None = None) -> None:
-        """Stop taking input, finish what was acknowledged within ``deadline`` (the whole
-        stop's, shared with the other stages; its own ``STOP_GRACE`` when None), then close."""
-        ...
-
-
-class Posters(Mapping[str, Poster]):
-    """Posters by platform, filled by adapters as they start; the digest runner reads it live."""
-
-    def __init__(self) -> None:
-        self._by_platform: dict[str, Poster] = {}
-
-    def register(self, platform: str, poster: Poster) -> None:
-        self._by_platform[platform] = poster
-
-    def __getitem__(self, platform: str) -> Poster:
-        return self._by_platform[platform]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._by_platform)
-
-    def __len__(self) -> int:
-        return len(self._by_platform)
 
 
 # Seconds between attempts to record a reaction that failed: about 30 s in all.
