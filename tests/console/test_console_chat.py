@@ -200,3 +200,41 @@ async def test_a_database_held_by_another_process_answers_each_line_without_a_tr
     holder.execute("ROLLBACK")
     assert await run(chat, "today 1", "vote 1 up") == 0
     assert "👍 counted" in screen.read()
+
+
+async def test_a_mistyped_gesture_is_said_in_red_and_the_shell_goes_on(
+    chat: ConsoleChat, screen: Screen
+) -> None:
+    mistake = translate_line("vote two up", "me")
+    assert isinstance(mistake, GestureError)
+    assert await run(chat, "vote two up", "today 1") == 0
+    out = screen.read()
+    assert mistake.message in out
+    assert "Trending on Hugging Face" in out
+
+
+async def test_a_slow_steps_note_is_printed_as_it_happens(
+    chat: ConsoleChat, screen: Screen
+) -> None:
+    await chat.progress("asking Hugging Face…")
+    assert screen.read() == "… asking Hugging Face…\n"
+
+
+async def test_two_shells_on_one_database_never_share_a_message_reference(
+    deps: Deps, dispatcher: Dispatcher, screen: Screen
+) -> None:
+    core = Core(deps, dispatcher)
+    first, second = ConsoleChat(core, screen.console), ConsoleChat(core, screen.console)
+    for chat in (first, second):
+        await run(chat, "search lora limit:1")
+    assert first.shown[0].message_ref != second.shown[0].message_ref
+
+
+async def test_ask_acts_as_the_person_at_the_keyboard(
+    deps: Deps, dispatcher: Dispatcher, screen: Screen
+) -> None:
+    chat = ConsoleChat(Core(deps, dispatcher), screen.console, user="ada")
+    await chat.ask("/papers save 2606.00467")
+    reply = await chat.ask("/papers reading team")
+    assert "ada" in screen.read()
+    assert [p.id for p in reply.papers] == ["2606.00467"]
