@@ -13,7 +13,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def safe_name(filename: str) -> str:
     """The file's name without folders or characters a shell would trip on (``week 49.png`` ->
     ``week-49.png``); ``file`` when nothing is left."""
-    name = _UNSAFE.sub("-", Path(filename).name).strip(".-")
+    name = _UNSAFE.sub("-", Path(filename).name).replace("-.", ".").strip(".-")
     return name or "file"
 
 
