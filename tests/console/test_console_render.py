@@ -9,7 +9,17 @@ from rich.console import Console
 
 from adapters.console.render import render_reply
 from bot.model import Tally, Voter
-from bot.reply import Code, Heading, Link, PaperCard, Person, Reply, Text, VoterList
+from bot.reply import (
+    Attachment,
+    Code,
+    Heading,
+    Link,
+    PaperCard,
+    Person,
+    Reply,
+    Text,
+    VoterList,
+)
 from loopback.ports import make_paper
 
 HOSTILE = "*bold* _x_ <@U1> `code` ~s~ &amp; [/x] [red]"
@@ -131,3 +141,8 @@ def test_on_a_colour_terminal_an_error_is_red_a_note_dim_and_a_heading_bold() ->
         "\x1b[2mquiet\x1b[0m",
         "\x1b[1;31mbroken\x1b[0m",
     ]
+
+
+def test_a_file_in_a_reply_is_named_with_its_title_and_size() -> None:
+    chart = Attachment("votes.png", b"\x89PNG" + bytes(2044), "image/png", "Votes per day")
+    assert "📎 Votes per day  votes.png, 2.0 KB" in printed(Reply((chart,)))
