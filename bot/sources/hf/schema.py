@@ -19,7 +19,7 @@ from bot.model import Paper
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
-def _as_utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     """HF sends ``...Z``; a naive timestamp is taken as UTC rather than as local time."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -37,7 +37,7 @@ def unwrap_paragraphs(text: str) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 OneLine = Annotated[str, AfterValidator(collapse_whitespace)]
 Abstract = Annotated[str, AfterValidator(unwrap_paragraphs)]
 
@@ -180,7 +180,7 @@ def hf_paper_to_paper(
         ai_summary=p.ai_summary or None,
         ai_keywords=tuple(p.ai_keywords),
         thumbnail=thumbnail or None,
-        fetched_at=_as_utc(fetched_at),
+        fetched_at=as_utc(fetched_at),
         organization=organization.name if organization else None,
         organization_name=organization.display_name if organization else None,
         submitted_by=submitted_by.name if submitted_by else None,
