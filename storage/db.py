@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlmodel import Session
 
@@ -35,7 +33,19 @@ _IMMEDIATE = "paperbot_begin_immediate"
 
 def dialect_insert(session: Session) -> Any:
     """``insert`` of the session's dialect, for ``ON CONFLICT`` clauses (SQLite or PostgreSQL)."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert_for(session.get_bind().dialect.name)
+
+
+def insert_for(dialect: str) -> Any:
+    """``insert`` of the dialect named, imported on first use: a SQLite process never loads
+    the PostgreSQL dialect and its drivers (tens of milliseconds of every ``paperbot ask``)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def insert_new_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
@@ -70,7 +80,7 @@ def _insert_plan(dialect: Dialect, table: Table, names: tuple[str, ...]) -> _Ins
     with the processor SQLAlchemy would run on its values (None: passed as is)."""
     key = (dialect.name, table.name, names)
     if key not in _INSERT_PLANS:
-        insert = (pg_insert if dialect.name == "postgresql" else sqlite_insert)(table)
+        insert = insert_for(dialect.name)(table)
         keys = [column.name for column in table.primary_key.columns]
         compiled = insert.on_conflict_do_nothing(index_elements=keys).compile(
             dialect=dialect, column_keys=list(names)
