@@ -17,13 +17,7 @@ from importlib import resources
 from typing import Any
 
 from bot.model import Paper
-from bot.sources.hf.schema import (
-    DailyPaperItem,
-    as_utc,
-    collapse_whitespace,
-    to_paper,
-    unwrap_paragraphs,
-)
+from bot.sources.hf.text import as_utc, collapse_whitespace, unwrap_paragraphs
 
 SAMPLE_PACKAGE = "bot.data"
 SAMPLE_FILE = "sample_papers.jsonl.gz"
@@ -43,6 +37,8 @@ def sample_paper(line: bytes | str, fetched_at: datetime) -> Paper:
     paper = item["paper"]
     if item.keys() <= _ITEM_FIELDS and paper.keys() <= _PAPER_FIELDS:
         return _trusted_paper(item, paper, fetched_at)
+    from bot.sources.hf.schema import DailyPaperItem, to_paper
+
     return to_paper(DailyPaperItem.model_validate(item), fetched_at)
 
 
@@ -116,7 +112,8 @@ def last_sample_id() -> str:
 
 
 def _paper_id(line: bytes) -> str:
-    return DailyPaperItem.model_validate_json(line).paper.id
+    paper_id: str = json.loads(line)["paper"]["id"]
+    return paper_id
 
 
 @contextmanager
