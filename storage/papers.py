@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, bindparam, case, func, text
@@ -17,7 +18,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from bot.model import Paper, UpsertResult
-from storage.db import dialect_insert, insert_new_rows
+from storage.db import insert_for, insert_new_rows
 from storage.tables import PAPER_TABLE, PaperRow
 
 _CHUNK = 500
@@ -123,7 +124,14 @@ def _merged_columns(excluded: Any) -> dict[str, ColumnElement[Any]]:
 
 def _upsert_statement(session: Session) -> Any:
     """One atomic insert-or-merge per paper, so concurrent writers of one id never collide."""
-    insert = dialect_insert(session)(PAPER_TABLE)
+    return _upsert_for(session.get_bind().dialect.name)
+
+
+@cache
+def _upsert_for(dialect: str) -> Any:
+    """Built once per dialect: a first start writes the sample in dozens of batches, and SQLAlchemy
+    keys its compiled-statement cache on the statement it is given."""
+    insert = insert_for(dialect)(PAPER_TABLE)
     return insert.on_conflict_do_update(
         index_elements=[PAPER_TABLE.c.id], set_=_merged_columns(insert.excluded)
     )
