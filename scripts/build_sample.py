@@ -22,25 +22,14 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FIXTURES = REPO_ROOT / "tests" / "fixtures"
 DEFAULT_OUTPUT = REPO_ROOT / "bot" / "data" / "sample_papers.jsonl.gz"
+sys.path.insert(0, str(REPO_ROOT))
+
+# The fields kept are the ones a first start reads without the schema (bot/sources/sample.py).
+from bot.sources.sample import ITEM_FIELDS, PAPER_FIELDS  # noqa: E402
 
 Item = dict[str, Any]
 
-PAPER_FIELDS = (
-    "id",
-    "title",
-    "summary",
-    "authors",
-    "publishedAt",
-    "submittedOnDailyAt",
-    "upvotes",
-    "ai_summary",
-    "ai_keywords",
-    "githubRepo",
-    "githubStars",
-    "projectPage",
-)
 AUTHOR_FIELDS = ("name", "hidden")
-ITEM_FIELDS = ("numComments", "thumbnail", "mediaUrl")
 
 
 def daily_date(raw: Item) -> str:

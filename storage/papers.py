@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, bindparam, case, func, text
@@ -17,7 +18,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from bot.model import Paper, UpsertResult
-from storage.db import dialect_insert
+from storage.db import insert_for, insert_new_rows
 from storage.tables import PAPER_TABLE, PaperRow
 
 _CHUNK = 500
@@ -123,7 +124,14 @@ def _merged_columns(excluded: Any) -> dict[str, ColumnElement[Any]]:
 
 def _upsert_statement(session: Session) -> Any:
     """One atomic insert-or-merge per paper, so concurrent writers of one id never collide."""
-    insert = dialect_insert(session)(PAPER_TABLE)
+    return _upsert_for(session.get_bind().dialect.name)
+
+
+@cache
+def _upsert_for(dialect: str) -> Any:
+    """Built once per dialect: a first start writes the sample in dozens of batches, and SQLAlchemy
+    keys its compiled-statement cache on the statement it is given."""
+    insert = insert_for(dialect)(PAPER_TABLE)
     return insert.on_conflict_do_update(
         index_elements=[PAPER_TABLE.c.id], set_=_merged_columns(insert.excluded)
     )
@@ -168,14 +176,26 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
         changed = [p for p in refreshed if p != known[p.id]]
         if new or changed:
             written = sorted(new + changed, key=lambda p: p.id)
-            rows = [
-                _row_values(latest[p.id]) | {"search_seq": stamp + n} for n, p in enumerate(written)
-            ]
-            session.execute(upsert, rows)
+            stamps = {p.id: stamp + n for n, p in enumerate(written)}
+            rows = [_row_values(latest[p.id]) | {"search_seq": stamps[p.id]} for p in written]
+            _write(session, upsert, rows, new={p.id for p in new})
             stamp += len(written)
         added += len(new)
         updated += len(refreshed)
     return UpsertResult(added=added, updated=updated, ids=tuple(ids))
+
+
+def _write(session: Session, upsert: Any, rows: list[dict[str, Any]], new: set[str]) -> None:
+    """Papers the catalog did not have go in as plain inserts (a first start's whole sample),
+    the rest through the merging upsert. Should another writer have inserted one of the new
+    ones meanwhile, they all go through the upsert too: merging a row into itself changes
+    nothing, so the outcome is the upsert's either way."""
+    inserts = [row for row in rows if row["id"] in new]
+    merges = [row for row in rows if row["id"] not in new]
+    if insert_new_rows(session, PAPER_TABLE, inserts) < len(inserts):
+        merges += inserts
+    if merges:
+        session.execute(upsert, merges)
 
 
 def get_paper(session: Session, paper_id: str) -> Paper | None:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import bindparam, case, func, tuple_, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.model import Paper, Tally, Voter
+from storage.db import insert_for
 from storage.papers import to_paper
 from storage.tables import PAPER_TABLE, VOTE_TABLE, PaperRow, ProcessedEventRow, VoteRow
 
@@ -64,16 +65,22 @@ _NEW_VOTE = {
     "event_at": NEVER,
 }
 _PROCESSED = ProcessedEventRow.__table__  # type: ignore[attr-defined]
-_INSERT_PROCESSED = {
-    name: insert(_PROCESSED)
-    .on_conflict_do_nothing()
-    .returning(_PROCESSED.c.platform, _PROCESSED.c.event_id)
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
-_INSERT_VOTES = {
-    name: insert(VOTE_TABLE).on_conflict_do_nothing()
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
+
+
+@cache
+def _insert_processed(dialect: str) -> Any:
+    return (
+        insert_for(dialect)(_PROCESSED)
+        .on_conflict_do_nothing()
+        .returning(_PROCESSED.c.platform, _PROCESSED.c.event_id)
+    )
+
+
+@cache
+def _insert_votes(dialect: str) -> Any:
+    return insert_for(dialect)(VOTE_TABLE).on_conflict_do_nothing()
+
+
 _UP = func.coalesce(func.sum(case((_V.value > 0, 1), else_=0)), 0)
 _DOWN = func.coalesce(func.sum(case((_V.value < 0, 1), else_=0)), 0)
 _SAVED = (
@@ -101,7 +108,7 @@ def first_deliveries(
     retries or replays)."""
     if not events:
         return set()
-    statement = _INSERT_PROCESSED[session.get_bind().dialect.name]
+    statement = _insert_processed(session.get_bind().dialect.name)
     # Sorted, so transactions inserting overlapping ids take their index locks in one order.
     rows = [
         {"platform": platform, "event_id": event_id, "received_at": now}
@@ -146,7 +153,7 @@ def lock_votes(
         | fresh
         for key, channel in sorted(channels.items(), key=lambda item: _key_order(item[0]))
     ]
-    session.execute(_INSERT_VOTES[dialect], rows)
+    session.execute(_insert_votes(dialect), rows)
     who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
     query = (
         core_select(*who, *_STATE)

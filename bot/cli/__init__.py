@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Coroutine, Sequence
+import importlib
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import date
 from typing import Any
 
 from rich.console import Console
 
-from bot.cli.adapters import cmd_discord_sync
-from bot.cli.doctor import doctor
+from bot.cli.exit_codes import EXIT_CONFIG
 from bot.cli.logs import configure_logging
 from bot.cli.roles import Role
 from bot.cli.search import add_search_parser
-from bot.cli.serve import cmd_ask, cmd_run, cmd_shell
-from bot.cli.tools import EXIT_CONFIG, cmd_db, cmd_export, cmd_import, cmd_ingest
 from bot.facade import AdapterRefused
 from bot.ingest import DAY_DEADLINE
 from bot.settings import SettingsError, load_settings
@@ -51,6 +49,30 @@ def _run_to_completion(main: Coroutine[Any, Any, int], *, serving: bool) -> int:
         else:
             return uvloop.run(main)
     return asyncio.run(main)
+
+
+def _when_run(module: str, name: str) -> Callable[..., Coroutine[Any, Any, int]]:
+    """A command's function, imported only when that command runs: ``paperbot ask`` and
+    ``shell`` do not load the backup and export tools, nor the doctor's checks and clients."""
+
+    def run(*args: Any) -> Coroutine[Any, Any, int]:
+        command: Callable[..., Coroutine[Any, Any, int]] = getattr(
+            importlib.import_module(module), name
+        )
+        return command(*args)
+
+    return run
+
+
+cmd_run = _when_run("bot.cli.serve", "cmd_run")
+cmd_shell = _when_run("bot.cli.serve", "cmd_shell")
+cmd_ask = _when_run("bot.cli.serve", "cmd_ask")
+cmd_ingest = _when_run("bot.cli.tools", "cmd_ingest")
+cmd_export = _when_run("bot.cli.tools", "cmd_export")
+cmd_import = _when_run("bot.cli.tools", "cmd_import")
+cmd_db = _when_run("bot.cli.tools", "cmd_db")
+cmd_discord_sync = _when_run("bot.cli.adapters", "cmd_discord_sync")
+doctor = _when_run("bot.cli.doctor", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:

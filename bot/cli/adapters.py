@@ -22,8 +22,8 @@ from bot.cli.adapter_settings import (
     load_adapter_settings,
     reveal,
 )
+from bot.cli.exit_codes import EXIT_CONFIG
 from bot.cli.shards import ShardSeats
-from bot.cli.tools import EXIT_CONFIG
 from bot.commands.table import build_dispatcher
 from bot.facade import Adapter, Core, Outcome
 from bot.reply import Reply

@@ -23,7 +23,8 @@ from rich.text import Text
 
 from bot.cli.adapter_settings import AdapterSettings, load_adapter_settings
 from bot.cli.adapters import discord_identity, slack_identity
-from bot.cli.tools import EXIT_CONFIG, outside
+from bot.cli.exit_codes import EXIT_CONFIG
+from bot.cli.tools import outside
 from bot.settings import Settings, SettingsError, load_settings
 from bot.settings_source import gather
 from bot.sources.errors import SourceError

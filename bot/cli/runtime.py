@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -22,11 +23,13 @@ from bot.metrics import NO_METRICS, Metrics
 from bot.scheduling.service import DigestService, build_digest_service
 from bot.settings import Settings
 from bot.sources.guarded import GuardedSource
-from bot.sources.hf.client import HuggingFaceClient, hf_pacer
-from bot.sources.hf.pacing import RequestPacer
 from bot.stop_deadline import Stop
 from storage import migrate
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.sources.hf.client import HuggingFaceClient
+    from bot.sources.hf.pacing import RequestPacer
 
 DIGEST_SOURCE_TIMEOUT = 60.0  # digests run in the background: Hugging Face may take its time
 
@@ -98,9 +101,11 @@ def _hf_clients(
 ) -> tuple[HuggingFaceClient | None, HuggingFaceClient | None]:
     """Hugging Face for ingest and digests (every retry), and for people waiting on a command:
     a refused or unresolvable host fails at once rather than being retried until the deadline.
-    Both keep to one request quota."""
+    Both keep to one request quota. Offline, the HTTP client is not even imported."""
     if settings.offline:
         return None, None
+    from bot.sources.hf.client import HuggingFaceClient, hf_pacer
+
     pacer = hf_pacer(settings.hf_secret)
     base, token = settings.hf_base_url, settings.hf_secret
     return (

@@ -28,9 +28,9 @@ from bot.cli.adapter_settings import (
     load_health_settings,
 )
 from bot.cli.adapters import ask_console, configured_adapters
+from bot.cli.exit_codes import EXIT_CONFIG
 from bot.cli.roles import NOTHING_TO_RUN, Role, plan
 from bot.cli.runtime import Runtime, runtime
-from bot.cli.tools import EXIT_CONFIG
 from bot.facade import Adapter
 from bot.metrics import NO_METRICS, Metrics
 from bot.settings import Settings, SettingsError

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.cli.exit_codes import EXIT_CONFIG
 from bot.cli.runtime import runtime
 from bot.deps import utc_now
 from bot.ingest import days_between, ingest_days
@@ -26,7 +27,6 @@ from storage.db import Database
 from storage.reading import every_open_entry
 from storage.votes import export_votes
 
-EXIT_CONFIG = 78  # EX_CONFIG: bad settings
 DAILY_PAPERS_START = date(2023, 5, 4)  # the first day Hugging Face listed Daily Papers
 
 

@@ -22,12 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
-
-from apscheduler.job import Job
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING, Any
 
 from bot.catalog_sync import CatalogSync
 from bot.digests.run import DigestRunner
@@ -37,6 +32,10 @@ from bot.scheduling.triggers import digest_trigger
 from bot.stop_deadline import Deadline
 from storage import retention
 from storage.subscriptions import enabled_subscriptions, get_subscription
+
+if TYPE_CHECKING:  # APScheduler is imported when the scheduler starts: ``ask`` never starts it
+    from apscheduler.job import Job
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("paperbot.scheduler")
 
@@ -91,6 +90,9 @@ class DigestScheduler:
         """Build the jobs, start firing them, and catch up on what came due while we were down."""
         if self._scheduler is not None:
             return
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
+
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.start()
         changed = await self.reconcile()
@@ -166,6 +168,8 @@ class DigestScheduler:
         the digests' clock, the job on the wall clock; the wait between them is the same."""
         if self._scheduler is None or run.due_at is None:
             return
+        from apscheduler.triggers.date import DateTrigger
+
         wait = max((when - self.runner.deps.clock()).total_seconds(), 0.0)
         self._scheduler.add_job(
             stoppable,

@@ -16,15 +16,19 @@ time, so the two 01:30s of a fall-back night would compare equal.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-from apscheduler.triggers.cron import CronTrigger
+from typing import TYPE_CHECKING
 
 from bot.model.digests import DAY_NAMES, DigestSpec
+
+if TYPE_CHECKING:  # imported at the first trigger: a command that makes none never loads it
+    from apscheduler.triggers.cron import CronTrigger
 
 _SECOND = timedelta(seconds=1)
 
 
 def digest_trigger(spec: DigestSpec) -> CronTrigger:
+    from apscheduler.triggers.cron import CronTrigger
+
     return CronTrigger(
         day_of_week=",".join(DAY_NAMES[d] for d in sorted(spec.weekdays)),
         hour=spec.local_time.hour,

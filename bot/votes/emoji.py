@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
-
-import emoji as emoji_data
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 _SKIN_TONES = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
 _VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
@@ -27,11 +26,24 @@ def _plain(characters: str) -> str:
     return "".join(c for c in characters if c not in _SKIN_TONES and c not in _VARIATION_SELECTORS)
 
 
-def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """The library's names of its emoji (fully qualified): its English names alone, those with
-    its aliases (GitHub's and Slack's: +1, tada), which win as in ``emojize(language="alias")``,
-    and the lower-case spellings of those (Statue_of_Liberty). Built once: ``emojize`` searches
-    the whole list for each name."""
+class _Library(NamedTuple):
+    """The ``emoji`` library's data and the lookups built from it."""
+
+    data: Mapping[str, Any]  # character -> its names, status, ...
+    english: dict[str, str]  # its English names alone
+    named: dict[str, str]  # with its aliases (GitHub's and Slack's: +1, tada)
+    named_lower: dict[str, str]  # the lower-case spellings of those (Statue_of_Liberty)
+    known: frozenset[str]  # every emoji, without skin tone or variation selector
+
+
+@cache
+def _library() -> _Library:
+    """The library's names of its emoji (fully qualified); aliases win as in
+    ``emojize(language="alias")``. Built once: ``emojize`` searches the whole list for each
+    name. Loaded at the first reaction or vote setting to read, not at import: a start with
+    the default votes (``paperbot ask``, the shell) never loads the library's tables."""
+    import emoji as emoji_data
+
     english: dict[str, str] = {}
     aliases: dict[str, str] = {}
     for character, data in emoji_data.EMOJI_DATA.items():
@@ -41,26 +53,25 @@ def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
                 aliases.setdefault(alias.strip(":"), character)
     named = english | aliases
     lower = {name.lower(): character for name, character in named.items()}
-    return english, named, lower | {name: c for name, c in named.items() if name.islower()}
-
-
-_ENGLISH, _NAMED, _NAMED_LOWER = _names()
-_KNOWN = frozenset(_plain(e) for e in emoji_data.EMOJI_DATA)
+    lower |= {name: c for name, c in named.items() if name.islower()}
+    known = frozenset(_plain(e) for e in emoji_data.EMOJI_DATA)
+    return _Library(emoji_data.EMOJI_DATA, english, named, lower, known)
 
 
 def _base(characters: str) -> str:
     """The emoji without skin tone, variation selector or gender: 🙋🏽‍♀️ -> 🙋, 👩‍💻 -> 🧑‍💻."""
     head, *rest = _plain(characters).split(_ZWJ)
     rest = [part for part in rest if part not in _GENDER_SIGNS]
-    if rest and head in _MAN_WOMAN and _ZWJ.join([_PERSON, *rest]) in _KNOWN:
+    if rest and head in _MAN_WOMAN and _ZWJ.join([_PERSON, *rest]) in _library().known:
         head = _PERSON
     return _ZWJ.join([head, *rest])
 
 
 def _named(name: str) -> str | None:
     """The emoji a Slack-style name stands for, or None for a custom emoji's name."""
+    library = _library()
     for spelling in (name, name.replace("-", "_")):  # Slack: woman-raising-hand
-        if found := _NAMED.get(spelling) or _NAMED_LOWER.get(spelling.lower()):
+        if found := library.named.get(spelling) or library.named_lower.get(spelling.lower()):
             return found
     name = name.lower()
     # Two more of Slack's spellings the library has no alias for: flag-us (the two regional
@@ -75,8 +86,10 @@ def _named(name: str) -> str | None:
 @lru_cache(maxsize=4096)
 def canonical_emoji(emoji: str) -> str:
     """``:+1::skin-tone-2:``, ``+1``, ``thumbsup``, ``👍🏽`` and ``👍`` all become ``👍``."""
+    from emoji import purely_emoji
+
     text = _base(emoji.strip())
-    if not emoji_data.purely_emoji(text):  # a name: Slack's, a custom emoji's, or a setting's
+    if not purely_emoji(text):  # a name: Slack's, a custom emoji's, or a setting's
         name = text.strip(":").split("::", 1)[0]
         found = _named(name)
         if found is None:
@@ -84,8 +97,9 @@ def canonical_emoji(emoji: str) -> str:
         text = _base(found)
     # The library's own spelling, with the variation selectors that make it draw as an emoji
     # (❤️, not the text-style ❤); one it does not know (newer than it) stays as it came.
-    data = emoji_data.EMOJI_DATA.get(text)
-    return _ENGLISH[data["en"].strip(":")] if data else text
+    library = _library()
+    data = library.data.get(text)
+    return library.english[data["en"].strip(":")] if data else text
 
 
 def parse_reaction_map(spec: str) -> dict[str, int]:
@@ -106,9 +120,10 @@ def parse_reaction_map(spec: str) -> dict[str, int]:
     return values
 
 
-DEFAULT_REACTION_VALUES: Mapping[str, int] = parse_reaction_map(
-    "thumbsup=1,fire=1,star=1,heart=1,rocket=1,thumbsdown=-1"
-)
+DEFAULT_REACTIONS = "thumbsup=1,fire=1,star=1,heart=1,rocket=1,thumbsdown=-1"
+# parse_reaction_map(DEFAULT_REACTIONS), written out (tests/votes check it): reading it at import
+# would load the emoji library into every process.
+DEFAULT_REACTION_VALUES: Mapping[str, int] = {"👍": 1, "🔥": 1, "⭐": 1, "❤️": 1, "🚀": 1, "👎": -1}
 
 
 def reaction_value(emoji: str, values: Mapping[str, int]) -> int:

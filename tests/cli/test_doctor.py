@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.doctor import Check, exit_code, run_checks
-from bot.cli.tools import EXIT_CONFIG
+from bot.cli.exit_codes import EXIT_CONFIG
 from loopback.discord import FakeDiscord
 from loopback.hf import FakeHfServer
 from loopback.slack import FakeSlack

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import json
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from types import ModuleType
 
 from bot.model import Paper
-from bot.sources.sample import SAMPLE_FILE, SAMPLE_PACKAGE, first_sample_id, last_sample_id
+from bot.sources.hf.schema import DailyPaperItem, to_paper
+from bot.sources.sample import (
+    SAMPLE_FILE,
+    SAMPLE_PACKAGE,
+    first_sample_id,
+    last_sample_id,
+    sample_paper,
+)
 from loopback.fixtures import FIXTURES, REPO_ROOT
 
 
@@ -72,3 +80,28 @@ def test_build_sample_output_is_deterministic() -> None:
 def test_the_sample_names_its_first_and_last_paper(sample_papers: list[Paper]) -> None:
     """How a start tells a sample load cut short from a finished one (bot.ingest)."""
     assert (first_sample_id(), last_sample_id()) == (sample_papers[0].id, sample_papers[-1].id)
+
+
+FETCHED = datetime(2026, 6, 13, 8, 30, tzinfo=UTC)
+
+
+def test_every_sample_line_reads_as_the_hf_schema_reads_it() -> None:
+    """The first start's reading skips pydantic; it must give the schema's papers exactly."""
+    lines = packaged_lines()
+    assert len(lines) > 8_000
+    for line in lines:
+        expected = to_paper(DailyPaperItem.model_validate_json(line), FETCHED)
+        assert sample_paper(line, FETCHED) == expected, line[:200]
+
+
+def test_a_sample_item_with_a_field_the_build_script_drops_goes_through_the_schema() -> None:
+    item = json.loads(packaged_lines()[0])
+    item["submittedBy"] = {"name": " ada ", "fullname": "Ada L."}
+    item["summary"] = "An abstract\n  on two lines."
+    item["paper"]["summary"] = ""
+    line = json.dumps(item)
+
+    paper = sample_paper(line, FETCHED)
+
+    assert paper == to_paper(DailyPaperItem.model_validate_json(line), FETCHED)
+    assert (paper.submitted_by, paper.summary) == ("ada", "An abstract on two lines.")

@@ -12,6 +12,7 @@ from sqlmodel import update
 
 from bot.votes.emoji import (
     DEFAULT_REACTION_VALUES,
+    DEFAULT_REACTIONS,
     canonical_emoji,
     parse_reaction_map,
     reaction_value,
@@ -102,6 +103,7 @@ def test_every_emoji_the_library_knows_has_a_name_with_its_key_and_keys_are_stab
 
 def test_the_default_reactions_are_the_same_six() -> None:
     assert DEFAULT_REACTION_VALUES == {"👍": 1, "🔥": 1, "⭐": 1, "❤️": 1, "🚀": 1, "👎": -1}
+    assert parse_reaction_map(DEFAULT_REACTIONS) == DEFAULT_REACTION_VALUES
     for up in ("👍", "+1", "thumbsup", "🔥", "fire", "⭐", "star", "❤️", "heart", "🚀", "rocket"):
         assert reaction_value(up, DEFAULT_REACTION_VALUES) == 1
     for down in ("👎", "-1", "thumbsdown", "👎🏾"):

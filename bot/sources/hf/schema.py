@@ -8,36 +8,15 @@ ignored so HF can add fields without breaking us.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.model import Paper
+from bot.sources.hf.text import as_utc, collapse_whitespace, unwrap_paragraphs
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def _as_utc(value: datetime) -> datetime:
-    """HF sends ``...Z``; a naive timestamp is taken as UTC rather than as local time."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def collapse_whitespace(text: str) -> str:
-    """One line, single spaces: arXiv titles arrive hard-wrapped (``"...Model with\\n  AIEV"``)."""
-    return " ".join(text.split())
-
-
-def unwrap_paragraphs(text: str) -> str:
-    """Join arXiv's hard-wrapped abstract lines, keeping blank-line paragraph breaks."""
-    paragraphs = (collapse_whitespace(part) for part in _PARAGRAPH_BREAK.split(text))
-    return "\n\n".join(part for part in paragraphs if part)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 OneLine = Annotated[str, AfterValidator(collapse_whitespace)]
 Abstract = Annotated[str, AfterValidator(unwrap_paragraphs)]
 
@@ -180,7 +159,7 @@ def hf_paper_to_paper(
         ai_summary=p.ai_summary or None,
         ai_keywords=tuple(p.ai_keywords),
         thumbnail=thumbnail or None,
-        fetched_at=_as_utc(fetched_at),
+        fetched_at=as_utc(fetched_at),
         organization=organization.name if organization else None,
         organization_name=organization.display_name if organization else None,
         submitted_by=submitted_by.name if submitted_by else None,
