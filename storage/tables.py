@@ -253,3 +253,4 @@ class ProcessedEventRow(SQLModel, table=True):
 # Core table objects, for hot paths that read plain rows instead of ORM instances.
 PAPER_TABLE: Table = PaperRow.__table__  # type: ignore[attr-defined]
 VOTE_TABLE: Table = VoteRow.__table__  # type: ignore[attr-defined]
+POSTED_MESSAGE_TABLE: Table = PostedMessageRow.__table__  # type: ignore[attr-defined]

@@ -11,13 +11,14 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, case, func, tuple_, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.model import Paper, Tally, Voter
+from storage.key_lists import key_list
 from storage.papers import to_paper
 from storage.tables import PAPER_TABLE, VOTE_TABLE, PaperRow, ProcessedEventRow, VoteRow
 
@@ -148,11 +149,12 @@ def lock_votes(
     ]
     session.execute(_INSERT_VOTES[dialect], rows)
     who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
+    wanted, on = key_list(who, (_key_order(key) for key in channels))
     query = (
         core_select(*who, *_STATE)
-        .where(tuple_(*who).in_([_key_order(key) for key in channels]))
+        .select_from(VOTE_TABLE.join(wanted, on))
         .order_by(_V.id)
-        .with_for_update()
+        .with_for_update(of=VOTE_TABLE)
     )
     return {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
 
@@ -182,9 +184,10 @@ def papers_with_tallies(
     need. Unknown papers are left out."""
     if not wanted:
         return {}
+    team_papers, on = key_list((_V.platform, _V.workspace, _V.paper_id), wanted)
     counts = (
         core_select(_V.platform, _V.workspace, _V.paper_id, _UP.label("up"), _DOWN.label("down"))
-        .where(tuple_(_V.platform, _V.workspace, _V.paper_id).in_(list(wanted)))
+        .select_from(VOTE_TABLE.join(team_papers, on))
         .group_by(_V.platform, _V.workspace, _V.paper_id)
         .subquery()
     )
