@@ -64,6 +64,13 @@ class PlainVotes:
         cursor.executemany(sql, list(messages))
         self._conn.commit()
 
+    def clicked(self, votes: Iterable[tuple[str, str, str, int]]) -> None:
+        """Older clicks: (workspace, paper_id, user_id, value)."""
+        p = self._placeholder
+        cursor = self._conn.cursor()
+        cursor.executemany(f"INSERT INTO click VALUES ({p}, {p}, {p}, {p})", list(votes))
+        self._conn.commit()
+
     def record(self, event: VoteEvent) -> None:
         conn = self._conn
         try:
@@ -80,15 +87,18 @@ class PlainVotes:
         finally:
             conn.commit()
 
-    def tallies(self) -> Counter[tuple[str, int]]:
-        """(paper, +1 or -1) -> how many people hold that opinion now."""
+    def tallies(self, workspace: str) -> Counter[tuple[str, int]]:
+        """(paper, +1 or -1) -> how many people of ``workspace`` hold that opinion now."""
         opinions: dict[tuple[str, str], int] = {}
+        p = self._placeholder
         for paper, user, emoji in self._conn.execute(
-            "SELECT paper_id, user_id, emoji FROM reaction WHERE present = 1"
+            f"SELECT paper_id, user_id, emoji FROM reaction WHERE present = 1 AND workspace = {p}",
+            (workspace,),
         ).fetchall():
             opinions[(paper, user)] = self._values[emoji]
         for paper, user, value in self._conn.execute(
-            "SELECT paper_id, user_id, value FROM click WHERE value != 0"
+            f"SELECT paper_id, user_id, value FROM click WHERE value != 0 AND workspace = {p}",
+            (workspace,),
         ).fetchall():
             opinions[(paper, user)] = value
         return Counter((paper, value) for (paper, _), value in opinions.items())

@@ -9,7 +9,10 @@ event) takes the same events, and must reach the same tallies. Prints events per
 and their ratio on SQLite and, when PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST_DATABASE_URL) is set,
 on PostgreSQL. Budget: 500 events/s or better; goal: at least the anchor's rate.
 
-    .venv/bin/python bench/votes.py [--events 5000] [--concurrency 32] [--rounds 3]
+    .venv/bin/python bench/votes.py [--events 5000] [--concurrency 32] [--rounds 3] [--history 0]
+
+``--history N`` first gives both N older votes of other teams (and N/10 older messages), so
+that lookups meet full tables rather than empty ones.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import insert  # noqa: E402
+
 from bench.plain_votes import postgres_votes, replay, sqlite_votes  # noqa: E402
 from bench.postgres import bench_server, postgres_schema  # noqa: E402
 from bench.side_by_side import alternate  # noqa: E402
@@ -44,6 +49,7 @@ from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.papers import upsert_papers  # noqa: E402
 from storage.posted_messages import record_posted  # noqa: E402
+from storage.tables import POSTED_MESSAGE_TABLE, VOTE_TABLE  # noqa: E402
 from tests.support.queries import paper_tally  # noqa: E402
 
 T0 = datetime(2026, 6, 12, 9, tzinfo=UTC)
@@ -104,8 +110,18 @@ class Run:
     tallies: Counter[tuple[str, int]]
 
 
-def prepare(url: str, papers: int) -> tuple[Database, list[str]]:
-    """A migrated database with the bench's papers, each shown alone on its own message."""
+def history(papers: int, votes: int) -> list[tuple[str, str, str, int]]:
+    """``votes`` older votes of other teams on the same papers: (workspace, paper, user, value);
+    and as many messages, a tenth of that, in another channel, so lookups face full tables."""
+    return [
+        (f"old{n % 97}", f"9901.{n % papers:05d}", f"V{n}", 1 if n % 3 else -1)
+        for n in range(votes)
+    ]
+
+
+def prepare(url: str, papers: int, old: int) -> tuple[Database, list[str]]:
+    """A migrated database with the bench's papers, each shown alone on its own message, and
+    ``old`` votes and ``old // 10`` messages from before."""
     db = Database(url)
     migrate.upgrade(db)
     ids = [f"9901.{p:05d}" for p in range(papers)]
@@ -114,12 +130,30 @@ def prepare(url: str, papers: int) -> tuple[Database, list[str]]:
     )
     sent = [SentMessage(f"m-{i}", (i,)) for i in ids]
     db.write_now(lambda s: record_posted(s, Channel("bench", WORKSPACE, "C"), sent, T0))
+    votes = [
+        {"platform": "bench", "workspace": ws, "paper_id": paper, "user_id": user}
+        | {"value": value, "source": "button", "channel": "C", "reactions": "{}"}
+        | {"button_value": value, "button_at": T0, "event_at": T0}
+        | {"created_at": T0, "updated_at": T0}
+        for ws, paper, user, value in history(papers, old)
+    ]
+    messages = [
+        {"platform": "bench", "workspace": ws, "channel": "OLD", "message_ref": f"o-{user}"}
+        | {"paper_id": paper, "posted_at": T0}
+        for ws, paper, user, _ in history(papers, old // 10)
+    ]
+    if votes:
+        db.write_now(lambda s: s.execute(insert(VOTE_TABLE), votes))
+    if messages:
+        db.write_now(lambda s: s.execute(insert(POSTED_MESSAGE_TABLE), messages))
     return db, ids
 
 
-async def paperbot(url: str, rounds: list[list[VoteEvent]], papers: int, concurrency: int) -> Run:
+async def paperbot(
+    url: str, rounds: list[list[VoteEvent]], papers: int, old: int, concurrency: int
+) -> Run:
     """Seconds for paperbot's VoteRecorder to take every event, and its tallies."""
-    db, ids = prepare(url, papers)
+    db, ids = prepare(url, papers, old)
     deps = Deps(Settings(database_url=url), db, source=None)  # type: ignore[arg-type]
     gate = asyncio.Semaphore(concurrency)
     recorder = VoteRecorder(deps)
@@ -140,7 +174,7 @@ async def paperbot(url: str, rounds: list[list[VoteEvent]], papers: int, concurr
     return Run(elapsed, found)
 
 
-def plain(url: str, rounds: list[list[VoteEvent]], papers: int) -> Run:
+def plain(url: str, rounds: list[list[VoteEvent]], papers: int, old: int) -> Run:
     """Seconds for the plain anchor (bench/plain_votes.py) to take the same events in the same
     order, one transaction each, and its tallies (the vote emoji are the bench's own names)."""
     if url.startswith("sqlite"):
@@ -148,10 +182,12 @@ def plain(url: str, rounds: list[list[VoteEvent]], papers: int) -> Run:
     else:
         anchor = postgres_votes(url, EMOJI)
     anchor.post([("C", f"m-9901.{p:05d}", f"9901.{p:05d}") for p in range(papers)])
+    anchor.post([("OLD", f"o-{user}", paper) for _, paper, user, _ in history(papers, old // 10)])
+    anchor.clicked(history(papers, old))
     started = time.perf_counter()
     replay(anchor, rounds)
     elapsed = time.perf_counter() - started
-    return Run(elapsed, anchor.tallies())
+    return Run(elapsed, anchor.tallies(WORKSPACE))
 
 
 def wrong_papers(found: Counter[tuple[str, int]], truth: Counter[tuple[str, int]]) -> int:
@@ -179,8 +215,12 @@ def measure(
 
     ours, anchor, loads = alternate(
         args.rounds,
-        timed(lambda url: asyncio.run(paperbot(url, rounds, args.papers, args.concurrency))),
-        timed(lambda url: plain(url, rounds, args.papers)),
+        timed(
+            lambda url: asyncio.run(
+                paperbot(url, rounds, args.papers, args.history, args.concurrency)
+            )
+        ),
+        timed(lambda url: plain(url, rounds, args.papers, args.history)),
     )
     ratio = statistics.median(anchor) / statistics.median(ours)
     print(
@@ -210,6 +250,7 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--history", type=int, default=0, help="older votes of other teams")
     args = parser.parse_args()
     measure("sqlite", _sqlite_url, args)
     pg = bench_server()
