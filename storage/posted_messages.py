@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.model import Channel, SentMessage
 from storage.db import dialect_insert
-from storage.key_lists import key_list
+from storage.key_lists import keys_in
 from storage.tables import POSTED_MESSAGE_TABLE, MessageLayoutRow, PostedMessageRow
 
 
@@ -55,13 +55,13 @@ def papers_of_messages(
     if not messages:
         return {}
     row = POSTED_MESSAGE_TABLE.c
-    wanted, on = key_list((row.platform, row.channel, row.message_ref), messages)
-    query = core_select(row.platform, row.channel, row.message_ref, row.paper_id).select_from(
-        POSTED_MESSAGE_TABLE.join(wanted, on)
-    )
+    message = (row.platform, row.channel, row.message_ref)
+    dialect = session.get_bind().dialect.name
+    query = core_select(*message, row.paper_id).where(keys_in(dialect, message, messages))
     found: dict[MessageKey, set[str]] = {}
     for platform, channel, ref, paper_id in session.execute(query):
-        found.setdefault((platform, channel, ref), set()).add(paper_id)
+        if (platform, channel, ref) in messages:
+            found.setdefault((platform, channel, ref), set()).add(paper_id)
     return {message: sorted(papers) for message, papers in found.items()}
 
 

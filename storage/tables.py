@@ -111,7 +111,7 @@ class PostedMessageRow(SQLModel, table=True):
             "paper_id",
             name="uq_posted_message_paper",
         ),
-        Index("ix_posted_message_ref", "platform", "channel", "message_ref"),
+        Index("ix_posted_message_ref", "platform", "channel", "message_ref", "paper_id"),
         Index("ix_posted_message_channel_time", "platform", "workspace", "channel", "posted_at"),
     )
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.model import Paper, Tally, Voter
-from storage.key_lists import key_list
+from storage.key_lists import keys_in
 from storage.papers import to_paper
 from storage.tables import PAPER_TABLE, VOTE_TABLE, PaperRow, ProcessedEventRow, VoteRow
 
@@ -149,14 +149,15 @@ def lock_votes(
     ]
     session.execute(_INSERT_VOTES[dialect], rows)
     who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
-    wanted, on = key_list(who, (_key_order(key) for key in channels))
     query = (
         core_select(*who, *_STATE)
-        .select_from(VOTE_TABLE.join(wanted, on))
+        .where(keys_in(dialect, who, [_key_order(key) for key in channels]))
         .order_by(_V.id)
-        .with_for_update(of=VOTE_TABLE)
+        .with_for_update()
     )
-    return {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
+    # On SQLite the query may find other keys' rows too (storage.key_lists): they are left out.
+    found = {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
+    return {key: state for key, state in found.items() if key in channels}
 
 
 def _key_order(key: VoteKey) -> tuple[str, str, str, str]:
@@ -184,18 +185,20 @@ def papers_with_tallies(
     need. Unknown papers are left out."""
     if not wanted:
         return {}
-    team_papers, on = key_list((_V.platform, _V.workspace, _V.paper_id), wanted)
+    team_paper = (_V.platform, _V.workspace, _V.paper_id)
+    dialect = session.get_bind().dialect.name
     counts = (
-        core_select(_V.platform, _V.workspace, _V.paper_id, _UP.label("up"), _DOWN.label("down"))
-        .select_from(VOTE_TABLE.join(team_papers, on))
-        .group_by(_V.platform, _V.workspace, _V.paper_id)
+        core_select(*team_paper, _UP.label("up"), _DOWN.label("down"))
+        .where(keys_in(dialect, team_paper, wanted))
+        .group_by(*team_paper)
         .subquery()
     )
     query = core_select(PAPER_TABLE, counts).join(counts, counts.c.paper_id == PAPER_TABLE.c.id)
     found = {}
     for row in session.execute(query):
         key = (row.platform, row.workspace, row.paper_id)
-        found[key] = (to_paper(row), Tally(int(row.up), int(row.down)))
+        if key in wanted:
+            found[key] = (to_paper(row), Tally(int(row.up), int(row.down)))
     return found
 
 
