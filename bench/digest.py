@@ -12,9 +12,11 @@ once, each paper at most once per channel, and every run is marked posted.
 The clock the digests see starts at the fire time and runs at real speed, so Retry-After waits
 are real waits. Runs on SQLite and, when PAPERBOT_BENCH_PG_URL (or PAPERBOT_TEST_DATABASE_URL)
 is set, on PostgreSQL (in a private schema, dropped afterwards). Budget (docs/benchmarks.md): all
-posted, none twice, while the platform answers 429 to a share of posts.
+posted, none twice, while the platform answers 429 to a share of posts. Alternately, in the same
+run, the plain anchor (bench/plain_digest.py: the same poster, no scheduler, no database) posts
+the same digests; goal: paperbot within 2x of its time.
 
-    .venv/bin/python bench/digest.py [--subscriptions 1000] [--latency 0.05]
+    .venv/bin/python bench/digest.py [--subscriptions 1000] [--latency 0.05] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -37,7 +42,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
+from bench.plain_digest import PlainDigest, post_all  # noqa: E402
 from bench.postgres import bench_server, postgres_schema  # noqa: E402
+from bench.side_by_side import alternate, spread  # noqa: E402
 from bot.deps import Deps  # noqa: E402
 from bot.digests.grammar import parse_subscribe  # noqa: E402
 from bot.digests.policy import policy_from  # noqa: E402
@@ -142,7 +149,7 @@ def subscribe(db: Database, count: int) -> dict[int, Subscription]:
     return subs
 
 
-async def run(url: str, args: argparse.Namespace) -> None:
+async def run(url: str, args: argparse.Namespace) -> float:
     db = Database(url)
     migrate.upgrade(db)
     papers = load_sample_papers(FIRE)
@@ -170,8 +177,59 @@ async def run(url: str, args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - started
     scheduler.stop()
     runs = await db.read(lambda s: runs_for_date(s, COVERED))
-    report(db, subs, runs, poster, source, elapsed)
+    ok = report(db, subs, runs, poster, source, elapsed)
     db.dispose()
+    if not ok:
+        raise SystemExit("paperbot's digests FAILED")
+    return elapsed
+
+
+async def plain(args: argparse.Namespace) -> float:
+    """Seconds for the plain anchor (bench/plain_digest.py) to post the same subscriptions'
+    digests through the same poster: no scheduler, no database."""
+    papers = [p for p in load_sample_papers(FIRE) if p.hf_daily_date == COVERED]
+    digests = []
+    for i in range(args.subscriptions):
+        words = FILTERS[i % len(FILTERS)].split(maxsplit=1)
+        keywords = words[1].strip('"').split(", ") if words and words[0] == "keywords" else []
+        least = int(words[1]) if words and words[0] == "min-upvotes" else 0
+        channel = Channel(PLATFORM, f"W{i % 7}", f"C{i:04d}")
+        digests.append(PlainDigest(channel, 3 + i % 6, tuple(keywords), least))
+    poster = RateLimitedPoster(args.latency)
+    started = time.perf_counter()
+    await post_all(poster, papers, digests, poster.max_cards)
+    elapsed = time.perf_counter() - started
+    messages = len(poster.posts)
+    print(
+        f"  anchor: {elapsed:.2f} s, {messages:,} messages ({messages / len(digests):.2f} a "
+        f"digest), 429 to {poster.refused:,} of {poster.calls:,} post calls"
+    )
+    return elapsed
+
+
+def measure(
+    label: str, new_url: Callable[[], AbstractContextManager[str]], args: argparse.Namespace
+) -> None:
+    """Paperbot (on a fresh database each time) and the anchor alternately; the ratio."""
+
+    def ours() -> float:
+        with new_url() as url:
+            return asyncio.run(run(url, args))
+
+    paperbot, anchor, loads = alternate(args.rounds, ours, lambda: asyncio.run(plain(args)))
+    ratio = statistics.median(paperbot) / statistics.median(anchor)
+    print(
+        f"{label}: ratio {ratio:.2f}x (goal <= 2) | paperbot {spread(paperbot)} | "
+        f"anchor {spread(anchor)} | load {min(loads):.1f}-{max(loads):.1f} (2 cores) | "
+        f"{args.rounds} rounds",
+        flush=True,
+    )
+
+
+@contextmanager
+def _sqlite_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite:///{Path(tmp) / 'bench.db'}"
 
 
 def report(
@@ -181,7 +239,7 @@ def report(
     poster: RateLimitedPoster,
     source: DaySource,
     elapsed: float,
-) -> None:
+) -> bool:
     states = Counter(r.state for r in runs)
     by_sub = {r.subscription_id: r for r in runs}
     chunks = Counter(channel for channel, _ in poster.posts)
@@ -211,6 +269,7 @@ def report(
     print(f"  runs not matching posts {len(wrong)}")
     ok = not missing and not twice and not wrong
     print("  verdict                " + ("all posted, none twice" if ok else "FAILED"))
+    return ok
 
 
 def main() -> None:
@@ -218,21 +277,20 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per post")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--rounds", type=int, default=1, help="of paperbot and the anchor each")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # each 429 is logged as a warning: keep them out
     print(
         f"{args.subscriptions} subscriptions, {args.latency * 1000:g} ms per post, "
         "production's scheduler and policy, 429 to one post in ten"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        print("sqlite")
-        asyncio.run(run(f"sqlite:///{Path(tmp) / 'bench.db'}", args))
+    print("sqlite")
+    measure("sqlite", _sqlite_url, args)
     pg = bench_server()
     if pg is None:
         return
-    with postgres_schema(pg) as url:
-        print("postgresql")
-        asyncio.run(run(url, args))
+    print("postgresql")
+    measure("postgresql", lambda: postgres_schema(pg), args)
 
 
 if __name__ == "__main__":

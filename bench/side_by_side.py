@@ -51,14 +51,14 @@ def report(what: str, ours: list[float], plain: list[float], loads: list[float])
     """One line: the ratio first, then both medians and ranges, then the load."""
     ratio = statistics.median(ours) / statistics.median(plain)
     line = (
-        f"{what}: ratio {ratio:.2f}x | paperbot {_spread(ours)} | anchor {_spread(plain)} | "
+        f"{what}: ratio {ratio:.2f}x | paperbot {spread(ours)} | anchor {spread(plain)} | "
         f"load {min(loads):.1f}-{max(loads):.1f} (2 cores) | {len(ours)} rounds"
     )
     print(line, flush=True)
     return line
 
 
-def _spread(seconds: list[float]) -> str:
+def spread(seconds: list[float]) -> str:
     median = statistics.median(seconds)
     if median < 1:
         return f"{median * 1000:.0f} ms ({min(seconds) * 1000:.0f}-{max(seconds) * 1000:.0f})"

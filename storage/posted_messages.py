@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import tuple_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.model import Channel, SentMessage
 from storage.db import dialect_insert
-from storage.tables import MessageLayoutRow, PostedMessageRow
+from storage.key_lists import keys_in
+from storage.tables import POSTED_MESSAGE_TABLE, MessageLayoutRow, PostedMessageRow
 
 
 def record_posted(
@@ -53,12 +54,14 @@ def papers_of_messages(
     """The papers each message shows, in one query; messages paperbot did not post are left out."""
     if not messages:
         return {}
-    row = PostedMessageRow
-    where = tuple_(col(row.platform), col(row.channel), col(row.message_ref)).in_(list(messages))
-    query = select(row.platform, row.channel, row.message_ref, row.paper_id).where(where)
+    row = POSTED_MESSAGE_TABLE.c
+    message = (row.platform, row.channel, row.message_ref)
+    dialect = session.get_bind().dialect.name
+    query = core_select(*message, row.paper_id).where(keys_in(dialect, message, messages))
     found: dict[MessageKey, set[str]] = {}
-    for platform, channel, ref, paper_id in session.exec(query):
-        found.setdefault((platform, channel, ref), set()).add(paper_id)
+    for platform, channel, ref, paper_id in session.execute(query):
+        if (platform, channel, ref) in messages:
+            found.setdefault((platform, channel, ref), set()).add(paper_id)
     return {message: sorted(papers) for message, papers in found.items()}
 
 

@@ -111,7 +111,7 @@ class PostedMessageRow(SQLModel, table=True):
             "paper_id",
             name="uq_posted_message_paper",
         ),
-        Index("ix_posted_message_ref", "platform", "channel", "message_ref"),
+        Index("ix_posted_message_ref", "platform", "channel", "message_ref", "paper_id"),
         Index("ix_posted_message_channel_time", "platform", "workspace", "channel", "posted_at"),
     )
 
@@ -253,3 +253,4 @@ class ProcessedEventRow(SQLModel, table=True):
 # Core table objects, for hot paths that read plain rows instead of ORM instances.
 PAPER_TABLE: Table = PaperRow.__table__  # type: ignore[attr-defined]
 VOTE_TABLE: Table = VoteRow.__table__  # type: ignore[attr-defined]
+POSTED_MESSAGE_TABLE: Table = PostedMessageRow.__table__  # type: ignore[attr-defined]

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, tuple_, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.model import Paper, Tally, Voter
 from storage.db import insert_for
+from storage.key_lists import keys_in
 from storage.papers import to_paper
 from storage.tables import PAPER_TABLE, VOTE_TABLE, PaperRow, ProcessedEventRow, VoteRow
 
@@ -157,11 +158,13 @@ def lock_votes(
     who = (_V.platform, _V.workspace, _V.paper_id, _V.user_id)
     query = (
         core_select(*who, *_STATE)
-        .where(tuple_(*who).in_([_key_order(key) for key in channels]))
+        .where(keys_in(dialect, who, [_key_order(key) for key in channels]))
         .order_by(_V.id)
         .with_for_update()
     )
-    return {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
+    # On SQLite the query may find other keys' rows too (storage.key_lists): they are left out.
+    found = {VoteKey(*row[:4]): VoteState(*row[4:]) for row in session.execute(query)}
+    return {key: state for key, state in found.items() if key in channels}
 
 
 def _key_order(key: VoteKey) -> tuple[str, str, str, str]:
@@ -189,17 +192,20 @@ def papers_with_tallies(
     need. Unknown papers are left out."""
     if not wanted:
         return {}
+    team_paper = (_V.platform, _V.workspace, _V.paper_id)
+    dialect = session.get_bind().dialect.name
     counts = (
-        core_select(_V.platform, _V.workspace, _V.paper_id, _UP.label("up"), _DOWN.label("down"))
-        .where(tuple_(_V.platform, _V.workspace, _V.paper_id).in_(list(wanted)))
-        .group_by(_V.platform, _V.workspace, _V.paper_id)
+        core_select(*team_paper, _UP.label("up"), _DOWN.label("down"))
+        .where(keys_in(dialect, team_paper, wanted))
+        .group_by(*team_paper)
         .subquery()
     )
     query = core_select(PAPER_TABLE, counts).join(counts, counts.c.paper_id == PAPER_TABLE.c.id)
     found = {}
     for row in session.execute(query):
         key = (row.platform, row.workspace, row.paper_id)
-        found[key] = (to_paper(row), Tally(int(row.up), int(row.down)))
+        if key in wanted:
+            found[key] = (to_paper(row), Tally(int(row.up), int(row.down)))
     return found
 
 
