@@ -53,7 +53,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     listed = Path(args.mutants)
     names = listed.read_text().split() if listed.is_file() else mutant_names(args.mutants)
-    options = ["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
+    # `-n 0`: tests in this process, not in xdist workers (addopts has `-n auto`)
+    options = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
     for name in names:
         os.environ["MUTANT_UNDER_TEST"] = name
         first, started, output = FirstFailure(), time.monotonic(), io.StringIO()
