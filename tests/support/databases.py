@@ -7,6 +7,7 @@ own schema (via ``search_path``), so tests never see each other's rows and can r
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,13 @@ def postgres_url() -> str | None:
 def skip_without_postgres() -> None:
     if postgres_url() is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1/test)")
+
+
+def copy_catalog(template: Path, copy: Path) -> Path:
+    """A private copy of a SQLite catalog with its search index, so no process rebuilds it."""
+    shutil.copyfile(template, copy)
+    shutil.copytree(f"{template}-search", f"{copy}-search")
+    return copy
 
 
 @contextmanager
