@@ -61,9 +61,7 @@ def main(argv: list[str]) -> int:
     target, tests = Path(argv[0]), argv[1:]
     set_mutant_under_test("stats")
     recorder = ReachRecorder()
-    code = pytest.main(
-        ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", *tests], plugins=[recorder]
-    )
+    code = pytest.main(["-q", "-p", "no:cacheprovider", "-n", "0", *tests], plugins=[recorder])
     target.write_text(json.dumps(recorder.as_map(), indent=1))
     for test in sorted(recorder.failed):
         print(f"left out, as it fails with no mutant switched on: {test}")

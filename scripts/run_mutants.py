@@ -100,15 +100,8 @@ def main(argv: list[str]) -> int:
     listed = Path(args.mutants)
     names = listed.read_text().split() if listed.is_file() else mutant_names(args.mutants)
     reach = json.loads(args.map.read_text()) if args.map else {}
-    options = [
-        "-x",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:xdist",
-        "--hypothesis-profile=mutation",
-    ]
+    # `-n 0`: tests in this process, not in xdist workers (addopts has `-n auto`)
+    options = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
     for name in in_shard(names, args.shard):
         tests = reaching_tests(name, reach, args.tests, args.most) if args.map else args.tests
         if not tests:

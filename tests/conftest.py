@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from loopback.ports import FakeSource, FixedClock
 from loopback.slack import FakeSlack
 from storage.db import Database
 from storage.papers import upsert_papers
-from tests.support.databases import DIALECTS, migrated_database
+from tests.support.databases import DIALECTS, copy_catalog, migrated_database
 
 # With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
 pytest_plugins = ["tests.support.postgres_required"]
@@ -85,9 +84,7 @@ def sample_catalog_file(
 @pytest.fixture
 def catalog_db(sample_catalog_file: Path, tmp_path: Path) -> Iterator[Database]:
     """A private, writable SQLite copy of the sample catalog."""
-    copy = tmp_path / "catalog.db"
-    shutil.copyfile(sample_catalog_file, copy)
-    shutil.copytree(f"{sample_catalog_file}-search", f"{copy}-search")
+    copy = copy_catalog(sample_catalog_file, tmp_path / "catalog.db")
     database = Database(f"sqlite:///{copy}")
     yield database
     database.dispose()

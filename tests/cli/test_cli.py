@@ -15,7 +15,7 @@ from rich.console import Console
 
 from bot.version import paperbot_version
 from loopback.hf import FakeHfServer, recorded_catalog
-from tests.support.databases import DIALECTS, fresh_database_url
+from tests.support.databases import DIALECTS, copy_catalog, fresh_database_url
 from tests.support.processes import child_env
 from tests.support.processes import run_paperbot as paperbot
 
@@ -82,8 +82,7 @@ def test_ingest_fills_the_catalog_from_hugging_face_idempotently(
 
 
 def test_export_writes_votes_as_json(sample_catalog_file: Path, tmp_path: Path) -> None:
-    catalog = tmp_path / "catalog.db"
-    shutil.copyfile(sample_catalog_file, catalog)
+    catalog = copy_catalog(sample_catalog_file, tmp_path / "catalog.db")
     fresh = {"PAPERBOT_DATABASE_URL": f"sqlite:///{catalog}", "PAPERBOT_OFFLINE": "1"}
     out = tmp_path / "votes.json"
     chat = paperbot("shell", env=fresh, stdin="today 2\nvote 1 up\nreact 2 :rocket:\n")
@@ -283,36 +282,59 @@ async def test_the_shell_opens_its_prompt_while_the_search_index_is_still_being_
     assert indexed == [True]
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_a_backup_restores_into_an_empty_database_and_importing_again_changes_nothing(
-    sample_catalog_file: Path, tmp_path: Path, dialect: str
-) -> None:
-    catalog = tmp_path / "catalog.db"
-    shutil.copyfile(sample_catalog_file, catalog)
+VIEWS = (("export", "votes"), ("ask", "/papers top"), ("ask", "/papers subscriptions"))
+
+
+@pytest.fixture(scope="module")
+def team_backup(
+    sample_catalog_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, str], Path]:
+    """A team's catalog (votes, a subscription) and its backup, made once for this file's tests;
+    they only read both."""
+    catalog = copy_catalog(sample_catalog_file, tmp_path_factory.mktemp("team") / "catalog.db")
     old = {"PAPERBOT_DATABASE_URL": f"sqlite:///{catalog}", "PAPERBOT_OFFLINE": "1"}
     chat = paperbot("shell", env=old, stdin="today 3\nvote 1 up\nvote 2 down\nsubscribe daily\n")
     assert chat.returncode == 0, chat.stderr
-    backup = tmp_path / "backup.json"
+    backup = catalog.parent / "backup.json"
     done = paperbot("export", "all", "-o", str(backup), env=old)
     assert done.returncode == 0, done.stderr
     assert '"format": 1' in backup.read_text()
+    return old, backup
 
-    with fresh_database_url(dialect, tmp_path) as url:
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def restored(
+    request: pytest.FixtureRequest,
+    team_backup: tuple[dict[str, str], Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, str]]:
+    """The team's backup imported into an empty database of each dialect."""
+    _, backup = team_backup
+    with fresh_database_url(request.param, tmp_path_factory.mktemp("restored")) as url:
         new = {"PAPERBOT_DATABASE_URL": url, "PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
         first = paperbot("import", str(backup), env=new)
         assert first.returncode == 0, first.stderr
         assert "1 subscriptions" in first.stdout
-        again = paperbot("import", str(backup), env=new)
-        assert again.returncode == 0, again.stderr
-        assert paperbot("export", "all", env=new).stdout == backup.read_text()
-        for command in (
-            ("export", "votes"),
-            ("ask", "/papers top"),
-            ("ask", "/papers subscriptions"),
-        ):
-            before, after = paperbot(*command, env=old), paperbot(*command, env=new)
-            assert after.returncode == 0, after.stderr
-            assert after.stdout == before.stdout
+        yield new
+
+
+def test_a_backup_restores_into_an_empty_database_and_importing_again_changes_nothing(
+    team_backup: tuple[dict[str, str], Path], restored: dict[str, str]
+) -> None:
+    _, backup = team_backup
+    again = paperbot("import", str(backup), env=restored)
+    assert again.returncode == 0, again.stderr
+    assert paperbot("export", "all", env=restored).stdout == backup.read_text()
+
+
+@pytest.mark.parametrize("command", VIEWS, ids=" ".join)
+def test_a_restored_database_shows_the_team_what_the_old_one_did(
+    team_backup: tuple[dict[str, str], Path], restored: dict[str, str], command: tuple[str, str]
+) -> None:
+    old, _ = team_backup
+    before, after = paperbot(*command, env=old), paperbot(*command, env=restored)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
 
 
 def test_import_refuses_a_newer_backup_or_a_missing_file(

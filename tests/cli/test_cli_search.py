@@ -11,6 +11,7 @@ from loopback.ports import make_paper
 from storage.db import Database
 from storage.papers import upsert_papers
 from tests.cli.test_cli import paperbot
+from tests.support.databases import copy_catalog
 
 
 def test_json_answer_lists_ids_titles_and_scores_best_first(sqlite_db: Database) -> None:
@@ -42,8 +43,10 @@ def test_a_bad_query_is_an_error_line_and_exit_2(sqlite_db: Database) -> None:
     assert out.getvalue().startswith("error:")
 
 
-def test_stdin_queries_get_one_json_line_each(tmp_path: Path) -> None:
-    env = {"PAPERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "PAPERBOT_OFFLINE": "1"}
+def test_stdin_queries_get_one_json_line_each(sample_catalog_file: Path, tmp_path: Path) -> None:
+    catalog = copy_catalog(sample_catalog_file, tmp_path / "bot.db")  # no sample load, no build
+    env = {"PAPERBOT_DATABASE_URL": f"sqlite:///{catalog}", "PAPERBOT_OFFLINE": "1"}
+    env |= {"PAPERBOT_LOAD_SAMPLE": "0"}
     done = paperbot("search", "--json", "-", env=env, stdin="lora\nsince:nope\ndiffusion limit:2\n")
     assert done.returncode == 2, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]

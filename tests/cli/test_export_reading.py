@@ -34,10 +34,11 @@ def migrated(url: str) -> Iterator[Database]:
         db.dispose()
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> dict[str, str]:
-    """A catalog of three papers; the console's user saved them all and read the third."""
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A catalog of three papers; the console's user saved them all and read the third. Made
+    once for this file: its tests only export."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('team') / 'catalog.db'}"
     with migrated(url) as db:
         db.write_now(lambda s: upsert_papers(s, [make_paper(i, f"Paper {i}") for i in PAPERS]))
     env = {"PAPERBOT_DATABASE_URL": url, "PAPERBOT_OFFLINE": "1", "PAPERBOT_LOAD_SAMPLE": "0"}
