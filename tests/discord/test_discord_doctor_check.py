@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.doctor import DiscordCheckFailed, check_bot_token
-from loopback.discord import FakeDiscord
+from loopback.discord import BOT_USER, FakeDiscord
 
 
 async def test_a_good_token_says_who_the_bot_is(fake: FakeDiscord) -> None:
     found = await check_bot_token("token", fake.api_url)
 
-    assert found.startswith("logged in as paperbot (")
+    assert found == f"logged in as paperbot ({BOT_USER['id']})"
     assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
 
 

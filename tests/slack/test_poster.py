@@ -115,3 +115,15 @@ async def test_posts_to_one_channel_are_spaced_and_other_channels_do_not_wait() 
     await pacer.run("C2", post)
     await pacer.run("C1", post)
     assert slept == [pytest.approx(0.75)]
+
+
+async def test_a_digests_messages_ask_slack_not_to_preview_their_links(
+    db: Database, fake_slack: FakeSlack
+) -> None:
+    desk = slack_desk(db, fake_slack.api_url)
+    sub = desk.subscribe("daily 09:00 Europe/Berlin top 2")
+    assert await desk.fire(sub, DUE) is RunState.POSTED
+    posts = fake_slack.called("chat.postMessage")
+    assert len(posts) == 3
+    # Each card shows its own links; Slack's previews would add one block per link under it.
+    assert [post.get("unfurl_links") for post in posts] == [False, False, False]
