@@ -14,12 +14,23 @@ from adapters.slack.render import (
     MAX_HEADER_CHARS,
     MAX_SECTION_CHARS,
     fallback_text,
+    render_file_preview,
     render_part,
     render_reply,
 )
 from bot.facade import parse_card_action, parse_vote_action
 from bot.model import Tally, Voter
-from bot.reply import Code, Heading, Link, PaperCard, Part, Reply, Text, VoterList
+from bot.reply import (
+    Attachment,
+    Code,
+    Heading,
+    Link,
+    PaperCard,
+    Part,
+    Reply,
+    Text,
+    VoterList,
+)
 from loopback.ports import make_paper
 
 NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
@@ -81,6 +92,17 @@ def test_every_part_renders_to_blocks_slack_accepts(part: Part) -> None:
     assert blocks
     for block in blocks:
         check_block(block)
+
+
+@pytest.mark.parametrize(
+    "preview", ["@article{x, title={A}}", "x" * 5000, None], ids=["text", "long", "binary"]
+)
+def test_a_files_preview_is_blocks_slack_accepts(preview: str | None) -> None:
+    file = Attachment("top.bib", b"@article{x}", "application/x-bibtex", "Top <papers>", preview)
+    blocks = render_file_preview(file)
+    for block in blocks:
+        check_block(block)
+    assert "top.bib" in blocks[0]["text"]["text"]
 
 
 def test_a_muted_text_is_a_context_line_and_an_error_starts_with_a_warning_sign() -> None:
