@@ -15,6 +15,14 @@ async def test_a_good_token_says_whose_it_is(fake_slack: FakeSlack) -> None:
     assert fake_slack.tokens_used("auth.test") == ["xoxb-good"]
 
 
+async def test_an_api_url_without_its_final_slash_reaches_the_same_methods(
+    fake_slack: FakeSlack,
+) -> None:
+    found = await check_bot_token("xoxb-good", fake_slack.api_url.rstrip("/"))
+
+    assert found == "bot UBOT in workspace t (T1)"
+
+
 async def test_a_revoked_token_is_named_by_slacks_error(fake_slack: FakeSlack) -> None:
     fake_slack.invalid_tokens.add("xoxb-revoked")
 
