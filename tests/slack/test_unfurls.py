@@ -23,6 +23,21 @@ def buttons(blocks: list[dict[str, object]]) -> list[str]:
     ]
 
 
+async def vote_up_in_the_unfurl(
+    slack: SlackSender, fake_slack: FakeSlack, core: RecordingCore, link: str
+) -> str:
+    """U7 clicks 👍 on the card unfurled for ``link`` on USER_MESSAGE; once the card has been
+    unfurled again, returns the text of that second unfurl, checked to target USER_MESSAGE."""
+    await slack.click(
+        f"vote:{PAPER}:up", USER_MESSAGE, fake_slack.response_url(), user="U7", unfurl_url=link
+    )
+    await core.handled(1)
+    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.unfurl")) == 2)
+    again = fake_slack.called("chat.unfurl")[1]
+    assert (again["channel"], again["ts"]) == ("C1", USER_MESSAGE)
+    return blocks_text({"blocks": fake_slack.unfurled()[1][link]["blocks"]})
+
+
 async def test_a_pasted_paper_link_unfurls_into_its_card_with_vote_buttons(
     slack: SlackSender, fake_slack: FakeSlack, core: RecordingCore
 ) -> None:
@@ -51,14 +66,7 @@ async def test_a_vote_on_an_unfurled_card_counts_and_unfurls_it_again_with_the_t
     fake_slack.share(USER_MESSAGE, link)
     await slack.link_shared(USER_MESSAGE, link)
     await core.links_handled(1)
-    await slack.click(
-        f"vote:{PAPER}:up", USER_MESSAGE, fake_slack.response_url(), user="U7", unfurl_url=link
-    )
-    await core.handled(1)
-    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.unfurl")) == 2)
-    again = fake_slack.called("chat.unfurl")[1]
-    assert (again["channel"], again["ts"]) == ("C1", USER_MESSAGE)
-    assert "Team: 👍 1 · 👎 0" in blocks_text({"blocks": fake_slack.unfurled()[1][link]["blocks"]})
+    assert "Team: 👍 1 · 👎 0" in await vote_up_in_the_unfurl(slack, fake_slack, core, link)
     assert fake_slack.called("chat.update") == [], "the card is not the bot's message"
     assert await voters(deps, dispatcher) == [("U7", 1)]
 
@@ -111,13 +119,5 @@ async def test_a_vote_on_a_card_unfurled_in_the_message_box_updates_it_once_the_
     await slack.link_shared(USER_MESSAGE, HF_LINK, source="composer")
     await core.links_handled(1)
     fake_slack.share(USER_MESSAGE, HF_LINK)  # the person sends the message, the unfurl with it
-    await slack.click(
-        f"vote:{PAPER}:up", USER_MESSAGE, fake_slack.response_url(), user="U7", unfurl_url=HF_LINK
-    )
-    await core.handled(1)
-    await fake_slack.wait_for(lambda: len(fake_slack.called("chat.unfurl")) == 2)
-    again = fake_slack.called("chat.unfurl")[1]
-    assert (again["channel"], again["ts"]) == ("C1", USER_MESSAGE)
-    card = fake_slack.unfurled()[1][HF_LINK]["blocks"]
-    assert "Team: 👍 1 · 👎 0" in blocks_text({"blocks": card})
+    assert "Team: 👍 1 · 👎 0" in await vote_up_in_the_unfurl(slack, fake_slack, core, HF_LINK)
     assert await voters(deps, dispatcher) == [("U7", 1)]
