@@ -62,8 +62,8 @@ def button_vote(body: Mapping[str, Any], now: datetime) -> ButtonVote | None:
     action_ts = str(action.get("action_ts") or "")
     message_ts = container.get("message_ts") or None
     unfurled = container.get("is_app_unfurl") is True and message_ts is not None
-    if unfurled and message_ts is not None:  # a card on a person's message
-        message_ts = unfurl_ref(message_ts, str(container.get("app_unfurl_url") or ""))
+    if unfurled:  # a card on a person's message
+        message_ts = unfurl_ref(str(message_ts), str(container.get("app_unfurl_url") or ""))
     return ButtonVote(
         platform=PLATFORM,
         workspace=team,
