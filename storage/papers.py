@@ -176,8 +176,9 @@ def upsert_papers(session: Session, papers: Iterable[Paper]) -> UpsertResult:
         changed = [p for p in refreshed if p != known[p.id]]
         if new or changed:
             written = sorted(new + changed, key=lambda p: p.id)
-            stamps = {p.id: stamp + n for n, p in enumerate(written)}
-            rows = [_row_values(latest[p.id]) | {"search_seq": stamps[p.id]} for p in written]
+            rows = [
+                _row_values(latest[p.id]) | {"search_seq": stamp + n} for n, p in enumerate(written)
+            ]
             _write(session, upsert, rows, new={p.id for p in new})
             stamp += len(written)
         added += len(new)
