@@ -78,6 +78,10 @@ def test_time_zones_autocomplete_from_any_part_of_the_name() -> None:
     assert len(zone_choices("")) == 25
 
 
+def test_time_zones_autocomplete_from_a_name_typed_with_spaces_and_capitals() -> None:
+    assert [c.value for c in zone_choices(" New York ")] == ["America/New_York"]
+
+
 def test_papers_has_a_subcommand_for_every_core_command(dispatcher: Dispatcher) -> None:
     async def run(*_args: object) -> None:
         return None
