@@ -19,7 +19,7 @@ from adapters.console.app import prompt_reader
 async def test_a_typed_line_is_returned_after_the_prompt_and_kept_in_the_history_file(
     tmp_path: Path,
 ) -> None:
-    history = tmp_path / "not-yet" / "history"
+    history = tmp_path / "not" / "yet" / "history"
     screen = io.StringIO()
     with create_pipe_input() as keys, create_app_session(keys, PlainTextOutput(screen)):
         read = prompt_reader(history)

@@ -46,6 +46,7 @@ async def test_discuss_starts_one_thread_from_the_card_and_links_it_to_every_cli
     paper = deps.db.read_now(lambda s: get_paper(s, discuss.removeprefix("discuss:")))
     assert paper is not None
     assert started.body["name"] == " ".join(paper.title.split())[:100]
+    assert started.body["auto_archive_duration"] == 10080  # a week: a paper is read over days
     [opening] = fake.calls_to("POST", f"/channels/{thread_id}/messages")
     assert opening.body["embeds"][0]["url"].startswith("https://huggingface.co/papers/")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,7 +91,9 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
 ) -> None:
     core = Core(deps, dispatcher, metrics=metrics)
+    started = time.perf_counter()
     await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), RecordingResponder())
+    took = time.perf_counter() - started
     await core.handle_command(
         Invocation("test", "T1", "C1", "U1", "frobnicate"), RecordingResponder()
     )
@@ -101,6 +104,8 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     assert counted[(("command", "unknown"), ("outcome", "usage"))] == 1
     timed = samples(response.text, "paperbot_command_seconds_count")
     assert timed[(("command", "today"),)] == 1
+    seconds = samples(response.text, "paperbot_command_seconds_sum")
+    assert 0 < seconds[(("command", "today"),)] <= took  # its own time, within the call's
 
 
 async def test_metrics_count_votes_by_source_and_effect(

@@ -144,6 +144,8 @@ async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(
     assert note["response_type"] == "ephemeral"
     assert note["text"] == "… 2612.99999 is not in the catalog yet; asking Hugging Face…"
     assert "does not list 2612.99999" in answer["text"]
+    # a response URL's answer never replaces the message it came from
+    assert (note["replace_original"], answer["replace_original"]) == (False, False)
 
 
 async def test_a_port_already_in_use_is_refused_naming_the_settings(

@@ -90,3 +90,28 @@ async def test_a_client_that_leaves_before_its_body_ends_is_refused_with_400() -
             receiving(started, {"type": "http.disconnect"}),
         )
     assert refused.value.status == 400
+
+
+def unread() -> Receive:
+    """A ``receive`` the guard must not call: the request is refused from its headers."""
+
+    async def receive() -> Message:
+        raise AssertionError("the body was read")
+
+    return receive
+
+
+async def test_a_missing_signature_or_timestamp_is_refused_before_the_body_is_read() -> None:
+    signed = headers_for(BODY, NOW)
+    for missing in ("x-slack-signature", "x-slack-request-timestamp"):
+        headers = {name: value for name, value in signed.items() if name != missing}
+        with pytest.raises(Refused) as refused:
+            await guard_at(NOW).signed(headers, unread())
+        assert (refused.value.status, refused.value.reason) == (401, "no Slack signature")
+
+
+async def test_a_content_length_that_is_not_a_number_is_a_bad_request() -> None:
+    headers = {**headers_for(BODY, NOW), "content-length": "12abc"}
+    with pytest.raises(Refused) as refused:
+        await guard_at(NOW).signed(headers, unread())
+    assert refused.value.status == 400
