@@ -32,3 +32,12 @@ async def test_a_discord_that_is_not_there_cannot_be_reached() -> None:
 
     with pytest.raises(DiscordCheckFailed, match="cannot reach Discord"):
         await check_bot_token("token", address)
+
+
+async def test_an_api_url_given_with_its_final_slash_reaches_the_same_endpoint(
+    fake: FakeDiscord,
+) -> None:
+    found = await check_bot_token("token", fake.api_url.rstrip("/") + "/")
+
+    assert found == f"logged in as paperbot ({BOT_USER['id']})"
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
