@@ -28,7 +28,7 @@ def test_an_empty_line_does_nothing(typed: str) -> None:
 
 def test_a_command_is_asked_by_the_person_in_the_consoles_one_channel() -> None:
     assert translate_line("  /papers search lora  ", "ada") == Invocation(
-        "console", "local", "console", "ada", "/papers search lora", user_name="ada"
+        "console", "local", "console", "ada", "/papers search lora"
     )
 
 

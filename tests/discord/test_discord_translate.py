@@ -30,11 +30,11 @@ OPTION_TYPES = {
 }
 
 AT = datetime(2026, 6, 12, 9, tzinfo=UTC)
-HERE = Where(guild_id=10, channel_id=20, user_id=30, user_name="ada")
+HERE = Where(guild_id=10, channel_id=20, user_id=30)
 
 
 def test_an_invocation_names_the_server_channel_and_user() -> None:
-    assert invocation(HERE, "today 3") == Invocation("discord", "10", "20", "30", "today 3", "ada")
+    assert invocation(HERE, "today 3") == Invocation("discord", "10", "20", "30", "today 3")
     assert invocation(Where(None, 20, 30), "today").workspace == DM_WORKSPACE
 
 

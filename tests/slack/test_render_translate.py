@@ -172,7 +172,7 @@ def test_a_slash_command_becomes_an_invocation() -> None:
     }
     invocation = command_invocation(form)
     assert (invocation.platform, invocation.workspace, invocation.channel) == ("slack", "T1", "C9")
-    assert (invocation.user, invocation.text, invocation.user_name) == ("U1", "search lora", "ada")
+    assert (invocation.user, invocation.text) == ("U1", "search lora")
 
 
 def click(action_id: str) -> dict[str, object]:
@@ -253,7 +253,6 @@ def test_a_bare_papers_command_has_empty_text_and_missing_fields_stay_empty() ->
     invocation = command_invocation({"team_id": "T1", "text": ""})
     assert invocation.text == ""  # ``/papers`` alone: help, not a command named by a fallback
     assert (invocation.workspace, invocation.channel, invocation.user) == ("T1", "", "")
-    assert invocation.user_name is None
 
 
 def test_a_click_is_identified_by_its_user_and_slack_time() -> None:
