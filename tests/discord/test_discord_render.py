@@ -86,6 +86,12 @@ def test_a_card_is_an_embed_linked_to_hugging_face_with_the_teams_tally() -> Non
     assert "[arXiv](https://arxiv.org/abs/2606.00001)" in description
 
 
+def test_a_discussed_cards_footer_has_its_id_tally_and_replies_in_that_order() -> None:
+    card = PaperCard(paper(), tally=Tally(2, 1), replies=3)
+    [embed] = render_reply(Reply((card,))).embeds
+    assert embed.footer.text == "arXiv 2606.00001 · team votes 👍 2  👎 1 · 💬 3 replies"
+
+
 def test_a_card_without_a_thumbnail_has_none_and_an_unvotable_card_has_no_tally() -> None:
     [embed] = render_reply(Reply((PaperCard(paper(), votable=False),))).embeds
     assert embed.thumbnail.url is None
