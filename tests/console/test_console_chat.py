@@ -99,6 +99,17 @@ async def test_ask_returns_the_reply_and_quit_ends_the_loop(
     assert "never reached" not in screen.read()
 
 
+async def test_the_shell_prompts_with_papers_and_ends_at_end_of_input(chat: ConsoleChat) -> None:
+    prompts: list[str] = []
+
+    async def read(prompt: str) -> str:
+        prompts.append(prompt)
+        raise EOFError
+
+    assert await chat.run(read) == 0
+    assert prompts == ["papers> "]
+
+
 async def test_ask_with_a_vote_says_votes_need_the_shell_and_shows_help_as_a_usage_error(
     chat: ConsoleChat, screen: Screen
 ) -> None:

@@ -66,6 +66,11 @@ def test_spans_become_mentions_code_and_links() -> None:
     assert content == "<@1234> ran `paperbot ingest` [docs](https://x.org/a%20b)"
 
 
+def test_code_over_several_lines_is_a_fenced_block_whose_fences_cannot_close_early() -> None:
+    content = render_reply(Reply((Text((Code("a = 1\nb = ```2```"),)),))).content
+    assert content == "```\na = 1\nb = ˋˋˋ2ˋˋˋ\n```"
+
+
 def test_no_message_can_ping_everyone_roles_or_users() -> None:
     assert ALLOWED_MENTIONS.to_dict() == {"parse": []}  # and no explicit users or roles
     kwargs = render_reply(Reply((Text("hi"),))).send_kwargs()

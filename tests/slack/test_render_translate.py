@@ -84,6 +84,11 @@ def test_code_spans_are_code_and_cannot_close_early() -> None:
     assert "&lt;" in text
 
 
+def test_code_over_several_lines_is_a_fenced_block_whose_fences_cannot_close_early() -> None:
+    text = render_reply(Reply((Text((Code("a = 1\nb = ```2```"),)),))).blocks[0]["text"]["text"]
+    assert text == "```a = 1\nb = ˋˋˋ2ˋˋˋ```"
+
+
 def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_and_buttons() -> None:
     paper = make_paper(
         "2606.00467",
