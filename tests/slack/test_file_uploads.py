@@ -38,6 +38,7 @@ async def test_a_file_is_uploaded_to_the_channel_by_the_external_upload_flow(
     [asked] = fake_slack.called("files.getUploadURLExternal")
     assert asked["filename"] == "chart.png"
     assert int(asked["length"]) == len(CHART.content)
+    assert asked["alt_txt"] == "Votes per day"  # a picture is described for screen readers
     [shared] = fake_slack.shared_files()
     assert shared.content == CHART.content  # the bytes POSTed to the fake's upload URL
     [done] = fake_slack.called("files.completeUploadExternal")
@@ -53,6 +54,8 @@ async def test_a_file_for_a_thread_names_the_thread(fake_slack: FakeSlack) -> No
     await upload_file(client, ChannelPacer(interval=0), "C1", FILE, thread_ts="1780000000.000001")
     [done] = fake_slack.called("files.completeUploadExternal")
     assert (done["channel_id"], done["thread_ts"]) == ("C1", "1780000000.000001")
+    [asked] = fake_slack.called("files.getUploadURLExternal")
+    assert "alt_txt" not in asked  # text is its own description
     assert fake_slack.shared_files()[0].content == BIB.encode()
 
 
