@@ -64,10 +64,12 @@ def copy_migrated_sqlite(target: Path) -> None:
         conn.execute("UPDATE catalog_instance SET id = ?", (str(uuid.uuid4()),))
 
 
-def migrate_to_head(url: str) -> None:
+def migrate_to_head(url: str) -> bool:
+    """Alembic's migrations on the database at ``url``; whether it is at head after them."""
     database = Database(url, search_dir=None)
     try:
         migrate.upgrade(database)
+        return migrate.current_revision(database) == migrate.head_revision()
     finally:
         database.dispose()
 
