@@ -24,8 +24,8 @@ from storage.db import Database
 from storage.papers import upsert_papers
 from tests.support.databases import DIALECTS, copy_catalog, migrated_database
 
-# With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
-pytest_plugins = ["tests.support.postgres_required"]
+# With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run; long tests first.
+pytest_plugins = ["tests.support.postgres_required", "tests.support.long_tests_first"]
 
 # Mutation runs (docs/testing.md) only need to know that a property fails, not its smallest
 # counterexample: shrinking a failure can take a minute per mutant.
