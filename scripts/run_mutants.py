@@ -17,6 +17,8 @@ the tests that reach its function (``--most`` of them, each file's fastest first
 tests named if any; a mutant no test reaches is printed with code null ("no test reaches it"),
 a survivor to list or to kill.
 The first ``--first`` tests run alone, the rest only if the mutant survives them.
+``--skip`` names files of mutants not to run: those mypy rejects (``type_check_mutants.py``),
+or those an earlier run decided.
 ``--shard 1/2`` and ``--shard 2/2`` split the mutants between two processes, one per core.
 """
 
@@ -86,6 +88,20 @@ def in_shard(names: list[str], shard: str) -> list[str]:
     return names[index - 1 :: count]
 
 
+def warm_caches() -> None:
+    """Build the tests' per-process caches (the sample catalog, a migrated SQLite file) with no
+    mutant switched on: every mutant's session then copies them instead of spending seconds
+    building its own, and none copies a catalog a mutant built. Their building code's mutants
+    are killed only by tests that build their own catalog and database."""
+    sys.path.insert(0, os.getcwd())  # mutants/: its copies shadow the checkout's installed code
+    from tests.support import sample_template
+
+    if not Path(sample_template.__file__).is_relative_to(Path.cwd()):
+        raise SystemExit(f"run from mutants/, not from {Path.cwd()}")
+    os.environ["MUTANT_UNDER_TEST"] = ""  # the trampolines run the original code
+    sample_template.sample_catalog_template()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutants", help="a module or function prefix, or a file of mutant names")
@@ -94,14 +110,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--shard", default="1/1", help="run the i-th of n shares: 'i/n'")
     parser.add_argument("--most", type=int, default=200, help="tests per mutant with --map")
     parser.add_argument("--first", type=int, default=4, help="tests tried alone before the rest")
+    parser.add_argument(
+        "--skip", type=Path, nargs="*", default=[],
+        help="JSON lines of mutants not to run: rejected by mypy, or run before",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not args.tests and args.map is None:
         parser.error("name the tests, or give --map")
     listed = Path(args.mutants)
     names = listed.read_text().split() if listed.is_file() else mutant_names(args.mutants)
     reach = json.loads(args.map.read_text()) if args.map else {}
+    decided = {json.loads(line)["name"] for path in args.skip for line in path.open()}
+    names = [name for name in names if name not in decided]
     # `-n 0`: tests in this process, not in xdist workers (addopts has `-n auto`)
     options = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "--hypothesis-profile=mutation"]
+    warm_caches()
     for name in in_shard(names, args.shard):
         tests = reaching_tests(name, reach, args.tests, args.most) if args.map else args.tests
         if not tests:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from loopback.ports import FakeSource, FixedClock
 from loopback.slack import FakeSlack
 from storage.db import Database
 from storage.papers import upsert_papers
+from tests.support import sample_template
 from tests.support.databases import DIALECTS, copy_catalog, migrated_database
 
 # With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run; long tests first.
@@ -33,14 +33,10 @@ hypothesis_settings.register_profile(
     "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], print_blob=False
 )
 
-SAMPLE_FETCHED_AT = datetime(2026, 6, 13, tzinfo=UTC)
-
 
 @pytest.fixture(scope="session")
 def sample_papers() -> list[Paper]:
-    from bot.sources.sample import load_sample_papers
-
-    return load_sample_papers(SAMPLE_FETCHED_AT)
+    return list(sample_template.sample_papers())
 
 
 @pytest.fixture(params=DIALECTS)
@@ -77,16 +73,9 @@ def sample_catalog(
 
 
 @pytest.fixture(scope="session")
-def sample_catalog_file(
-    tmp_path_factory: pytest.TempPathFactory, sample_papers: list[Paper]
-) -> Iterator[Path]:
-    with migrated_database("sqlite", tmp_path_factory.mktemp("template")) as database:
-        database.write_now(lambda s: upsert_papers(s, sample_papers))
-        database.read_now(database.search_index.sync)  # copies reuse this search index
-        database.search_index.close()
-        path = Path(database.url.removeprefix("sqlite:///"))
-        database.engine.dispose()
-        yield path
+def sample_catalog_file() -> Path:
+    """The sample stored once per process (tests/support/sample_template.py); copy, never write."""
+    return sample_template.sample_catalog_template()
 
 
 @pytest.fixture
