@@ -26,33 +26,31 @@ from sqlalchemy import Connection, Engine, create_engine, text
 # Everything a test could change about a schema's definition, with the schema's own name left
 # out (it changes on every recycle), as one text whose md5 is compared.
 _FINGERPRINT = """
-WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = :schema)
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = :schema),
+rels AS (SELECT oid, relname, relkind FROM pg_class WHERE relnamespace = (SELECT oid FROM ns))
 SELECT md5(replace(coalesce(string_agg(item, E'\\n' ORDER BY item), ''), concat(:schema, '.'), ''))
 FROM (
-    SELECT concat_ws(' ', 'relation', c.relname, c.relkind) AS item
-    FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)
+    SELECT concat_ws(' ', 'relation', relname, relkind) AS item FROM rels
     UNION ALL
     SELECT concat_ws(' ', 'column', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
         a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid))
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    FROM pg_attribute a JOIN rels c ON c.oid = a.attrelid
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE c.relnamespace = (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.attnum > 0 AND NOT a.attisdropped
     UNION ALL
     SELECT concat_ws(' ', 'constraint', conrelid::regclass, conname, pg_get_constraintdef(oid))
     FROM pg_constraint WHERE connamespace = (SELECT oid FROM ns)
     UNION ALL
     SELECT concat_ws(' ', 'index', pg_get_indexdef(i.indexrelid))
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-    WHERE c.relnamespace = (SELECT oid FROM ns)
+    FROM pg_index i JOIN rels c ON c.oid = i.indexrelid
     UNION ALL
     SELECT concat_ws(' ', 'sequence', c.relname, format_type(s.seqtypid, NULL), s.seqstart,
         s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
-    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
-    WHERE c.relnamespace = (SELECT oid FROM ns)
+    FROM pg_sequence s JOIN rels c ON c.oid = s.seqrelid
     UNION ALL
     SELECT concat_ws(' ', 'trigger', t.tgrelid::regclass, t.tgname)
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-    WHERE c.relnamespace = (SELECT oid FROM ns) AND NOT t.tgisinternal
+    FROM pg_trigger t JOIN rels c ON c.oid = t.tgrelid
+    WHERE NOT t.tgisinternal
     UNION ALL
     SELECT concat_ws(' ', 'function', p.oid::regprocedure)
     FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)
