@@ -430,9 +430,11 @@ class FakeDiscord:
         else:
             body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, path, body, files))
-        if self.revoked:
-            return reply({"message": "401: Unauthorized", "code": 0}, status=401)
         parts = path.strip("/").split("/")
+        # a bot's calls carry its token; interaction callbacks and webhooks carry theirs in the path
+        unsigned = not request.headers.get("Authorization", "").startswith("Bot ")
+        if self.revoked or (unsigned and parts[0] not in ("interactions", "webhooks")):
+            return reply({"message": "401: Unauthorized", "code": 0}, status=401)
         match request.method, parts:
             case "GET", ["users", "@me"]:
                 return reply(BOT_USER)

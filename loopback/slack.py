@@ -2,19 +2,21 @@
 
 It answers what paperbot calls (``auth.test``, ``chat.postMessage``, ``chat.update``,
 ``chat.postEphemeral``, ``chat.getPermalink``, ``chat.unfurl``, whose ``unfurls`` must name
-links ``share`` said the message has, ``oauth.v2.access`` for a code in ``install_codes``, and
-the external file upload: ``files.getUploadURLExternal`` hands out an upload URL on this fake,
-which keeps the bytes POSTed to it in ``uploads``, and ``files.completeUploadExternal`` shares
-them) the way Slack does, noting the token each call was made with, and can be told to refuse: a
-429 with ``Retry-After`` for the next calls of a method, ``not_in_channel`` for a channel, or
-``invalid_auth`` for every call with a token in ``invalid_tokens`` (a revoked token). For Socket
-Mode, ``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
+links ``share`` said the message has, ``oauth.v2.access`` for a code in ``install_codes`` from
+the app's ``app_credentials`` (when set), and the external file upload:
+``files.getUploadURLExternal`` hands out an upload URL on this fake, which keeps the bytes POSTed
+to it in ``uploads``, and ``files.completeUploadExternal`` shares them) the way Slack does,
+noting the token each call was made with, and can be told to refuse: a 429 with ``Retry-After``
+for the next calls of a method, ``not_in_channel`` for a channel, or ``invalid_auth`` for every
+call with a token in ``invalid_tokens`` (a revoked token). For Socket Mode,
+``apps.connections.open`` hands out its own WebSocket, which greets with ``hello`` and then
 delivers the envelopes a test pushes, recording the app's acknowledgements.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 from collections.abc import Callable
@@ -32,6 +34,17 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None = None  # the bearer token the call carried
+    client: tuple[str, str] | None = None  # the app's id and secret, sent as basic auth
+
+
+def basic_credentials(authorization: str) -> tuple[str, str] | None:
+    """The id and secret of an ``Authorization: Basic`` header, or None."""
+    if not authorization.startswith("Basic "):
+        return None
+    user, _, password = (
+        base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+    )
+    return user, password
 
 
 def bot_token_for(team: str) -> str:
@@ -60,6 +73,8 @@ class FakeSlack:
     retry_after: int = 1
     stalled: set[str] = field(default_factory=set)  # methods that never answer (a hung Slack)
     install_codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> team id
+    # The app's client id and secret: oauth.v2.access refuses others, as Slack does
+    app_credentials: tuple[str, str] | None = None
     invalid_tokens: set[str] = field(default_factory=set)  # answered invalid_auth (revoked)
     shared: dict[str, set[str]] = field(default_factory=dict)  # message ts or unfurl id -> links
     base_url: str = ""
@@ -141,7 +156,8 @@ class FakeSlack:
         params = {**request.query, **params}  # slack_sdk sends some methods' params as a query
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
-        self.calls.append(Call(method, params, token or params.get("token")))
+        client = basic_credentials(auth)
+        self.calls.append(Call(method, params, token or params.get("token"), client))
         if method in self.stalled:
             await self._note()
             await self._stopping.wait()  # no answer: the client must give up by itself
@@ -173,7 +189,7 @@ class FakeSlack:
                 {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": team, "team": "t"}
             )
         if method == "oauth.v2.access":
-            return self._oauth_access(str(params.get("code")))
+            return self._oauth_access(str(params.get("code")), self.calls[-1].client)
         if method.startswith("files."):
             return self._files(method, params)
         if method == "chat.unfurl":
@@ -256,7 +272,11 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "cannot_unfurl_message"})
         return web.json_response({"ok": True})
 
-    def _oauth_access(self, code: str) -> web.Response:
+    def _oauth_access(self, code: str, client: tuple[str, str] | None) -> web.Response:
+        if self.app_credentials is not None and client != self.app_credentials:
+            wrong_id = client is None or client[0] != self.app_credentials[0]
+            error = "invalid_client_id" if wrong_id else "bad_client_secret"
+            return web.json_response({"ok": False, "error": error})
         team = self.install_codes.get(code)
         if team is None:
             return web.json_response({"ok": False, "error": "invalid_code"})

@@ -83,7 +83,7 @@ def card_action(verb: str, rest: str) -> CardAction | None:
 
 def invocation(text: str, user: str) -> Invocation:
     """``text`` as a command of ``user`` in the console's one channel."""
-    return Invocation(PLATFORM, WORKSPACE, CHANNEL, user, text, user_name=user)
+    return Invocation(PLATFORM, WORKSPACE, CHANNEL, user, text)
 
 
 def translate_gesture(verb: str, args: list[str]) -> ConsoleInput:

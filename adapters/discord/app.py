@@ -101,8 +101,7 @@ def _skipping_failures(event: str, parse: Callable[[Any], None]) -> Callable[[An
 
 
 def where_of(interaction: discord.Interaction[Any]) -> Where:
-    user = interaction.user
-    return Where(interaction.guild_id, interaction.channel_id or 0, user.id, user.display_name)
+    return Where(interaction.guild_id, interaction.channel_id or 0, interaction.user.id)
 
 
 def emoji_text(emoji: discord.PartialEmoji) -> str:

@@ -31,7 +31,6 @@ class Where:
     guild_id: int | None
     channel_id: int
     user_id: int
-    user_name: str | None = None
 
     @property
     def workspace(self) -> str:
@@ -45,7 +44,6 @@ def invocation(where: Where, text: str) -> Invocation:
         channel=str(where.channel_id),
         user=str(where.user_id),
         text=text,
-        user_name=where.user_name,
     )
 
 

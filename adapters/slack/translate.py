@@ -43,7 +43,6 @@ def command_invocation(command: Mapping[str, Any]) -> Invocation:
         channel=str(command.get("channel_id") or ""),
         user=str(command.get("user_id") or ""),
         text=str(command.get("text") or "").strip(),
-        user_name=command.get("user_name") or None,
     )
 
 

@@ -70,7 +70,6 @@ class Invocation:
     channel: str
     user: str
     text: str = ""
-    user_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

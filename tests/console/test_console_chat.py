@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.facade import Core
 from bot.failures import VOTE_NOT_SAVED
 from bot.model import Invocation
+from bot.reply import Outcome
 from bot.votes.events import VoteEvent
 from bot.votes.service import VoteReceipt, VoteRecorder
 from storage.db import Database
@@ -96,6 +97,27 @@ async def test_ask_returns_the_reply_and_quit_ends_the_loop(
     assert [p.id for p in reply.papers] == ["2606.00467"]
     assert await run(chat, "quit", "search never reached") == 0
     assert "never reached" not in screen.read()
+
+
+async def test_the_shell_prompts_with_papers_and_ends_at_end_of_input(chat: ConsoleChat) -> None:
+    prompts: list[str] = []
+
+    async def read(prompt: str) -> str:
+        prompts.append(prompt)
+        raise EOFError
+
+    assert await chat.run(read) == 0
+    assert prompts == ["papers> "]
+
+
+async def test_ask_with_a_vote_says_votes_need_the_shell_and_shows_help_as_a_usage_error(
+    chat: ConsoleChat, screen: Screen
+) -> None:
+    reply = await chat.ask("vote 1 up")
+    assert "Votes and reactions need the shell: paperbot shell" in screen.read()
+    assert reply.outcome is Outcome.USAGE
+    assert reply.private
+    assert any("/papers search" in str(part) for part in reply.parts)
 
 
 async def test_a_gesture_with_markup_in_it_does_not_end_the_shell(

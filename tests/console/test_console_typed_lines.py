@@ -7,6 +7,7 @@ import pytest
 from adapters.console.translate import (
     GESTURE_USAGE,
     Blank,
+    CardAction,
     CardReaction,
     CardVote,
     GestureError,
@@ -28,7 +29,7 @@ def test_an_empty_line_does_nothing(typed: str) -> None:
 
 def test_a_command_is_asked_by_the_person_in_the_consoles_one_channel() -> None:
     assert translate_line("  /papers search lora  ", "ada") == Invocation(
-        "console", "local", "console", "ada", "/papers search lora", user_name="ada"
+        "console", "local", "console", "ada", "/papers search lora"
     )
 
 
@@ -40,6 +41,8 @@ def test_a_command_is_asked_by_the_person_in_the_consoles_one_channel() -> None:
         ("vote 999 down", CardVote(999, -1)),
         ("react 1 :fire:", CardReaction(1, ":fire:", added=True)),
         ("Unreact 4 :eyes:", CardReaction(4, ":eyes:", added=False)),
+        ("save 999", CardAction(999, "save")),
+        ("Similar 1", CardAction(1, "similar")),
     ],
 )
 def test_gestures_name_a_card_and_what_to_do_to_it(typed: str, gesture: object) -> None:

@@ -14,11 +14,13 @@ from adapters.console.app import ConsoleChat
 from adapters.console.poster import ConsolePoster
 from adapters.console.translate import CHANNEL, PLATFORM, WORKSPACE, translate_line
 from bot.commands.dispatch import Dispatcher
+from bot.deps import Deps
 from bot.digests.grammar import parse_subscribe
 from bot.digests.window import window_at
 from bot.facade import Core
 from bot.model import Channel
 from bot.model.digests import RunState, Subscription
+from bot.reply import text_reply
 from bot.scheduling.triggers import digest_trigger, last_fire
 from storage import migrate
 from storage.db import Database
@@ -86,3 +88,16 @@ def test_paperbot_shell_posts_a_digest_that_came_due_while_it_was_down(tmp_path:
     assert run.state is RunState.POSTED
     assert len(run.paper_ids) == 2
     assert len(run.message_refs) == 3
+
+
+async def test_a_post_for_another_console_channel_prints_under_that_channels_name(
+    deps: Deps, dispatcher: Dispatcher
+) -> None:
+    """An admin alert, say: the console has one chat, so the channel is named above the post."""
+    screen = io.StringIO()
+    chat = ConsoleChat(Core(deps, dispatcher), Console(file=screen, width=120, color_system=None))
+    poster = ConsolePoster(chat)
+    await poster.send(Channel(PLATFORM, WORKSPACE, "admin"), text_reply("a digest failed"))
+    await poster.send(CONSOLE, text_reply("hello"))
+    lines = [line.strip() for line in screen.getvalue().splitlines() if line.strip()]
+    assert lines == ["── #admin ──", "a digest failed", "hello"]

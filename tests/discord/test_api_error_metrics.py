@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import socket
+
+import aiohttp
 
 from adapters.discord.adapter import DiscordAdapter, DiscordConfig
+from adapters.discord.counted import api_error_trace
 from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
@@ -39,3 +44,28 @@ async def test_failed_discord_calls_are_counted_by_http_status(
         (("code", "403"), ("platform", "discord")): 2,
         (("code", "404"), ("platform", "discord")): 1,
     }
+
+
+async def test_a_request_that_gets_no_answer_is_counted_as_timeout_or_unreachable() -> None:
+    """A Discord that takes the connection and never answers, and one nobody listens for."""
+    said: list[str] = []
+    done = asyncio.Event()
+
+    async def hold(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await done.wait()
+        writer.close()
+
+    silent = await asyncio.start_server(hold, "127.0.0.1", 0)
+    held = silent.sockets[0].getsockname()[1]
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    trace, timeout = api_error_trace(said.append), aiohttp.ClientTimeout(total=0.2)
+    async with aiohttp.ClientSession(trace_configs=[trace], timeout=timeout) as session:
+        for port in (held, closed):
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                await session.get(f"http://127.0.0.1:{port}/api/v10/users/@me")
+    done.set()
+    silent.close()
+    await silent.wait_closed()
+    assert said == ["timeout", "unreachable"]

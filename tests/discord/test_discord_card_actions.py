@@ -46,6 +46,7 @@ async def test_discuss_starts_one_thread_from_the_card_and_links_it_to_every_cli
     paper = deps.db.read_now(lambda s: get_paper(s, discuss.removeprefix("discuss:")))
     assert paper is not None
     assert started.body["name"] == " ".join(paper.title.split())[:100]
+    assert started.body["auto_archive_duration"] == 10080  # a week: a paper is read over days
     [opening] = fake.calls_to("POST", f"/channels/{thread_id}/messages")
     assert opening.body["embeds"][0]["url"].startswith("https://huggingface.co/papers/")
 
@@ -111,3 +112,19 @@ async def test_a_thread_someone_already_started_from_the_card_is_taken_over(
     told = await click_and_hear(fake, message_id, discuss)
     assert "Opened a thread" in told
     assert f"https://discord.com/channels/{GUILD_ID}/{message_id}" in told
+
+
+async def test_a_save_click_on_a_card_sent_before_a_restart_still_saves(
+    bots: Bots, fake: FakeDiscord, deps: Deps
+) -> None:
+    """A new process has no view of the old message: only the registered dynamic button."""
+    first = await bots.start()
+    message_id, body = await search_message(fake, "lora", 1)
+    save = next(i for i in custom_ids(body) if i.startswith("save:"))
+    await first.stop()
+
+    await bots.start()
+    told = await click_and_hear(fake, message_id, save)
+    assert "on your reading list now" in told
+    [entry] = deps.db.read_now(lambda s: open_entries(s, "discord", str(GUILD_ID)))
+    assert entry.paper.id == save.removeprefix("save:")

@@ -41,6 +41,8 @@ async def test_with_the_setting_a_paper_link_gets_a_reply_with_its_card_whose_vo
     await core.links_handled(1)
     [card] = fake.replies_to(said)
     assert PAPER in card["embeds"][0]["url"]
+    [reply] = [c for c in fake.calls_to("POST", "/messages") if c.body.get("message_reference")]
+    assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}  # no ping
     up = next(i for i in custom_ids(card) if i.endswith(":up"))
 
     await fake.click(int(card["id"]), up)

@@ -66,6 +66,11 @@ def test_spans_become_mentions_code_and_links() -> None:
     assert content == "<@1234> ran `paperbot ingest` [docs](https://x.org/a%20b)"
 
 
+def test_code_over_several_lines_is_a_fenced_block_whose_fences_cannot_close_early() -> None:
+    content = render_reply(Reply((Text((Code("a = 1\nb = ```2```"),)),))).content
+    assert content == "```\na = 1\nb = ˋˋˋ2ˋˋˋ\n```"
+
+
 def test_no_message_can_ping_everyone_roles_or_users() -> None:
     assert ALLOWED_MENTIONS.to_dict() == {"parse": []}  # and no explicit users or roles
     kwargs = render_reply(Reply((Text("hi"),))).send_kwargs()
@@ -84,6 +89,12 @@ def test_a_card_is_an_embed_linked_to_hugging_face_with_the_teams_tally() -> Non
     assert "▲ **42** upvotes on Hugging Face" in description
     assert r"\<\@999\> and \*\*markdown\*\*" in description
     assert "[arXiv](https://arxiv.org/abs/2606.00001)" in description
+
+
+def test_a_discussed_cards_footer_has_its_id_tally_and_replies_in_that_order() -> None:
+    card = PaperCard(paper(), tally=Tally(2, 1), replies=3)
+    [embed] = render_reply(Reply((card,))).embeds
+    assert embed.footer.text == "arXiv 2606.00001 · team votes 👍 2  👎 1 · 💬 3 replies"
 
 
 def test_a_card_without_a_thumbnail_has_none_and_an_unvotable_card_has_no_tally() -> None:

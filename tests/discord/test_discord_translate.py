@@ -30,11 +30,11 @@ OPTION_TYPES = {
 }
 
 AT = datetime(2026, 6, 12, 9, tzinfo=UTC)
-HERE = Where(guild_id=10, channel_id=20, user_id=30, user_name="ada")
+HERE = Where(guild_id=10, channel_id=20, user_id=30)
 
 
 def test_an_invocation_names_the_server_channel_and_user() -> None:
-    assert invocation(HERE, "today 3") == Invocation("discord", "10", "20", "30", "today 3", "ada")
+    assert invocation(HERE, "today 3") == Invocation("discord", "10", "20", "30", "today 3")
     assert invocation(Where(None, 20, 30), "today").workspace == DM_WORKSPACE
 
 
@@ -76,6 +76,10 @@ def test_time_zones_autocomplete_from_any_part_of_the_name() -> None:
     names = [c.value for c in zone_choices("berl")]
     assert "Europe/Berlin" in names
     assert len(zone_choices("")) == 25
+
+
+def test_time_zones_autocomplete_from_a_name_typed_with_spaces_and_capitals() -> None:
+    assert [c.value for c in zone_choices(" New York ")] == ["America/New_York"]
 
 
 def test_papers_has_a_subcommand_for_every_core_command(dispatcher: Dispatcher) -> None:

@@ -60,6 +60,8 @@ async def test_a_click_rebuilds_the_whole_message_with_every_card_in_order(core:
     outcome = await core.handle_vote(click, channel)
 
     assert outcome.result.effect is Effect.RECORDED
+    assert outcome.card is not None
+    assert (outcome.card.paper.id, outcome.card.tally) == (third, Tally(up=1))
     (update,) = outcome.updates
     assert update.message_ref == ref
     rebuilt = cards(update.message)

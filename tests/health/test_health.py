@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
-from bot.facade import ButtonVote, Core, Invocation, Posters
+from bot.facade import ButtonVote, CardClick, Core, Invocation, Posters
+from bot.reply import Reply
 from bot.scheduling.service import DigestService, build_digest_service
 from loopback.ports import make_paper
 from loopback.responders import RecordingResponder
@@ -90,7 +92,9 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
 ) -> None:
     core = Core(deps, dispatcher, metrics=metrics)
+    started = time.perf_counter()
     await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), RecordingResponder())
+    took = time.perf_counter() - started
     await core.handle_command(
         Invocation("test", "T1", "C1", "U1", "frobnicate"), RecordingResponder()
     )
@@ -101,6 +105,44 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     assert counted[(("command", "unknown"), ("outcome", "usage"))] == 1
     timed = samples(response.text, "paperbot_command_seconds_count")
     assert timed[(("command", "today"),)] == 1
+    seconds = samples(response.text, "paperbot_command_seconds_sum")
+    assert 0 < seconds[(("command", "today"),)] <= took  # its own time, within the call's
+
+
+class RefusingChannel(RecordingResponder):
+    """A channel the bot may not post in: only the private failure line gets through."""
+
+    async def send(self, message: Reply) -> str | None:
+        if not message.private:
+            raise RuntimeError("channel_not_found")
+        return await super().send(message)
+
+
+async def test_metrics_count_a_command_whose_answer_could_not_be_sent_as_an_error(
+    deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
+) -> None:
+    core = Core(deps, dispatcher, metrics=metrics)
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 1"), RefusingChannel())
+    response = await scrape_once("/metrics", deps.db, [], None, metrics)
+    counted = samples(response.text, "paperbot_commands_total")
+    assert counted == {(("command", "today"), ("outcome", "error")): 1}
+
+
+async def test_metrics_count_card_clicks_by_the_action_clicked(
+    deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
+) -> None:
+    core = Core(deps, dispatcher, metrics=metrics)
+    channel = RecordingResponder()
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 1"), channel)
+    (ref,) = channel.with_cards()
+    paper = channel.messages[ref].papers[0].id
+    for kind in ("discuss", "save"):
+        click = CardClick("test", "T1", "C1", "U2", kind, paper, ref)
+        await core.handle_card_action(click, RecordingResponder())
+    response = await scrape_once("/metrics", deps.db, [], None, metrics)
+    counted = samples(response.text, "paperbot_commands_total")
+    assert counted[(("command", "discuss"), ("outcome", "ok"))] == 1
+    assert counted[(("command", "save"), ("outcome", "ok"))] == 1
 
 
 async def test_metrics_count_votes_by_source_and_effect(

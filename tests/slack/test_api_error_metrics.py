@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
+import aiohttp
+
 from adapters.slack.adapter import SlackAdapter
+from adapters.slack.counted import error_code
 from adapters.slack.poster import ChannelPacer
 from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
@@ -43,3 +46,9 @@ async def test_refused_slack_calls_are_counted_by_slacks_error_code(
         (("code", "not_in_channel"), ("platform", "slack")): 2,
         (("code", "channel_not_found"), ("platform", "slack")): 1,
     }
+
+
+def test_a_call_that_gets_no_answer_is_counted_as_timeout_or_unreachable() -> None:
+    assert error_code(TimeoutError()) == "timeout"
+    assert error_code(aiohttp.ServerDisconnectedError()) == "unreachable"
+    assert error_code(ValueError("a bug, not Slack")) is None

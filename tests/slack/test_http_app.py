@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import socket
+from urllib.parse import urlencode
 
+import aiohttp
 import pytest
 
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import COMMAND_FAILED, AdapterRefused, Core, vote_action_id
 from loopback.slack import FakeSlack, blocks_text
-from loopback.slack_signing import SlackSender
+from loopback.slack_signing import SlackSender, command_form
 from tests.slack.conftest import sender_for, serve_slack
 
 PAPER = "2606.00467"
@@ -144,6 +146,8 @@ async def test_a_slow_step_is_announced_to_the_caller_before_the_answer(
     assert note["response_type"] == "ephemeral"
     assert note["text"] == "… 2612.99999 is not in the catalog yet; asking Hugging Face…"
     assert "does not list 2612.99999" in answer["text"]
+    # a response URL's answer never replaces the message it came from
+    assert (note["replace_original"], answer["replace_original"]) == (False, False)
 
 
 async def test_a_port_already_in_use_is_refused_naming_the_settings(
@@ -160,3 +164,17 @@ async def test_a_port_already_in_use_is_refused_naming_the_settings(
     finally:
         taken.close()
         await adapter.stop()
+
+
+async def test_an_acknowledged_command_keeps_its_connection_open_for_the_next(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    """Slack sends many requests over one connection; only a refusal closes it."""
+    body = urlencode(command_form("help", fake_slack.response_url()))
+    headers = slack.signed_headers(body, "application/x-www-form-urlencoded")
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(slack.url, data=body, headers=headers) as acked,
+    ):
+        assert acked.status == 200
+        assert acked.headers.get("Connection", "keep-alive").lower() != "close"

@@ -50,6 +50,7 @@ async def oauth_app(
     oauth_deps: Deps, dispatcher: Dispatcher, fake_slack: FakeSlack
 ) -> AsyncIterator[SlackAdapter]:
     fake_slack.install_codes[CODE] = NEW_TEAM
+    fake_slack.app_credentials = ("1234.5678", "client-secret")
     adapter = SlackAdapter(
         Core(oauth_deps, dispatcher),
         oauth=database_oauth("1234.5678", "client-secret", oauth_deps.db.engine),

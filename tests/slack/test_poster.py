@@ -7,8 +7,10 @@ import socket
 from datetime import date
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.slack_response import SlackResponse
 
-from adapters.slack.poster import ChannelPacer, SlackPoster, web_client
+from adapters.slack.poster import ChannelPacer, SlackPoster, retry_after, web_client
 from bot.facade import Channel, PostRejected
 from bot.model.digests import RunState
 from bot.reply import Heading, Reply
@@ -127,3 +129,21 @@ async def test_a_digests_messages_ask_slack_not_to_preview_their_links(
     assert len(posts) == 3
     # Each card shows its own links; Slack's previews would add one block per link under it.
     assert [post.get("unfurl_links") for post in posts] == [False, False, False]
+
+
+async def test_an_api_url_without_its_final_slash_still_reaches_the_methods(
+    fake_slack: FakeSlack,
+) -> None:
+    poster = SlackPoster(web_client("xoxb-test", fake_slack.api_url.rstrip("/")), ChannelPacer(0))
+    await poster.send(*hello())
+    assert len(fake_slack.called("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize("header", [None, "soon"])
+def test_a_429_without_a_usable_retry_after_waits_one_second(header: str | None) -> None:
+    headers = {} if header is None else {"Retry-After": header}
+    response = SlackResponse(
+        client=None, http_verb="POST", api_url="chat.postMessage", req_args={},
+        data={"ok": False, "error": "ratelimited"}, headers=headers, status_code=429,
+    )  # fmt: skip
+    assert retry_after(SlackApiError("ratelimited", response)) == 1.0

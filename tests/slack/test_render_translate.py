@@ -84,6 +84,11 @@ def test_code_spans_are_code_and_cannot_close_early() -> None:
     assert "&lt;" in text
 
 
+def test_code_over_several_lines_is_a_fenced_block_whose_fences_cannot_close_early() -> None:
+    text = render_reply(Reply((Text((Code("a = 1\nb = ```2```"),)),))).blocks[0]["text"]["text"]
+    assert text == "```a = 1\nb = ˋˋˋ2ˋˋˋ```"
+
+
 def test_a_card_links_the_title_and_shows_authors_upvotes_summary_links_tally_and_buttons() -> None:
     paper = make_paper(
         "2606.00467",
@@ -172,7 +177,7 @@ def test_a_slash_command_becomes_an_invocation() -> None:
     }
     invocation = command_invocation(form)
     assert (invocation.platform, invocation.workspace, invocation.channel) == ("slack", "T1", "C9")
-    assert (invocation.user, invocation.text, invocation.user_name) == ("U1", "search lora", "ada")
+    assert (invocation.user, invocation.text) == ("U1", "search lora")
 
 
 def click(action_id: str) -> dict[str, object]:
@@ -253,7 +258,6 @@ def test_a_bare_papers_command_has_empty_text_and_missing_fields_stay_empty() ->
     invocation = command_invocation({"team_id": "T1", "text": ""})
     assert invocation.text == ""  # ``/papers`` alone: help, not a command named by a fallback
     assert (invocation.workspace, invocation.channel, invocation.user) == ("T1", "", "")
-    assert invocation.user_name is None
 
 
 def test_a_click_is_identified_by_its_user_and_slack_time() -> None:
