@@ -24,8 +24,8 @@ from storage.papers import upsert_papers
 from tests.support import sample_template
 from tests.support.databases import DIALECTS, copy_catalog, migrated_database
 
-# With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run.
-pytest_plugins = ["tests.support.postgres_required"]
+# With PAPERBOT_TEST_DATABASE_URL set, a skipped PostgreSQL test fails the run; long tests first.
+pytest_plugins = ["tests.support.postgres_required", "tests.support.long_tests_first"]
 
 # Mutation runs (docs/testing.md) only need to know that a property fails, not its smallest
 # counterexample: shrinking a failure can take a minute per mutant.
@@ -58,8 +58,16 @@ def sample_catalog(
     tmp_path_factory: pytest.TempPathFactory,
     sample_papers: list[Paper],
 ) -> Iterator[Database]:
-    """The bundled sample loaded once per dialect; read-only: tests must not write to it."""
-    with migrated_database(request.param, tmp_path_factory.mktemp("catalog")) as database:
+    """The bundled sample loaded once per dialect; read-only: tests must not write to it. On
+    SQLite a copy of ``sample_catalog_file``, whose search index is already built."""
+    folder = tmp_path_factory.mktemp("catalog")
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sample_catalog_file")
+        database = Database(f"sqlite:///{copy_catalog(template, folder / 'catalog.db')}")
+        yield database
+        database.dispose()
+        return
+    with migrated_database(request.param, folder) as database:
         database.write_now(lambda s: upsert_papers(s, sample_papers))
         yield database
 

@@ -15,7 +15,6 @@ message within ``DISCORD_LIMITS``.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import assert_never
 from urllib.parse import quote
@@ -64,12 +63,13 @@ ALLOWED_MENTIONS = discord.AllowedMentions(
     everyone=False, users=False, roles=False, replied_user=False
 )
 
-_MARKDOWN = re.compile(r"([\\*_~`|<>#\-\[\]()@])")
+_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\*_~`|<>#-[]()@"})
 
 
 def escape(text: str) -> str:
-    """Literal text for Discord: every markdown or mention character is backslash-escaped."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Literal text for Discord: every markdown or mention character is backslash-escaped (by
+    ``str.translate``: a regex substitution per character took seconds on a long summary)."""
+    return text.translate(_MARKDOWN)
 
 
 def _safe_url(url: str) -> str:

@@ -195,6 +195,7 @@ def test_a_database_or_setting_that_cannot_work_exits_78_with_one_line(
     assert "s3cret" not in lines[0]
 
 
+@pytest.mark.runs_long
 @pytest.mark.timeout(600)  # eight interpreters on a busy machine: bounded by waits, not speed
 def test_many_processes_asking_at_once_on_one_sqlite_file_all_answer_and_index_it_once(
     sample_catalog_file: Path, tmp_path: Path

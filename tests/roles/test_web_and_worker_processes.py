@@ -35,7 +35,7 @@ from storage.subscriptions import save_subscription
 from tests.roles.fleet import Member, start_member, stop_member, until
 from tests.support.databases import migrated_database
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.postgres, pytest.mark.runs_long, pytest.mark.timeout(900)]
 
 SHARDS = 2
 GUILD = str(GUILD_ID)

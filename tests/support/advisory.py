@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Connection, create_engine, text
 
 from storage.db import Database
@@ -22,11 +24,19 @@ def lock_params(conn: Connection, name: str = LOCK_NAME) -> tuple[int, dict[str,
     return key, {"hi": unsigned >> 32, "lo": unsigned & 0xFFFF_FFFF}
 
 
-def terminate_lock_holder(db: Database, name: str = LOCK_NAME) -> None:
+def terminate_lock_holder(db: Database, name: str = LOCK_NAME, patience: float = 60) -> None:
     """Kill the backend holding this schema's lock ``name``, as a network cut or a SIGKILLed
-    process would."""
-    admin = create_engine(db.url)
-    with admin.begin() as conn:
-        _key, where = lock_params(conn, name)
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM ({HOLDERS}) AS h"), where)
-    admin.dispose()
+    process would, and return once the lock is free: ``pg_terminate_backend`` only signals, and
+    on a busy machine the backend can still hold the lock when the test next asks for it."""
+    admin = create_engine(db.url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            _key, where = lock_params(conn, name)
+            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM ({HOLDERS}) AS h"), where)
+            deadline = time.monotonic() + patience
+            while conn.execute(text(HOLDERS), where).first() is not None:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the holder of {name} outlived its termination")
+                time.sleep(0.01)
+    finally:
+        admin.dispose()
