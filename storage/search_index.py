@@ -155,7 +155,8 @@ class SearchIndex:
 
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None
-        per_segment = self._rebuilding(session) if self._seq < 0 else 0
+        from_scratch = self._seq < 0 and self._empty()  # no paper in it to replace
+        per_segment = self._rebuilding(session) if from_scratch else 0
         writer = self._writing()
         last_id, written, analysis = "", 0, Analysis()
         while True:
@@ -164,7 +165,8 @@ class SearchIndex:
             if not rows:
                 break
             for row in rows:
-                writer.delete_documents_by_term("id", row.id)
+                if not from_scratch:  # each delete is a term lookup in every segment at commit
+                    writer.delete_documents_by_term("id", row.id)
                 writer.add_document(_document(row, analysis))
                 self._seq, last_id = int(row.search_seq), row.id
                 written += 1
@@ -175,6 +177,12 @@ class SearchIndex:
             self._settle()
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def _empty(self) -> bool:
+        """Whether the index has no committed paper (its last searcher may be older)."""
+        assert self._index is not None
+        self._index.reload()
+        return int(self._index.searcher().num_docs) == 0
 
     def _rebuilding(self, session: Session) -> int:
         """Before indexing a large catalog from scratch: how many papers to put in a segment.
