@@ -7,6 +7,7 @@ Run as its own process by the benches, so each figure includes the interpreter's
                                                          # then one search per input line
     python bench/plain_anchors.py ask DB INDEX WORDS...  # open both, print the top 10 titles
     python bench/plain_anchors.py build DB INDEX         # index every paper of a catalog
+    python bench/plain_anchors.py serve DB INDEX MIX OUT # answer a bench's queries: p50s, RSS
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import gzip
 import json
 import sqlite3
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 import tantivy
@@ -87,6 +90,36 @@ def build(database: Path, folder: Path) -> None:
     _index(connection.execute(query), folder, heap=200_000_000)
 
 
+def serve(database: Path, folder: Path, mix: Path, out: Path) -> None:
+    """Answer each (shape, text) query of ``mix`` plainly (``_plain_query``, then the first five
+    titles from SQLite); write each shape's latencies in ms and the resident memory at the end
+    to ``out``. Filters are not in the plain index: its parser drops them (``since:`` alone
+    matches every paper)."""
+    connection = sqlite3.connect(database)
+    index = tantivy.Index.open(str(folder))
+    searcher = index.searcher()
+    times: dict[str, list[float]] = defaultdict(list)
+    for shape, words in json.loads(mix.read_text(encoding="utf-8")):
+        started = time.perf_counter()
+        query = _plain_query(index, words)
+        hits = searcher.search(query, 5).hits
+        ids = [searcher.doc(address).get_first("id") for _score, address in hits]
+        marks = ",".join("?" * len(ids))
+        connection.execute(f"SELECT id, title FROM paper WHERE id IN ({marks})", ids).fetchall()
+        times[shape].append((time.perf_counter() - started) * 1000)
+    status = Path("/proc/self/status").read_text(encoding="utf-8").split("VmRSS:")[1]
+    rss = int(status.split()[0]) / 1024
+    out.write_text(json.dumps({"ms": times, "rss_mb": rss}), encoding="utf-8")
+
+
+def _plain_query(index: tantivy.Index, words: str) -> tantivy.Query:
+    """tantivy's lenient parser over the text field; a lone ``word*`` as a prefix, which that
+    parser would read as the plain word."""
+    if words.endswith("*") and words[:-1].isalnum():
+        return tantivy.Query.regex_query(index.schema, "text", words[:-1].lower() + ".*")
+    return index.parse_query_lenient(words, ["text"])[0]
+
+
 def main(argv: list[str]) -> None:
     what, database, folder = argv[0], Path(argv[1]), Path(argv[2])
     if what == "first-start":
@@ -95,6 +128,8 @@ def main(argv: list[str]) -> None:
         ask(database, folder, " ".join(argv[3:]))
     elif what == "build":
         build(database, folder)
+    elif what == "serve":
+        serve(database, folder, Path(argv[3]), Path(argv[4]))
     else:
         raise SystemExit(f"unknown anchor {what!r}")
 

@@ -10,7 +10,10 @@ the resident memory. Budgets (docs/benchmarks.md): p99 under 20 ms, memory under
                                      [--build-rounds 2]
 
 On SQLite it then builds the index again ``--build-rounds`` times, alternately with the plain
-anchor (bench/plain_anchors.py build), and prints both, the ratio and the load.
+anchor (bench/plain_anchors.py build), and prints both, the ratio and the load; and serves the
+same queries ``--serve-rounds`` times from fresh processes, alternately with the plain anchor
+(bench/plain_anchors.py serve: tantivy's own parser over one text field, titles from sqlite3),
+and prints each shape's p50 and p99 and the resident memory of both, with the ratios.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -181,7 +186,52 @@ def query_mix(queries: int) -> list[tuple[str, str]]:
     return [(name, shapes[name]()) for name in (rng.choice(list(shapes)) for _ in range(queries))]
 
 
-def measure(url: str, index: Path, mix_file: Path) -> None:
+def serve_side_by_side(url: str, index: Path, mix_file: Path, rounds: int) -> None:
+    """The queries again, each round in a fresh paperbot process and a fresh plain anchor
+    (bench/plain_anchors.py serve) on a plain index of the same catalog, alternately."""
+    database = url.removeprefix("sqlite:///")
+    anchors = str(ROOT / "bench" / "plain_anchors.py")
+    plain = index.with_name("plain-serve")
+    subprocess.run([sys.executable, anchors, "build", database, str(plain)], check=True)
+    ours: list[dict[str, Any]] = []
+    theirs: list[dict[str, Any]] = []
+
+    def run(command: list[str], into: list[dict[str, Any]]) -> float:
+        out = mix_file.with_name(f"served-{len(ours) + len(theirs)}.json")
+        seconds = timed([*command, str(out)])
+        into.append(json.loads(out.read_text(encoding="utf-8")))
+        return seconds
+
+    def paperbot() -> float:
+        step = ["--measure", "--mix", str(mix_file), "--url", url, "--index", str(index), "--out"]
+        return run([sys.executable, __file__, *step], ours)
+
+    def anchor() -> float:
+        return run([sys.executable, anchors, "serve", database, str(plain), str(mix_file)], theirs)
+
+    *_, loads = alternate(rounds, paperbot, anchor)
+    load = f"load {min(loads):.1f}-{max(loads):.1f} (2 cores)"
+    print(f"\nserving side by side, ms, medians of {rounds} rounds, {load}")
+    print("| shape | p50 ratio | paperbot p50 | anchor p50 | p99 ratio | ours p99 | anchor p99 |")
+    print("|---|---|---|---|---|---|---|")
+    for shape in sorted(ours[0]["ms"]):
+        ((p50, p99), (a50, a99)) = (_median_percentiles(runs, shape) for runs in (ours, theirs))
+        print(
+            f"| {shape} | {p50 / a50:.1f}x | {p50:.2f} | {a50:.2f} | {p99 / a99:.1f}x | "
+            f"{p99:.2f} | {a99:.2f} |"
+        )
+    rss, plain_rss = (statistics.median(r["rss_mb"] for r in runs) for runs in (ours, theirs))
+    print(f"resident set: ratio {rss / plain_rss:.2f}x | paperbot {rss:.0f} MB | anchor ", end="")
+    print(f"{plain_rss:.0f} MB | {load}")
+
+
+def _median_percentiles(runs: list[dict[str, Any]], shape: str) -> tuple[float, float]:
+    """A shape's p50 and p99, each the median over the rounds."""
+    each = [_percentiles(sorted(r["ms"][shape])) for r in runs]
+    return statistics.median(p for p, _ in each), statistics.median(p for _, p in each)
+
+
+def measure(url: str, index: Path, mix_file: Path, out: Path | None = None) -> None:
     """Runs in a fresh process: open the kept index, serve every shape, report latency, memory.
 
     The queries come from a file the parent wrote, so this process holds what a serving process
@@ -206,6 +256,10 @@ def measure(url: str, index: Path, mix_file: Path) -> None:
         cpu[name].append((time.process_time() - started_cpu) * 1000)
         empty += not result.papers
     rss = psutil.Process().memory_info().rss / 2**20
+    if out is not None:  # a round of serve_side_by_side: its figures go to the parent
+        out.write_text(json.dumps({"ms": by_shape, "rss_mb": rss}), encoding="utf-8")
+        db.dispose()
+        return
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     anon, files = (int(status[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
     every = sorted(t for times in by_shape.values() for t in times)
@@ -264,6 +318,8 @@ def run(dialect: str, url: str, folder: Path, args: argparse.Namespace) -> None:
         )
     if dialect == "sqlite" and args.build_rounds:
         build_side_by_side(url, folder, args.build_rounds)
+    if dialect == "sqlite" and args.serve_rounds:
+        serve_side_by_side(url, index, mix_file, args.serve_rounds)
 
 
 def main() -> None:
@@ -274,17 +330,21 @@ def main() -> None:
     parser.add_argument(
         "--build-rounds", type=int, default=2, help="index builds beside the plain anchor (SQLite)"
     )
+    parser.add_argument(
+        "--serve-rounds", type=int, default=3, help="query runs beside the plain anchor (SQLite)"
+    )
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-index", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mix", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_index:
         index_build(args.url, args.index)
         return
     if args.measure:
-        measure(args.url, args.index, args.mix)
+        measure(args.url, args.index, args.mix, args.out)
         return
     folder = Path(tempfile.mkdtemp(prefix="paperbot-bench-"))
     try:

@@ -8,7 +8,7 @@ a tie, broken by Hugging Face upvotes. Filter-only queries list the most upvoted
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -44,7 +44,9 @@ def search_catalog(session: Session, query: SearchQuery, index: SearchIndex) -> 
     extra = index.scores(bonus_query(built, [h.paper_id for h in candidates]), candidates)
     every = [score >= EVERY_WORD for score in extra]
     bonus = [score - EVERY_WORD if has else score for score, has in zip(extra, every, strict=True)]
-    hits = ranked([replace(h, score=h.score + b) for h, b in zip(candidates, bonus, strict=True)])
+    # Hit(...) rather than dataclasses.replace: 60 of these a query, and replace was 5% of one.
+    rescored = zip(candidates, bonus, strict=True)
+    hits = ranked([Hit(h.paper_id, h.score + b, h.upvotes, h.address) for h, b in rescored])
     papers, scores = _in_catalog(session, hits, query.limit, built.in_order)
     # Told apart on the candidates: a paper with every word is among the best BM25 matches.
     matched_any = bool(papers) and built.every_word is not None and not any(every)

@@ -26,9 +26,9 @@ from sqlmodel import Session
 
 from storage.search_builds import build_turn, copy_index, read_state, write_state
 from storage.search_slots import Slot, claim_slot
-from storage.search_text import NAMES, SCHEMA, WORDS, Texts, epoch, normalise, word_pairs
+from storage.search_text import NAMES, SCHEMA, WORDS, Analysis, Texts, epoch, normalise
 
-FORMAT = 5  # bump when storage.search_text or _document changes: other formats rebuild
+FORMAT = 6  # bump when storage.search_text or _document changes: other formats rebuild
 _BATCH = 2_000
 _WRITER_HEAP = 32_000_000
 _REBUILD_HEAP = 200_000_000  # a rebuild's writer: holds one of its segments (see _rebuilding)
@@ -155,17 +155,19 @@ class SearchIndex:
 
     def _catch_up(self, session: Session) -> None:
         assert self._index is not None
-        per_segment = self._rebuilding(session) if self._seq < 0 else 0
+        from_scratch = self._seq < 0 and self._empty()  # no paper in it to replace
+        per_segment = self._rebuilding(session) if from_scratch else 0
         writer = self._writing()
-        last_id, written = "", 0
+        last_id, written, analysis = "", 0, Analysis()
         while True:
             params = {"seq": self._seq, "id": last_id, "n": _BATCH}
             rows = list(session.execute(_CHANGED, params))
             if not rows:
                 break
             for row in rows:
-                writer.delete_documents_by_term("id", row.id)
-                writer.add_document(_document(row))
+                if not from_scratch:  # each delete is a term lookup in every segment at commit
+                    writer.delete_documents_by_term("id", row.id)
+                writer.add_document(_document(row, analysis))
                 self._seq, last_id = int(row.search_seq), row.id
                 written += 1
                 if per_segment and written % per_segment == 0:
@@ -175,6 +177,12 @@ class SearchIndex:
             self._settle()
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def _empty(self) -> bool:
+        """Whether the index has no committed paper (its last searcher may be older)."""
+        assert self._index is not None
+        self._index.reload()
+        return int(self._index.searcher().num_docs) == 0
 
     def _rebuilding(self, session: Session) -> int:
         """Before indexing a large catalog from scratch: how many papers to put in a segment.
@@ -264,7 +272,7 @@ def _usable(state: dict[str, Any], catalog: str) -> bool:
     )
 
 
-def _document(row: Any) -> tantivy.Document:
+def _document(row: Any, analysis: Analysis) -> tantivy.Document:
     names = json.loads(row.authors)
     texts = Texts.of(row.title, json.loads(row.ai_keywords), row.summary, names)
     doc = tantivy.Document()
@@ -273,8 +281,9 @@ def _document(row: Any) -> tantivy.Document:
     doc.add_text("keywords", texts.keywords)
     for name in names:  # one value each: tantivy leaves a gap, so no phrase spans two names
         doc.add_text("authors", normalise(name))
-    doc.add_text("text", texts.prose + "\n" + texts.authors)
-    doc.add_text("pairs", " ".join(word_pairs(WORDS.analyze(texts.prose))))
+    prose, pairs = analysis.words(texts.prose)  # analysed once, for the text and the pairs
+    doc.add_text("text", prose + " " + analysis.words(texts.authors)[0])
+    doc.add_text("pairs", pairs)
     for org in (row.organization, row.organization_name):  # handle and name: org: matches either
         if org:
             doc.add_text("org", normalise(org))

@@ -47,7 +47,8 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     # No positions in the combined field (a third of the index): phrases there are word pairs.
-    builder.add_text_field("text", tokenizer_name="words", index_option="freq")
+    # Its words arrive analysed (``Analysis``), so tantivy only splits them at the spaces.
+    builder.add_text_field("text", tokenizer_name="whitespace", index_option="freq")
     builder.add_text_field("title", tokenizer_name="words")  # positions: the title phrase bonus
     builder.add_text_field("keywords", tokenizer_name="words", index_option="basic")
     builder.add_text_field("authors", tokenizer_name="names")  # author:"First Last" is a phrase
@@ -86,6 +87,54 @@ def word_pairs(tokens: list[str]) -> list[str]:
     their positions in most of the catalog: the phrase bonuses cost tens of milliseconds that way.
     """
     return [f"{a}_{b}" for a, b in itertools.pairwise(_content(tokens))]
+
+
+# Every ASCII character that is not a letter or digit, as a space: the words analyzer splits at
+# each of them, so a run of text between them, analysed alone, gives the tokens it gives in place.
+_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
+
+
+class Analysis:
+    """``WORDS``' analysis of many texts in a row, each distinct run of text analysed once.
+
+    An index build meets the same few hundred thousand words in paper after paper: stemming
+    each of them every time was most of its Python time. The tokens are exactly
+    ``WORDS.analyze``'s (see ``_SEPARATORS``); the memo is bounded and lives as long as the build.
+    """
+
+    def __init__(self, limit: int = 300_000) -> None:
+        self._limit = limit
+        self._every: dict[str, str] = {}
+        self._content = _Memo(self)
+
+    def words(self, text: str) -> tuple[str, str]:
+        """``text``'s analysed words, and the pairs of those that are not stopwords (see
+        ``word_pairs``), each as one string separated by spaces, as the index takes them."""
+        if len(self._every) >= self._limit:  # between texts, so a text's runs stay till its end
+            self._every.clear()
+            self._content.clear()
+        runs = text.translate(_SEPARATORS).split()
+        content = " ".join(map(self._content.__getitem__, runs)).split()
+        pairs = " ".join(map("_".join, itertools.pairwise(content)))
+        return " ".join(map(self._every.__getitem__, runs)), pairs
+
+    def analyse(self, run: str) -> str:
+        """Analyse a run not seen yet: remember its words, return its content words."""
+        tokens = WORDS.analyze(run)
+        self._every[run] = " ".join(tokens)
+        return " ".join(t for t in tokens if t not in _STOP_TOKENS)
+
+
+class _Memo(dict[str, str]):
+    """A run's content words, analysed by ``Analysis`` the first time the run is looked up."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        super().__init__()
+        self._analysis = analysis
+
+    def __missing__(self, run: str) -> str:
+        found = self[run] = self._analysis.analyse(run)
+        return found
 
 
 def has_in_order(paper: Paper, runs: Iterable[list[str]]) -> bool:
