@@ -18,31 +18,26 @@ from storage.tables import POSTED_MESSAGE_TABLE, MessageLayoutRow, PostedMessage
 def record_posted(
     session: Session, channel: Channel, messages: Sequence[SentMessage], posted_at: datetime
 ) -> None:
-    """Link each message to its papers; recording the same message twice changes nothing."""
-    for message in messages:
-        known = set(
-            session.exec(
-                select(PostedMessageRow.paper_id).where(
-                    PostedMessageRow.platform == channel.platform,
-                    PostedMessageRow.workspace == channel.workspace,
-                    PostedMessageRow.channel == channel.channel,
-                    PostedMessageRow.message_ref == message.ref,
-                )
-            )
-        )
-        for paper_id in dict.fromkeys(message.paper_ids):
-            if paper_id not in known:
-                session.add(
-                    PostedMessageRow(
-                        platform=channel.platform,
-                        workspace=channel.workspace,
-                        channel=channel.channel,
-                        message_ref=message.ref,
-                        paper_id=paper_id,
-                        posted_at=posted_at,
-                    )
-                )
-    session.flush()
+    """Link each message to its papers in one multi-row insert (a digest records a message per
+    post, so this is on its hot path); recording the same message twice changes nothing."""
+    rows = [
+        {
+            "platform": channel.platform,
+            "workspace": channel.workspace,
+            "channel": channel.channel,
+            "message_ref": message.ref,
+            "paper_id": paper_id,
+            "posted_at": posted_at,
+        }
+        for message in messages
+        for paper_id in dict.fromkeys(message.paper_ids)
+    ]
+    if rows:
+        insert = dialect_insert(session)(POSTED_MESSAGE_TABLE).values(rows)
+        session.execute(insert.on_conflict_do_nothing(index_elements=PAPER_OF_MESSAGE))
+
+
+PAPER_OF_MESSAGE = ("platform", "workspace", "channel", "message_ref", "paper_id")
 
 
 MessageKey = tuple[str, str, str]  # platform, channel, message_ref
