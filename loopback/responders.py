@@ -52,3 +52,13 @@ class RecordingResponder:
         """The one message sent (fails if there were more or none)."""
         [message] = self.messages.values()
         return message
+
+
+class RefusingResponder(RecordingResponder):
+    """A channel the bot may not post in: private lines get through, every message for the
+    channel is refused (as Slack's ``channel_not_found``)."""
+
+    async def send(self, message: Reply) -> str | None:
+        if not message.private:
+            raise RuntimeError("channel_not_found")
+        return await super().send(message)

@@ -23,7 +23,7 @@ from bot.failures import COMMAND_FAILED, VOTE_NOT_SAVED
 from bot.model import Tally
 from bot.reply import Outcome, PaperCard, Reply, Text
 from bot.votes.service import VoteReceipt, VoteRecorder
-from loopback.responders import RecordingResponder
+from loopback.responders import RecordingResponder, RefusingResponder
 
 AT = datetime(2026, 6, 13, 10, tzinfo=UTC)
 
@@ -181,15 +181,6 @@ async def test_a_vote_that_does_not_count_is_told_to_the_voter_alone(core: Core)
     assert note.private
     assert note.parts[0].text.startswith("Not counted: ")  # type: ignore[union-attr]
     assert voter.edits == []
-
-
-class RefusingResponder(RecordingResponder):
-    """A platform that takes private lines but refuses every message for the channel."""
-
-    async def send(self, message: Reply) -> str | None:
-        if not message.private:
-            raise RuntimeError("channel_not_found")
-        return await super().send(message)
 
 
 async def test_a_refused_answer_is_logged_and_told_privately_in_the_one_wording(

@@ -10,10 +10,9 @@ from bot.cli.health import PrometheusMetrics
 from bot.commands.dispatch import Dispatcher
 from bot.deps import Deps
 from bot.facade import ButtonVote, CardClick, Core, Invocation, Posters
-from bot.reply import Reply
 from bot.scheduling.service import DigestService, build_digest_service
 from loopback.ports import make_paper
-from loopback.responders import RecordingResponder
+from loopback.responders import RecordingResponder, RefusingResponder
 from storage import migrate
 from storage.db import Database
 from storage.papers import latest_daily_date, upsert_papers
@@ -109,20 +108,11 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     assert 0 < seconds[(("command", "today"),)] <= took  # its own time, within the call's
 
 
-class RefusingChannel(RecordingResponder):
-    """A channel the bot may not post in: only the private failure line gets through."""
-
-    async def send(self, message: Reply) -> str | None:
-        if not message.private:
-            raise RuntimeError("channel_not_found")
-        return await super().send(message)
-
-
 async def test_metrics_count_a_command_whose_answer_could_not_be_sent_as_an_error(
     deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
 ) -> None:
     core = Core(deps, dispatcher, metrics=metrics)
-    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 1"), RefusingChannel())
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 1"), RefusingResponder())
     response = await scrape_once("/metrics", deps.db, [], None, metrics)
     counted = samples(response.text, "paperbot_commands_total")
     assert counted == {(("command", "today"), ("outcome", "error")): 1}
