@@ -108,6 +108,13 @@ async def test_metrics_count_commands_by_name_and_outcome_with_their_latency(
     assert 0 < seconds[(("command", "today"),)] <= took  # its own time, within the call's
 
 
+async def todays_cards(core: Core, channel: RecordingResponder) -> tuple[str, str]:
+    """``today`` answered in ``channel``: the message with its cards, and its first paper."""
+    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), channel)
+    (ref,) = channel.with_cards()
+    return ref, channel.messages[ref].papers[0].id
+
+
 async def test_metrics_count_a_command_whose_answer_could_not_be_sent_as_an_error(
     deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
 ) -> None:
@@ -122,10 +129,7 @@ async def test_metrics_count_card_clicks_by_the_action_clicked(
     deps: Deps, dispatcher: Dispatcher, metrics: PrometheusMetrics
 ) -> None:
     core = Core(deps, dispatcher, metrics=metrics)
-    channel = RecordingResponder()
-    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 1"), channel)
-    (ref,) = channel.with_cards()
-    paper = channel.messages[ref].papers[0].id
+    ref, paper = await todays_cards(core, RecordingResponder())
     for kind in ("discuss", "save"):
         click = CardClick("test", "T1", "C1", "U2", kind, paper, ref)
         await core.handle_card_action(click, RecordingResponder())
@@ -140,9 +144,7 @@ async def test_metrics_count_votes_by_source_and_effect(
 ) -> None:
     core = Core(deps, dispatcher, metrics=metrics)
     channel = RecordingResponder()
-    await core.handle_command(Invocation("test", "T1", "C1", "U1", "today 3"), channel)
-    (ref,) = channel.with_cards()
-    paper = channel.messages[ref].papers[0].id
+    ref, paper = await todays_cards(core, channel)
     await core.handle_vote(ButtonVote("test", "T1", "C1", "U2", paper, 1, "e1", AT, ref), channel)
     response = await scrape_once("/metrics", deps.db, [], None, metrics)
     votes = samples(response.text, "paperbot_votes_total")
